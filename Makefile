@@ -1,0 +1,40 @@
+# Every target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.duckdb
+
+.PHONY: install demo test check format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: install
+	rm -f $(DEMO_DB)
+	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/slurm/*.psv fixtures/slurm/*.json
+	$(BIN)/auditor summary --db $(DEMO_DB) --by project
+
+test: install
+	$(PY) -m pytest -q
+
+check: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(PY) -m pytest -q
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) *.duckdb .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""Importers: a source in, canonical job rows (auditor.schema.JOB_SCHEMA) out.
+
+Importers never write to the database; ``auditor.store.Store.ingest`` does. Each returns an
+``ImportResult``. Strict by default: the first bad row raises ``InputError`` naming file,
+line and column; with ``skip_bad_rows`` such rows are left out and counted instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from auditor import sql
+from auditor.errors import UsageError
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    file: str
+    line: int | str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    table: pa.Table
+    rows_read: int
+    skipped: list[SkippedRow] = field(default_factory=list)  # the first few, for the report
+    skipped_count: int = 0
+    notes: list[str] = field(default_factory=list)  # facts the user should see, e.g. the zone
+
+
+GROUP_FIELDS = ("account", "wckey", "partition", "user", "comment", "jobname", "tag", "array")
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """Where a project or sweep name comes from: ``account``, ``jobname:REGEX``, ``tag:NAME``..."""
+
+    kind: str
+    arg: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, option: str) -> GroupSpec:
+        kind, sep, arg = text.partition(":")
+        kind = kind.strip().lower()
+        if kind not in GROUP_FIELDS:
+            raise UsageError(
+                f"{option} '{text}' is not known. Try one of: account, wckey, partition, user, "
+                "comment, array, jobname:REGEX, tag:NAME."
+            )
+        if kind in ("jobname", "tag") and not arg:
+            raise UsageError(f"{option} {kind} needs a value, e.g. {kind}:{_EXAMPLE[kind]}.")
+        if kind == "jobname":
+            try:
+                re.compile(arg)
+            except re.error as exc:
+                raise UsageError(f"{option} '{text}': not a regular expression ({exc}).") from None
+        if kind not in ("jobname", "tag") and sep:
+            raise UsageError(f"{option} {kind} takes no value.")
+        return cls(kind, arg or None)
+
+    def params(self, prefix: str) -> dict[str, object]:
+        group = 0
+        if self.kind == "jobname" and self.arg:
+            group = 1 if re.compile(self.arg).groups else 0
+        return {
+            f"{prefix}_kind": self.kind,
+            f"{prefix}_arg": self.arg or "",
+            f"{prefix}_group": group,
+        }
+
+
+_EXAMPLE = {"jobname": "'^(\\w+)-'", "tag": "experiment"}
+
+
+def apply_grouping(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    project: GroupSpec | None,
+    sweep: GroupSpec | None,
+) -> pa.Table:
+    """Canonical rows of ``relation`` with project and sweep re-derived as the specs say.
+
+    A spec of None keeps the importer's own default; a field that is empty gives '(none)'.
+    """
+    params: dict[str, object] = {}
+    for prefix, spec in (("project", project), ("sweep", sweep)):
+        params.update((spec or GroupSpec("keep")).params(prefix))
+    text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
+    table: pa.Table = con.execute(text, params).fetch_arrow_table()
+    return table

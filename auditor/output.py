@@ -1,0 +1,130 @@
+"""Output formats, as a registry: each turns an Arrow table into text for stdout.
+
+Output is deterministic: rows come sorted from the queries, floats are printed with a
+fixed number of decimals, and no format adds a timestamp.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from auditor.errors import UsageError
+
+Renderer = Callable[[pa.Table], str]
+FORMATS: dict[str, Renderer] = {}
+
+DATA_DECIMALS = 6  # json and csv: enough to recompute any figure
+TEXT_DECIMALS = 2  # table and markdown: for reading
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a format under ``name``."""
+
+    def register(fn: Renderer) -> Renderer:
+        FORMATS[name] = fn
+        return fn
+
+    return register
+
+
+def render(table: pa.Table, fmt: str) -> str:
+    """Render ``table`` in format ``fmt``; raises UsageError for an unknown format."""
+    try:
+        fn = FORMATS[fmt]
+    except KeyError:
+        raise UsageError(
+            f"unknown format '{fmt}'. Try one of: {', '.join(sorted(FORMATS))}."
+        ) from None
+    return fn(table)
+
+
+def _cell(value: Any, decimals: int) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, decimals)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, list):  # a MAP column arrives as a list of (key, value) pairs
+        return {k: v for k, v in value}
+    return value
+
+
+def _rows(table: pa.Table, decimals: int) -> list[dict[str, Any]]:
+    return [{k: _cell(v, decimals) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def _text(value: Any, decimals: int) -> str:
+    value = _cell(value, decimals)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.{decimals}f}"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+@renderer("json")
+def _json(table: pa.Table) -> str:
+    return json.dumps(_rows(table, DATA_DECIMALS), indent=2, ensure_ascii=False) + "\n"
+
+
+@renderer("csv")
+def _csv(table: pa.Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in _rows(table, DATA_DECIMALS):
+        writer.writerow(
+            ["" if v is None else json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
+             for v in row.values()]
+        )
+    return out.getvalue()
+
+
+def _is_numeric(t: pa.DataType) -> bool:
+    return bool(pa.types.is_integer(t) or pa.types.is_floating(t))
+
+
+@renderer("table")
+def _table(table: pa.Table) -> str:
+    header = table.column_names
+    numeric = [_is_numeric(f.type) for f in table.schema]
+    body = [[_text(v, TEXT_DECIMALS) for v in row.values()] for row in table.to_pylist()]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(cells, widths, numeric, strict=True)
+        ).rstrip()
+
+    lines = [line(header), line(["-" * w for w in widths])]
+    lines += [line(r) for r in body]
+    return "\n".join(lines) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+@renderer("markdown")
+def _markdown(table: pa.Table) -> str:
+    numeric = [_is_numeric(f.type) for f in table.schema]
+    lines = [
+        "| " + " | ".join(_md_escape(h) for h in table.column_names) + " |",
+        "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
+    ]
+    for row in table.to_pylist():
+        cells = [_md_escape(_text(v, TEXT_DECIMALS)) for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,25 @@
+-- Returns one row per group (group_key, jobs, running, gpu_hours), sorted by the key.
+-- $by picks the grouping; jobs still running are left out unless $include_running.
+WITH keyed AS (
+    SELECT
+        CASE $by
+            WHEN 'project' THEN project
+            WHEN 'sweep' THEN sweep
+            WHEN 'run' THEN cluster || ':' || run
+            WHEN 'user' THEN user_name
+            WHEN 'month' THEN strftime(timezone('UTC', start_ts), '%Y-%m')
+            WHEN 'gpu_model' THEN gpu_model
+            WHEN 'state' THEN state
+        END AS group_key,
+        *
+    FROM jobs
+    WHERE ($project IS NULL OR project = $project)
+      AND ($include_running OR NOT running)
+)
+SELECT
+    coalesce(group_key, '(none)') AS group_key,
+    count(*) AS jobs,
+    sum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours
+FROM keyed
+GROUP BY ALL
+ORDER BY group_key;

@@ -1,0 +1,27 @@
+"""SQL files of the package, and the one helper that quotes identifiers."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+@cache
+def query(name: str) -> str:
+    """Text of ``auditor/queries/<name>.sql``."""
+    return resources.files("auditor.queries").joinpath(f"{name}.sql").read_text("utf-8")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every migration as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("auditor.migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            version, _, name = entry.name.removesuffix(".sql").partition("_")
+            found.append((int(version), name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for DuckDB: every identifier built at run time goes through here."""
+    return '"' + name.replace('"', '""') + '"'

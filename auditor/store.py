@@ -1,0 +1,209 @@
+"""The DuckDB database: the only module that writes to it.
+
+A store is one DuckDB file (``auditor.duckdb`` by default). Every ingest runs in one
+transaction: either all its rows land, or the database is exactly as before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from auditor import sql
+from auditor.errors import StoreError
+from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
+
+DEFAULT_DB = "auditor.duckdb"
+
+
+def default_db_path() -> str:
+    """``$AUDITOR_DB`` if set, else ``auditor.duckdb`` in the working directory."""
+    return os.environ.get("AUDITOR_DB") or DEFAULT_DB
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    ingest_id: int
+    rows_read: int
+    jobs_added: int
+    jobs_updated: int
+    rows_skipped: int
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            holder = re.search(r"PID (\d+)", text)
+            who = f" (process {holder.group(1)})" if holder else ""
+            raise StoreError(
+                f"{path}: the database is in use by another auditor{who}. "
+                "Wait for it to finish, or use another --db."
+            ) from None
+        raise StoreError(f"{path}: cannot open the database: {text.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise StoreError(
+            f"{path}: not a usable auditor database ({first}). Use another --db."
+        ) from None
+
+
+class Store:
+    """An open auditor database. Use as a context manager."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StoreError(
+                f"{self.path}: no such database. Run 'auditor ingest ...' first, or pass --db."
+            )
+        self.con = _connect(self.path, read_only)
+        self._migrate(read_only)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def _migrate(self, read_only: bool) -> None:
+        known = sql.migrations()
+        have = self._applied()
+        newest_known = known[-1][0]
+        if have and max(have) > newest_known:
+            raise StoreError(
+                f"{self.path}: written by a newer auditor (schema version {max(have)}, "
+                f"this one knows up to {newest_known}). Upgrade auditor."
+            )
+        pending = [m for m in known if m[0] not in have]
+        if not pending:
+            return
+        if read_only:
+            raise StoreError(
+                f"{self.path}: the database needs an upgrade; run any 'auditor ingest' on it first."
+            )
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if not have:
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                    "applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+                )
+            for version, name, text in pending:
+                self.con.execute(text)
+                self.con.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _applied(self) -> set[int]:
+        tables = {
+            r[0]
+            for r in self.con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        }
+        if "schema_migrations" not in tables:
+            if tables:
+                raise StoreError(
+                    f"{self.path}: a DuckDB database, but not one auditor made. Use another --db."
+                )
+            return set()
+        return {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+
+    # -- writing ------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        table: pa.Table,
+        *,
+        source: str,
+        files: Sequence[str],
+        options: Mapping[str, Any],
+        rows_read: int,
+        rows_skipped: int,
+    ) -> IngestReport:
+        """Upsert canonical job rows in one transaction; returns what changed.
+
+        Rows are keyed by ``uid``; when one batch holds a uid twice, the later row
+        (by file order, then line) wins, as a later export does over an earlier one.
+        """
+        if table.schema.names != list(JOB_COLUMNS):
+            raise ValueError(f"importer returned columns {table.schema.names}")
+        table = table.cast(JOB_SCHEMA)
+        order = {f: i for i, f in enumerate(files)}
+        staged = table.append_column("file_order", _file_order(table, order))
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("incoming", staged)
+            con.execute(sql.query("stage_jobs"))
+            con.unregister("incoming")
+            added, updated = con.execute(sql.query("count_upsert")).fetchone() or (0, 0)
+            (ingest_id,) = con.execute("SELECT nextval('ingest_seq')").fetchone() or (0,)
+            con.execute("DELETE FROM jobs WHERE uid IN (SELECT uid FROM staged_jobs)")
+            cols = ", ".join(sql.quote_ident(c) for c in JOB_COLUMNS)
+            con.execute(
+                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, ? FROM staged_jobs",
+                [ingest_id],
+            )
+            con.execute(
+                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+                [
+                    ingest_id,
+                    source,
+                    list(files),
+                    json.dumps(dict(options), sort_keys=True, default=str),
+                    rows_read,
+                    added,
+                    updated,
+                    rows_skipped,
+                ],
+            )
+            con.execute("DROP TABLE staged_jobs")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """Run ``queries/<name>.sql`` with named parameters; the result as Arrow."""
+        result = self.con.execute(sql.query(name), dict(params or {}))
+        table: pa.Table = result.fetch_arrow_table()
+        return table
+
+
+def _file_order(table: pa.Table, order: Mapping[str, int]) -> pa.Array:
+    """Position of each row's file in the ingest's file list."""
+    keys = pa.array(list(order), pa.string())
+    idx = pc.index_in(table.column("src_file"), value_set=keys)
+    return pc.fill_null(idx, len(order))
