@@ -1,0 +1,20 @@
+-- Scalar macros every connection defines (auditor.gpu.define_macros).
+-- gpu_key(text): one key per GPU family, whatever the spelling:
+--   'a100', 'A100-SXM4-80GB', 'NVIDIA A100 80GB PCIe', 'nvidia_a100-sxm4-80gb' -> 'a100'
+--   'TITAN X (Pascal)' -> 'titanx', 'RTX A6000' -> 'rtxa6000', '2 x NVIDIA RTX A6000' -> 'rtxa6000'
+--   'GeForce GTX 1080 Ti' -> 'gtx1080ti', 'TPU v3' -> 'tpuv3'. Empty or NULL -> NULL.
+CREATE OR REPLACE MACRO gpu_key_tokens(x) AS list_filter(
+    string_split(trim(regexp_replace(
+        regexp_replace(
+            regexp_replace(lower(x), '^\s*\d+\s*x\s+', ''),
+            '[^a-z0-9.]+', ' ', 'g'),
+        '\b(nvidia|tesla|geforce|quadro|amd|instinct|radeon|graphics|google)\b', ' ', 'g')), ' '),
+    lambda t: t <> '');
+CREATE OR REPLACE MACRO gpu_key_join(t) AS CASE
+    WHEN len(t) = 0 THEN NULL
+    WHEN t[1] IN ('rtx', 'gtx', 'titan', 'tpu') AND len(t) >= 2 THEN
+        t[1] || t[2] || CASE WHEN len(t) >= 3 AND t[3] IN ('ti', 'super', 'xp') THEN t[3] ELSE '' END
+    WHEN t[1] ~ '^(rtx|gtx)\d+$' AND len(t) >= 2 AND t[2] IN ('ti', 'super') THEN t[1] || t[2]
+    ELSE t[1]
+END;
+CREATE OR REPLACE MACRO gpu_key(x) AS gpu_key_join(gpu_key_tokens(x));
