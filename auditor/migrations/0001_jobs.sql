@@ -47,3 +47,7 @@ CREATE TABLE jobs (
     src_line BIGINT,
     ingest_id BIGINT NOT NULL
 );
+
+-- What the totals count: the jobs, less any row another source already accounts for.
+-- Later migrations redefine it (e.g. an MLflow run that is also a Slurm job counts once).
+CREATE VIEW counted_jobs AS SELECT * FROM jobs;

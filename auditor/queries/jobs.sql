@@ -4,7 +4,7 @@ SELECT
     start_ts, end_ts, elapsed_s, gpus, gpu_model,
     coalesce(gpus, 0) * elapsed_s / 3600.0 AS gpu_hours,
     running, src_file, src_line
-FROM jobs
+FROM counted_jobs
 WHERE ($project IS NULL OR project = $project)
   AND ($sweep IS NULL OR sweep = $sweep)
 ORDER BY project, sweep, start_ts NULLS LAST, cluster, job_id, uid;

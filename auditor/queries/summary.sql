@@ -12,7 +12,7 @@ WITH keyed AS (
             WHEN 'state' THEN state
         END AS group_key,
         *
-    FROM jobs
+    FROM counted_jobs
     WHERE ($project IS NULL OR project = $project)
       AND ($include_running OR NOT running)
 )
