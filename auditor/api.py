@@ -18,6 +18,7 @@ from auditor.store import IngestReport, Store
 __all__ = [
     "SUMMARY_GROUPS",
     "IngestOutcome",
+    "ingest_mlflow",
     "ingest_slurm",
     "jobs",
     "summary",
@@ -88,6 +89,40 @@ def ingest_slurm(
     )
     result = read_slurm(list(paths), options)
     return _store_result(db, result, source="slurm", files=paths, options=options.as_dict())
+
+
+# -- MLflow --------------------------------------------------------------------------------
+
+
+def ingest_mlflow(
+    *,
+    db: str,
+    tracking_uri: str | None = None,
+    experiments: Sequence[str] = (),
+    gpus_keys: Sequence[str] = (),
+    gpu_model_keys: Sequence[str] = (),
+    skip_bad_rows: bool = False,
+) -> IngestOutcome:
+    """Read the leaf runs of an MLflow store into ``db``; the store is only read.
+
+    ``tracking_uri`` defaults to ``$MLFLOW_TRACKING_URI``. Raises InputError for a missing or
+    unreadable store or a bad run, UsageError for a bad URI or an unknown experiment.
+    """
+    from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
+
+    defaults = MlflowOptions()
+    options = MlflowOptions(
+        gpus_keys=tuple(gpus_keys) or defaults.gpus_keys,
+        gpu_model_keys=tuple(gpu_model_keys) or defaults.gpu_model_keys,
+        skip_bad_rows=skip_bad_rows,
+    )
+    store_uri = resolve_store(tracking_uri).uri
+    result = read_mlflow(tracking_uri, experiments, options)
+    recorded = {**options.as_dict(), "experiments": list(experiments)}
+    return _store_result(db, result, source="mlflow", files=[store_uri], options=recorded)
+
+
+# -- end of MLflow -------------------------------------------------------------------------
 
 
 def summary(

@@ -34,9 +34,7 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
-]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 
 
 def _db(db: str | None) -> str:
@@ -102,6 +100,67 @@ def ingest_slurm(
     typer.echo(outcome.summary_line(), err=True)
 
 
+# -- MLflow --------------------------------------------------------------------------------
+
+
+@ingest_app.command("mlflow")
+def ingest_mlflow(
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-uri",
+            help="mlruns directory, file://..., sqlite:///path/mlflow.db or http(s)://host:port "
+            "[default: $MLFLOW_TRACKING_URI].",
+            show_default=False,
+        ),
+    ] = None,
+    experiment: Annotated[
+        list[str] | None,
+        typer.Option("--experiment", help="Only this experiment (name or id); repeatable."),
+    ] = None,
+    gpus_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gpus-key",
+            help="Param or tag holding the GPU count; repeatable "
+            "[default: gpus, n_gpus, num_gpus, gpu_count].",
+            show_default=False,
+        ),
+    ] = None,
+    gpu_model_key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gpu-model-key",
+            help="Param or tag holding the GPU model; repeatable "
+            "[default: gpu_model, gpu_type, gpu_name].",
+            show_default=False,
+        ),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Skip unreadable runs instead of stopping.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Ingest the runs of an MLflow tracking store (read-only: the store is never changed)."""
+    try:
+        outcome = api.ingest_mlflow(
+            db=_db(db),
+            tracking_uri=tracking_uri,
+            experiments=experiment or [],
+            gpus_keys=gpus_key or [],
+            gpu_model_keys=gpu_model_key or [],
+            skip_bad_rows=skip_bad_rows,
+        )
+    except AuditorError as exc:
+        fail(exc)
+    for note in outcome.notes:
+        warn(note)
+    typer.echo(outcome.summary_line(), err=True)
+
+
+# -- end of MLflow -------------------------------------------------------------------------
+
+
 @app.command()
 def summary(
     by: Annotated[
@@ -116,9 +175,7 @@ def summary(
 ) -> None:
     """GPU-hours and job counts per group."""
     try:
-        table = api.summary(
-            db=_db(db), by=by, project=project, include_running=include_running
-        )
+        table = api.summary(db=_db(db), by=by, project=project, include_running=include_running)
         typer.echo(render(table, fmt), nl=False)
     except AuditorError as exc:
         fail(exc)

@@ -1,0 +1,85 @@
+-- An MLflow run that is also a Slurm job counts once, as the Slurm job: Slurm has the
+-- hardware time (allocation, GPUs, elapsed), MLflow the measured GPU power and utilisation.
+--
+-- mlflow_slurm_links pairs each MLflow run whose tags name a Slurm job (tag or param
+-- slurm_job_id / SLURM_JOB_ID, kept by the importer as tags['slurm_job_id']) with that job.
+-- The id may be the raw id (JobIDRaw, what $SLURM_JOB_ID holds) or the display id ('123_4').
+-- When the run also names the cluster (tags['slurm_cluster']) only that cluster's jobs
+-- qualify; among several candidates (the same id on two clusters, a requeued job) the job
+-- whose start is nearest the run's start wins.
+CREATE VIEW mlflow_slurm_links AS
+WITH runs AS (
+    SELECT uid, cluster, job_id, start_ts, tags['slurm_job_id'] AS link_id,
+        tags['slurm_cluster'] AS link_cluster
+    FROM jobs
+    WHERE source = 'mlflow' AND tags['slurm_job_id'] IS NOT NULL
+),
+slurm AS (
+    SELECT uid, cluster, job_id, run, coalesce(start_ts, submit_ts) AS start_ts
+    FROM jobs
+    WHERE source = 'slurm'
+),
+candidates AS (
+    -- two equality joins rather than one OR, so each stays a hash join
+    SELECT r.uid AS mlflow_uid, s.uid AS slurm_uid, r.job_id AS run_id,
+        r.cluster AS mlflow_store, s.cluster AS slurm_cluster, s.job_id AS slurm_job_id,
+        r.start_ts AS run_start, s.start_ts AS job_start, r.link_cluster
+    FROM runs r JOIN slurm s ON s.job_id = r.link_id
+    UNION
+    SELECT r.uid, s.uid, r.job_id, r.cluster, s.cluster, s.job_id, r.start_ts, s.start_ts,
+        r.link_cluster
+    FROM runs r JOIN slurm s ON s.run = r.link_id
+)
+SELECT mlflow_uid, slurm_uid, run_id, mlflow_store, slurm_cluster, slurm_job_id
+FROM candidates
+WHERE link_cluster IS NULL OR link_cluster = slurm_cluster
+QUALIFY row_number() OVER (
+    PARTITION BY mlflow_uid
+    ORDER BY abs(epoch(job_start) - epoch(run_start)) NULLS LAST, slurm_uid
+) = 1;
+
+-- Totals: linked MLflow runs drop out; their Slurm job takes the runs' measured GPU energy
+-- when Slurm measured none and every run linked to it has a measurement (a part would
+-- understate the job), and their mean GPU utilisation when Slurm has none. The job's tags
+-- name the runs (mlflow_runs) and say where the energy came from (energy_from).
+CREATE OR REPLACE VIEW counted_jobs AS
+WITH linked AS (
+    SELECT
+        l.slurm_uid,
+        count(*) AS runs,
+        count(m.energy_j) AS measured_runs,
+        sum(m.energy_j) AS energy_j,
+        avg(m.gpu_util) AS gpu_util,
+        string_agg(m.job_id, ',' ORDER BY m.job_id) AS run_ids
+    FROM mlflow_slurm_links l
+    JOIN jobs m ON m.uid = l.mlflow_uid
+    GROUP BY l.slurm_uid
+),
+merged AS (
+    SELECT
+        j.*,
+        k.slurm_uid IS NOT NULL AND j.energy_j IS NULL AND j.power_w IS NULL
+            AND k.runs = k.measured_runs AS energy_from_mlflow,
+        k.slurm_uid IS NOT NULL AS is_linked,
+        k.energy_j AS mlflow_energy_j,
+        k.gpu_util AS mlflow_gpu_util,
+        k.run_ids AS mlflow_run_ids
+    FROM jobs j
+    LEFT JOIN linked k ON k.slurm_uid = j.uid
+    WHERE j.uid NOT IN (SELECT mlflow_uid FROM mlflow_slurm_links)
+)
+SELECT * EXCLUDE (energy_from_mlflow, is_linked, mlflow_energy_j, mlflow_gpu_util,
+        mlflow_run_ids)
+    REPLACE (
+        CASE WHEN energy_from_mlflow THEN mlflow_energy_j ELSE energy_j END AS energy_j,
+        CASE WHEN is_linked THEN coalesce(gpu_util, mlflow_gpu_util) ELSE gpu_util END
+            AS gpu_util,
+        CASE WHEN is_linked THEN map_concat(
+            coalesce(tags, MAP {}),
+            map_from_entries(list_filter([
+                {'k': 'mlflow_runs', 'v': mlflow_run_ids},
+                {'k': 'energy_from', 'v': CASE WHEN energy_from_mlflow THEN 'mlflow' END}
+            ], lambda x: x.v IS NOT NULL))
+        ) ELSE tags END AS tags
+    )
+FROM merged;

@@ -1,0 +1,98 @@
+-- Creates temp table mlflow_gpu: per MLflow run, the GPUs its system metrics name
+-- (gpus_seen), the measured GPU energy (energy_j: trapezoid over each GPU's
+-- power_usage_watts samples, clipped to the run's start and end, an interval longer than
+-- $gap_factor x that series' median interval left out), the average draw over the measured
+-- intervals (power_w, summed over GPUs), the seconds measured (covered_s, best GPU) and the
+-- mean utilisation (gpu_util, fraction). Inputs: mlflow_runs, mlflow_metric_keys,
+-- mlflow_points; $gpu_re captures (node, gpu index, metric) from a key.
+CREATE OR REPLACE TEMP TABLE mlflow_gpu AS
+WITH runs AS (
+    -- a run still going is clipped at its start only
+    SELECT run_id, start_ms, CASE WHEN status IN ('RUNNING', 'SCHEDULED', '1', '2')
+        THEN NULL ELSE end_ms END AS end_ms
+    FROM mlflow_runs
+),
+samples AS (
+    SELECT
+        run_id,
+        regexp_extract(key, $gpu_re, 1) AS node,
+        regexp_extract(key, $gpu_re, 2) AS gpu,
+        regexp_extract(key, $gpu_re, 3) AS metric,
+        ts_ms,
+        avg(value) AS value  -- one value per timestamp
+    FROM mlflow_points
+    WHERE regexp_full_match(key, $gpu_re) AND value IS NOT NULL AND NOT isnan(value)
+    GROUP BY ALL
+),
+steps AS (
+    SELECT
+        run_id, node, gpu,
+        lag(ts_ms) OVER w AS t0, ts_ms AS t1,
+        lag(value) OVER w AS v0, value AS v1
+    FROM samples
+    WHERE metric = 'power_usage_watts'
+    WINDOW w AS (PARTITION BY run_id, node, gpu ORDER BY ts_ms)
+),
+intervals AS (
+    SELECT *, t1 - t0 AS dt, median(t1 - t0) OVER (PARTITION BY run_id, node, gpu) AS median_dt
+    FROM steps
+    WHERE t0 IS NOT NULL
+),
+clipped AS (
+    SELECT
+        i.run_id, i.node, i.gpu, i.t0, i.dt, i.v0, i.v1,
+        greatest(i.t0, coalesce(r.start_ms, i.t0)) AS a,
+        least(i.t1, coalesce(r.end_ms, i.t1)) AS b
+    FROM intervals i
+    JOIN runs r USING (run_id)
+    WHERE i.dt <= $gap_factor * i.median_dt
+),
+per_gpu AS (
+    -- linear interpolation gives the power at the clipped ends a and b
+    SELECT
+        run_id, node, gpu,
+        sum(
+            ((v0 + (v1 - v0) * (a - t0) / dt) + (v0 + (v1 - v0) * (b - t0) / dt)) / 2
+            * (b - a) / 1000.0
+        ) AS energy_j,
+        sum(b - a) / 1000.0 AS covered_s
+    FROM clipped
+    WHERE b > a
+    GROUP BY ALL
+),
+energy AS (
+    SELECT
+        run_id,
+        sum(energy_j) AS energy_j,
+        sum(energy_j / covered_s) AS power_w,
+        max(covered_s) AS covered_s
+    FROM per_gpu
+    GROUP BY run_id
+),
+util AS (
+    SELECT s.run_id, avg(s.value) / 100.0 AS gpu_util
+    FROM samples s
+    JOIN runs r USING (run_id)
+    WHERE s.metric = 'utilization_percentage'
+      AND (r.start_ms IS NULL OR s.ts_ms >= r.start_ms)
+      AND (r.end_ms IS NULL OR s.ts_ms <= r.end_ms)
+    GROUP BY s.run_id
+),
+seen AS (
+    SELECT run_id, count(DISTINCT regexp_extract(key, $gpu_re, 1) || '/'
+        || regexp_extract(key, $gpu_re, 2)) AS gpus_seen
+    FROM mlflow_metric_keys
+    WHERE regexp_full_match(key, $gpu_re)
+    GROUP BY run_id
+)
+SELECT
+    r.run_id,
+    seen.gpus_seen,
+    energy.energy_j,
+    energy.power_w,
+    energy.covered_s,
+    util.gpu_util
+FROM runs r
+LEFT JOIN seen USING (run_id)
+LEFT JOIN energy USING (run_id)
+LEFT JOIN util USING (run_id);

@@ -1,0 +1,9 @@
+-- SQLite, an MLflow tracking database: (run id, key) of every system GPU metric key
+-- (system/gpu_N_*, system/<node>/gpu_N_*) of the runs of the experiments in :ids.
+SELECT run_uuid, key
+FROM latest_metrics
+WHERE key LIKE 'system/%gpu\_%' ESCAPE '\'
+  AND run_uuid IN (
+    SELECT run_uuid FROM runs
+    WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
+  );

@@ -1,0 +1,12 @@
+-- SQLite, an MLflow tracking database: the full history (run id, key, timestamp ms, value)
+-- of the GPU power and utilisation metrics of the runs of the experiments in :ids; NaN
+-- points are left out.
+SELECT run_uuid, key, timestamp, value
+FROM metrics
+WHERE (key LIKE 'system/%gpu\_%\_power\_usage\_watts' ESCAPE '\'
+       OR key LIKE 'system/%gpu\_%\_utilization\_percentage' ESCAPE '\')
+  AND NOT is_nan
+  AND run_uuid IN (
+    SELECT run_uuid FROM runs
+    WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
+  );

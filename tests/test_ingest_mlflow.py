@@ -1,0 +1,589 @@
+"""MLflow ingest against real stores written by the mlflow library: a file store, an SQLite
+store, a running ``mlflow server`` and an MLflow 2.22 database. Expected values are
+arithmetic on the scenario's constants (tests/mlflow_scenario.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from typer.testing import CliRunner
+
+from auditor import api
+from auditor.cli import app
+from auditor.errors import InputError, UsageError
+from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
+from auditor.schema import JOB_SCHEMA
+from auditor.store import Store
+from tests.mlflow_scenario import LEAVES, PARENTS, T0, T1, T2, populate
+
+FIXTURE_V2 = Path(__file__).resolve().parent.parent / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
+
+
+def ts(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+# -- stores ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def writing_store(cwd: Path, file_store: bool = False) -> Iterator[None]:
+    """While the mlflow library writes a test store: in ``cwd``, with the opt-in MLflow >= 3.13
+    needs for a file store, and its own dependencies' deprecation warnings silenced."""
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        if file_store:
+            mp.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
+        mp.chdir(cwd)
+        yield
+
+
+@pytest.fixture(scope="module")
+def file_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    base = tmp_path_factory.mktemp("filestore")
+    with writing_store(base, file_store=True):
+        ids = populate((base / "mlruns").as_uri())
+    return str(base / "mlruns"), ids
+
+
+@pytest.fixture(scope="module")
+def sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    base = tmp_path_factory.mktemp("sqlite")
+    with writing_store(base):
+        ids = populate(f"sqlite:///{base / 'mlflow.db'}")
+    return f"sqlite:///{base / 'mlflow.db'}", ids
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def http_store(
+    sqlite_store: tuple[str, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A real ``mlflow server`` on 127.0.0.1 serving a copy of the SQLite store."""
+    base = tmp_path_factory.mktemp("server")
+    db = base / "served.db"
+    shutil.copyfile(resolve_store(sqlite_store[0]).location, db)
+    port = free_port()
+    log = (base / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"sqlite:///{db}",
+         "--artifacts-destination", str(base / "artifacts"),
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        cwd=base, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((base / "server.log").read_text()[-2000:])
+            time.sleep(0.2)
+        yield uri, sqlite_store[1]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and its uvicorn worker
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(
+    scope="module", params=["file", "sqlite", pytest.param("http", marks=pytest.mark.server)]
+)
+def store(request: pytest.FixtureRequest) -> tuple[str, str, dict[str, str]]:
+    uri, ids = request.getfixturevalue(f"{request.param}_store")
+    return request.param, uri, ids
+
+
+def by_run(table: pa.Table) -> dict[str, dict[str, Any]]:
+    rows = table.to_pylist()
+    for row in rows:
+        row["tags"] = dict(row["tags"] or [])
+    return {r["run"]: r for r in rows}
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file below ``root`` (a file store) or of ``root`` itself."""
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+# -- the mapping ----------------------------------------------------------------------------
+
+
+def test_leaf_runs_become_jobs_parents_do_not(store: tuple[str, str, dict[str, str]]) -> None:
+    _, uri, ids = store
+    result = read_mlflow(uri)
+    rows = by_run(result.table)
+    assert result.table.schema == JOB_SCHEMA
+    assert sorted(rows) == sorted(LEAVES)
+    assert result.rows_read == len(LEAVES) + len(PARENTS)
+    assert all(r["uid"] == f"mlflow:{ids[name]}" for name, r in rows.items())
+    assert {r["job_id"] for r in rows.values()} == {ids[n] for n in LEAVES}
+    assert {r["cluster"] for r in rows.values()} == {resolve_store(uri).uri}
+    assert {r["src_file"] for r in rows.values()} == {resolve_store(uri).uri}
+    assert any("2 parent runs" in note for note in result.notes)
+
+
+def test_sweep_project_state_and_times(store: tuple[str, str, dict[str, str]]) -> None:
+    _, uri, ids = store
+    rows = by_run(read_mlflow(uri).table)
+    # a nested sweep: every leaf under sweep-lr, the grandchild too
+    for name in ("lr-0.1", "lr-0.01", "lr-0.001"):
+        assert rows[name]["sweep"] == "sweep-lr"
+        assert rows[name]["project"] == "nlp"  # the experiment's project tag
+        assert rows[name]["tags"]["sweep_run_id"] == ids["sweep-lr"]
+    assert rows["lr-0.001"]["tags"]["parent_run_id"] == ids["bracket"]
+    # a standalone run is its own sweep; a run's project tag beats the experiment
+    assert rows["resnet-killed"]["sweep"] == "resnet-killed"
+    assert rows["resnet-killed"]["project"] == "cv"
+    assert rows["slurm-linked"]["project"] == "vision"  # the experiment name
+
+    assert rows["lr-0.1"]["state"] == "COMPLETED"
+    assert rows["lr-0.01"]["state"] == "FAILED"
+    assert rows["resnet-killed"]["state"] == "KILLED"
+    assert rows["lr-0.1"]["start_ts"] == ts(T0)
+    assert rows["lr-0.1"]["end_ts"] == ts(T0 + 600_000)
+    assert rows["lr-0.1"]["elapsed_s"] == 600
+    assert rows["slurm-linked"]["elapsed_s"] == 3600
+    assert rows["lr-0.1"]["user_name"] == "alice"
+    assert rows["slurm-linked"]["user_name"] == "bob"
+    assert rows["lr-0.1"]["tags"]["param.lr"] == "0.1"
+    assert rows["lr-0.1"]["tags"]["tag.mlflow.user"] == "alice"
+    assert not any(r["running"] for n, r in rows.items() if n != "still-running")
+
+    # running: no end, measured up to its last metric (120 s of samples), flagged
+    running = rows["still-running"]
+    assert (running["state"], running["running"], running["end_ts"]) == ("RUNNING", True, None)
+    assert running["elapsed_s"] == 120
+
+    # deleted runs still burned GPU time: kept, marked
+    assert rows["deleted-run"]["tags"]["lifecycle_stage"] == "deleted"
+    assert rows["deleted-run"]["elapsed_s"] == 60
+
+
+def test_gpus_and_measured_energy(store: tuple[str, str, dict[str, str]]) -> None:
+    _, uri, _ = store
+    result = read_mlflow(uri)
+    rows = by_run(result.table)
+    approx = pytest.approx
+
+    # two GPUs at a constant 300 W for 600 s, utilisation 40 % and 60 %
+    r = rows["lr-0.1"]
+    assert (r["gpus"], r["tags"]["gpus_from"]) == (2, "system metrics")
+    assert r["energy_j"] == approx(2 * 300 * 600)
+    assert r["power_w"] == approx(2 * 300)
+    assert r["gpu_util"] == approx((40 + 60) / 2 / 100)
+    assert r["tags"]["energy_scope"] == "gpu"
+
+    # a linear ramp 100 W -> 300 W over 600 s; the GPU count and model come from params
+    r = rows["lr-0.01"]
+    assert r["energy_j"] == approx((100 + 300) / 2 * 600)
+    assert (r["gpus"], r["tags"]["gpus_from"]) == (4, "param.gpus")
+    assert r["gpu_model"] == "a100"
+    assert r["tags"]["gpu_model_raw"] == "NVIDIA A100-SXM4-80GB"
+
+    # 250 W sampled every 10 s for 100 s, a 150 s hole, 50 s more: the hole is not bridged
+    r = rows["lr-0.001"]
+    assert r["energy_j"] == approx(250 * (100 + 50))
+    assert r["power_w"] == approx(250)
+    assert float(r["tags"]["energy_covered_s"]) == approx(100 + 50)
+
+    # samples from a minute before to a minute after the run: clipped to its 300 s
+    r = rows["resnet-killed"]
+    assert r["energy_j"] == approx(200 * 300)
+    assert (r["gpus"], r["tags"]["gpus_from"]) == (2, "param.gpus")  # "0,1" lists two GPUs
+
+    assert rows["still-running"]["energy_j"] == approx(100 * 120)
+    assert rows["slurm-linked"]["energy_j"] == approx(400 * 3600)
+
+    # no power series, no GPU count: nothing made up
+    assert rows["array-linked"]["energy_j"] is None
+    assert rows["array-linked"]["gpus"] is None
+    assert rows["deleted-run"]["gpus"] is None  # gpus='auto' is no count, and is reported
+    assert any("'auto'" in n for n in result.notes)
+    assert any("for 6 of 8 runs" in n for n in result.notes)
+
+
+def test_slurm_job_ids_from_tag_or_param(store: tuple[str, str, dict[str, str]]) -> None:
+    rows = by_run(read_mlflow(store[1]).table)
+    assert rows["slurm-linked"]["tags"]["slurm_job_id"] == "777"  # tag slurm_job_id
+    assert rows["array-linked"]["tags"]["slurm_job_id"] == "4243_2"  # param SLURM_JOB_ID
+    assert "slurm_job_id" not in rows["lr-0.1"]["tags"]
+
+
+def test_experiment_filter_by_name_or_id(sqlite_store: tuple[str, dict[str, str]]) -> None:
+    uri, _ = sqlite_store
+    vision = {"resnet-killed", "still-running", "slurm-linked", "array-linked", "deleted-run"}
+    assert set(by_run(read_mlflow(uri, ["vision"]).table)) == vision
+    nlp_id = by_run(read_mlflow(uri).table)["lr-0.1"]["tags"]["experiment_id"]
+    assert set(by_run(read_mlflow(uri, [nlp_id]).table)) == {"lr-0.1", "lr-0.01", "lr-0.001"}
+    with pytest.raises(UsageError, match=r"no experiment named 'nope'. Try one of: .*vision"):
+        read_mlflow(uri, ["nope"])
+
+
+def test_file_store_read_with_experiment_filter(file_store: tuple[str, dict[str, str]]) -> None:
+    rows = by_run(read_mlflow(file_store[0], ["nlp/sweep-lr"]).table)
+    assert set(rows) == {"lr-0.1", "lr-0.01", "lr-0.001"}
+
+
+def test_configured_gpu_keys(sqlite_store: tuple[str, dict[str, str]]) -> None:
+    # "lr" as the GPU-count field: 0.1 GPUs is silly, but shows the name is the option's
+    options = MlflowOptions(gpus_keys=("lr",), gpu_model_keys=("nothing",))
+    rows = by_run(read_mlflow(sqlite_store[0], ["nlp/sweep-lr"], options).table)
+    assert rows["lr-0.01"]["gpus"] == pytest.approx(0.01)
+    assert rows["lr-0.01"]["gpu_model"] is None
+
+
+# -- read-only ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["file", "sqlite"])
+def test_store_is_left_byte_for_byte(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    uri, _ = request.getfixturevalue(f"{kind}_store")
+    location = Path(resolve_store(uri).location)
+    folder = location if location.is_dir() else location.parent
+    before = tree_digest(folder)
+    monkeypatch.chdir(tmp_path)
+    api.ingest_mlflow(db=str(tmp_path / "a.duckdb"), tracking_uri=uri)
+    assert tree_digest(folder) == before  # no file changed, none added (no -journal)
+    assert sorted(os.listdir(tmp_path)) == ["a.duckdb"]  # no stray mlflow.db or mlruns
+
+
+@pytest.mark.server
+def test_server_ingest_leaves_no_stray_files(
+    http_store: tuple[str, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = api.ingest_mlflow(db=str(tmp_path / "a.duckdb"), tracking_uri=http_store[0])
+    assert outcome.report.jobs_added == len(LEAVES)
+    assert sorted(os.listdir(tmp_path)) == ["a.duckdb"]
+
+
+def unpack_v2(target: Path) -> Path:
+    db = target / "mlflow.db"
+    db.write_bytes(gzip.decompress(FIXTURE_V2.read_bytes()))
+    return db
+
+
+def test_old_schema_store_is_read_and_left_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An MLflow 2.22 database (alembic 0584bdc529eb, 19 tables), written by MLflow 2.22."""
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    db = unpack_v2(store_dir)
+    before = tree_digest(store_dir)
+    monkeypatch.chdir(tmp_path)
+    outcome = api.ingest_mlflow(db=str(tmp_path / "a.duckdb"), tracking_uri=f"sqlite:///{db}")
+    assert tree_digest(store_dir) == before
+    assert outcome.report.jobs_added == len(LEAVES)
+    with Store(tmp_path / "a.duckdb") as s:
+        energy = dict(s.con.sql("SELECT run, energy_j FROM jobs").fetchall())
+    assert energy["lr-0.1"] == pytest.approx(2 * 300 * 600)
+    assert energy["lr-0.001"] == pytest.approx(250 * (100 + 50))
+
+
+def test_mlflow_itself_would_have_migrated_the_old_store(tmp_path: Path) -> None:
+    """Why the store is read raw: MLflow 3 opening the same file rewrites it."""
+    import sqlite3
+
+    from mlflow import MlflowClient
+
+    db = unpack_v2(tmp_path)
+    before = tree_digest(db)
+    with contextlib.redirect_stderr(None):
+        MlflowClient(tracking_uri=f"sqlite:///{db}").search_experiments()
+    assert tree_digest(db) != before
+    con = sqlite3.connect(db)
+    (version,) = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    con.close()
+    assert version != "0584bdc529eb"
+
+
+# -- incremental ----------------------------------------------------------------------------
+
+
+def test_reingest_updates_and_never_duplicates(
+    file_store: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    src, ids = file_store
+    copy = tmp_path / "mlruns"
+    shutil.copytree(src, copy)
+    db = str(tmp_path / "a.duckdb")
+    first = api.ingest_mlflow(db=db, tracking_uri=str(copy))
+    assert (first.report.jobs_added, first.report.jobs_updated) == (len(LEAVES), 0)
+
+    from mlflow import MlflowClient
+
+    with writing_store(tmp_path, file_store=True):
+        client = MlflowClient(tracking_uri=copy.as_uri())
+        client.set_terminated(ids["still-running"], status="FINISHED", end_time=T1 + 180_000)
+        vision = client.get_experiment_by_name("vision").experiment_id
+        new = client.create_run(vision, start_time=T2, run_name="new-run")
+        client.set_terminated(new.info.run_id, end_time=T2 + 30_000)
+
+    second = api.ingest_mlflow(db=db, tracking_uri=str(copy))
+    assert (second.report.jobs_added, second.report.jobs_updated) == (1, len(LEAVES))
+    with Store(db) as s:
+        rows = s.con.sql(
+            "SELECT run, state, running, elapsed_s, count(*) OVER (PARTITION BY uid) AS copies "
+            "FROM jobs"
+        ).fetchall()
+    assert len(rows) == len(LEAVES) + 1
+    assert all(r[4] == 1 for r in rows)
+    finished = next(r for r in rows if r[0] == "still-running")
+    assert finished[1:4] == ("COMPLETED", False, 180)
+
+
+# -- counted once with Slurm ----------------------------------------------------------------
+
+
+def slurm_row(uid: str, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(JOB_SCHEMA.names)
+    row.update(uid=uid, source="slurm", running=False, state="COMPLETED", **fields)
+    return row
+
+
+def test_run_in_a_slurm_job_counts_once(
+    sqlite_store: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    uri, ids = sqlite_store
+    db = str(tmp_path / "a.duckdb")
+    jobs = [
+        # the job slurm-linked ran in: 30 s of setup before the run, no energy measured
+        slurm_row("slurm:gpu:777:1", cluster="gpu", job_id="777", run="777",
+                  start_ts=ts(T2 - 30_000), elapsed_s=3630.0, gpus=1.0),
+        # job 777 of another cluster, a year before: not the one
+        slurm_row("slurm:old:777:1", cluster="old", job_id="777", run="777",
+                  start_ts=ts(T2 - 365 * 86_400_000), elapsed_s=60.0, gpus=8.0),
+        # array task 4243_2 (raw id 4250), with energy Slurm measured itself
+        slurm_row("slurm:gpu:4250:1", cluster="gpu", job_id="4250", run="4243_2",
+                  start_ts=ts(T2), elapsed_s=1800.0, gpus=2.0, energy_j=5_000_000.0,
+                  tags=[("array_job", "4243")]),
+    ]  # fmt: skip
+    with Store(db) as s:
+        s.ingest(pa.Table.from_pylist(jobs, schema=JOB_SCHEMA), source="slurm", files=["x"],
+                 options={}, rows_read=3, rows_skipped=0)  # fmt: skip
+    api.ingest_mlflow(db=db, tracking_uri=uri)
+
+    with Store(db) as s:
+        links = s.con.sql("SELECT run_id, slurm_uid FROM mlflow_slurm_links").fetchall()
+        counted = {
+            r[0]: r[1:]
+            for r in s.con.sql("SELECT uid, energy_j, tags, source FROM counted_jobs").fetchall()
+        }
+        (total_jobs,) = s.con.sql("SELECT count(*) FROM jobs").fetchall()
+    assert sorted(links) == sorted(
+        [(ids["slurm-linked"], "slurm:gpu:777:1"), (ids["array-linked"], "slurm:gpu:4250:1")]
+    )
+    # both runs stay stored (explain shows them) but drop out of what is counted
+    assert total_jobs == (3 + len(LEAVES),)
+    assert f"mlflow:{ids['slurm-linked']}" not in counted
+    assert f"mlflow:{ids['array-linked']}" not in counted
+    assert sum(1 for c in counted.values() if c[2] == "mlflow") == len(LEAVES) - 2
+    # the Slurm job gains the run's measured energy where it had none, and names the run
+    energy, tags, _ = counted["slurm:gpu:777:1"]
+    assert energy == pytest.approx(400 * 3600)
+    assert tags == {"mlflow_runs": ids["slurm-linked"], "energy_from": "mlflow"}
+    # Slurm's own measurement stays
+    energy, tags, _ = counted["slurm:gpu:4250:1"]
+    assert energy == 5_000_000
+    assert tags == {"array_job": "4243", "mlflow_runs": ids["array-linked"]}
+    assert counted["slurm:old:777:1"][:2] == (None, None)
+
+
+# -- command line ---------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_ingest(sqlite_store: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    db = str(tmp_path / "a.duckdb")
+    result = runner.invoke(app, ["ingest", "mlflow", "--tracking-uri", sqlite_store[0], "--db", db])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert f"{len(LEAVES) + len(PARENTS)} rows read, {len(LEAVES)} jobs added" in result.stderr
+    assert "2 parent runs with children are not counted themselves" in result.stderr
+
+
+def test_cli_default_uri_from_environment(
+    file_store: tuple[str, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", Path(file_store[0]).as_uri())
+    result = runner.invoke(
+        app, ["ingest", "mlflow", "--experiment", "vision", "--db", str(tmp_path / "a.duckdb")]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "5 jobs added" in result.stderr
+
+
+def _bad_meta_store(tmp_path: Path) -> tuple[Path, Path]:
+    """A one-experiment file store with two runs, one with a broken meta.yaml."""
+    from mlflow import MlflowClient
+
+    with writing_store(tmp_path, file_store=True):
+        client = MlflowClient(tracking_uri=(tmp_path / "mlruns").as_uri())
+        exp = client.create_experiment("e")
+        for name in ("good", "bad"):
+            run = client.create_run(exp, start_time=T0, run_name=name)
+            client.set_terminated(run.info.run_id, end_time=T0 + 60_000)
+    bad = tmp_path / "mlruns" / exp / run.info.run_id / "meta.yaml"
+    bad.write_text("status: [unclosed\n")
+    return tmp_path / "mlruns", bad
+
+
+def test_cli_bad_run_stops_unless_skipped(tmp_path: Path) -> None:
+    store_dir, bad = _bad_meta_store(tmp_path)
+    db = str(tmp_path / "a.duckdb")
+    result = runner.invoke(app, ["ingest", "mlflow", "--tracking-uri", str(store_dir), "--db", db])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"auditor: error: {bad}: not a run meta.yaml")
+    assert result.stderr.rstrip().endswith("Use --skip-bad-rows to skip such runs.")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not Path(db).exists()  # nothing written
+
+    result = runner.invoke(
+        app, ["ingest", "mlflow", "--tracking-uri", str(store_dir), "--db", db, "--skip-bad-rows"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "2 rows read, 1 jobs added, 0 updated, 1 skipped" in result.stderr
+
+
+def test_end_before_start_is_a_bad_run(tmp_path: Path) -> None:
+    from mlflow import MlflowClient
+
+    with writing_store(tmp_path, file_store=True):
+        client = MlflowClient(tracking_uri=(tmp_path / "mlruns").as_uri())
+        run = client.create_run(client.create_experiment("e"), start_time=T0, run_name="x")
+        client.set_terminated(run.info.run_id, end_time=T0 - 1)
+    with pytest.raises(InputError, match="end_time is before start_time"):
+        read_mlflow(str(tmp_path / "mlruns"))
+    result = read_mlflow(str(tmp_path / "mlruns"), options=MlflowOptions(skip_bad_rows=True))
+    assert (result.table.num_rows, result.skipped_count) == (0, 1)
+
+
+def test_bad_metric_line_names_file_and_line(tmp_path: Path) -> None:
+    from mlflow import MlflowClient
+    from mlflow.entities import Metric
+
+    with writing_store(tmp_path, file_store=True):
+        client = MlflowClient(tracking_uri=(tmp_path / "mlruns").as_uri())
+        exp = client.create_experiment("e")
+        run = client.create_run(exp, start_time=T0, run_name="x")
+        key = "system/gpu_0_power_usage_watts"
+        client.log_batch(run.info.run_id, metrics=[Metric(key, 1.0, T0, 0)])
+    path = tmp_path / "mlruns" / exp / run.info.run_id / "metrics" / key
+    path.write_text(path.read_text() + "17 watts 1\n")
+    with pytest.raises(InputError) as info:
+        read_mlflow(str(tmp_path / "mlruns"))
+    assert str(info.value).startswith(f"{path}:2: '17 watts 1' is not a metric line")
+
+
+def _free_port_uri() -> str:
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--tracking-uri", "missing-dir"], 1, "missing-dir: no such file or directory."),
+        (["--tracking-uri", "sqlite:///missing.db"], 1, "no such file or directory."),
+        (["--tracking-uri", "sqlite://"], 2, "names no database file."),
+        (["--tracking-uri", "postgresql://alice:secret@db/mlflow"], 2, "postgresql stores are"),
+        (["--tracking-uri", "file://elsewhere/mlruns"], 2, "names a remote host."),
+        ([], 2, "no MLflow store given."),
+    ],
+)
+def test_cli_bad_uri(
+    args: list[str],
+    code: int,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    result = runner.invoke(app, ["ingest", "mlflow", *args, "--db", "a.duckdb"])
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr.startswith("auditor: error: ")
+    assert message in result.stderr
+    assert "secret" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert os.listdir(tmp_path) == []  # no database, no mlflow.db
+
+
+def test_cli_unreachable_server(tmp_path: Path) -> None:
+    uri = _free_port_uri()
+    result = runner.invoke(
+        app, ["ingest", "mlflow", "--tracking-uri", uri, "--db", str(tmp_path / "a.duckdb")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"auditor: error: {uri}: cannot connect to the tracking server")
+
+
+def test_not_a_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(InputError, match="neither an mlruns directory nor an MLflow SQLite"):
+        read_mlflow(str(tmp_path / "notes.txt"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match="not an MLflow file store"):
+        read_mlflow(str(empty))
+    con = sqlite3.connect(tmp_path / "other.db")
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    with pytest.raises(
+        InputError, match=r"not an MLflow tracking database \(no table 'experiments'\)"
+    ):
+        read_mlflow(f"sqlite:///{tmp_path / 'other.db'}")
+
+
+def test_uris_are_normalised_without_credentials(tmp_path: Path) -> None:
+    ref = resolve_store("HTTP://alice:secret@Example.org:5000/mlflow/")
+    assert (ref.kind, ref.uri) == ("http", "http://example.org:5000/mlflow")
+    (tmp_path / "mlruns").mkdir()
+    assert resolve_store(f"file://{tmp_path}/mlruns").uri == (tmp_path / "mlruns").as_uri()
+    assert resolve_store(str(tmp_path / "mlruns")).kind == "file"
+
+
+def test_importing_the_importer_does_not_load_mlflow() -> None:
+    code = "import sys, auditor.ingest.mlflow, auditor.cli; print('mlflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
