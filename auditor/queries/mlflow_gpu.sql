@@ -12,16 +12,21 @@ WITH runs AS (
         THEN NULL ELSE end_ms END AS end_ms
     FROM mlflow_runs
 ),
-samples AS (
+gpu_keys AS (
+    -- parse each distinct key once, not once per point
     SELECT
-        run_id,
+        key,
         regexp_extract(key, $gpu_re, 1) AS node,
         regexp_extract(key, $gpu_re, 2) AS gpu,
-        regexp_extract(key, $gpu_re, 3) AS metric,
-        ts_ms,
-        avg(value) AS value  -- one value per timestamp
-    FROM mlflow_points
-    WHERE regexp_full_match(key, $gpu_re) AND value IS NOT NULL AND NOT isnan(value)
+        regexp_extract(key, $gpu_re, 3) AS metric
+    FROM (SELECT DISTINCT key FROM mlflow_points)
+    WHERE regexp_full_match(key, $gpu_re)
+),
+samples AS (
+    SELECT p.run_id, k.node, k.gpu, k.metric, p.ts_ms, avg(p.value) AS value  -- one per time
+    FROM mlflow_points p
+    JOIN gpu_keys k USING (key)
+    WHERE p.value IS NOT NULL AND NOT isnan(p.value)
     GROUP BY ALL
 ),
 steps AS (
