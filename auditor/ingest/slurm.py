@@ -205,8 +205,8 @@ def _first_line(path: str) -> tuple[int, str]:
 
 def _text_layout(path: str, options: SlurmOptions) -> _TextLayout:
     number, line = _first_line(path)
-    token = re.match(r"\s*([A-Za-z][A-Za-z0-9_]*)", line)
-    has_header = bool(token) and token is not None and token.group(1).lower() in ("jobid", "jobidraw")
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", line)}
+    has_header = bool(words & {"jobid", "jobidraw"})
     if options.fields and has_header:
         raise UsageError(f"{path} has a header line; --fields is only for headerless dumps.")
     if has_header:

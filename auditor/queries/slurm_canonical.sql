@@ -5,8 +5,9 @@
 WITH allocs AS (
     SELECT
         *,
-        start_ts IS NOT NULL AND NOT array_pending
-            AND coalesce(nodelist, '') <> 'None assigned' AS started
+        -- a dump without a Start column shows a start by a positive elapsed time
+        (start_ts IS NOT NULL OR ("start" IS NULL AND coalesce(elapsed_in, 0) > 0))
+            AND NOT array_pending AND coalesce(nodelist, '') <> 'None assigned' AS started
     FROM slurm_checked
     WHERE NOT is_step AND problem IS NULL
 ),

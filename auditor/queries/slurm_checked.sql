@@ -38,9 +38,9 @@ checked AS (
         CASE
             WHEN shape_problem IS NOT NULL THEN shape_problem
             WHEN NOT id_ok THEN 'JobID ''' || coalesce(jobid, '') || ''' is not a Slurm job id'
-            WHEN submit_ts IS NULL AND NOT sacct_missing("submit") THEN 'Submit ''' || "submit" || ''' is not a time'
-            WHEN start_ts IS NULL AND NOT sacct_missing("start") THEN 'Start ''' || "start" || ''' is not a time'
-            WHEN end_ts IS NULL AND NOT sacct_missing("end") THEN 'End ''' || "end" || ''' is not a time'
+            WHEN sacct_ts_bad("submit", submit_ts) THEN 'Submit ''' || "submit" || ''' is not a time'
+            WHEN sacct_ts_bad("start", start_ts) THEN 'Start ''' || "start" || ''' is not a time'
+            WHEN sacct_ts_bad("end", end_ts) THEN 'End ''' || "end" || ''' is not a time'
             WHEN NOT sacct_missing(elapsedraw) AND (elapsed_in IS NULL OR elapsed_in < 0)
                 THEN 'ElapsedRaw ''' || elapsedraw || ''' is not a number of seconds'
             WHEN sacct_missing(elapsedraw) AND NOT sacct_missing(elapsed) AND elapsed_in IS NULL

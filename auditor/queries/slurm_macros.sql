@@ -18,6 +18,10 @@ CREATE OR REPLACE MACRO sacct_ts(s, tz) AS CASE
     ELSE NULL
 END;
 
+-- sacct_ts_bad(s, ts): s holds something, but not a time sacct_ts could read (JSON's 0 = none).
+CREATE OR REPLACE MACRO sacct_ts_bad(s, ts) AS
+    ts IS NULL AND NOT sacct_missing(s) AND trim(s) <> '0';
+
 -- sacct_dur(s): seconds in "[D-][HH:]MM:SS[.mmm]" (two fields are MM:SS) or plain seconds.
 CREATE OR REPLACE MACRO sacct_dur_parts(d, parts) AS
     coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
