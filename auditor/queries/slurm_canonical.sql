@@ -67,7 +67,7 @@ canonical AS (
             AS elapsed_s,
         -- End=Unknown alone is not enough: sacct shows it for some ended (CANCELLED) jobs too
         started AND (state_word IN ('RUNNING', 'SUSPENDED', 'COMPLETING', 'CONFIGURING', 'RESIZING')
-                     OR (state_word = '' AND end_ts IS NULL)) AS running,
+                     OR (state_word = '' AND "end" IS NOT NULL AND end_ts IS NULL)) AS running,
         gpus_in AS gpus,
         gpu_key(coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres))) AS gpu_model,
         cpus_in AS cpus,
