@@ -40,4 +40,6 @@ def _known(name: str) -> bool:
 def check_zone(name: str) -> None:
     """Raise UsageError unless ``name`` is an IANA zone such as Europe/Paris or UTC."""
     if not _known(name) or (name not in available_timezones() and name != "UTC"):
-        raise UsageError(f"--tz '{name}' is not a time zone. Use an IANA name such as Europe/Paris.")
+        raise UsageError(
+            f"--tz '{name}' is not a time zone. Use an IANA name such as Europe/Paris."
+        )

@@ -22,8 +22,9 @@ def job_rows(db_path: str, where: str = "true") -> dict[str, dict[str, Any]]:
     con = duckdb.connect(db_path, read_only=True)
     try:
         cur = con.execute(
-            "SELECT * EXCLUDE (submit_ts, start_ts, end_ts), epoch(start_ts) AS start_epoch, epoch(end_ts) AS end_epoch, "
-            "epoch(submit_ts) AS submit_epoch FROM jobs WHERE " + where + " ORDER BY uid"
+            "SELECT * EXCLUDE (submit_ts, start_ts, end_ts), epoch(start_ts) AS start_epoch, "
+            "epoch(end_ts) AS end_epoch, epoch(submit_ts) AS submit_epoch "
+            "FROM jobs WHERE " + where + " ORDER BY uid"
         )
         names = [d[0] for d in cur.description]
         out: dict[str, dict[str, Any]] = {}

@@ -22,7 +22,9 @@ def epoch(text: str) -> float:
 
 def gpu_hours(db: str, by: str = "project") -> dict[str, float]:
     table = api.summary(db=db, by=by)
-    return dict(zip(table.column(by).to_pylist(), table.column("gpu_hours").to_pylist(), strict=True))
+    return dict(
+        zip(table.column(by).to_pylist(), table.column("gpu_hours").to_pylist(), strict=True)
+    )
 
 
 def test_arrays_steps_and_pending_range(db: str) -> None:
@@ -204,8 +206,8 @@ def test_running_then_completed_is_one_job(db: str, tmp_path: object) -> None:
         header + "77|77|RUNNING|2024-01-01T00:00:00|2024-01-01T00:00:00|Unknown|600|gres/gpu=1|p\n"
     )
     (base / "b.psv").write_text(
-        header
-        + "77|77|COMPLETED|2024-01-01T00:00:00|2024-01-01T00:00:00|2024-01-01T02:00:00|7200|gres/gpu=1|p\n"
+        header + "77|77|COMPLETED|2024-01-01T00:00:00|2024-01-01T00:00:00|"
+        "2024-01-01T02:00:00|7200|gres/gpu=1|p\n"
     )
     api.ingest_slurm([str(base / "a.psv")], db=db, tz="UTC")
     out = api.ingest_slurm([str(base / "b.psv")], db=db, tz="UTC")

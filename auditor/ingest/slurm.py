@@ -38,10 +38,10 @@ FREE_TEXT = ("submitline", "jobname", "constraints", "comment", "admincomment",
 
 # XDMoD's headerless layout (ubccr/xdmod Shredder/Slurm.php), taken with TZ=UTC.
 XDMOD_FIELDS = (
-    "jobid,jobidraw,cluster,partition,qos,account,group,gid,user,uid,submit,eligible,start,"
-    "end,elapsed,exitcode,state,nnodes,ncpus,reqcpus,reqmem,reqtres,alloctres,timelimit,"
-    "nodelist,jobname"
-).split(",")
+    "jobid", "jobidraw", "cluster", "partition", "qos", "account", "group", "gid", "user",
+    "uid", "submit", "eligible", "start", "end", "elapsed", "exitcode", "state", "nnodes",
+    "ncpus", "reqcpus", "reqmem", "reqtres", "alloctres", "timelimit", "nodelist", "jobname",
+)  # fmt: skip
 
 # Shapes a correctly placed row has, used to decide which free-text field holds a stray '|'.
 _SHAPES = {
@@ -57,6 +57,9 @@ _SHAPES = {
     "alloctres": r"([^=,]+=[^,]*(,[^=,]+=[^,]*)*)?",
 }
 
+DEFAULT_PROJECT = GroupSpec("account")
+DEFAULT_SWEEP = GroupSpec("array")
+
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 64 * 1024 * 1024
 
@@ -67,8 +70,8 @@ class SlurmOptions:
     tz: str | None = None
     fields: str | None = None
     delimiter: str | None = None
-    project_from: GroupSpec = GroupSpec("account")
-    sweep_from: GroupSpec = GroupSpec("array")
+    project_from: GroupSpec = DEFAULT_PROJECT
+    sweep_from: GroupSpec = DEFAULT_SWEEP
     skip_bad_rows: bool = False
     progress: bool = False
 
@@ -122,8 +125,8 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         table = apply_grouping(
             con,
             "slurm_jobs",
-            None if options.project_from == GroupSpec("account") else options.project_from,
-            None if options.sweep_from == GroupSpec("array") else options.sweep_from,
+            None if options.project_from == DEFAULT_PROJECT else options.project_from,
+            None if options.sweep_from == DEFAULT_SWEEP else options.sweep_from,
         )
         return ImportResult(table, rows_read, skipped, skipped_count, notes)
     finally:
@@ -217,7 +220,7 @@ def _text_layout(path: str, options: SlurmOptions) -> _TextLayout:
             names = names[:-1]
         first_data = number + 1
     elif options.fields:
-        names = XDMOD_FIELDS if options.fields == "xdmod" else options.fields.split(",")
+        names = list(XDMOD_FIELDS) if options.fields == "xdmod" else options.fields.split(",")
         delimiter = options.delimiter or "|"
         trailing = line.endswith(delimiter) and line.count(delimiter) == len(names)
         first_data = number
@@ -323,7 +326,7 @@ def _read_error(path: str, exc: duckdb.Error) -> InputError:
 
 
 def _split_sql(layout: _TextLayout) -> str:
-    """SQL that splits `raw_lines` into `sacct_rows`, built from column positions only."""
+    """The slurm_split.sql template filled in for this layout's column positions."""
     n = len(layout.fields)
     pos = {f: i + 1 for i, f in reversed(list(enumerate(layout.fields))) if f}
     free = [pos[f] for f in FREE_TEXT if f in pos]
@@ -344,28 +347,19 @@ def _split_sql(layout: _TextLayout) -> str:
     )
     text = "regexp_replace(text, '\\r$', '')"
     if layout.trailing_delimiter:
-        text = f"CASE WHEN ends_with({text}, $sep) THEN {text}[:-(length($sep) + 1)] ELSE {text} END"
+        text = (
+            f"CASE WHEN ends_with({text}, $sep) THEN {text}[:-(length($sep) + 1)] ELSE {text} END"
+        )
     selected = ", ".join(
         f"p[{i}] AS {sql.quote_ident(f)}" for f, i in sorted(pos.items()) if f in FIELDS
     )
-    return f"""
-        INSERT INTO sacct_rows BY NAME
-        SELECT $file AS file, $file_order AS file_order, line, CAST(line AS VARCHAR) AS loc,
-            CASE
-                WHEN len(parts) < {n} THEN 'the line has ' || len(parts) || ' fields, the header {n}: is it cut short?'
-                WHEN p IS NULL THEN 'the line has ' || len(parts) || ' fields, the header {n}, and no free-text column can take the extra delimiters'
-            END AS shape_problem,
-            {selected}
-        FROM (
-            SELECT line, parts,
-                CASE WHEN len(parts) = {n} THEN parts WHEN len(parts) > {n} THEN {surplus} END AS p
-            FROM (
-                SELECT rowid + 1 AS line, string_split({text}, $sep) AS parts
-                FROM raw_lines
-                WHERE rowid + 1 >= $first AND trim(coalesce(text, '')) <> ''
-            )
-        )
-    """
+    return (
+        sql.query("slurm_split")
+        .replace("__SURPLUS__", surplus)
+        .replace("__SELECTED__", selected)
+        .replace("__TEXT__", text)
+        .replace("__N__", str(n))
+    )
 
 
 def _sql_str(value: str) -> str:
@@ -375,7 +369,8 @@ def _sql_str(value: str) -> str:
 def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: bool) -> None:
     try:
         ok = con.execute(
-            "SELECT json_valid(content) AND json_type(CAST(content AS JSON), '$.jobs') = 'ARRAY' "
+            "SELECT CASE WHEN json_valid(content) "
+            "THEN json_type(CAST(content AS JSON), '$.jobs') = 'ARRAY' ELSE false END "
             "FROM read_text($path)",
             {"path": path},
         ).fetchone()
