@@ -34,7 +34,9 @@ def dump_lines(jobs: list[dict[str, object]]) -> list[str]:
     for i, j in enumerate(jobs):
         raw = 1000 + i
         shown = f"999_{i}" if j["array"] else str(raw)
-        start = f"2024-{1 + int(str(j['day'])) // 31:02d}-{1 + int(str(j['day'])) % 28:02d}T00:00:00"
+        start = (
+            f"2024-{1 + int(str(j['day'])) // 31:02d}-{1 + int(str(j['day'])) % 28:02d}T00:00:00"
+        )
         pending = j["state"] == "PENDING"
         end = "Unknown" if j["state"] == "RUNNING" or pending else start
         gres = f"gres/gpu:a100={j['gpus']}" if j["typed"] else f"gres/gpu={j['gpus']}"

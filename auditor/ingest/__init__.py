@@ -33,6 +33,22 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # facts the user should see, e.g. the zone
 
 
+def parse_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for an importer's parsing, bounded in memory: past the limit it
+    spills to a temporary directory (``$AUDITOR_TMPDIR``, else the system's) instead of
+    running the machine out of memory on a large export."""
+    import os
+    import tempfile
+
+    con = duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB"),
+            "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
+        }
+    )
+    return con
+
+
 GROUP_FIELDS = ("account", "wckey", "partition", "user", "comment", "jobname", "tag", "array")
 
 
@@ -87,9 +103,12 @@ def apply_grouping(
 
     A spec of None keeps the importer's own default; a field that is empty gives '(none)'.
     """
+    if project is None and sweep is None:
+        table: pa.Table = con.sql(f"SELECT * FROM {sql.quote_ident(relation)}").to_arrow_table()
+        return table
     params: dict[str, object] = {}
     for prefix, spec in (("project", project), ("sweep", sweep)):
         params.update((spec or GroupSpec("keep")).params(prefix))
     text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
-    table: pa.Table = con.sql(text, params=params).to_arrow_table()
-    return table
+    grouped: pa.Table = con.sql(text, params=params).to_arrow_table()
+    return grouped

@@ -18,7 +18,13 @@ import duckdb
 from auditor import sql
 from auditor.errors import InputError, UsageError
 from auditor.gpu import define_macros
-from auditor.ingest import GroupSpec, ImportResult, SkippedRow, apply_grouping
+from auditor.ingest import (
+    GroupSpec,
+    ImportResult,
+    SkippedRow,
+    apply_grouping,
+    parse_connection,
+)
 from auditor.progress import run_with_progress
 from auditor.timezones import check_zone, local_zone
 
@@ -96,7 +102,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         raise UsageError("no dump given. Pass one or more sacct output files.")
     zone = options.tz or local_zone()
     check_zone(zone)
-    con = duckdb.connect()
+    con = parse_connection()
     try:
         define_macros(con)
         con.execute(sql.query("slurm_macros"))

@@ -32,6 +32,18 @@ WITH parsed AS (
 SELECT
     *,
     CASE
+        -- the common case first, as one cheap conjunction; the messages only for the rest
+        WHEN shape_problem IS NULL AND id_ok
+             AND (submit_ts IS NOT NULL OR "submit" IS NULL)
+             AND (start_ts IS NOT NULL OR "start" IS NULL OR "start" = 'Unknown')
+             AND elapsed_in >= 0 AND isfinite(elapsed_in)
+             AND (is_step OR (
+                 (end_ts IS NOT NULL OR "end" IS NULL OR "end" = 'Unknown')
+                 AND gpus_in >= 0 AND NOT isnan(gpus_in)  -- NaN sorts above every number
+                 AND (cpus_in >= 0 OR ncpus IS NULL)
+                 AND (nodes_in >= 0 OR nnodes IS NULL)
+                 AND (end_ts >= start_ts OR end_ts IS NULL OR start_ts IS NULL)))
+            THEN NULL
         WHEN shape_problem IS NOT NULL THEN shape_problem
         WHEN NOT id_ok THEN 'JobID ''' || coalesce(jobid, '') || ''' is not a Slurm job id'
         WHEN sacct_ts_bad("submit", submit_ts) THEN 'Submit ''' || "submit" || ''' is not a time'

@@ -35,13 +35,11 @@ CREATE OR REPLACE MACRO sacct_dur(s) AS coalesce(
 CREATE OR REPLACE MACRO sacct_unit_pow(u) AS CASE upper(u)
     WHEN 'B' THEN 0 WHEN 'K' THEN 1 WHEN 'M' THEN 2 WHEN 'G' THEN 3 WHEN 'T' THEN 4 WHEN 'P' THEN 5
 END;
-CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS CASE
-    WHEN sacct_missing(s) THEN NULL
-    WHEN regexp_full_match(trim(s), '\d+(\.\d+)?[KMGTPkmgtp]?[cn]?') THEN
-        try_cast(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DOUBLE)
-        * pow(1024, sacct_unit_pow(coalesce(nullif(regexp_extract(trim(s), '([KMGTPkmgtp])[cn]?$', 1), ''), unit)))
-    ELSE NULL
-END;
+CREATE OR REPLACE MACRO sacct_bytes_suffix(t, unit) AS
+    CASE WHEN upper(right(t, 1)) IN ('K', 'M', 'G', 'T', 'P') THEN right(t, 1) ELSE unit END;
+CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS
+    try_cast(rtrim(rtrim(s, 'cn'), 'KMGTPkmgtp') AS DOUBLE)
+    * pow(1024, sacct_unit_pow(sacct_bytes_suffix(rtrim(s, 'cn'), unit)));
 
 -- tres_value(tres, key): the value of key in a TRES string "cpu=8,mem=64G,gres/gpu=2", or NULL.
 CREATE OR REPLACE MACRO tres_value(tres, key) AS
