@@ -19,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 HEADER = (
     "Cluster|JobID|JobIDRaw|User|Account|Partition|State|Submit|Start|End|ElapsedRaw|NCPUS|"
     "NNodes|ReqMem|AllocTRES|TotalCPU|MaxRSS|ConsumedEnergyRaw|NodeList|JobName"
@@ -165,7 +164,7 @@ def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [100_000, 1_000_000]
     work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
+    print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
     for n in sizes:
         for name, wall, rss, ratio in bench(n, work):
             rss_text = "" if rss != rss else f"{rss:.0f}"

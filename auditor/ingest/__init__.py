@@ -7,6 +7,7 @@ line and column; with ``skip_bad_rows`` such rows are left out and counted inste
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import UsageError
+from auditor.errors import LimitError, UsageError
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,6 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for an importer's parsing, bounded in memory: past the limit it
     spills to a temporary directory (``$AUDITOR_TMPDIR``, else the system's) instead of
     running the machine out of memory on a large export."""
-    import os
     import tempfile
 
     con = duckdb.connect(
@@ -47,6 +47,22 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
         }
     )
     return con
+
+
+def limit_error(exc: duckdb.Error) -> LimitError:
+    """The user's sentence for DuckDB running out of memory or of temporary disk space."""
+    first = str(exc).splitlines()[0]
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return LimitError(
+            f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
+            "(now "
+            + os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
+            + "), or ingest fewer files at once."
+        )
+    return LimitError(
+        f"could not write temporary data ({first}). Free disk space, or point AUDITOR_TMPDIR "
+        "at a larger disk."
+    )
 
 
 GROUP_FIELDS = ("account", "wckey", "partition", "user", "comment", "jobname", "tag", "array")
