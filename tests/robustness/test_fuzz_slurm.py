@@ -21,7 +21,7 @@ FIELDS = ["JobID", "JobIDRaw", "User", "Account", "State", "Submit", "Start", "E
           "ElapsedRaw", "NCPUS", "AllocTRES", "JobName"]  # fmt: skip
 
 nasty_text = st.text(
-    alphabet=st.sampled_from(list("ab|'\"\\;,=:.-_ \t") + ["é", "日", "\u2028", "%", "0", "9"]),
+    alphabet=st.sampled_from([*"ab|'\"\\;,=:.-_ \t", "é", "日", "\u2028", "%", "0", "9"]),
     max_size=12,
 )
 numberish = st.one_of(
