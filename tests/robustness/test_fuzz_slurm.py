@@ -42,7 +42,7 @@ timeish = st.one_of(
             "-5",
             "2024-01-01T00:00:00+02:00",
         ]
-    ),  # fmt: skip
+    ),
     nasty_text,
 )
 jobid = st.one_of(
