@@ -12,6 +12,7 @@ Run it with MLflow 2.22 in a separate environment, from the repository root:
 from __future__ import annotations
 
 import gzip
+import os
 import sqlite3
 import sys
 import tempfile
@@ -32,6 +33,7 @@ def main() -> None:
         sys.exit(f"needs MLflow 2.x to write an old schema, this is {mlflow.__version__}")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "mlflow.db"
+        os.chdir(tmp)  # MLflow 2 makes its default artifact directory ./mlruns here
         populate(f"sqlite:///{db}")
         con = sqlite3.connect(db)
         con.execute("VACUUM")  # smallest file: no free pages left by the migrations
