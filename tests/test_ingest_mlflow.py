@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -371,58 +372,68 @@ def test_reingest_updates_and_never_duplicates(
 # -- counted once with Slurm ----------------------------------------------------------------
 
 
-def slurm_row(uid: str, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(JOB_SCHEMA.names)
-    row.update(uid=uid, source="slurm", running=False, state="COMPLETED", **fields)
-    return row
+SLURM_JOBS = Path(__file__).resolve().parent.parent / "fixtures" / "mlflow" / "slurm-jobs.psv"
 
 
 def test_run_in_a_slurm_job_counts_once(
     sqlite_store: tuple[str, dict[str, str]], tmp_path: Path
 ) -> None:
+    """fixtures/mlflow/slurm-jobs.psv holds the jobs the scenario's runs name: 777 on cluster
+    gpu (started 30 s before slurm-linked, no energy measured), 777 on cluster old (a year
+    earlier: not the one), and array task 4243_2 (raw id 4250) with 5 MJ Slurm measured."""
     uri, ids = sqlite_store
     db = str(tmp_path / "a.duckdb")
-    jobs = [
-        # the job slurm-linked ran in: 30 s of setup before the run, no energy measured
-        slurm_row("slurm:gpu:777:1", cluster="gpu", job_id="777", run="777",
-                  start_ts=ts(T2 - 30_000), elapsed_s=3630.0, gpus=1.0),
-        # job 777 of another cluster, a year before: not the one
-        slurm_row("slurm:old:777:1", cluster="old", job_id="777", run="777",
-                  start_ts=ts(T2 - 365 * 86_400_000), elapsed_s=60.0, gpus=8.0),
-        # array task 4243_2 (raw id 4250), with energy Slurm measured itself
-        slurm_row("slurm:gpu:4250:1", cluster="gpu", job_id="4250", run="4243_2",
-                  start_ts=ts(T2), elapsed_s=1800.0, gpus=2.0, energy_j=5_000_000.0,
-                  tags=[("array_job", "4243")]),
-    ]  # fmt: skip
-    with Store(db) as s:
-        s.ingest(pa.Table.from_pylist(jobs, schema=JOB_SCHEMA), source="slurm", files=["x"],
-                 options={}, rows_read=3, rows_skipped=0)  # fmt: skip
+    api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
     api.ingest_mlflow(db=db, tracking_uri=uri)
 
     with Store(db) as s:
+        slurm_uid = dict(
+            s.con.sql(
+                "SELECT cluster || ':' || job_id, uid FROM jobs WHERE source = 'slurm'"
+            ).fetchall()
+        )
         links = s.con.sql("SELECT run_id, slurm_uid FROM mlflow_slurm_links").fetchall()
         counted = {
             r[0]: r[1:]
             for r in s.con.sql("SELECT uid, energy_j, tags, source FROM counted_jobs").fetchall()
         }
-        (total_jobs,) = s.con.sql("SELECT count(*) FROM jobs").fetchall()
+        (stored,) = s.con.sql("SELECT count(*) FROM jobs").fetchall()
     assert sorted(links) == sorted(
-        [(ids["slurm-linked"], "slurm:gpu:777:1"), (ids["array-linked"], "slurm:gpu:4250:1")]
+        [(ids["slurm-linked"], slurm_uid["gpu:777"]), (ids["array-linked"], slurm_uid["gpu:4250"])]
     )
     # both runs stay stored (explain shows them) but drop out of what is counted
-    assert total_jobs == (3 + len(LEAVES),)
+    assert stored == (3 + len(LEAVES),)
     assert f"mlflow:{ids['slurm-linked']}" not in counted
     assert f"mlflow:{ids['array-linked']}" not in counted
     assert sum(1 for c in counted.values() if c[2] == "mlflow") == len(LEAVES) - 2
     # the Slurm job gains the run's measured energy where it had none, and names the run
-    energy, tags, _ = counted["slurm:gpu:777:1"]
+    energy, tags, _ = counted[slurm_uid["gpu:777"]]
     assert energy == pytest.approx(400 * 3600)
-    assert tags == {"mlflow_runs": ids["slurm-linked"], "energy_from": "mlflow"}
+    assert (tags["mlflow_runs"], tags["energy_from"]) == (ids["slurm-linked"], "mlflow")
     # Slurm's own measurement stays
-    energy, tags, _ = counted["slurm:gpu:4250:1"]
+    energy, tags, _ = counted[slurm_uid["gpu:4250"]]
     assert energy == 5_000_000
-    assert tags == {"array_job": "4243", "mlflow_runs": ids["array-linked"]}
-    assert counted["slurm:old:777:1"][:2] == (None, None)
+    assert tags["mlflow_runs"] == ids["array-linked"]
+    assert "energy_from" not in tags
+    energy, tags, _ = counted[slurm_uid["old:777"]]
+    assert energy is None
+    assert "mlflow_runs" not in tags
+
+
+def test_linked_totals_count_slurm_hardware_time(
+    sqlite_store: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "a.duckdb")
+    api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
+    api.ingest_mlflow(db=db, tracking_uri=sqlite_store[0], experiments=["vision"])
+    rows = {r["project"]: r for r in api.summary(db=db, by="project").to_pylist()}
+    # vision (Slurm account and MLflow experiment): the three Slurm jobs (1 GPU x 3630 s,
+    # 8 x 60 s, 2 x 1800 s) and of the runs not linked, the deleted one (no GPU count) and
+    # the running one (left out); linked runs add nothing of their own
+    assert rows["vision"]["gpu_hours"] == pytest.approx((1 * 3630 + 8 * 60 + 2 * 1800) / 3600)
+    assert rows["vision"]["jobs"] == 3 + 1
+    # resnet-killed carries its own project tag: 2 GPUs x 300 s
+    assert rows["cv"]["gpu_hours"] == pytest.approx(2 * 300 / 3600)
 
 
 # -- command line ---------------------------------------------------------------------------
@@ -437,6 +448,20 @@ def test_cli_ingest(sqlite_store: tuple[str, dict[str, str]], tmp_path: Path) ->
     assert result.stdout == ""
     assert f"{len(LEAVES) + len(PARENTS)} rows read, {len(LEAVES)} jobs added" in result.stderr
     assert "auditor: 2 runs with children not counted themselves" in result.stderr
+
+
+def test_cli_summary_by_sweep(sqlite_store: tuple[str, dict[str, str]], tmp_path: Path) -> None:
+    db = str(tmp_path / "a.duckdb")
+    runner.invoke(app, ["ingest", "mlflow", "--tracking-uri", sqlite_store[0], "--db", db])
+    result = runner.invoke(app, ["summary", "--by", "sweep", "--format", "json", "--db", db])
+    assert result.exit_code == 0, result.stderr
+    sweeps = {row["sweep"]: row for row in json.loads(result.stdout)}
+    # lr-0.1: 2 GPUs x 600 s, lr-0.01: 4 x 600 s, lr-0.001 (in the nested bracket): 1 x 300 s
+    assert sweeps["sweep-lr"]["jobs"] == 3
+    # (JSON figures carry 6 decimals)
+    assert sweeps["sweep-lr"]["gpu_hours"] == round((2 * 600 + 4 * 600 + 1 * 300) / 3600, 6)
+    assert sweeps["resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
+    assert "still-running" not in sweeps  # running: left out unless --include-running
 
 
 def test_cli_default_uri_from_environment(
