@@ -35,6 +35,7 @@ format: install
 
 bench: install
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_mlflow.py
 
 clean:
 	rm -rf $(VENV) *.duckdb .pytest_cache .mypy_cache .ruff_cache

@@ -234,6 +234,7 @@ def test_gpus_and_measured_energy(store: tuple[str, str, dict[str, str]]) -> Non
     assert rows["deleted-run"]["gpus"] is None  # gpus='auto' is no count, and is reported
     assert any("'auto'" in n for n in result.notes)
     assert any("for 6 of 8 runs." in n for n in result.notes)
+    assert any(n.startswith("no GPU count for 2 runs") for n in result.notes)
 
 
 def test_slurm_job_ids_from_tag_or_param(store: tuple[str, str, dict[str, str]]) -> None:
@@ -264,6 +265,26 @@ def test_configured_gpu_keys(sqlite_store: tuple[str, dict[str, str]]) -> None:
     rows = by_run(read_mlflow(sqlite_store[0], ["nlp/sweep-lr"], options).table)
     assert rows["lr-0.01"]["gpus"] == pytest.approx(0.01)
     assert rows["lr-0.01"]["gpu_model"] is None
+
+
+def test_multi_node_keys_sum_over_nodes(tmp_path: Path) -> None:
+    """MLFLOW_SYSTEM_METRICS_NODE_ID puts the node in the key: each node's GPU 0 counts."""
+    from mlflow import MlflowClient
+    from mlflow.entities import Metric
+
+    with writing_store(tmp_path, file_store=True):
+        client = MlflowClient(tracking_uri=(tmp_path / "mlruns").as_uri())
+        run = client.create_run(client.create_experiment("e"), start_time=T0, run_name="ddp")
+        points = [
+            Metric(f"system/{node}/gpu_0_power_usage_watts", watts, T0 + i * 5_000, i)
+            for node, watts in (("node_0", 100.0), ("node_1", 200.0))
+            for i in range(13)  # every 5 s for 60 s
+        ]
+        client.log_batch(run.info.run_id, metrics=points)
+        client.set_terminated(run.info.run_id, end_time=T0 + 60_000)
+    (row,) = read_mlflow(str(tmp_path / "mlruns")).table.to_pylist()
+    assert row["gpus"] == 2
+    assert row["energy_j"] == pytest.approx((100 + 200) * 60)
 
 
 # -- read-only ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 from auditor import sql
 from auditor.errors import InputError, UsageError
 from auditor.gpu import define_macros
-from auditor.ingest import ImportResult, SkippedRow
+from auditor.ingest import ImportResult, SkippedRow, limit_error, parse_connection
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 __all__ = ["MlflowOptions", "StoreRef", "read_mlflow", "resolve_store"]
@@ -48,7 +48,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 GPU_KEY_RE = r"^system/(?:(.+)/)?gpu_(\d+)_(.+)$"
 SERIES_RE = re.compile(r"^system/(?:.+/)?gpu_\d+_(power_usage_watts|utilization_percentage)$")
 RUN_DIR_RE = re.compile(r"^[0-9a-f]{32}$")
-FILE_STATUS = {1: "RUNNING", 2: "SCHEDULED", 3: "FINISHED", 4: "FAILED", 5: "KILLED"}
 HTTP_PAGE = 1000
 
 
@@ -463,13 +462,11 @@ def _read_metric_files(
         ),
     )
     con = duckdb.connect()
-    con.register("lines", text)
-    parsed = con.sql(
-        "SELECT f, TRY_CAST(ts AS BIGINT) AS ts_ms, TRY_CAST(value AS DOUBLE) AS value, "
-        "TRY_CAST(ts AS BIGINT) IS NULL OR TRY_CAST(value AS DOUBLE) IS NULL "
-        "OR TRY_CAST(step AS BIGINT) IS NULL AS bad FROM lines"
-    ).to_arrow_table()
-    con.close()
+    try:
+        con.register("lines", text)
+        parsed = con.sql(sql.query("mlflow_metric_lines")).to_arrow_table()
+    finally:
+        con.close()
     bad_files = sorted(set(ragged) | set(pc.filter(parsed["f"], parsed["bad"]).to_pylist()))
     if bad_files and not options.skip_bad_rows:
         _, _, path = files[bad_files[0]]
@@ -787,7 +784,7 @@ def _all_pages(fetch: Any) -> list[Any]:
 
 
 def _to_jobs(ref: StoreRef, raw: Raw, options: MlflowOptions) -> ImportResult:
-    con = duckdb.connect()
+    con = parse_connection()
     try:
         define_macros(con)
         for name in ("runs", "experiments", "exp_tags", "run_kv", "metric_keys", "points"):
@@ -806,6 +803,8 @@ def _to_jobs(ref: StoreRef, raw: Raw, options: MlflowOptions) -> ImportResult:
                 "slurm_cluster_keys": list(options.slurm_cluster_keys),
             },
         ).to_arrow_table()
+    except duckdb.OutOfMemoryException as exc:
+        raise limit_error(exc) from None
     finally:
         con.close()
     skipped = list(raw.skipped)
@@ -844,6 +843,7 @@ def _notes(table: pa.Table) -> list[str]:
     measured = pc.count(leaves.column("energy_j")).as_py()
     linked = pc.sum(pc.is_valid(leaves.column("slurm_job")).cast(pa.int64())).as_py() or 0
     odd_gpus = leaves.filter(pc.is_valid(leaves.column("gpus_unread")))
+    no_gpus = pc.sum(pc.is_null(leaves.column("gpus")).cast(pa.int64())).as_py() or 0
     notes = []
     if parents:
         notes.append(f"{_runs(parents)} with children not counted themselves (their children are).")
@@ -867,5 +867,10 @@ def _notes(table: pa.Table) -> list[str]:
             f"a GPU count that is no number in {_runs(odd_gpus.num_rows)} (run "
             f"{first['job_id']}: '{first['gpus_unread']}'): GPUs taken from system metrics "
             "where logged."
+        )
+    if no_gpus:
+        notes.append(
+            f"no GPU count for {_runs(no_gpus)} (no gpus param or tag, no system/gpu_N_* "
+            "metrics): they count 0 GPU-hours. Name the field with --gpus-key if there is one."
         )
     return notes
