@@ -658,3 +658,20 @@ def test_server_histories_without_bulk_reads(
     assert rows["lr-0.1"]["energy_j"] == pytest.approx(2 * 300 * 600)
     assert rows["lr-0.001"]["energy_j"] == pytest.approx(250 * (100 + 50))
     assert rows["resnet-killed"]["energy_j"] == pytest.approx(200 * 300)
+
+
+@pytest.mark.server
+def test_server_wrong_path_is_one_error_line(
+    http_store: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    uri = http_store[0] + "/not-mlflow"
+    result = runner.invoke(
+        app, ["ingest", "mlflow", "--tracking-uri", uri, "--db", str(tmp_path / "a.duckdb")]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f"auditor: error: {uri}: does not answer as an MLflow tracking server (API request"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "a.duckdb").exists()

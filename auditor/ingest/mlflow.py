@@ -612,14 +612,19 @@ def _read_http(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
     try:
         return _read_http_runs(ref, wanted, options)
     except MlflowException as exc:
-        text = _first_line(exc)
-        hint = "Check the address."
+        text = _first_line(exc).split(". Response body", 1)[0].rstrip(".")
         if any(s in text for s in ("401", "403", "Unauthorized", "Forbidden", "PERMISSION")):
-            hint = (
-                "Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, "
-                "or MLFLOW_TRACKING_TOKEN."
-            )
-        raise InputError(f"the tracking server answered: {text}", file=ref.uri, hint=hint) from None
+            raise InputError(
+                f"the tracking server refused access ({text})",
+                file=ref.uri,
+                hint="Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, "
+                "or MLFLOW_TRACKING_TOKEN.",
+            ) from None
+        raise InputError(
+            f"does not answer as an MLflow tracking server ({text})",
+            file=ref.uri,
+            hint="Check the address: the server's root URL, e.g. http://host:5000.",
+        ) from None
 
 
 def _read_http_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> Raw:
