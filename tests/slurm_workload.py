@@ -59,14 +59,14 @@ WORKLOAD: tuple[Submitted, ...] = (
         seconds=0,
         state="CANCELLED",
         started=False,
-    ),  # fmt: skip
+    ),
     Submitted("array", "sweep", "alice", "vision", gpus=1, seconds=3, allocations=3),
     Submitted("cancelled", "cancelled", "alice", "nlp", gpus=1, seconds=3, state="CANCELLED"),
     # srun sleep 2, then srun sh -c 'sleep 1; exit 7' as the script's last command.
     Submitted("multistep", "multistep", "alice", "nlp", gpus=1, seconds=2 + 1, state="FAILED"),
     Submitted("pipe", "pipe", "alice", "nlp", gpus=1, seconds=2),  # --wrap 'echo ... | tee ...'
     Submitted("interactive", "interactive", "bob", "vision", gpus=2, seconds=3),  # srun
-    # Two components that cannot both fit one node; cancelled while pending.
+    # Two components; a het job never starts on one node (PENDING, reason Resources).
     Submitted(
         "het",
         "het",
@@ -77,7 +77,7 @@ WORKLOAD: tuple[Submitted, ...] = (
         state="CANCELLED",
         allocations=2,
         started=False,
-    ),  # fmt: skip
+    ),
 )
 
 BY_KEY = {job.key: job for job in WORKLOAD}
@@ -95,7 +95,7 @@ def gpu_seconds_by(field: str) -> dict[str, tuple[int, int]]:
 
 
 def allocations_by(field: str) -> dict[str, int]:
-    """Allocation rows (jobs, array tasks, het components) per ``account``, ``user`` or ``state``."""
+    """Allocation rows (jobs, array tasks, het components) per ``account``, ``user``, ``state``."""
     counts: Counter[str] = Counter()
     for job in WORKLOAD:
         counts[getattr(job, field)] += job.allocations
