@@ -5,6 +5,7 @@ No SQL, parsing or arithmetic here: everything is in the library and tested ther
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -35,6 +36,21 @@ DbOption = Annotated[
     ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+
+
+class _StderrHandler(logging.Handler):
+    """Library log records (e.g. waiting for a locked database) as `auditor: ...` on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"auditor: {record.getMessage()}", err=True)
+
+
+@app.callback()
+def _setup() -> None:
+    logger = logging.getLogger("auditor")
+    logger.handlers[:] = [_StderrHandler()]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _db(db: str | None) -> str:
