@@ -323,11 +323,6 @@ def test_layouts_agree(dump_dir: Path, ingest: Callable[[Path, str], Ingested]) 
         assert totals[layout] == totals["all"], layout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer: a never-started job's nodes is AllocNodes (0) where -o ALL or JSON "
-    "give it, NNodes (the 1 node requested) otherwise",
-)
 @pytest.mark.parametrize("dump_dir", ["committed"], indirect=True)
 def test_never_started_nodes_agree(dump_dir: Path, ingest: Callable[[Path, str], Ingested]) -> None:
     ids = submitted_ids(dump_dir)
