@@ -34,9 +34,7 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="table, json, csv or markdown.")
-]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 
 
 def _db(db: str | None) -> str:
@@ -116,9 +114,7 @@ def summary(
 ) -> None:
     """GPU-hours and job counts per group."""
     try:
-        table = api.summary(
-            db=_db(db), by=by, project=project, include_running=include_running
-        )
+        table = api.summary(db=_db(db), by=by, project=project, include_running=include_running)
         typer.echo(render(table, fmt), nl=False)
     except AuditorError as exc:
         fail(exc)

@@ -85,8 +85,10 @@ def _csv(table: pa.Table) -> str:
     writer.writerow(table.column_names)
     for row in _rows(table, DATA_DECIMALS):
         writer.writerow(
-            ["" if v is None else json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
-             for v in row.values()]
+            [
+                "" if v is None else json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
+                for v in row.values()
+            ]
         )
     return out.getvalue()
 

@@ -197,8 +197,8 @@ class Store:
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run ``queries/<name>.sql`` with named parameters; the result as Arrow."""
-        result = self.con.execute(sql.query(name), dict(params or {}))
-        table: pa.Table = result.fetch_arrow_table()
+        rel = self.con.sql(sql.query(name), params=dict(params or {}))
+        table: pa.Table = rel.to_arrow_table()
         return table
 
 

@@ -91,5 +91,5 @@ def apply_grouping(
     for prefix, spec in (("project", project), ("sweep", sweep)):
         params.update((spec or GroupSpec("keep")).params(prefix))
     text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
-    table: pa.Table = con.execute(text, params).fetch_arrow_table()
+    table: pa.Table = con.sql(text, params=params).to_arrow_table()
     return table

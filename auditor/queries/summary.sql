@@ -7,7 +7,7 @@ WITH keyed AS (
             WHEN 'sweep' THEN sweep
             WHEN 'run' THEN cluster || ':' || run
             WHEN 'user' THEN user_name
-            WHEN 'month' THEN strftime(timezone('UTC', start_ts), '%Y-%m')
+            WHEN 'month' THEN strftime(timezone('UTC', coalesce(start_ts, submit_ts, end_ts)), '%Y-%m')
             WHEN 'gpu_model' THEN gpu_model
             WHEN 'state' THEN state
         END AS group_key,

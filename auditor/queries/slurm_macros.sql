@@ -1,0 +1,86 @@
+-- Scalar macros for sacct's value formats (auditor.ingest.slurm defines them per import).
+-- sacct_missing(s): sacct's words for "no value".
+CREATE OR REPLACE MACRO sacct_missing(s) AS
+    s IS NULL OR trim(s) IN ('', 'Unknown', 'None', 'N/A', 'INVALID', 'Partition_Limit', 'UNLIMITED');
+
+-- sacct_ts(s, tz): a timestamp printed by sacct: epoch seconds (SLURM_TIME_FORMAT=%s, JSON),
+-- ISO with an offset, or local ISO without one (read in zone tz). NULL for the missing words
+-- and for epoch 0 (sacct's "not yet"). A malformed value also gives NULL: callers compare
+-- with sacct_missing() to tell the two apart.
+CREATE OR REPLACE MACRO sacct_ts(s, tz) AS CASE
+    WHEN sacct_missing(s) THEN NULL
+    WHEN regexp_full_match(trim(s), '\d{1,12}') THEN
+        CASE WHEN try_cast(trim(s) AS BIGINT) = 0 THEN NULL ELSE to_timestamp(try_cast(trim(s) AS BIGINT)) END
+    WHEN regexp_full_match(trim(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?') THEN
+        timezone(tz, try_cast(replace(trim(s), 'T', ' ') AS TIMESTAMP))
+    WHEN regexp_full_match(trim(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)') THEN
+        try_cast(trim(s) AS TIMESTAMPTZ)
+    ELSE NULL
+END;
+
+-- sacct_ts_bad(s, ts): s holds something, but not a time sacct_ts could read (JSON's 0 = none).
+CREATE OR REPLACE MACRO sacct_ts_bad(s, ts) AS
+    ts IS NULL AND NOT sacct_missing(s) AND trim(s) <> '0';
+
+-- sacct_dur(s): seconds in "[D-][HH:]MM:SS[.mmm]" (two fields are MM:SS) or plain seconds.
+CREATE OR REPLACE MACRO sacct_dur_parts(d, parts) AS
+    coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
+        WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
+                    + try_cast(parts[3] AS DOUBLE)
+        WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
+    END;
+CREATE OR REPLACE MACRO sacct_dur(s) AS CASE
+    WHEN sacct_missing(s) THEN NULL
+    WHEN regexp_full_match(trim(s), '\d+(\.\d+)?') THEN try_cast(trim(s) AS DOUBLE)
+    WHEN regexp_full_match(trim(s), '(\d+-)?(\d+:){1,2}\d+(\.\d+)?') THEN sacct_dur_parts(
+        nullif(regexp_extract(trim(s), '^(\d+)-', 1), ''),
+        string_split(regexp_replace(trim(s), '^\d+-', ''), ':'))
+    ELSE NULL
+END;
+
+-- sacct_bytes(s, unit): a size with an optional binary suffix K/M/G/T/P (unit when none).
+CREATE OR REPLACE MACRO sacct_unit_pow(u) AS CASE upper(u)
+    WHEN 'B' THEN 0 WHEN 'K' THEN 1 WHEN 'M' THEN 2 WHEN 'G' THEN 3 WHEN 'T' THEN 4 WHEN 'P' THEN 5
+END;
+CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS CASE
+    WHEN sacct_missing(s) THEN NULL
+    WHEN regexp_full_match(trim(s), '\d+(\.\d+)?[KMGTPkmgtp]?[cn]?') THEN
+        try_cast(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DOUBLE)
+        * pow(1024, sacct_unit_pow(coalesce(nullif(regexp_extract(trim(s), '([KMGTPkmgtp])[cn]?$', 1), ''), unit)))
+    ELSE NULL
+END;
+
+-- tres_value(tres, key): the value of key in a TRES string "cpu=8,mem=64G,gres/gpu=2", or NULL.
+CREATE OR REPLACE MACRO tres_value(tres, key) AS
+    nullif(regexp_extract(',' || coalesce(tres, '') || ',', ',' || key || '=([^,]*),', 1), '');
+
+-- tres_gpus(tres): GPUs in a TRES string: gres/gpu=N, else the sum of gres/gpu:<type>=N.
+-- A value that is not a number gives NaN, which callers report as a bad row.
+CREATE OR REPLACE MACRO tres_gpu_typed(tres) AS
+    regexp_extract_all(coalesce(tres, ''), '(?:^|,)gres/gpu:[^=,]+=([^,]*)', 1);
+CREATE OR REPLACE MACRO tres_count(v) AS
+    coalesce(try_cast(v AS DOUBLE), 'NaN'::DOUBLE);
+CREATE OR REPLACE MACRO tres_gpus(tres) AS CASE
+    WHEN tres_value(tres, 'gres/gpu') IS NOT NULL THEN tres_count(tres_value(tres, 'gres/gpu'))
+    WHEN len(tres_gpu_typed(tres)) > 0 THEN
+        list_sum(list_transform(tres_gpu_typed(tres), lambda v: tres_count(v)))
+    ELSE NULL
+END;
+-- tres_gpu_type(tres): the first GPU type named in a TRES string (gres/gpu:<type>=N).
+CREATE OR REPLACE MACRO tres_gpu_type(tres) AS
+    nullif(regexp_extract(coalesce(tres, ''), '(?:^|,)gres/gpu:([^=,]+)=', 1), '');
+
+-- gres_gpus(s) / gres_gpu_type(s): the same from the pre-20.11 AllocGRES "gpu:2", "gpu:k80:2".
+CREATE OR REPLACE MACRO gres_gpus(s) AS
+    try_cast(nullif(regexp_extract(coalesce(s, ''), '(?:^|,)gpu(?::[^:,(]+)?:(\d+)', 1), '') AS DOUBLE);
+CREATE OR REPLACE MACRO gres_gpu_type(s) AS
+    nullif(regexp_extract(coalesce(s, ''), '(?:^|,)gpu:([^:,(]+):\d+', 1), '');
+
+-- jnum(x): a JSON integer of any sacct --json version: plain, or {set, infinite, number}.
+CREATE OR REPLACE MACRO jnum(x) AS CASE
+    WHEN json_type(x) = 'OBJECT' THEN
+        CASE WHEN coalesce(x ->> '$.set', 'false') = 'true'
+                  AND coalesce(x ->> '$.infinite', 'false') = 'false'
+             THEN x ->> '$.number' END
+    ELSE x ->> '$'
+END;

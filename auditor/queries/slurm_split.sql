@@ -1,0 +1,29 @@
+-- Splits `raw_lines` (one text dump, a line per row) into `sacct_rows`. A template: the
+-- __NAMES__ are filled from the header's column positions only (auditor.ingest.slurm),
+-- never from data. Rows with more fields than the header give the surplus to a free-text
+-- field (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
+INSERT INTO sacct_rows BY NAME
+SELECT
+    $file AS file,
+    $file_order AS file_order,
+    line,
+    CAST(line AS VARCHAR) AS loc,
+    CASE
+        WHEN len(parts) < __N__ THEN
+            'the line has ' || len(parts) || ' fields, the header __N__: is it cut short?'
+        WHEN p IS NULL THEN
+            'the line has ' || len(parts) || ' fields, the header __N__, and no free-text '
+            || 'column can take the extra delimiters'
+    END AS shape_problem,
+    __SELECTED__
+FROM (
+    SELECT
+        line,
+        parts,
+        CASE WHEN len(parts) = __N__ THEN parts WHEN len(parts) > __N__ THEN __SURPLUS__ END AS p
+    FROM (
+        SELECT rowid + 1 AS line, string_split(__TEXT__, $sep) AS parts
+        FROM raw_lines
+        WHERE rowid + 1 >= $first AND trim(coalesce(text, '')) <> ''
+    )
+)

@@ -1,0 +1,239 @@
+"""The command line: every command and error path through typer's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.errors import ExitCode
+from tests.conftest import SLURM, db_state
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def ingest(db: str, *files: str, extra: tuple[str, ...] = ()) -> tuple[int, str, str]:
+    return run("ingest", "slurm", "--db", db, "--tz", "UTC", *extra, *files)
+
+
+def test_ingest_then_summary_json(db: str) -> None:
+    code, out, err = ingest(db, str(SLURM / "arrays.psv"), str(SLURM / "hetjob.psv"))
+    assert code == 0, err
+    assert out == ""  # stdout is for data only
+    assert "15 rows read, 7 jobs added, 0 updated, 0 skipped" in err
+    code, out, err = run("summary", "--db", db, "--by", "project", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [d["project"] for d in data] == ["nlp", "physics", "vision"]
+    by = {d["project"]: d for d in data}
+    assert by["vision"]["jobs"] == 4
+    assert by["vision"]["gpu_hours"] == pytest.approx((7200 + 1800 + 86400 * 2) / 3600)
+    assert by["physics"]["gpu_hours"] == pytest.approx((3600 * 1 + 3600 * 4) / 3600)
+
+
+@pytest.mark.parametrize("by", ["project", "sweep", "run", "user", "month", "gpu_model", "state"])
+def test_summary_keys_by_group_name(db: str, by: str) -> None:
+    ingest(db, str(SLURM / "states.psv"))
+    code, out, err = run("summary", "--db", db, "--by", by, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data and all(set(d) >= {by, "jobs", "gpu_hours"} for d in data)
+
+
+def test_summary_csv_is_clean(db: str) -> None:
+    ingest(db, str(SLURM / "states.psv"))
+    code, out, err = run("summary", "--db", db, "--by", "user", "--format", "csv")
+    assert code == 0 and err == ""
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["user"] for r in rows] == ["erin", "frank"]
+    assert float(rows[1]["gpu_hours"]) == pytest.approx((360 + 720) / 3600)
+
+
+def test_summary_markdown_and_table(db: str) -> None:
+    ingest(db, str(SLURM / "states.psv"))
+    code, out, _ = run("summary", "--db", db, "--format", "markdown")
+    assert code == 0 and out.splitlines()[0] == "| project | jobs | gpu_hours |"
+    code, out, _ = run("summary", "--db", db)
+    assert code == 0 and out.splitlines()[0].split() == ["project", "jobs", "gpu_hours"]
+
+
+def test_jobs_filters_by_sweep(db: str) -> None:
+    ingest(db, str(SLURM / "arrays.psv"))
+    code, out, err = run("jobs", "--db", db, "--sweep", "7000", "--format", "json")
+    assert code == 0, err
+    assert sorted(j["run"] for j in json.loads(out)) == [
+        "7000_1",
+        "7000_2",
+        "7000_3",
+        "7000_[4-10%2]",
+    ]
+
+
+def test_db_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "env.duckdb"
+    monkeypatch.setenv("AUDITOR_DB", str(target))
+    code, _, err = run("ingest", "slurm", "--tz", "UTC", str(SLURM / "hetjob.psv"))
+    assert code == 0, err
+    assert target.exists()
+
+
+def test_unknown_format_and_group(db: str) -> None:
+    ingest(db, str(SLURM / "hetjob.psv"))
+    code, out, err = run("summary", "--db", db, "--format", "yaml")
+    assert code == ExitCode.USAGE and out == ""
+    assert err.startswith("auditor: error: unknown format 'yaml'. Try one of: csv, json")
+    code, out, err = run("summary", "--db", db, "--by", "colour")
+    assert code == ExitCode.USAGE and "Try one of: project, sweep" in err
+
+
+def test_bad_row_leaves_database_unchanged(db: str, tmp_path: Path) -> None:
+    ingest(db, str(SLURM / "states.psv"))
+    before = db_state(db)
+    bad = tmp_path / "dump.txt"
+    bad.write_text("JobID|ElapsedRaw|AllocTRES|Account\n1|60|gres/gpu=1|p\n2|60|gres/gpu=x|p\n")
+    code, out, err = ingest(db, str(bad))
+    assert code == ExitCode.INPUT and out == ""
+    assert err == (
+        f"auditor: error: {bad}:3: AllocTRES 'gres/gpu=x' has a GPU count that is not a number "
+        "(column AllocTRES). Fix the row, or use --skip-bad-rows to skip such rows.\n"
+    )
+    assert db_state(db) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\x00\x01\x02binary", "is a binary file"),
+        (b"JobID\n1\n", "has a single column"),
+        (b"User|Account\nbob|lab\n", "is not sacct output: the first line has no JobID column"),
+        (b"JobID|Account\n1|lab\n", "has no duration"),
+        (b"JobID|ElapsedRaw\n1|60\n", "has no AllocTRES column"),
+        (b"123|60|cpu=1\n", "has no header line"),
+        (b"JobID|ElapsedRaw|AllocTRES\n1|60|cpu=1|extra\n", "the line has 4 fields, the header 3"),
+        (b"JobID|ElapsedRaw|AllocTRES\n1|60\n", "the line has 2 fields, the header 3"),
+        (b"JobID|ElapsedRaw|AllocTRES\nabc|60|cpu=1\n", "JobID 'abc' is not a Slurm job id"),
+        (b"JobID|Start|ElapsedRaw|AllocTRES\n1|yesterday|60|cpu=1\n", "Start 'yesterday'"),
+        (b"JobID|Elapsed|AllocTRES\n1|ten minutes|cpu=1\n", "Elapsed 'ten minutes'"),
+        (
+            b"JobID|Start|End|ElapsedRaw|AllocTRES\n1|2024-01-02T00:00:00|2024-01-01T00:00:00|0|cpu=1\n",
+            "is before Start",
+        ),
+        (b'{"jobs": 3}', "is not sacct --json output"),
+        (b"{not json", "is not sacct --json output"),
+    ],
+)
+def test_not_sacct_one_clear_sentence(
+    db: str, tmp_path: Path, content: bytes, message: str
+) -> None:
+    dump = tmp_path / "dump"
+    dump.write_bytes(content)
+    code, out, err = ingest(db, str(dump))
+    assert code == ExitCode.INPUT, err
+    assert out == ""
+    assert err.startswith(f"auditor: error: {dump}") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not Path(db).exists()
+
+
+def test_missing_file_and_directory(db: str, tmp_path: Path) -> None:
+    code, _, err = ingest(db, str(tmp_path / "nope.psv"))
+    assert code == ExitCode.INPUT and "nope.psv: no such file" in err
+    code, _, err = ingest(db, str(tmp_path))
+    assert code == ExitCode.INPUT and "is a directory" in err
+
+
+def test_latin1_dump_is_read(db: str, tmp_path: Path) -> None:
+    dump = tmp_path / "latin1.psv"
+    dump.write_bytes(
+        "JobID|ElapsedRaw|AllocTRES|JobName\n1|3600|gres/gpu=1|caf\xe9\n".encode("latin-1")
+    )
+    code, _, err = ingest(db, str(dump))
+    assert code == 0 and "not valid UTF-8" in err
+
+
+def test_bad_timezone(db: str) -> None:
+    code, _, err = run(
+        "ingest", "slurm", "--db", db, "--tz", "Mars/Olympus", str(SLURM / "hetjob.psv")
+    )
+    assert code == ExitCode.USAGE and "not a time zone" in err
+
+
+def test_fields_with_header_is_refused(db: str) -> None:
+    code, _, err = ingest(db, str(SLURM / "hetjob.psv"), extra=("--fields", "xdmod"))
+    assert code == ExitCode.USAGE and "--fields is only for headerless dumps" in err
+
+
+def test_summary_without_database(tmp_path: Path) -> None:
+    code, out, err = run("summary", "--db", str(tmp_path / "none.duckdb"))
+    assert code == ExitCode.STORE and out == ""
+    assert "no such database" in err
+
+
+def test_not_an_auditor_database(tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    code, _, err = ingest(str(other), str(SLURM / "hetjob.psv"))
+    assert code == ExitCode.STORE and "not one auditor made" in err
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_bytes(b"this is not a database" * 100)
+    code, _, err = ingest(str(garbage), str(SLURM / "hetjob.psv"))
+    assert code == ExitCode.STORE and "auditor: error:" in err and "Traceback" not in err
+
+
+def test_database_from_newer_auditor(db: str) -> None:
+    ingest(db, str(SLURM / "hetjob.psv"))
+    con = duckdb.connect(db)
+    con.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
+    con.close()
+    code, _, err = run("summary", "--db", db)
+    assert code == ExitCode.STORE and "newer auditor" in err
+
+
+def test_locked_database_says_so(db: str) -> None:
+    ingest(db, str(SLURM / "hetjob.psv"))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({db!r}); print('ok', flush=True); "
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        code, _, err = ingest(db, str(SLURM / "arrays.psv"))
+        assert code == ExitCode.STORE
+        assert "in use by another" in err
+    finally:
+        holder.kill()
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from auditor.cli import app; from typer.testing import CliRunner; "
+        "CliRunner().invoke(app, ['--help']); "
+        "print(sorted(m for m in ('mlflow', 'pandas', 'jinja2') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

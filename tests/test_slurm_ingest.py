@@ -1,0 +1,272 @@
+"""Slurm ingest, per fixture: expected values are arithmetic on the rows of each dump."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from auditor import api
+from auditor.errors import InputError, UsageError
+from tests.conftest import SLURM, job_rows
+
+
+def ingest(db: str, *names: str, **options: object) -> api.IngestOutcome:
+    options.setdefault("tz", "UTC")
+    return api.ingest_slurm([str(SLURM / n) for n in names], db=db, **options)  # type: ignore[arg-type]
+
+
+def epoch(text: str) -> float:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
+
+
+def gpu_hours(db: str, by: str = "project") -> dict[str, float]:
+    table = api.summary(db=db, by=by)
+    return dict(
+        zip(table.column(by).to_pylist(), table.column("gpu_hours").to_pylist(), strict=True)
+    )
+
+
+def test_arrays_steps_and_pending_range(db: str) -> None:
+    out = ingest(db, "arrays.psv")
+    assert out.report.rows_read == 11
+    assert out.report.jobs_added == 5  # 3 array tasks, 1 pending range, 1 plain job
+    rows = job_rows(db)
+    assert set(rows) == {"7000_1", "7000_2", "7000_3", "7000_[4-10%2]", "7100"}
+    t1 = rows["7000_1"]
+    assert t1["job_id"] == "7001" and t1["cluster"] == "gpu1" and t1["sweep"] == "7000"
+    assert t1["elapsed_s"] == 7200 and t1["gpus"] == 1
+    assert t1["cpu_util"] == pytest.approx(8 * 3600 / (7200 * 8))  # TotalCPU 08:00:00
+    assert t1["max_rss_gb"] == pytest.approx(4194304 / 1024**2)  # .batch MaxRSS in KiB
+    assert t1["mem_gb"] == 32
+    assert t1["tags"]["array_job"] == "7000" and t1["tags"]["array_task"] == "1"
+    assert rows["7000_3"]["max_rss_gb"] == pytest.approx(3145728 / 1024**2)  # largest step
+    pending = rows["7000_[4-10%2]"]
+    assert pending["elapsed_s"] == 0 and pending["tags"]["never_started"] == "true"
+    # steps never add: 7100.extern repeats the allocation
+    assert rows["7100"]["energy_j"] == 7776000
+    assert gpu_hours(db) == pytest.approx(
+        {"vision": (7200 * 1 + 1800 * 1 + 86400 * 2) / 3600, "nlp": 10800 * 4 / 3600}
+    )
+    assert gpu_hours(db, "sweep") == pytest.approx(
+        {"7000": (7200 + 1800 + 86400 * 2) / 3600, "7100": 10800 * 4 / 3600}
+    )
+
+
+def test_het_components_each_count(db: str) -> None:
+    ingest(db, "hetjob.psv", cluster="hpc")
+    rows = job_rows(db)
+    assert set(rows) == {"500+0", "500+1"}
+    assert rows["500+1"]["job_id"] == "501" and rows["500+1"]["cluster"] == "hpc"
+    assert rows["500+1"]["tags"]["het_offset"] == "1"
+    assert gpu_hours(db, "sweep") == pytest.approx({"500": (3600 * 1 + 3600 * 4) / 3600})
+
+
+def test_typed_gpus_counted_once_and_normalised(db: str) -> None:
+    ingest(db, "typed-gpus.psv")
+    rows = job_rows(db)
+    expect = {  # run: (gpus, model, seconds from Elapsed)
+        "801": (2, "a100", 2 * 3600),
+        "802": (2, "a100", 86400),  # untyped first, typed A100-SXM4-80GB second
+        "803": (4, "a100", 45 * 60 + 30),  # typed only; MM:SS
+        "804": (1 + 2, "v100", 3600),  # two types, summed
+        "805": (1, None, 10 * 3600),  # gpumem/gpuutil are not GPUs
+        "806": (1, "1g.10gb", 15.5),  # MIG slice; sub-second elapsed
+        "807": (0, None, 5 * 3600),  # CPU job
+    }
+    for run, (gpus, model, seconds) in expect.items():
+        assert (rows[run]["gpus"], rows[run]["gpu_model"], rows[run]["elapsed_s"]) == (
+            gpus,
+            model,
+            seconds,
+        ), run
+    assert rows["802"]["tags"]["gpu_model_raw"] == "A100-SXM4-80GB"
+
+
+def test_old_reqmem_and_allocgres(db: str) -> None:
+    ingest(db, "old-reqmem.psv")
+    rows = job_rows(db)
+    assert rows["900"]["mem_gb"] == pytest.approx(7996 * 4 / 1024)  # 7996Mc x 4 CPUs
+    assert rows["900"]["gpus"] == 2  # AllocGRES gpu:2
+    assert rows["901"]["mem_gb"] == 500  # AllocTRES mem wins over ReqMem
+    assert rows["902"]["mem_gb"] == 250 * 2  # 250Gn x 2 nodes
+    assert (rows["902"]["gpus"], rows["902"]["gpu_model"]) == (1, "k80")
+    assert rows["903"]["mem_gb"] is None  # 0n: whole node, size unknown
+
+
+def test_states_running_never_started_requeued(db: str) -> None:
+    ingest(db, "states.psv")
+    rows = job_rows(db)
+    assert rows["1001"]["state"] == "CANCELLED"
+    assert rows["1001"]["tags"]["cancelled_by"] == "1234"
+    assert rows["1002"]["running"] is True
+    assert rows["1003"]["elapsed_s"] == 0 and rows["1004"]["elapsed_s"] == 0
+    assert rows["1005"]["state"] != rows["1005'"]["state"]  # two runs of one requeued job
+    counted = (3600 * 1 + 1800 * 1 + 3600 * 1 + 600 * 4 + 7200 + 360 + 720) / 3600
+    assert gpu_hours(db) == pytest.approx({"chem": counted})
+    table = api.summary(db=db, by="project", include_running=True)
+    assert table.column("gpu_hours").to_pylist() == pytest.approx([counted + 1800 * 2 / 3600])
+    assert table.column("jobs").to_pylist() == [10]
+    assert gpu_hours(db, "user") == pytest.approx(
+        {"erin": counted - (360 + 720) / 3600, "frank": (360 + 720) / 3600}
+    )
+    assert gpu_hours(db, "month") == pytest.approx(
+        {"2024-06": counted - 720 / 3600, "2024-07": 720 / 3600}
+    )
+
+
+def test_local_time_converted_with_tz(db: str) -> None:
+    ingest(db, "states.psv", tz="Europe/Paris")
+    rows = job_rows(db)
+    # 2024-06-01T08:00:00 in Paris (CEST, UTC+2) is 06:00 UTC
+    assert rows["1001"]["start_epoch"] == epoch("2024-06-01T06:00:00")
+
+
+def test_default_zone_is_stated(db: str) -> None:
+    out = api.ingest_slurm([str(SLURM / "states.psv")], db=db)
+    assert any("this machine's zone" in n for n in out.notes)
+
+
+def test_free_text_pipes_rejoined(db: str) -> None:
+    ingest(db, "pipes.psv")
+    rows = job_rows(db)
+    assert rows["42"]["name"] == "train|eval" and rows["42"]["account"] == "lab"
+    assert rows["43"]["elapsed_s"] == 7200  # the '|' was in SubmitLine, after every number
+    assert gpu_hours(db) == pytest.approx({"lab": (3600 * 1 + 7200 * 1 + 1800 * 2) / 3600})
+
+
+def test_parsable_trailing_delimiter_and_multichar_crlf(db: str) -> None:
+    ingest(db, "parsable-trailing.txt", "multichar-delim.txt")
+    rows = job_rows(db)
+    assert rows["60"]["gpus"] == 3 and rows["60"]["elapsed_s"] == 3600
+    assert rows["61"]["gpus"] == 2 and rows["61"]["elapsed_s"] == 5400
+    assert rows["61"]["name"] == "crlf"
+
+
+def test_xdmod_headerless_layout(db: str) -> None:
+    out = api.ingest_slurm([str(SLURM / "xdmod.log")], db=db, fields="xdmod")
+    assert any("UTC" in n for n in out.notes)
+    rows = job_rows(db)
+    task = rows["4103947_100"]
+    assert task["cluster"] == "ubccr" and task["account"] == "acct1"
+    assert task["name"] == "job|with pipe"  # JobName is last and takes the stray '|'
+    assert task["start_epoch"] == epoch("2017-01-01T00:00:10")
+    assert gpu_hours(db) == pytest.approx({"acct1": (3600 * 2 + 86400 * 1) / 3600})
+
+
+def test_json_new_style(db: str) -> None:
+    ingest(db, "json-23.11-style.json")
+    rows = job_rows(db)
+    task = rows["9100_3"]
+    assert (task["job_id"], task["sweep"], task["gpus"], task["gpu_model"]) == (
+        "9103",
+        "9100",
+        2,
+        "a100",
+    )
+    assert task["mem_gb"] == 32768 / 1024
+    assert task["start_epoch"] == 1700000010
+    assert task["energy_j"] == 2160000  # the larger step value, the extern step
+    assert task["max_rss_gb"] == pytest.approx(8589934592 / 1024**3)
+    assert task["cpu_util"] == pytest.approx(7200.5 / (3600 * 4))
+    assert task["tags"]["wckey"] == "rl"
+    assert rows["9100_[4-8%2]"]["elapsed_s"] == 0
+    assert rows["9150"]["running"] is True and rows["9150"]["gpu_model"] == "rtx8000"
+    assert rows["9200+1"]["job_id"] == "9201"
+    assert gpu_hours(db) == pytest.approx({"robotics": 3600 * 2 / 3600, "physics": 1200 * 3 / 3600})
+
+
+def test_real_samples(db: str) -> None:
+    ingest(db, "slurm2sql-test-data1.psv", "sarc-slurm-21.08.8.json")
+    rows = job_rows(db)
+    assert rows["43974388"]["elapsed_s"] == 3 * 3600 + 33 * 60 + 25  # Elapsed 03:33:25
+    assert rows["43974388"]["energy_j"] == 54156
+    assert rows["43974388"]["cpu_util"] == pytest.approx(15.057 / (12805 * 2))
+    assert rows["43977780"]["running"] is False  # CANCELLED, End=Unknown
+    sarc = rows["55978384"]
+    assert (sarc["cluster"], sarc["state"], sarc["gpus"]) == ("cedar", "REQUEUED", 1)
+    assert sarc["elapsed_s"] == 86301 and sarc["mem_gb"] == 40960 / 1024
+    assert gpu_hours(db)["rrg-bengioy-ad_gpu"] == pytest.approx(86301 / 3600)
+
+
+def test_reingest_updates_never_duplicates(db: str) -> None:
+    first = ingest(db, "states.psv")
+    again = ingest(db, "states.psv")
+    assert (first.report.jobs_added, first.report.jobs_updated) == (10, 0)
+    assert (again.report.jobs_added, again.report.jobs_updated) == (0, 10)
+    assert len(job_rows(db)) == 10
+
+
+def test_running_then_completed_is_one_job(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    header = "JobID|JobIDRaw|State|Submit|Start|End|ElapsedRaw|AllocTRES|Account\n"
+    (base / "a.psv").write_text(
+        header + "77|77|RUNNING|2024-01-01T00:00:00|2024-01-01T00:00:00|Unknown|600|gres/gpu=1|p\n"
+    )
+    (base / "b.psv").write_text(
+        header + "77|77|COMPLETED|2024-01-01T00:00:00|2024-01-01T00:00:00|"
+        "2024-01-01T02:00:00|7200|gres/gpu=1|p\n"
+    )
+    api.ingest_slurm([str(base / "a.psv")], db=db, tz="UTC")
+    out = api.ingest_slurm([str(base / "b.psv")], db=db, tz="UTC")
+    assert (out.report.jobs_added, out.report.jobs_updated) == (0, 1)
+    rows = job_rows(db)
+    assert rows["77"]["state"] == "COMPLETED" and rows["77"]["running"] is False
+    assert gpu_hours(db) == pytest.approx({"p": 7200 / 3600})
+
+
+def test_later_file_wins_within_one_ingest(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    header = "JobID|State|Submit|ElapsedRaw|AllocTRES|Account\n"
+    (base / "a.psv").write_text(header + "5|RUNNING|2024-01-01T00:00:00|60|gres/gpu=1|p\n")
+    (base / "b.psv").write_text(header + "5|COMPLETED|2024-01-01T00:00:00|3600|gres/gpu=1|p\n")
+    api.ingest_slurm([str(base / "a.psv"), str(base / "b.psv")], db=db, tz="UTC")
+    rows = job_rows(db)
+    assert rows["5"]["state"] == "COMPLETED" and rows["5"]["elapsed_s"] == 3600
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("project_from", "user", {"erin", "frank"}),
+        ("project_from", "jobname:^(\\w)", {"a", "b", "c", "d", "e", "f", "g", "h", "i"}),
+        ("project_from", "partition", {"(none)"}),
+        ("sweep_from", "account", {"chem"}),
+    ],
+)
+def test_grouping_options(db: str, option: str, value: str, expected: set[str]) -> None:
+    ingest(db, "states.psv", **{option: value})
+    rows = job_rows(db)
+    field = "project" if option == "project_from" else "sweep"
+    assert {r[field] for r in rows.values()} == expected
+
+
+def test_bad_grouping_option(db: str) -> None:
+    with pytest.raises(UsageError, match="Try one of"):
+        ingest(db, "states.psv", project_from="colour")
+    with pytest.raises(UsageError, match="regular expression"):
+        ingest(db, "states.psv", project_from="jobname:(")
+
+
+def test_skip_bad_rows_counts_and_reports(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    dump = Path(str(tmp_path)) / "bad.psv"
+    dump.write_text(
+        "JobID|ElapsedRaw|AllocTRES|Account\n"
+        "1|3600|gres/gpu=1|p\n"
+        "2|3600|gres/gpu=x|p\n"
+        "3|soon|gres/gpu=1|p\n"
+        "4|3600|gres/gpu=2|p\n"
+    )
+    with pytest.raises(InputError) as err:
+        api.ingest_slurm([str(dump)], db=db, tz="UTC")
+    assert str(err.value).startswith(f"{dump}:3: AllocTRES 'gres/gpu=x' has a GPU count")
+    out = api.ingest_slurm([str(dump)], db=db, tz="UTC", skip_bad_rows=True)
+    assert out.report.rows_skipped == 2
+    assert [str(s.line) for s in out.skipped] == ["3", "4"]
+    assert gpu_hours(db) == pytest.approx({"p": (3600 * 1 + 3600 * 2) / 3600})
