@@ -56,6 +56,7 @@ SCOPE_KEYS = (
     "cpu_use",
     "cpu_power",
     "mem_w_per_gb",
+    "gpu_model",
 )
 
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
@@ -172,6 +173,12 @@ def _electricity_key(v: Any) -> str | None:
     return v.strip() if (zone.lower(), sector.lower()) in pairs else None
 
 
+def _gpu_name(v: Any) -> str | None:
+    from auditor.gpu import gpu_key
+
+    return gpu_key(v) if isinstance(v, str) else None
+
+
 def _either(*checks: Callable[[Any], Any]) -> Callable[[Any], Any]:
     def check(v: Any) -> Any:
         for c in checks:
@@ -190,13 +197,13 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         _either(_number(1.0), _known("pue", "key")),
         "a number >= 1, or a key of the pue table (global, gcp, aws, azure)",
     ),
-    "grid": ("carbon", _text, "a grid region such as \"US\", \"CAMX\" or \"gcp:us-central1\""),
+    "grid": ("carbon", _text, 'a grid region such as "US", "CAMX" or "gcp:us-central1"'),
     "carbon_g_per_kwh": ("carbon", _number(0.0), "a number of g CO2e per kWh, >= 0"),
     "electricity_usd_per_kwh": (
         "electricity",
         _either(_number(0.0), _electricity_key),
         "a number of USD per kWh, or ZONE:SECTOR of the electricity_price table "
-        "(e.g. \"US:industrial\")",
+        '(e.g. "US:industrial")',
     ),
     "cloud_prices": (
         "cloud_prices",
@@ -212,6 +219,11 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         "a CPU of the cpu_power table (see 'auditor factors --table cpu_power')",
     ),
     "mem_w_per_gb": ("mem_w_per_gb", _number(0.0), "a number of W per GB, >= 0"),
+    "gpu_model": (
+        "gpu_model",
+        _gpu_name,
+        'a GPU model name such as "A100", for jobs whose log and partition name none',
+    ),
 }
 
 _GPU_TOML = ("power_w", "cloud_equivalent")
@@ -257,7 +269,7 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
     from auditor.gpu import gpu_key
 
     if not isinstance(raw, dict):
-        raise ConfigError(f"{shown}: [gpus] must hold tables like [gpus.\"A100\"]")
+        raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"]')
     out: dict[str, GpuSetting] = {}
     for name, table in raw.items():
         where = f'[gpus."{name}"]'
@@ -268,7 +280,7 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
             raise ConfigError(f"{shown}: {where}: not a GPU model name")
         if key in out:
             raise ConfigError(
-                f"{shown}: {where} and [gpus.\"{out[key].name}\"] name the same GPU family "
+                f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '
                 f"'{key}'; keep one"
             )
         power = equivalent = None
@@ -283,7 +295,7 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
                 if target is None:
                     raise ConfigError(
                         f"{shown}: {where} cloud_equivalent: expected a GPU model name "
-                        "such as \"P100\""
+                        'such as "P100"'
                     )
                 equivalent = Setting(target, f"{shown} {where} cloud_equivalent")
             else:
@@ -311,7 +323,7 @@ def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:
         key = gpu_key(v) if isinstance(v, str) else None
         if key is None:
             raise ConfigError(
-                f"{shown}: {where} gpu_model: expected a GPU model name such as \"A100\""
+                f'{shown}: {where} gpu_model: expected a GPU model name such as "A100"'
             )
         out[name] = Setting(key, f"{shown} {where} gpu_model ({v})")
     return out
@@ -361,9 +373,7 @@ def load(
         if not isinstance(raw_clusters, dict):
             raise ConfigError(f"{shown}: [clusters] must hold tables like [clusters.NAME]")
         for name, table in raw_clusters.items():
-            clusters[name] = MappingProxyType(
-                _scope_table(table, shown, f"[clusters.{name}]")
-            )
+            clusters[name] = MappingProxyType(_scope_table(table, shown, f"[clusters.{name}]"))
         gpus = _gpu_tables(raw.get("gpus", {}), shown)
         partitions = _partition_tables(raw.get("partitions", {}), shown)
     return Settings(

@@ -125,7 +125,9 @@ def load(name: str) -> pa.Table:
         ):
             raise ValueError(f"factor table {name}.csv: empty {column}")
     bad_units = pc.unique(
-        pc.filter(table.column("unit"), pc.invert(pc.is_in(table.column("unit"), pa.array(spec.units))))
+        pc.filter(
+            table.column("unit"), pc.invert(pc.is_in(table.column("unit"), pa.array(spec.units)))
+        )
     )
     if len(bad_units):
         raise ValueError(f"factor table {name}.csv: unknown unit {bad_units.to_pylist()}")

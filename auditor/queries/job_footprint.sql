@@ -13,17 +13,23 @@
 WITH base AS (
     SELECT
         j.uid, j.source, j.cluster, j.job_id, j.run, j.project, j.sweep, j.user_name,
-        j.partition, j.state, j.start_ts, j.running,
+        j.partition, j.state, j.submit_ts, j.start_ts, j.end_ts, j.running,
+        j.gpu_model AS logged_gpu_model,
         year(timezone('UTC', coalesce(j.start_ts, j.submit_ts, j.end_ts))) AS job_year,
         greatest(coalesce(j.elapsed_s, 0), 0) / 3600.0 AS hours,
         coalesce(j.gpus, 0) AS gpus,
         coalesce(j.cpus, 0) AS cpus,
         coalesce(j.mem_gb, 0) AS mem_gb,
-        coalesce(j.gpu_model, p.gpu_model) AS gpu_model,
-        CASE WHEN j.gpu_model IS NOT NULL THEN 'job log' ELSE p.origin END AS gpu_model_source,
+        -- the log's model, else the partition's, else the cluster's or site's
+        coalesce(j.gpu_model, p.gpu_model, s.gpu_model) AS gpu_model,
+        CASE
+            WHEN j.gpu_model IS NOT NULL THEN 'job log'
+            WHEN p.gpu_model IS NOT NULL THEN p.origin
+            ELSE s.gpu_model_origin
+        END AS gpu_model_source,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util,
         j.grid AS job_grid,
-        s.* EXCLUDE (cluster)
+        s.* EXCLUDE (cluster, gpu_model, gpu_model_origin)
     FROM footprint_jobs j
     LEFT JOIN settings_partition p ON p.partition = j.partition
     LEFT JOIN (SELECT cluster FROM settings_scope WHERE cluster IS NOT NULL) c
@@ -120,7 +126,8 @@ factored AS (
         -- CPU and memory
         coalesce(r.cpu_w_per_core, cp.value / cp.cores) AS cpu_power_w_per_core,
         CASE WHEN r.cpu_w_per_core IS NOT NULL THEN r.cpu_origin
-            ELSE cp.cpu || ': ' || cp.value || ' W / ' || cp.cores || ' cores; ' || cp.source
+            ELSE cp.cpu || ': ' || printf('%.15g', cp.value) || ' W / ' || cp.cores || ' cores; '
+                || cp.source
                 || ' (' || r.cpu_origin || ')' END AS cpu_power_source,
         CASE WHEN r.cpu_w_per_core IS NULL THEN cp.as_of END AS cpu_power_as_of,
         coalesce(r.cpu_util, r.cpu_use) AS cpu_use_used,
@@ -201,7 +208,7 @@ footprint AS (
 )
 SELECT
     uid, source, cluster, job_id, run, project, sweep, user_name, partition, state,
-    start_ts, running, job_year, hours, gpus, gpu_hours, cpus, mem_gb,
+    submit_ts, start_ts, end_ts, running, job_year, logged_gpu_model, hours, gpus, gpu_hours, cpus, mem_gb,
     gpu_model, gpu_model_source, energy_j, power_w, cpu_util, gpu_util,
     pue, pue_source, pue_as_of_used AS pue_as_of, pue_year,
     gpu_power_w, gpu_power_source, gpu_power_as_of,
@@ -211,7 +218,7 @@ SELECT
     mem_w_per_gb, mem_source, mem_as_of,
     grid, grid_origin, grid_alias_of, grid_alias_source, grid_year, grid_value, grid_unit,
     carbon_g_per_kwh, carbon_source, carbon_as_of_used AS carbon_as_of,
-    cloud_prices, cloud_gpu, cloud_gpu_source, price_usd_low, price_usd_high,
+    cloud_prices, prices_origin AS cloud_prices_source, cloud_gpu, cloud_gpu_source, price_usd_low, price_usd_high,
     price_low_source, price_high_source, price_as_of,
     electricity_usd_per_kwh, electricity_source, electricity_as_of, elec_year AS electricity_year,
     energy_source, measured_kwh, modeled_power_w,
