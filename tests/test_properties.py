@@ -34,7 +34,9 @@ def dump_lines(jobs: list[dict[str, object]]) -> list[str]:
     for i, j in enumerate(jobs):
         raw = 1000 + i
         shown = f"999_{i}" if j["array"] else str(raw)
-        start = f"2024-{1 + int(str(j['day'])) // 31:02d}-{1 + int(str(j['day'])) % 28:02d}T00:00:00"
+        start = (
+            f"2024-{1 + int(str(j['day'])) // 31:02d}-{1 + int(str(j['day'])) % 28:02d}T00:00:00"
+        )
         pending = j["state"] == "PENDING"
         end = "Unknown" if j["state"] == "RUNNING" or pending else start
         gres = f"gres/gpu:a100={j['gpus']}" if j["typed"] else f"gres/gpu={j['gpus']}"
@@ -52,7 +54,8 @@ def write(path: Path, lines: list[str]) -> str:
 
 
 def totals(db: str, by: str) -> tuple[float, int, list[float]]:
-    table = api.summary(db=db, by=by)
+    # any power and intensity will do: these properties are about GPU-hours and counts
+    table = api.summary(db=db, by=by, default_gpu_power_w=300, default_carbon_g_per_kwh=400)
     hours = table.column("gpu_hours").to_pylist()
     return sum(hours), sum(table.column("jobs").to_pylist()), hours
 

@@ -227,7 +227,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         errors.append(
             f"no power figure for GPU model '{key}' ({_jobs(jobs, example)}). Add to {cfg}:\n"
             f"    [gpus.{json.dumps(key)}]\n"
-            f"    power_w = 300    # the board power in W, from the GPU's datasheet\n"
+            f"    power_w = 300    # replace with the board power in W from its datasheet\n"
             f"  or pass --default-gpu-power W"
         )
     for key, detail, jobs, example in by_kind.get("gpu_model", [])[:_SHOWN]:
@@ -236,7 +236,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
                 f"jobs of cluster '{detail}' have GPUs but neither their log nor a partition "
                 f"names the model ({_jobs(jobs, example)}). Add to {cfg}:\n"
                 f"    [clusters.{toml_key(detail)}]\n"
-                f'    gpu_model = "A100"    # the GPU model of that cluster\n'
+                f'    gpu_model = "A100"    # replace with the GPU model of that cluster\n'
                 f"  or pass --default-gpu-power W"
             )
         else:
@@ -244,12 +244,14 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
                 f"jobs on partition '{key}' (cluster '{detail}') have GPUs but their log names "
                 f"no model ({_jobs(jobs, example)}). Add to {cfg}:\n"
                 f"    [partitions.{toml_key(key)}]\n"
-                f'    gpu_model = "A100"    # the GPU model of that partition\n'
+                f'    gpu_model = "A100"    # replace with the GPU model of that partition\n'
                 f"  or pass --default-gpu-power W"
             )
-    for key, _detail, jobs, example in by_kind.get("no_grid", [])[:_SHOWN]:
+    no_grid = by_kind.get("no_grid", [])
+    if no_grid:
+        which = ", ".join(f"'{key}' ({_jobs(jobs, example)})" for key, _, jobs, example in no_grid)
         errors.append(
-            f"no grid region for the jobs of cluster '{key}' ({_jobs(jobs, example)}). "
+            f"no grid region for the jobs of cluster{'s' if len(no_grid) > 1 else ''} {which}. "
             f"Add to {cfg}:\n"
             f"    [site]\n"
             f'    grid = "US"    # a country, an eGRID subregion ("CAMX"), '
@@ -261,11 +263,11 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             where = "named in the job log"
             fix = (
                 "    [clusters.NAME]    # the cluster of those jobs\n"
-                "    carbon_g_per_kwh = 400    # g CO2e per kWh of that grid\n"
+                "    carbon_g_per_kwh = 400    # replace with the g CO2e per kWh of that grid\n"
             )
         else:
             where = f"set by {detail}"
-            fix = "    carbon_g_per_kwh = 400    # g CO2e per kWh of that grid, in the same table\n"
+            fix = "    carbon_g_per_kwh = 400    # replace with that grid's g CO2e per kWh\n"
         errors.append(
             f"unknown grid region '{key}' ({where}; {_jobs(jobs, example)}). The known regions "
             f"are listed by 'auditor factors --table grid_intensity'. Use one of them, or add "
