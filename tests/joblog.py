@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -13,6 +14,7 @@ from auditor.schema import JOB_SCHEMA
 from auditor.store import Store
 
 START = datetime(2019, 3, 1, tzinfo=UTC)
+model_key = cache(gpu_key)  # one query per distinct name, not per job
 
 
 def job(n: int, **fields: Any) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def job(n: int, **fields: Any) -> dict[str, Any]:
     }
     row.update(fields)
     if "gpu_model" in fields:
-        row["gpu_model"] = gpu_key(fields["gpu_model"])
+        row["gpu_model"] = model_key(fields["gpu_model"])
     return row
 
 

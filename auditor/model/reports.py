@@ -319,13 +319,15 @@ def rnd_table(
 ) -> pa.Table:
     """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
     outcome = compute(store.con, settings, project=project)
-    (count,) = store.con.execute("SELECT count(*) FROM footprint").fetchone() or (0,)
+    # fetchall: DuckDB keeps a half-read result open, blocking the next query
+    ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
     if not count:
         raise UsageError(
             f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
         )
-    picked = store.con.execute(sql.query("rnd_pick"), {"final": final, "tune": tune}).fetchone()
-    final_run, tune_sweep, final_known, tune_known = picked or (None, None, True, True)
+    ((final_run, tune_sweep, final_known, tune_known),) = store.con.execute(
+        sql.query("rnd_pick"), {"final": final, "tune": tune}
+    ).fetchall()
     if not final_known:
         raise UsageError(f"project '{project}' has no run '{final}'. See 'auditor jobs'.")
     if not tune_known:

@@ -203,7 +203,10 @@ energy AS (
 footprint AS (
     SELECT
         *,
-        pue * coalesce(measured_kwh, hours * modeled_power_w / 1000.0) AS energy_kwh
+        -- a job that never ran used nothing, whatever factors it lacks
+        pue * coalesce(
+            measured_kwh, CASE WHEN hours = 0 THEN 0.0 ELSE hours * modeled_power_w / 1000.0 END
+        ) AS energy_kwh
     FROM energy
 )
 SELECT
