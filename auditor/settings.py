@@ -235,29 +235,29 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         with path.open("rb") as f:
             return tomllib.load(f)
     except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such config file") from None
+        raise ConfigError(f"{shown}: no such config file.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
     except OSError as exc:
-        raise ConfigError(f"{shown}: cannot read: {exc.strerror}") from None
+        raise ConfigError(f"{shown}: cannot read: {exc.strerror}.") from None
 
 
 def _scope_table(raw: Any, shown: str, where: str) -> dict[str, Setting]:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{shown}: {where} must be a table")
+        raise ConfigError(f"{shown}: {where} must be a table.")
     out: dict[str, Setting] = {}
     for key, value in raw.items():
         if key not in _SCOPE_TOML:
             raise ConfigError(
-                f"{shown}: {where} {key}: unknown key. Known keys: {', '.join(_SCOPE_TOML)}"
+                f"{shown}: {where} {key}: unknown key. Known keys: {', '.join(_SCOPE_TOML)}."
             )
         logical, check, expected = _SCOPE_TOML[key]
         checked = check(value)
         if checked is None:
-            raise ConfigError(f"{shown}: {where} {key}: expected {expected}, got {value!r}")
+            raise ConfigError(f"{shown}: {where} {key}: expected {expected}, got {value!r}.")
         if logical == "cpu_power" and logical in out:
             raise ConfigError(
-                f"{shown}: {where} sets both cpu_power_w_per_core and cpu_model; keep one"
+                f"{shown}: {where} sets both cpu_power_w_per_core and cpu_model; keep one."
             )
         if logical == "carbon" and key == "grid" and "carbon_g_per_kwh" in raw:
             continue  # an explicit intensity wins over the grid region in the same table
@@ -269,38 +269,38 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
     from auditor.gpu import gpu_key
 
     if not isinstance(raw, dict):
-        raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"]')
+        raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"].')
     out: dict[str, GpuSetting] = {}
     for name, table in raw.items():
         where = f'[gpus."{name}"]'
         if not isinstance(table, dict):
-            raise ConfigError(f"{shown}: {where} must be a table")
+            raise ConfigError(f"{shown}: {where} must be a table.")
         key = gpu_key(name)
         if key is None:
-            raise ConfigError(f"{shown}: {where}: not a GPU model name")
+            raise ConfigError(f"{shown}: {where}: not a GPU model name.")
         if key in out:
             raise ConfigError(
                 f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '
-                f"'{key}'; keep one"
+                f"'{key}'; keep one."
             )
         power = equivalent = None
         for k, v in table.items():
             if k == "power_w":
                 w = _number(0.0, low_open=True)(v)
                 if w is None:
-                    raise ConfigError(f"{shown}: {where} power_w: expected a number of W > 0")
+                    raise ConfigError(f"{shown}: {where} power_w: expected a number of W > 0.")
                 power = Setting(w, f"{shown} {where} power_w")
             elif k == "cloud_equivalent":
                 target = gpu_key(v) if isinstance(v, str) else None
                 if target is None:
                     raise ConfigError(
                         f"{shown}: {where} cloud_equivalent: expected a GPU model name "
-                        'such as "P100"'
+                        'such as "P100".'
                     )
                 equivalent = Setting(target, f"{shown} {where} cloud_equivalent")
             else:
                 raise ConfigError(
-                    f"{shown}: {where} {k}: unknown key. Known keys: {', '.join(_GPU_TOML)}"
+                    f"{shown}: {where} {k}: unknown key. Known keys: {', '.join(_GPU_TOML)}."
                 )
         out[key] = GpuSetting(name, power, equivalent)
     return out
@@ -310,20 +310,20 @@ def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:
     from auditor.gpu import gpu_key
 
     if not isinstance(raw, dict):
-        raise ConfigError(f"{shown}: [partitions] must hold tables like [partitions.gpu]")
+        raise ConfigError(f"{shown}: [partitions] must hold tables like [partitions.gpu].")
     out: dict[str, Setting] = {}
     for name, table in raw.items():
         where = f"[partitions.{name}]"
         if not isinstance(table, dict):
-            raise ConfigError(f"{shown}: {where} must be a table")
+            raise ConfigError(f"{shown}: {where} must be a table.")
         for k in table:
             if k != "gpu_model":
-                raise ConfigError(f"{shown}: {where} {k}: unknown key. Known keys: gpu_model")
+                raise ConfigError(f"{shown}: {where} {k}: unknown key. Known keys: gpu_model.")
         v = table.get("gpu_model")
         key = gpu_key(v) if isinstance(v, str) else None
         if key is None:
             raise ConfigError(
-                f'{shown}: {where} gpu_model: expected a GPU model name such as "A100"'
+                f'{shown}: {where} gpu_model: expected a GPU model name such as "A100".'
             )
         out[name] = Setting(key, f"{shown} {where} gpu_model ({v})")
     return out
@@ -341,14 +341,14 @@ def load(
     site: dict[str, Setting] = dict(DEFAULTS)
     if preset is not None:
         if preset not in PRESETS:
-            raise ConfigError(f"unknown preset '{preset}'. Try one of: {', '.join(PRESETS)}")
+            raise ConfigError(f"unknown preset '{preset}'. Try one of: {', '.join(PRESETS)}.")
         site.update(PRESETS[preset])
     for option, given in (
         ("--default-gpu-power", default_gpu_power_w),
         ("--default-carbon", default_carbon_g_per_kwh),
     ):
         if given is not None and given < 0:
-            raise UsageError(f"{option} must be >= 0, got {given}")
+            raise UsageError(f"{option} must be >= 0, got {given}.")
 
     path: Path | None
     if config is not None:
@@ -366,12 +366,12 @@ def load(
         for table in raw:
             if table not in _TABLES:
                 raise ConfigError(
-                    f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}"
+                    f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}."
                 )
         site.update(_scope_table(raw.get("site", {}), shown, "[site]"))
         raw_clusters = raw.get("clusters", {})
         if not isinstance(raw_clusters, dict):
-            raise ConfigError(f"{shown}: [clusters] must hold tables like [clusters.NAME]")
+            raise ConfigError(f"{shown}: [clusters] must hold tables like [clusters.NAME].")
         for name, table in raw_clusters.items():
             clusters[name] = MappingProxyType(_scope_table(table, shown, f"[clusters.{name}]"))
         gpus = _gpu_tables(raw.get("gpus", {}), shown)

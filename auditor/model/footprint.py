@@ -228,7 +228,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"no power figure for GPU model '{key}' ({_jobs(jobs, example)}). Add to {cfg}:\n"
             f"    [gpus.{json.dumps(key)}]\n"
             f"    power_w = 300    # replace with the board power in W from its datasheet\n"
-            f"  or pass --default-gpu-power W"
+            f"  or pass --default-gpu-power W."
         )
     for key, detail, jobs, example in by_kind.get("gpu_model", [])[:_SHOWN]:
         if key is None:
@@ -237,7 +237,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
                 f"names the model ({_jobs(jobs, example)}). Add to {cfg}:\n"
                 f"    [clusters.{toml_key(detail)}]\n"
                 f'    gpu_model = "A100"    # replace with the GPU model of that cluster\n'
-                f"  or pass --default-gpu-power W"
+                f"  or pass --default-gpu-power W."
             )
         else:
             errors.append(
@@ -245,7 +245,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
                 f"no model ({_jobs(jobs, example)}). Add to {cfg}:\n"
                 f"    [partitions.{toml_key(key)}]\n"
                 f'    gpu_model = "A100"    # replace with the GPU model of that partition\n'
-                f"  or pass --default-gpu-power W"
+                f"  or pass --default-gpu-power W."
             )
     no_grid = by_kind.get("no_grid", [])
     if no_grid:
@@ -256,7 +256,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"    [site]\n"
             f'    grid = "US"    # a country, an eGRID subregion ("CAMX"), '
             f'or a cloud region ("gcp:us-central1")\n'
-            f"  or pass --default-carbon G (g CO2e per kWh), or --preset strubell2019"
+            f"  or pass --default-carbon G (g CO2e per kWh), or --preset strubell2019."
         )
     for key, detail, jobs, example in by_kind.get("grid", [])[:_SHOWN]:
         if detail == "job log":
@@ -271,7 +271,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         errors.append(
             f"unknown grid region '{key}' ({where}; {_jobs(jobs, example)}). The known regions "
             f"are listed by 'auditor factors --table grid_intensity'. Use one of them, or add "
-            f"to {cfg}:\n{fix}  or pass --default-carbon G (g CO2e per kWh)"
+            f"to {cfg}:\n{fix}  or pass --default-carbon G (g CO2e per kWh)."
         )
     if errors:
         raise MissingFactor("\n".join(errors))
