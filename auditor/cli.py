@@ -5,6 +5,7 @@ No SQL, parsing or arithmetic here: everything is in the library and tested ther
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -63,6 +64,21 @@ DefaultCarbonOption = Annotated[
     ),
 ]
 UnitsOption = Annotated[str, typer.Option(help="kg, or lb to add co2e_lb.")]
+
+
+class _StderrHandler(logging.Handler):
+    """Library log records (e.g. waiting for a locked database) as `auditor: ...` on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"auditor: {record.getMessage()}", err=True)
+
+
+@app.callback()
+def _setup() -> None:
+    logger = logging.getLogger("auditor")
+    logger.handlers[:] = [_StderrHandler()]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def _db(db: str | None) -> str:

@@ -5,7 +5,8 @@
     ├── UsageError               options that contradict each other (exit 2)
     ├── ConfigError              a bad auditor.toml or preset (exit 3)
     ├── MissingFactor            a GPU model, region or price with no factor (exit 4)
-    └── StoreError               the database cannot be opened, is locked or too new (exit 5)
+    ├── StoreError               the database cannot be opened, is locked or too new (exit 5)
+    └── LimitError               out of memory or disk space (exit 6)
 
 The CLI catches ``AuditorError`` in one place and prints ``auditor: error: <message>``;
 any other exception is a bug and keeps its traceback.
@@ -23,6 +24,7 @@ class ExitCode(IntEnum):
     CONFIG = 3
     MISSING_FACTOR = 4
     STORE = 5
+    LIMIT = 6
 
 
 class AuditorError(Exception):
@@ -87,3 +89,9 @@ class StoreError(AuditorError):
     """The database cannot be opened, is locked by another process, or is too new."""
 
     exit_code = ExitCode.STORE
+
+
+class LimitError(AuditorError):
+    """The machine ran out of memory or disk space for this work."""
+
+    exit_code = ExitCode.LIMIT

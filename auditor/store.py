@@ -7,9 +7,11 @@ transaction: either all its rows land, or the database is exactly as before.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +26,7 @@ from auditor.errors import StoreError
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 DEFAULT_DB = "auditor.duckdb"
+log = logging.getLogger("auditor")
 
 
 def default_db_path() -> str:
@@ -40,36 +43,66 @@ class IngestReport:
     rows_skipped: int
 
 
-def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+def lock_wait_seconds() -> float:
+    """How long to wait for another auditor to release the database: $AUDITOR_LOCK_WAIT, 60."""
     try:
-        return duckdb.connect(path, read_only=read_only)
-    except duckdb.IOException as exc:
-        text = str(exc)
-        if "lock" in text.lower():
+        return max(0.0, float(os.environ.get("AUDITOR_LOCK_WAIT", "60")))
+    except ValueError:
+        return 60.0
+
+
+def _connect(
+    path: str, read_only: bool, wait_s: float, on_wait: Callable[[str], None] | None
+) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_s
+    told = False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" not in text.lower():
+                raise StoreError(
+                    f"{path}: cannot open the database: {text.splitlines()[0]}"
+                ) from None
             holder = re.search(r"PID (\d+)", text)
             who = f" (process {holder.group(1)})" if holder else ""
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"{path}: the database is in use by another auditor{who}. "
+                    "Wait for it to finish, or use another --db."
+                ) from None
+            if on_wait and not told:
+                on_wait(f"{path} is in use by another auditor{who}; waiting for it")
+                told = True
+            time.sleep(0.25)
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
             raise StoreError(
-                f"{path}: the database is in use by another auditor{who}. "
-                "Wait for it to finish, or use another --db."
+                f"{path}: not a usable auditor database ({first}). Use another --db."
             ) from None
-        raise StoreError(f"{path}: cannot open the database: {text.splitlines()[0]}") from None
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise StoreError(
-            f"{path}: not a usable auditor database ({first}). Use another --db."
-        ) from None
 
 
 class Store:
     """An open auditor database. Use as a context manager."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        wait_s: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        """Open (or create) the database. Another process writing to it is waited for, up to
+        ``wait_s`` seconds (default: lock_wait_seconds()), telling ``on_wait`` once."""
         self.path = str(path)
         if read_only and not Path(self.path).exists():
             raise StoreError(
                 f"{self.path}: no such database. Run 'auditor ingest ...' first, or pass --db."
             )
-        self.con = _connect(self.path, read_only)
+        wait = lock_wait_seconds() if wait_s is None else wait_s
+        self.con = _connect(self.path, read_only, wait, on_wait or log.warning)
         self._migrate(read_only)
 
     def __enter__(self) -> Store:

@@ -216,7 +216,8 @@ def test_database_from_newer_auditor(db: str) -> None:
     assert code == ExitCode.STORE and "newer auditor" in err
 
 
-def test_locked_database_says_so(db: str) -> None:
+def test_locked_database_says_so(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDITOR_LOCK_WAIT", "1")
     ingest(db, str(SLURM / "hetjob.psv"))
     holder = subprocess.Popen(
         [
@@ -232,7 +233,8 @@ def test_locked_database_says_so(db: str) -> None:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
         code, _, err = ingest(db, str(SLURM / "arrays.psv"))
         assert code == ExitCode.STORE
-        assert "in use by another" in err
+        assert "is in use by another auditor" in err and "waiting for it" in err
+        assert err.splitlines()[-1].startswith("auditor: error:")
     finally:
         holder.kill()
         holder.wait()
@@ -248,3 +250,28 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_second_ingest_waits_for_the_first(db: str, tmp_path: Path) -> None:
+    ingest(db, str(SLURM / "hetjob.psv"))
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({db!r}); print('ok', flush=True); "
+            "time.sleep(1.5); c.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        code, _, err = ingest(db, str(SLURM / "arrays.psv"))
+        assert code == 0, err
+        assert "waiting for it" in err
+    finally:
+        holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
+    code, out, _ = run("summary", "--db", db, "--format", "csv")
+    assert "vision" in out and "physics" in out

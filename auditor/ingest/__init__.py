@@ -7,6 +7,7 @@ line and column; with ``skip_bad_rows`` such rows are left out and counted inste
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import UsageError
+from auditor.errors import LimitError, UsageError
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,37 @@ class ImportResult:
     skipped: list[SkippedRow] = field(default_factory=list)  # the first few, for the report
     skipped_count: int = 0
     notes: list[str] = field(default_factory=list)  # facts the user should see, e.g. the zone
+
+
+def parse_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for an importer's parsing, bounded in memory: past the limit it
+    spills to a temporary directory (``$AUDITOR_TMPDIR``, else the system's) instead of
+    running the machine out of memory on a large export."""
+    import tempfile
+
+    con = duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB"),
+            "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
+        }
+    )
+    return con
+
+
+def limit_error(exc: duckdb.Error) -> LimitError:
+    """The user's sentence for DuckDB running out of memory or of temporary disk space."""
+    first = str(exc).splitlines()[0]
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return LimitError(
+            f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
+            "(now "
+            + os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
+            + "), or ingest fewer files at once."
+        )
+    return LimitError(
+        f"could not write temporary data ({first}). Free disk space, or point AUDITOR_TMPDIR "
+        "at a larger disk."
+    )
 
 
 GROUP_FIELDS = ("account", "wckey", "partition", "user", "comment", "jobname", "tag", "array")
@@ -87,9 +119,12 @@ def apply_grouping(
 
     A spec of None keeps the importer's own default; a field that is empty gives '(none)'.
     """
+    if project is None and sweep is None:
+        table: pa.Table = con.sql(f"SELECT * FROM {sql.quote_ident(relation)}").to_arrow_table()
+        return table
     params: dict[str, object] = {}
     for prefix, spec in (("project", project), ("sweep", sweep)):
         params.update((spec or GroupSpec("keep")).params(prefix))
     text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
-    table: pa.Table = con.sql(text, params=params).to_arrow_table()
-    return table
+    grouped: pa.Table = con.sql(text, params=params).to_arrow_table()
+    return grouped

@@ -18,7 +18,14 @@ import duckdb
 from auditor import sql
 from auditor.errors import InputError, UsageError
 from auditor.gpu import define_macros
-from auditor.ingest import GroupSpec, ImportResult, SkippedRow, apply_grouping
+from auditor.ingest import (
+    GroupSpec,
+    ImportResult,
+    SkippedRow,
+    apply_grouping,
+    limit_error,
+    parse_connection,
+)
 from auditor.progress import run_with_progress
 from auditor.timezones import check_zone, local_zone
 
@@ -61,7 +68,7 @@ DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
 
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
-_MAX_LINE = 64 * 1024 * 1024
+_MAX_LINE = 8 * 1024 * 1024  # longest line read; a longer one is an error
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         raise UsageError("no dump given. Pass one or more sacct output files.")
     zone = options.tz or local_zone()
     check_zone(zone)
-    con = duckdb.connect()
+    con = parse_connection()
     try:
         define_macros(con)
         con.execute(sql.query("slurm_macros"))
@@ -129,6 +136,14 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             None if options.sweep_from == DEFAULT_SWEEP else options.sweep_from,
         )
         return ImportResult(table, rows_read, skipped, skipped_count, notes)
+    except duckdb.OutOfMemoryException as exc:
+        raise limit_error(exc) from None
+    except duckdb.IOException as exc:
+        if "space" in str(exc).lower():
+            raise limit_error(exc) from None
+        raise InputError(
+            f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths)
+        ) from None
     finally:
         con.close()
 
@@ -303,7 +318,10 @@ def _load_text(
     except duckdb.InvalidInputException as exc:
         if "unicode" not in str(exc).lower():
             raise _read_error(path, exc) from None
-        run_with_progress(con, read, {**params, "encoding": "latin-1"}, path, progress)
+        try:
+            run_with_progress(con, read, {**params, "encoding": "latin-1"}, path, progress)
+        except duckdb.Error as again:
+            raise _read_error(path, again) from None
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None

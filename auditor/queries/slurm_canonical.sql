@@ -5,6 +5,11 @@
 WITH allocs AS (
     SELECT
         *,
+        regexp_extract(coalesce(jobid, ''), '^(\d+)', 1) AS base_id,
+        nullif(regexp_extract(coalesce(jobid, ''), '^\d+_(\d+|\[[^\]]*\])', 1), '') AS array_task,
+        contains(coalesce(jobid, ''), '_[') AS array_pending,
+        nullif(regexp_extract(coalesce(jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
+        upper(split_part(trim(coalesce(state, '')), ' ', 1)) AS state_word,
         -- a dump without a Start column shows a start by a positive elapsed time
         (start_ts IS NOT NULL OR ("start" IS NULL AND coalesce(elapsed_in, 0) > 0))
             AND NOT array_pending AND coalesce(nodelist, '') <> 'None assigned' AS started

@@ -4,19 +4,14 @@ CREATE OR REPLACE MACRO sacct_missing(s) AS
     s IS NULL OR trim(s) IN ('', 'Unknown', 'None', 'N/A', 'INVALID', 'Partition_Limit', 'UNLIMITED');
 
 -- sacct_ts(s, tz): a timestamp printed by sacct: epoch seconds (SLURM_TIME_FORMAT=%s, JSON),
--- ISO with an offset, or local ISO without one (read in zone tz). NULL for the missing words
--- and for epoch 0 (sacct's "not yet"). A malformed value also gives NULL: callers compare
--- with sacct_missing() to tell the two apart.
-CREATE OR REPLACE MACRO sacct_ts(s, tz) AS CASE
-    WHEN sacct_missing(s) THEN NULL
-    WHEN regexp_full_match(trim(s), '\d{1,12}') THEN
-        CASE WHEN try_cast(trim(s) AS BIGINT) = 0 THEN NULL ELSE to_timestamp(try_cast(trim(s) AS BIGINT)) END
-    WHEN regexp_full_match(trim(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?') THEN
-        timezone(tz, try_cast(replace(trim(s), 'T', ' ') AS TIMESTAMP))
-    WHEN regexp_full_match(trim(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)') THEN
-        try_cast(trim(s) AS TIMESTAMPTZ)
-    ELSE NULL
-END;
+-- ISO with an offset, or local ISO without one (read in zone tz). NULL for the missing words,
+-- for epoch 0 (sacct's "not yet") and for a malformed value: sacct_ts_bad() tells them apart.
+CREATE OR REPLACE MACRO sacct_ts(s, tz) AS coalesce(
+    timezone(tz, try_strptime(s, ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f'])),
+    CASE WHEN try_cast(s AS BIGINT) > 0 THEN to_timestamp(try_cast(s AS BIGINT)) END,
+    CASE WHEN regexp_matches(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)$')
+         THEN try_cast(s AS TIMESTAMPTZ) END
+);
 
 -- sacct_ts_bad(s, ts): s holds something, but not a time sacct_ts could read (JSON's 0 = none).
 CREATE OR REPLACE MACRO sacct_ts_bad(s, ts) AS
@@ -29,30 +24,26 @@ CREATE OR REPLACE MACRO sacct_dur_parts(d, parts) AS
                     + try_cast(parts[3] AS DOUBLE)
         WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
     END;
-CREATE OR REPLACE MACRO sacct_dur(s) AS CASE
-    WHEN sacct_missing(s) THEN NULL
-    WHEN regexp_full_match(trim(s), '\d+(\.\d+)?') THEN try_cast(trim(s) AS DOUBLE)
-    WHEN regexp_full_match(trim(s), '(\d+-)?(\d+:){1,2}\d+(\.\d+)?') THEN sacct_dur_parts(
-        nullif(regexp_extract(trim(s), '^(\d+)-', 1), ''),
-        string_split(regexp_replace(trim(s), '^\d+-', ''), ':'))
-    ELSE NULL
-END;
+CREATE OR REPLACE MACRO sacct_dur(s) AS coalesce(
+    try_cast(s AS DOUBLE),
+    sacct_dur_parts(
+        CASE WHEN contains(s, '-') THEN split_part(s, '-', 1) END,
+        string_split(CASE WHEN contains(s, '-') THEN split_part(s, '-', 2) ELSE s END, ':'))
+);
 
 -- sacct_bytes(s, unit): a size with an optional binary suffix K/M/G/T/P (unit when none).
 CREATE OR REPLACE MACRO sacct_unit_pow(u) AS CASE upper(u)
     WHEN 'B' THEN 0 WHEN 'K' THEN 1 WHEN 'M' THEN 2 WHEN 'G' THEN 3 WHEN 'T' THEN 4 WHEN 'P' THEN 5
 END;
-CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS CASE
-    WHEN sacct_missing(s) THEN NULL
-    WHEN regexp_full_match(trim(s), '\d+(\.\d+)?[KMGTPkmgtp]?[cn]?') THEN
-        try_cast(regexp_extract(trim(s), '^(\d+(\.\d+)?)', 1) AS DOUBLE)
-        * pow(1024, sacct_unit_pow(coalesce(nullif(regexp_extract(trim(s), '([KMGTPkmgtp])[cn]?$', 1), ''), unit)))
-    ELSE NULL
-END;
+CREATE OR REPLACE MACRO sacct_bytes_suffix(t, unit) AS
+    CASE WHEN upper(right(t, 1)) IN ('K', 'M', 'G', 'T', 'P') THEN right(t, 1) ELSE unit END;
+CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS
+    try_cast(rtrim(rtrim(s, 'cn'), 'KMGTPkmgtp') AS DOUBLE)
+    * pow(1024, sacct_unit_pow(sacct_bytes_suffix(rtrim(s, 'cn'), unit)));
 
 -- tres_value(tres, key): the value of key in a TRES string "cpu=8,mem=64G,gres/gpu=2", or NULL.
 CREATE OR REPLACE MACRO tres_value(tres, key) AS
-    nullif(regexp_extract(',' || coalesce(tres, '') || ',', ',' || key || '=([^,]*),', 1), '');
+    nullif(regexp_extract(tres, '(?:^|,)' || key || '=([^,]*)', 1), '');
 
 -- tres_gpus(tres): GPUs in a TRES string: gres/gpu=N, else the sum of gres/gpu:<type>=N.
 -- A value that is not a number gives NaN, which callers report as a bad row.

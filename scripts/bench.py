@@ -1,0 +1,175 @@
+"""Benchmark: a synthetic GPU-cluster sacct dump, ingested and summarised.
+
+    python scripts/bench.py [JOBS ...]          # default: 100000 1000000
+
+For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
+cluster, then measures in one run, on the same file: (a) a bare DuckDB baseline (read_csv into
+a table, GPU count and elapsed seconds from the allocation rows, a group-by account),
+(b) `auditor ingest slurm` into a fresh database, (c) `auditor summary --by project` and
+`--by sweep` (library call and whole command), (d) a second ingest of an overlapping export
+a tenth of the size. Wall time and peak RSS of each, as a table.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADER = (
+    "Cluster|JobID|JobIDRaw|User|Account|Partition|State|Submit|Start|End|ElapsedRaw|NCPUS|"
+    "NNodes|ReqMem|AllocTRES|TotalCPU|MaxRSS|ConsumedEnergyRaw|NodeList|JobName"
+)
+
+# One allocation row and its .batch and .extern steps per job; every 10th job is a task of a
+# 10-task array, every 50th a pending array range, a third have typed GPU TRES, a quarter have
+# measured energy. All values come from the job number, so the same n gives the same file.
+GENERATE = """
+COPY (
+    WITH j AS (
+        SELECT
+            i,
+            $first + i AS raw,
+            CASE WHEN i % 50 = 49 THEN 'PENDING'
+                 ELSE ['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'CANCELLED by 1001',
+                       'TIMEOUT', 'COMPLETED', 'OUT_OF_MEMORY'][1 + (hash(i) % 1000000007)::BIGINT % 8] END AS state,
+            60 + (hash(i * 7) % 1000000007)::BIGINT % 200000 AS elapsed,
+            [0, 1, 1, 2, 4, 8][1 + (hash(i * 3) % 1000000007)::BIGINT % 6] AS gpus,
+            ['a100', 'v100', 'h100'][1 + (hash(i * 5) % 1000000007)::BIGINT % 3] AS gtype,
+            TIMESTAMP '2024-01-01' + to_seconds((i * 31) % 31000000) AS submit
+        FROM range($n) t(i)
+    ),
+    rows AS (
+        SELECT
+            i, 0 AS k,
+            'gpu1' AS "Cluster",
+            CASE WHEN i % 50 = 49 THEN (raw - raw % 10) || '_[' || (raw % 10) || '-9]'
+                 WHEN i % 10 = 0 THEN (raw - raw % 10) || '_' || (raw % 10)
+                 ELSE CAST(raw AS VARCHAR) END AS "JobID",
+            CAST(raw AS VARCHAR) AS "JobIDRaw",
+            'user' || ((hash(i) % 1000000007)::BIGINT % 400) AS "User",
+            'project' || ((hash(i * 11) % 1000000007)::BIGINT % 60) AS "Account",
+            'gpu' AS "Partition",
+            state AS "State",
+            strftime(submit, '%Y-%m-%dT%H:%M:%S') AS "Submit",
+            CASE WHEN state = 'PENDING' THEN 'Unknown'
+                 ELSE strftime(submit + INTERVAL 30 SECOND, '%Y-%m-%dT%H:%M:%S') END AS "Start",
+            CASE WHEN state = 'PENDING' THEN 'Unknown'
+                 ELSE strftime(submit + INTERVAL 30 SECOND + to_seconds(elapsed), '%Y-%m-%dT%H:%M:%S')
+            END AS "End",
+            CAST(CASE WHEN state = 'PENDING' THEN 0 ELSE elapsed END AS VARCHAR) AS "ElapsedRaw",
+            '8' AS "NCPUS", '1' AS "NNodes", '64G' AS "ReqMem",
+            CASE WHEN state = 'PENDING' THEN ''
+                 WHEN gpus = 0 THEN 'billing=8,cpu=8,mem=64G,node=1'
+                 WHEN i % 3 = 0 THEN 'billing=8,cpu=8,gres/gpu:' || gtype || '=' || gpus
+                     || ',gres/gpu=' || gpus || ',mem=64G,node=1'
+                 ELSE 'billing=8,cpu=8,gres/gpu=' || gpus || ',mem=64G,node=1' END AS "AllocTRES",
+            '01:00:00' AS "TotalCPU", '' AS "MaxRSS",
+            CASE WHEN i % 4 = 0 THEN CAST(elapsed * 300 AS VARCHAR) ELSE '' END AS "ConsumedEnergyRaw",
+            CASE WHEN state = 'PENDING' THEN 'None assigned' ELSE 'n' || ((hash(i) % 1000000007)::BIGINT % 500) END AS "NodeList",
+            'train-' || (i % 1000) AS "JobName"
+        FROM j
+    ),
+    steps AS (
+        SELECT i, s.k, "Cluster", "JobID" || s.suffix AS "JobID", "JobIDRaw" || s.suffix AS "JobIDRaw",
+            '' AS "User", "Account", '' AS "Partition", 'COMPLETED' AS "State", "Start" AS "Submit",
+            "Start", "End", "ElapsedRaw", "NCPUS", "NNodes", '' AS "ReqMem", "AllocTRES",
+            s.cpu AS "TotalCPU", s.rss AS "MaxRSS", '0' AS "ConsumedEnergyRaw", "NodeList",
+            s.name AS "JobName"
+        FROM rows, (VALUES (1, '.batch', '01:00:00', '2252800K', 'batch'),
+                           (2, '.extern', '00:00:00', '1024K', 'extern')) s(k, suffix, cpu, rss, name)
+        WHERE "State" <> 'PENDING'
+    )
+    SELECT * EXCLUDE (i, k) FROM (SELECT * FROM rows UNION ALL SELECT * FROM steps) ORDER BY i, k
+) TO '__PATH__' (FORMAT csv, DELIMITER '|', HEADER true, QUOTE '')
+"""
+
+BASELINE = """
+import duckdb, sys
+con = duckdb.connect()
+con.execute("SET preserve_insertion_order = false")
+con.execute(f"CREATE TABLE d AS SELECT * FROM read_csv('{sys.argv[1]}', delim='|', header=true, quote='', escape='', all_varchar=true)")
+con.execute(r'''CREATE TABLE x AS SELECT "Account" AS account,
+    coalesce(try_cast(regexp_extract("AllocTRES", 'gres/gpu=(\\d+)', 1) AS INTEGER), 0) AS gpus,
+    try_cast("ElapsedRaw" AS BIGINT) AS elapsed FROM d WHERE "JobID" NOT LIKE '%.%' ''')
+con.execute("SELECT account, sum(gpus * elapsed) / 3600 FROM x GROUP BY account").fetchall()
+"""
+
+
+def generate(path: Path, n: int, first: int = 1_000_000) -> None:
+    """Write the dump in a child process, so this one stays small: a forked child starts
+    with its parent's peak RSS, which would inflate every measurement after."""
+    code = (
+        "import duckdb, sys; con = duckdb.connect(); "
+        "con.execute(sys.argv[1], {'n': int(sys.argv[2]), 'first': int(sys.argv[3])})"
+    )
+    query = GENERATE.replace("__PATH__", str(path).replace("'", "''"))
+    subprocess.run([sys.executable, "-c", code, query, str(n), str(first)], check=True)
+
+
+def measure(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}\n{err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def library_summary_seconds(db: str, by: str) -> float:
+    code = (
+        "import time; from auditor import api; t = time.perf_counter(); "
+        f"api.summary(db={db!r}, by={by!r}); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def bench(n: int, work: Path) -> list[tuple[str, float, float, str]]:
+    dump = work / f"sacct-{n}.txt"
+    later = work / f"sacct-{n}-later.txt"
+    if not dump.exists():
+        generate(dump, n)
+    if not later.exists():  # a tenth of the size, half of it already in the first export
+        generate(later, max(n // 10, 1), first=1_000_000 + n - n // 20)
+    db = str(work / f"bench-{n}.duckdb")
+    for suffix in ("", ".wal"):
+        Path(db + suffix).unlink(missing_ok=True)
+    auditor = [sys.executable, "-m", "auditor"]
+    size = f"{dump.stat().st_size / 1e6:.0f} MB"
+    rows: list[tuple[str, float, float, str]] = []
+    base = measure([sys.executable, "-c", BASELINE, str(dump)])
+    rows.append((f"(a) DuckDB baseline, {n:,} jobs ({size})", *base, "1.00"))
+    ing = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(dump)])
+    rows.append(("(b) auditor ingest slurm", *ing, f"{ing[0] / base[0]:.2f}"))
+    for by in ("project", "sweep"):
+        lib = library_summary_seconds(db, by)
+        cmd = measure([*auditor, "summary", "--db", db, "--by", by, "--format", "csv"])
+        rows.append((f"(c) summary --by {by}: library call", lib, float("nan"), ""))
+        rows.append((f"(c) summary --by {by}: whole command", *cmd, ""))
+    again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])
+    rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
+    return rows
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [100_000, 1_000_000]
+    work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
+    for n in sizes:
+        for name, wall, rss, ratio in bench(n, work):
+            rss_text = "" if rss != rss else f"{rss:.0f}"
+            print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
