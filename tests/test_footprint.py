@@ -3,6 +3,8 @@ Algorithms, and every rule of factor choice. Jobs go through the real Store."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -303,3 +305,20 @@ def test_running_jobs_are_left_out_unless_asked(db: str) -> None:
     assert row["energy_kwh"] == pytest.approx(1.58)
     (row,) = api.summary(db=db, preset="strubell2019", include_running=True).to_pylist()
     assert row["energy_kwh"] == pytest.approx(2 * 1.58)
+
+
+def test_hostile_names_are_values_not_sql(db: str, tmp_path: Path) -> None:
+    nasty = "x'; DROP TABLE jobs; --"
+    (tmp_path / "auditor.toml").write_text(
+        f'[partitions.{json.dumps(nasty)}]\ngpu_model = "V100"\n'
+    )
+    write_jobs(db, [job(1, gpus=1, partition=nasty, grid=nasty, hours=2)])
+    with pytest.raises(MissingFactor, match=f"unknown grid region '{re.escape(nasty)}'"):
+        api.summary(db=db)
+    (row,) = api.summary(db=db, default_carbon_g_per_kwh=100).to_pylist()
+    assert row["energy_kwh"] == pytest.approx(1.67 * 2 * 300 / 1000)  # the partition's V100
+    write_jobs(db, [job(2, gpus=1, partition=nasty + "2")])
+    with pytest.raises(MissingFactor) as caught:
+        api.summary(db=db, default_carbon_g_per_kwh=100)
+    # the fix names the partition as a quoted TOML key
+    assert f"[partitions.{json.dumps(nasty + '2')}]" in str(caught.value)
