@@ -1,7 +1,7 @@
 """Per-job footprint on a store connection, and the problems it must report.
 
 ``compute`` installs the factor tables and the settings as temp tables, selects the jobs,
-runs ``queries/job_footprint.sql`` into the temp table ``footprint`` and checks it: a missing
+defines ``queries/job_footprint.sql`` as the temp view ``footprint`` and checks it: a missing
 GPU power or grid intensity raises ``MissingFactor`` with the config lines that fix it; a
 default the user asked for, or a GPU with no cloud price, becomes a note for stderr.
 """
@@ -182,7 +182,7 @@ def compute(
     project: str | None = None,
     include_running: bool = False,
 ) -> Outcome:
-    """Fill the temp table ``footprint`` for the selected counted jobs.
+    """Define the temp view ``footprint`` over the selected counted jobs.
 
     Raises MissingFactor when a job needs a GPU power or grid intensity that no table,
     config or ``--default-*`` option provides.
@@ -192,7 +192,8 @@ def compute(
         sql.query("footprint_select"),
         {"uid": uid, "project": project, "include_running": include_running},
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE footprint AS " + sql.query("job_footprint"))
+    # a view: each reader computes only the columns it needs (sources are long strings)
+    con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
     problems = con.execute(sql.query("footprint_problems")).fetchall()
     return _report(problems, settings)
 
