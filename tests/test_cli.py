@@ -273,5 +273,5 @@ def test_second_ingest_waits_for_the_first(db: str, tmp_path: Path) -> None:
         holder.wait()
         assert holder.stdout is not None
         holder.stdout.close()
-    code, out, _ = run("summary", "--db", db, "--format", "csv")
+    code, out, _ = run("summary", "--db", db, "--format", "csv", *EXAMPLE)
     assert "vision" in out and "physics" in out
