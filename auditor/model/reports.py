@@ -69,7 +69,10 @@ def summary(
         fp = fp.drop_columns(["default_gpu_power_jobs"])
     if settings.default_carbon_g_per_kwh is None:
         fp = fp.drop_columns(["default_carbon_jobs"])
-    table = base.join(fp, "group_key", join_type="left outer").sort_by("group_key")
+    # keep summary.sql's rows and order; add the footprint columns of each group
+    order = "summary_row"
+    numbered = base.append_column(order, pa.array(range(base.num_rows), pa.int64()))
+    table = numbered.join(fp, "group_key", join_type="left outer").sort_by(order)
     table = table.select(base.column_names + fp.column_names[1:])
     return with_notes(_with_lb(table, units), outcome.notes)
 

@@ -9,4 +9,4 @@ SELECT
 FROM counted_jobs
 WHERE ($uid IS NULL OR uid = $uid)
   AND ($project IS NULL OR project = $project)
-  AND ($include_running OR NOT coalesce(running, false));
+  AND ($include_running OR NOT running);  -- as summary.sql counts
