@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	rm -f $(DEMO_DB)
 	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/slurm/*.psv fixtures/slurm/*.json
-	$(BIN)/auditor summary --db $(DEMO_DB) --by project
+	$(BIN)/auditor summary --db $(DEMO_DB) --by project --config examples/auditor.toml
+	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project vision --config examples/auditor.toml
 
 test: install
 	$(PY) -m pytest -q

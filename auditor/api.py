@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -15,12 +16,20 @@ from auditor.errors import UsageError
 from auditor.ingest import GroupSpec, ImportResult, SkippedRow
 from auditor.store import IngestReport, Store
 
+if TYPE_CHECKING:
+    from auditor.settings import Settings
+
 __all__ = [
     "SUMMARY_GROUPS",
     "IngestOutcome",
+    "explain",
+    "factors",
     "ingest_mlflow",
     "ingest_slurm",
     "jobs",
+    "load_settings",
+    "notes",
+    "rnd_table",
     "summary",
 ]
 
@@ -126,19 +135,150 @@ def ingest_mlflow(
 
 
 def summary(
-    *, db: str, by: str = "project", project: str | None = None, include_running: bool = False
+    *,
+    db: str,
+    by: str = "project",
+    project: str | None = None,
+    include_running: bool = False,
+    preset: str | None = None,
+    config: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+    units: str = "kg",
 ) -> pa.Table:
-    """One row per group with ``jobs`` and ``gpu_hours``; the key column is named ``by``."""
+    """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
+
+    Footprint columns: energy_kwh, co2e_kg (and co2e_lb with ``units='lb'``),
+    cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share; with a
+    ``default_*`` option, how many jobs used it. Notes for stderr: ``notes(table)``.
+    Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
+    config or default provides) or StoreError.
+    """
+    from auditor.model import reports
+
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
+    reports.check_units(units)
+    settings = load_settings(
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+    )
     with Store(db, read_only=True) as store:
-        table = store.query(
-            "summary", {"by": by, "project": project, "include_running": include_running}
+        table = reports.summary(
+            store, settings, by=by, project=project, include_running=include_running, units=units
         )
-    return table.rename_columns([by if c == "group_key" else c for c in table.column_names])
+    renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
+    return renamed.replace_schema_metadata(table.schema.metadata)
 
 
 def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa.Table:
     """The allocations and runs behind a figure, one row each."""
     with Store(db, read_only=True) as store:
         return store.query("jobs", {"project": project, "sweep": sweep})
+
+
+# -- footprint: settings, explain, factors, R&D table --------------------------------------
+
+
+def load_settings(
+    *,
+    preset: str | None = None,
+    config: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+) -> Settings:
+    """Resolve defaults, ``preset`` and the config file (``config``, else ./auditor.toml).
+
+    Raises ConfigError naming the file and key, or UsageError for a negative default.
+    """
+    from auditor import settings
+
+    return settings.load(
+        config=config,
+        preset=preset,
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+    )
+
+
+def notes(table: pa.Table) -> list[str]:
+    """What a footprint result asks to tell the user: defaults used, costs left blank."""
+    from auditor.model.footprint import notes_of
+
+    return notes_of(table)
+
+
+def explain(
+    ident: str,
+    *,
+    db: str,
+    preset: str | None = None,
+    config: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+    units: str = "kg",
+) -> pa.Table:
+    """One job (by uid, job id or run): every input, factor, source, as_of and the arithmetic.
+
+    Rows are (section, item, value, unit, source, as_of). Raises UsageError (no such job, or
+    several: give a uid), ConfigError, MissingFactor or StoreError.
+    """
+    from auditor.model import reports
+
+    reports.check_units(units)
+    settings = load_settings(
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+    )
+    with Store(db, read_only=True) as store:
+        return reports.explain(store, settings, ident, units=units)
+
+
+def factors(
+    *, preset: str | None = None, config: str | None = None, table: str | None = None
+) -> pa.Table:
+    """The settings and factor values in force, each with its source and as_of.
+
+    ``table`` picks one factor table (or 'setting'). Raises UsageError or ConfigError.
+    """
+    from auditor.model import reports
+
+    settings = load_settings(preset=preset, config=config)
+    return reports.factors(settings, factor=table)
+
+
+def rnd_table(
+    *,
+    db: str,
+    project: str,
+    final: str | None = None,
+    tune: str | None = None,
+    preset: str | None = None,
+    config: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+    units: str = "kg",
+) -> pa.Table:
+    """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
+
+    ``final`` is a run (default: the median completed run by GPU-hours), ``tune`` a sweep
+    (default: the median sweep of two or more runs). Raises UsageError, ConfigError,
+    MissingFactor or StoreError.
+    """
+    from auditor.model import reports
+
+    reports.check_units(units)
+    settings = load_settings(
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+    )
+    with Store(db, read_only=True) as store:
+        return reports.rnd_table(
+            store, settings, project=project, final=final, tune=tune, units=units
+        )

@@ -37,6 +37,34 @@ DbOption = Annotated[
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
 
+# -- footprint options (summary, explain, rnd-table, factors) --
+PresetOption = Annotated[
+    str | None, typer.Option(help="Constants of a paper: strubell2019. Config overrides it.")
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config", help="Config file [default: ./auditor.toml if present].", show_default=False
+    ),
+]
+DefaultGpuPowerOption = Annotated[
+    float | None,
+    typer.Option(
+        "--default-gpu-power",
+        metavar="W",
+        help="Board power for GPUs with no known power (reported as a default).",
+    ),
+]
+DefaultCarbonOption = Annotated[
+    float | None,
+    typer.Option(
+        "--default-carbon",
+        metavar="G",
+        help="g CO2e/kWh for jobs with no known grid region (reported as a default).",
+    ),
+]
+UnitsOption = Annotated[str, typer.Option(help="kg, or lb to add co2e_lb.")]
+
 
 class _StderrHandler(logging.Handler):
     """Library log records (e.g. waiting for a locked database) as `auditor: ...` on stderr."""
@@ -188,13 +216,31 @@ def summary(
     ] = False,
     fmt: FormatOption = "table",
     db: DbOption = None,
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    default_gpu_power: DefaultGpuPowerOption = None,
+    default_carbon: DefaultCarbonOption = None,
+    units: UnitsOption = "kg",
 ) -> None:
-    """GPU-hours and job counts per group."""
+    """GPU-hours, energy, CO2e, cloud and electricity cost per group."""
     try:
-        table = api.summary(db=_db(db), by=by, project=project, include_running=include_running)
-        typer.echo(render(table, fmt), nl=False)
+        table = api.summary(
+            db=_db(db),
+            by=by,
+            project=project,
+            include_running=include_running,
+            preset=preset,
+            config=config,
+            default_gpu_power_w=default_gpu_power,
+            default_carbon_g_per_kwh=default_carbon,
+            units=units,
+        )
+        text = render(table, fmt)
     except AuditorError as exc:
         fail(exc)
+    for note in api.notes(table):
+        warn(note)
+    typer.echo(text, nl=False)
 
 
 @app.command()
@@ -210,6 +256,95 @@ def jobs(
         typer.echo(render(table, fmt), nl=False)
     except AuditorError as exc:
         fail(exc)
+
+
+# -- footprint commands --
+
+
+@app.command()
+def explain(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="A job's uid, job id or run.")],
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    default_gpu_power: DefaultGpuPowerOption = None,
+    default_carbon: DefaultCarbonOption = None,
+    units: UnitsOption = "kg",
+) -> None:
+    """One job: every input, factor, source and as_of, and the arithmetic."""
+    try:
+        table = api.explain(
+            ident,
+            db=_db(db),
+            preset=preset,
+            config=config,
+            default_gpu_power_w=default_gpu_power,
+            default_carbon_g_per_kwh=default_carbon,
+            units=units,
+        )
+        text = render(table, fmt)
+    except AuditorError as exc:
+        fail(exc)
+    for note in api.notes(table):
+        warn(note)
+    typer.echo(text, nl=False)
+
+
+@app.command()
+def factors(
+    table_name: Annotated[
+        str | None,
+        typer.Option("--table", help="Only one table: setting, gpu_power, grid_intensity, ..."),
+    ] = None,
+    fmt: FormatOption = "table",
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The factor values and settings in force, and where each came from."""
+    try:
+        table = api.factors(preset=preset, config=config, table=table_name)
+        typer.echo(render(table, fmt), nl=False)
+    except AuditorError as exc:
+        fail(exc)
+
+
+@app.command("rnd-table")
+def rnd_table(
+    project: Annotated[str, typer.Option(help="The project.", show_default=False)],
+    final: Annotated[
+        str | None, typer.Option(help="The final model's run [default: the median completed run].")
+    ] = None,
+    tune: Annotated[
+        str | None, typer.Option(help="The tuning sweep [default: the median sweep].")
+    ] = None,
+    fmt: FormatOption = "table",
+    db: DbOption = None,
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    default_gpu_power: DefaultGpuPowerOption = None,
+    default_carbon: DefaultCarbonOption = None,
+    units: UnitsOption = "kg",
+) -> None:
+    """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
+    try:
+        table = api.rnd_table(
+            db=_db(db),
+            project=project,
+            final=final,
+            tune=tune,
+            preset=preset,
+            config=config,
+            default_gpu_power_w=default_gpu_power,
+            default_carbon_g_per_kwh=default_carbon,
+            units=units,
+        )
+        text = render(table, fmt)
+    except AuditorError as exc:
+        fail(exc)
+    for note in api.notes(table):
+        warn(note)
+    typer.echo(text, nl=False)
 
 
 def main() -> None:

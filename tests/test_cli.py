@@ -18,6 +18,16 @@ from auditor.errors import ExitCode
 from tests.conftest import SLURM, db_state
 
 runner = CliRunner()
+# footprint settings for the fixtures: summary needs a grid region and a model for every GPU
+EXAMPLE = ("--config", str(SLURM.parent.parent / "examples" / "auditor.toml"))
+FOOTPRINT_COLUMNS = [
+    "energy_kwh",
+    "co2e_kg",
+    "cloud_cost_usd_low",
+    "cloud_cost_usd_high",
+    "electricity_cost_usd",
+    "measured_share",
+]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -34,7 +44,7 @@ def test_ingest_then_summary_json(db: str) -> None:
     assert code == 0, err
     assert out == ""  # stdout is for data only
     assert "15 rows read, 7 jobs added, 0 updated, 0 skipped" in err
-    code, out, err = run("summary", "--db", db, "--by", "project", "--format", "json")
+    code, out, err = run("summary", "--db", db, "--by", "project", "--format", "json", *EXAMPLE)
     assert code == 0, err
     data = json.loads(out)
     assert [d["project"] for d in data] == ["nlp", "physics", "vision"]
@@ -47,7 +57,7 @@ def test_ingest_then_summary_json(db: str) -> None:
 @pytest.mark.parametrize("by", ["project", "sweep", "run", "user", "month", "gpu_model", "state"])
 def test_summary_keys_by_group_name(db: str, by: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
-    code, out, err = run("summary", "--db", db, "--by", by, "--format", "json")
+    code, out, err = run("summary", "--db", db, "--by", by, "--format", "json", *EXAMPLE)
     assert code == 0, err
     data = json.loads(out)
     assert data and all(set(d) >= {by, "jobs", "gpu_hours"} for d in data)
@@ -55,7 +65,7 @@ def test_summary_keys_by_group_name(db: str, by: str) -> None:
 
 def test_summary_csv_is_clean(db: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
-    code, out, err = run("summary", "--db", db, "--by", "user", "--format", "csv")
+    code, out, err = run("summary", "--db", db, "--by", "user", "--format", "csv", *EXAMPLE)
     assert code == 0 and err == ""
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["user"] for r in rows] == ["erin", "frank"]
@@ -64,10 +74,11 @@ def test_summary_csv_is_clean(db: str) -> None:
 
 def test_summary_markdown_and_table(db: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
-    code, out, _ = run("summary", "--db", db, "--format", "markdown")
-    assert code == 0 and out.splitlines()[0] == "| project | jobs | gpu_hours |"
-    code, out, _ = run("summary", "--db", db)
-    assert code == 0 and out.splitlines()[0].split() == ["project", "jobs", "gpu_hours"]
+    code, out, _ = run("summary", "--db", db, "--format", "markdown", *EXAMPLE)
+    header = ["project", "jobs", "gpu_hours", *FOOTPRINT_COLUMNS]
+    assert code == 0 and out.splitlines()[0] == "| " + " | ".join(header) + " |"
+    code, out, _ = run("summary", "--db", db, *EXAMPLE)
+    assert code == 0 and out.splitlines()[0].split() == header
 
 
 def test_jobs_filters_by_sweep(db: str) -> None:
@@ -92,7 +103,7 @@ def test_db_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_unknown_format_and_group(db: str) -> None:
     ingest(db, str(SLURM / "hetjob.psv"))
-    code, out, err = run("summary", "--db", db, "--format", "yaml")
+    code, out, err = run("summary", "--db", db, "--format", "yaml", *EXAMPLE)
     assert code == ExitCode.USAGE and out == ""
     assert err.startswith("auditor: error: unknown format 'yaml'. Try one of: csv, json")
     code, out, err = run("summary", "--db", db, "--by", "colour")
@@ -262,5 +273,5 @@ def test_second_ingest_waits_for_the_first(db: str, tmp_path: Path) -> None:
         holder.wait()
         assert holder.stdout is not None
         holder.stdout.close()
-    code, out, _ = run("summary", "--db", db, "--format", "csv")
+    code, out, _ = run("summary", "--db", db, "--format", "csv", *EXAMPLE)
     assert "vision" in out and "physics" in out

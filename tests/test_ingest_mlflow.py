@@ -447,7 +447,8 @@ def test_linked_totals_count_slurm_hardware_time(
     db = str(tmp_path / "a.duckdb")
     api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
     api.ingest_mlflow(db=db, tracking_uri=sqlite_store[0], experiments=["vision"])
-    rows = {r["project"]: r for r in api.summary(db=db, by="project").to_pylist()}
+    table = api.summary(db=db, by="project", preset="strubell2019", default_gpu_power_w=250)
+    rows = {r["project"]: r for r in table.to_pylist()}
     # vision (Slurm account and MLflow experiment): the three Slurm jobs (1 GPU x 3630 s,
     # 8 x 60 s, 2 x 1800 s) and of the runs not linked, the deleted one (no GPU count) and
     # the running one (left out); linked runs add nothing of their own
@@ -474,14 +475,21 @@ def test_cli_ingest(sqlite_store: tuple[str, dict[str, str]], tmp_path: Path) ->
 def test_cli_summary_by_sweep(sqlite_store: tuple[str, dict[str, str]], tmp_path: Path) -> None:
     db = str(tmp_path / "a.duckdb")
     runner.invoke(app, ["ingest", "mlflow", "--tracking-uri", sqlite_store[0], "--db", db])
-    result = runner.invoke(app, ["summary", "--by", "sweep", "--format", "json", "--db", db])
+    args = ["summary", "--by", "sweep", "--format", "json", "--preset", "strubell2019"]
+    result = runner.invoke(app, [*args, "--db", db])
     assert result.exit_code == 0, result.stderr
     sweeps = {row["sweep"]: row for row in json.loads(result.stdout)}
     # lr-0.1: 2 GPUs x 600 s, lr-0.01: 4 x 600 s, lr-0.001 (in the nested bracket): 1 x 300 s
-    assert sweeps["sweep-lr"]["jobs"] == 3
     # (JSON figures carry 6 decimals)
-    assert sweeps["sweep-lr"]["gpu_hours"] == round((2 * 600 + 4 * 600 + 1 * 300) / 3600, 6)
+    sweep = sweeps["sweep-lr"]
+    assert sweep["jobs"] == 3
+    assert sweep["gpu_hours"] == round((2 * 600 + 4 * 600 + 1 * 300) / 3600, 6)
+    # every run measured: the preset's PUE 1.58 times the integrated GPU energy
+    measured_j = 2 * 300 * 600 + (100 + 300) / 2 * 600 + 250 * (100 + 50)
+    assert sweep["energy_kwh"] == round(1.58 * measured_j / 3_600_000, 6)
+    assert sweep["measured_share"] == 1
     assert sweeps["resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
+    assert sweeps["resnet-killed"]["energy_kwh"] == round(1.58 * 200 * 300 / 3_600_000, 6)
     assert "still-running" not in sweeps  # running: left out unless --include-running
 
 

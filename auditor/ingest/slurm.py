@@ -121,7 +121,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         if options.fields == "xdmod" and not options.tz:
             zone = "UTC"
             notes.append("the XDMoD layout is taken with TZ=UTC: times read as UTC")
-        elif text_zone_used:
+        elif text_zone_used and _saw_local_times(con):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         params = {"tz": zone, "cluster": options.cluster or "default"}
@@ -146,6 +146,11 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         ) from None
     finally:
         con.close()
+
+
+def _saw_local_times(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a text dump printed times without an offset (so --tz mattered)."""
+    return bool(_scalar(con, sql.query("slurm_local_times")))
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
@@ -254,7 +259,7 @@ def _text_layout(path: str, options: SlurmOptions) -> _TextLayout:
             line=number,
             hint="Expected 'sacct -P' (or --parsable2) output with its header, or sacct --json.",
         )
-    fields = [_canonical_name(n) for n in names]
+    fields = _field_names(names)
     _require(path, fields, names)
     return _TextLayout(fields, delimiter, first_data, trailing)
 
@@ -271,10 +276,16 @@ def _header_delimiter(path: str, number: int, line: str) -> str:
     return m.group(2)
 
 
-def _canonical_name(name: str) -> str:
-    n = re.sub(r"%\d+$", "", name.strip()).lower()
-    n = ALIASES.get(n, n)
-    return n
+def _field_names(names: list[str]) -> list[str]:
+    """Canonical field per header column ('' for one auditor does not read): an alias
+    (AllocCPUS, AllocNodes) stands in only where its canonical field is absent."""
+    bare = [re.sub(r"%\d+$", "", n.strip()).lower() for n in names]
+    present = set(bare)
+    fields = []
+    for name in bare:
+        target = ALIASES.get(name, name)
+        fields.append("" if target != name and target in present else target)
+    return fields
 
 
 def _require(path: str, fields: list[str], names: list[str]) -> None:

@@ -17,4 +17,7 @@ CREATE OR REPLACE MACRO gpu_key_join(t) AS CASE
     WHEN t[1] ~ '^(rtx|gtx)\d+$' AND len(t) >= 2 AND t[2] IN ('ti', 'super') THEN t[1] || t[2]
     ELSE t[1]
 END;
-CREATE OR REPLACE MACRO gpu_key(x) AS gpu_key_join(gpu_key_tokens(x));
+-- 'GeForce GTX TITAN X' names the Titan family, not a GTX model
+CREATE OR REPLACE MACRO gpu_key_untitled(t) AS
+    CASE WHEN len(t) >= 2 AND t[1] IN ('gtx', 'rtx') AND t[2] = 'titan' THEN t[2:] ELSE t END;
+CREATE OR REPLACE MACRO gpu_key(x) AS gpu_key_join(gpu_key_untitled(gpu_key_tokens(x)));

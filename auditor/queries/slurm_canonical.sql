@@ -85,7 +85,7 @@ canonical AS (
                 ELSE sacct_bytes(reqmem, 'M')
             END
         ) / pow(1024, 3) AS mem_gb,
-        nodes_in AS nodes,
+        CASE WHEN started THEN nodes_in ELSE 0 END AS nodes,
         coalesce(nullif(energy_in, 0), st.steps_energy_j) AS energy_j,
         CAST(NULL AS DOUBLE) AS power_w,
         CASE
@@ -104,6 +104,7 @@ canonical AS (
             {'k': 'node_list', 'v': nullif(trim(nodelist), '')},
             {'k': 'comment', 'v': nullif(comment, '')},
             {'k': 'alloc_tres', 'v': tres},
+            {'k': 'req_tres', 'v': nullif(trim(reqtres), '')},
             {'k': 'gpu_model_raw', 'v': coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres))},
             {'k': 'array_job', 'v': CASE WHEN array_task IS NOT NULL THEN base_id END},
             {'k': 'array_task', 'v': array_task},

@@ -21,8 +21,7 @@ WITH parsed AS (
         sacct_dur(totalcpu) AS total_cpu_s,
         CASE WHEN is_step THEN sacct_bytes(maxrss, 'K') END AS max_rss_bytes,
         try_cast(nullif(trim(consumedenergyraw), '') AS DOUBLE) AS energy_in,
-        CASE WHEN NOT is_step THEN coalesce(nullif(trim(alloctres), ''), nullif(trim(reqtres), ''))
-        END AS tres,
+        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
         CASE WHEN NOT is_step THEN coalesce(tres_gpus(tres), gres_gpus(allocgres), 0) END AS gpus_in,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,

@@ -1,0 +1,166 @@
+"""The factor tables shipped in ``auditor/model/data``: loading, checking, installing.
+
+Every table has ``value, unit, source, as_of`` plus its key columns. Tables are read once per
+process with pyarrow and installed as temp tables (``factor_<name>``) of a DuckDB connection,
+where the footprint queries join them to the jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from auditor import sql
+
+KG_PER_LB = 0.45359237
+# lb/MWh -> g/kWh: 453.59237 g per lb, 1000 kWh per MWh
+G_PER_KWH_PER_LB_PER_MWH = KG_PER_LB
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    keys: tuple[tuple[str, pa.DataType], ...]
+    value_type: pa.DataType
+    units: tuple[str, ...]
+    description: str
+
+
+_COMMON = ("value", "unit", "source", "as_of")
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "gpu_power",
+            (("gpu", pa.string()),),
+            pa.float64(),
+            ("W",),
+            "board power per GPU family (gpu_key)",
+        ),
+        TableSpec(
+            "cloud_equivalent",
+            (("gpu", pa.string()),),
+            pa.string(),
+            ("gpu",),
+            "cloud GPU an on-premises GPU is priced as",
+        ),
+        TableSpec(
+            "cpu_power",
+            (("cpu", pa.string()), ("cores", pa.int64())),
+            pa.float64(),
+            ("W",),
+            "CPU package power (TDP) and its cores",
+        ),
+        TableSpec(
+            "memory_power",
+            (("key", pa.string()),),
+            pa.float64(),
+            ("W/GB",),
+            "power per GB of allocated memory",
+        ),
+        TableSpec(
+            "pue",
+            (("key", pa.string()), ("year", pa.int64())),
+            pa.float64(),
+            ("ratio",),
+            "power usage effectiveness",
+        ),
+        TableSpec(
+            "grid_intensity",
+            (("grid", pa.string()), ("year", pa.int64())),
+            pa.float64(),
+            ("gCO2e/kWh", "lbCO2e/MWh"),
+            "grid carbon intensity (an empty year applies to every year)",
+        ),
+        TableSpec(
+            "grid_alias",
+            (("grid", pa.string()),),
+            pa.string(),
+            ("grid",),
+            "grid region looked up as another",
+        ),
+        TableSpec(
+            "gpu_prices",
+            (("prices", pa.string()), ("gpu", pa.string()), ("tier", pa.string())),
+            pa.float64(),
+            ("USD/device-h",),
+            "cloud price per device-hour: low (spot/preemptible), high (on-demand)",
+        ),
+        TableSpec(
+            "electricity_price",
+            (("zone", pa.string()), ("sector", pa.string()), ("year", pa.int64())),
+            pa.float64(),
+            ("USD/kWh",),
+            "electricity price",
+        ),
+    )
+}
+
+
+@cache
+def load(name: str) -> pa.Table:
+    """Factor table ``name`` as Arrow, checked: every row has value, unit, source, as_of."""
+    spec = TABLES[name]
+    types = dict(spec.keys)
+    types.update(value=spec.value_type, unit=pa.string(), source=pa.string(), as_of=pa.string())
+    path = resources.files("auditor.model").joinpath("data", f"{name}.csv")
+    with path.open("rb") as f:
+        table = pacsv.read_csv(
+            f,
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, include_columns=list(types)
+            ),
+        )
+    for column in _COMMON:
+        values = table.column(column)
+        if values.null_count or (
+            pa.types.is_string(values.type) and pc.any(pc.equal(values, "")).as_py()
+        ):
+            raise ValueError(f"factor table {name}.csv: empty {column}")
+    bad_units = pc.unique(
+        pc.filter(
+            table.column("unit"), pc.invert(pc.is_in(table.column("unit"), pa.array(spec.units)))
+        )
+    )
+    if len(bad_units):
+        raise ValueError(f"factor table {name}.csv: unknown unit {bad_units.to_pylist()}")
+    if name == "grid_intensity":
+        lb = pc.equal(table.column("unit"), "lbCO2e/MWh")
+        grams = pc.if_else(
+            lb,
+            pc.multiply(table.column("value"), G_PER_KWH_PER_LB_PER_MWH),
+            table.column("value"),
+        )
+        table = table.append_column("g_per_kwh", grams)
+    return table
+
+
+def names() -> list[str]:
+    """The factor table names, in display order."""
+    return list(TABLES)
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) one temp table ``factor_<name>`` per factor table on ``con``."""
+    for name in TABLES:
+        con.register("factor_source", load(name))
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {sql.quote_ident('factor_' + name)} AS "
+                "SELECT * FROM factor_source"
+            )
+        finally:
+            con.unregister("factor_source")
+
+
+def keys(name: str, column: str) -> set[str]:
+    """Distinct values of a key column, lower-cased (keys match case-insensitively)."""
+    values = pc.unique(pc.utf8_lower(load(name).column(column)))
+    return {v for v in values.to_pylist() if v is not None}

@@ -1,0 +1,324 @@
+"""Per-job footprint on a store connection, and the problems it must report.
+
+``compute`` installs the factor tables and the settings as temp tables, selects the jobs,
+defines ``queries/job_footprint.sql`` as the temp view ``footprint`` and checks it: a missing
+GPU power or grid intensity raises ``MissingFactor`` with the config lines that fix it; a
+default the user asked for, or a GPU with no cloud price, becomes a note for stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from auditor import sql
+from auditor.errors import MissingFactor
+from auditor.model import factors
+from auditor.settings import Setting, Settings
+
+NOTES_KEY = b"auditor.notes"
+
+_S = pa.string()
+_F = pa.float64()
+
+SCOPE_SCHEMA = pa.schema(
+    [
+        ("cluster", _S),
+        ("pue_value", _F),
+        ("pue_key", _S),
+        ("pue_origin", _S),
+        ("pue_as_of", _S),
+        ("carbon_value", _F),
+        ("carbon_grid", _S),
+        ("carbon_level", _S),
+        ("carbon_origin", _S),
+        ("carbon_as_of", _S),
+        ("elec_value", _F),
+        ("elec_zone", _S),
+        ("elec_sector", _S),
+        ("elec_origin", _S),
+        ("elec_as_of", _S),
+        ("cloud_prices", _S),
+        ("prices_origin", _S),
+        ("gpu_use", _F),
+        ("gpu_use_origin", _S),
+        ("cpu_use", _F),
+        ("cpu_use_origin", _S),
+        ("cpu_w_per_core", _F),
+        ("cpu_model", _S),
+        ("cpu_origin", _S),
+        ("mem_value", _F),
+        ("mem_key", _S),
+        ("mem_origin", _S),
+        ("gpu_model", _S),
+        ("gpu_model_origin", _S),
+    ]
+)
+GPU_SCHEMA = pa.schema(
+    [
+        ("gpu", _S),
+        ("name", _S),
+        ("power_w", _F),
+        ("power_origin", _S),
+        ("cloud_equivalent", _S),
+        ("equivalent_origin", _S),
+    ]
+)
+PARTITION_SCHEMA = pa.schema([("partition", _S), ("gpu_model", _S), ("origin", _S)])
+DEFAULTS_SCHEMA = pa.schema([("default_gpu_power_w", _F), ("default_carbon_g_per_kwh", _F)])
+
+
+def _split(setting: Setting | None, number: str, key: str) -> dict[str, Any]:
+    """A setting that is a number or a table key, as the two columns of settings_scope."""
+    if setting is None:
+        return {number: None, key: None}
+    if isinstance(setting.value, float):
+        return {number: setting.value, key: None}
+    return {number: None, key: setting.value}
+
+
+def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
+    s = settings.scope(cluster)
+    row: dict[str, Any] = {"cluster": cluster}
+    row |= _split(s["pue"], "pue_value", "pue_key")
+    row |= {"pue_origin": s["pue"].origin, "pue_as_of": s["pue"].as_of}
+    carbon = s.get("carbon")
+    row |= _split(carbon, "carbon_value", "carbon_grid")
+    row |= {
+        "carbon_level": settings.carbon_level(cluster),
+        "carbon_origin": carbon.origin if carbon else None,
+        "carbon_as_of": carbon.as_of if carbon else None,
+    }
+    elec = s["electricity"]
+    if isinstance(elec.value, float):
+        row |= {"elec_value": elec.value, "elec_zone": None, "elec_sector": None}
+    else:
+        zone, _, sector = elec.value.partition(":")
+        row |= {"elec_value": None, "elec_zone": zone, "elec_sector": sector}
+    row |= {"elec_origin": elec.origin, "elec_as_of": elec.as_of}
+    row |= {
+        "cloud_prices": str(s["cloud_prices"].value).lower(),
+        "prices_origin": s["cloud_prices"].origin,
+        "gpu_use": float(s["gpu_use"].value),
+        "gpu_use_origin": s["gpu_use"].origin,
+        "cpu_use": float(s["cpu_use"].value),
+        "cpu_use_origin": s["cpu_use"].origin,
+    }
+    row |= _split(s["cpu_power"], "cpu_w_per_core", "cpu_model")
+    row["cpu_origin"] = s["cpu_power"].origin
+    row |= _split(s["mem_w_per_gb"], "mem_value", "mem_key")
+    row["mem_origin"] = s["mem_w_per_gb"].origin
+    gpu_model = s.get("gpu_model")
+    row["gpu_model"] = gpu_model.value if gpu_model else None
+    row["gpu_model_origin"] = gpu_model.origin if gpu_model else None
+    return row
+
+
+def settings_tables(settings: Settings) -> dict[str, pa.Table]:
+    """The settings as the Arrow tables installed as ``settings_*`` temp tables."""
+    scopes = [_scope_row(settings, None)]
+    scopes += [_scope_row(settings, name) for name in sorted(settings.clusters)]
+    gpus = [
+        {
+            "gpu": key,
+            "name": g.name,
+            "power_w": g.power_w.value if g.power_w else None,
+            "power_origin": g.power_w.origin if g.power_w else None,
+            "cloud_equivalent": g.cloud_equivalent.value if g.cloud_equivalent else None,
+            "equivalent_origin": g.cloud_equivalent.origin if g.cloud_equivalent else None,
+        }
+        for key, g in sorted(settings.gpus.items())
+    ]
+    partitions = [
+        {"partition": name, "gpu_model": p.value, "origin": p.origin}
+        for name, p in sorted(settings.partitions.items())
+    ]
+    defaults = [
+        {
+            "default_gpu_power_w": settings.default_gpu_power_w,
+            "default_carbon_g_per_kwh": settings.default_carbon_g_per_kwh,
+        }
+    ]
+    return {
+        "settings_scope": pa.Table.from_pylist(scopes, SCOPE_SCHEMA),
+        "settings_gpu": pa.Table.from_pylist(gpus, GPU_SCHEMA),
+        "settings_partition": pa.Table.from_pylist(partitions, PARTITION_SCHEMA),
+        "settings_defaults": pa.Table.from_pylist(defaults, DEFAULTS_SCHEMA),
+    }
+
+
+def install(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Create the factor_* and settings_* temp tables on ``con``."""
+    factors.install(con)
+    for name, table in settings_tables(settings).items():
+        con.register("settings_source", table)
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {sql.quote_ident(name)} AS "
+                "SELECT * FROM settings_source"
+            )
+        finally:
+            con.unregister("settings_source")
+
+
+@dataclass
+class Outcome:
+    """What a footprint computation has to tell the user besides its numbers."""
+
+    notes: list[str] = field(default_factory=list)
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    uid: str | None = None,
+    project: str | None = None,
+    include_running: bool = False,
+) -> Outcome:
+    """Define the temp view ``footprint`` over the selected counted jobs.
+
+    Raises MissingFactor when a job needs a GPU power or grid intensity that no table,
+    config or ``--default-*`` option provides.
+    """
+    install(con, settings)
+    con.execute(
+        sql.query("footprint_select"),
+        {"uid": uid, "project": project, "include_running": include_running},
+    )
+    # a view: each reader computes only the columns it needs (sources are long strings)
+    con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
+    problems = con.execute(sql.query("footprint_problems")).fetchall()
+    return _report(problems, settings)
+
+
+# -- messages ------------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_SHOWN = 5
+
+
+def toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it can be, quoted otherwise."""
+    return name if _BARE_KEY.match(name) else json.dumps(name)
+
+
+def _jobs(n: int, example: str) -> str:
+    return f"{n} job{'s' if n != 1 else ''}, e.g. {example}"
+
+
+def _config_name(settings: Settings) -> str:
+    return settings.config_file or "auditor.toml"
+
+
+def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
+    by_kind: dict[str, list[tuple[Any, ...]]] = {}
+    for kind, key, detail, jobs, example in problems:
+        by_kind.setdefault(kind, []).append((key, detail, jobs, example))
+    errors: list[str] = []
+    cfg = _config_name(settings)
+
+    for key, _detail, jobs, example in by_kind.get("gpu_power", [])[:_SHOWN]:
+        errors.append(
+            f"no power figure for GPU model '{key}' ({_jobs(jobs, example)}). Add to {cfg}:\n"
+            f"    [gpus.{json.dumps(key)}]\n"
+            f"    power_w = 300    # replace with the board power in W from its datasheet\n"
+            f"  or pass --default-gpu-power W."
+        )
+    for key, detail, jobs, example in by_kind.get("gpu_model", [])[:_SHOWN]:
+        if key is None:
+            errors.append(
+                f"jobs of cluster '{detail}' have GPUs but neither their log nor a partition "
+                f"names the model ({_jobs(jobs, example)}). Add to {cfg}:\n"
+                f"    [clusters.{toml_key(detail)}]\n"
+                f'    gpu_model = "A100"    # replace with the GPU model of that cluster\n'
+                f"  or pass --default-gpu-power W."
+            )
+        else:
+            errors.append(
+                f"jobs on partition '{key}' (cluster '{detail}') have GPUs but their log names "
+                f"no model ({_jobs(jobs, example)}). Add to {cfg}:\n"
+                f"    [partitions.{toml_key(key)}]\n"
+                f'    gpu_model = "A100"    # replace with the GPU model of that partition\n'
+                f"  or pass --default-gpu-power W."
+            )
+    no_grid = by_kind.get("no_grid", [])
+    if no_grid:
+        which = ", ".join(f"'{key}' ({_jobs(jobs, example)})" for key, _, jobs, example in no_grid)
+        errors.append(
+            f"no grid region for the jobs of cluster{'s' if len(no_grid) > 1 else ''} {which}. "
+            f"Add to {cfg}:\n"
+            f"    [site]\n"
+            f'    grid = "US"    # a country, an eGRID subregion ("CAMX"), '
+            f'or a cloud region ("gcp:us-central1")\n'
+            f"  or pass --default-carbon G (g CO2e per kWh), or --preset strubell2019."
+        )
+    for key, detail, jobs, example in by_kind.get("grid", [])[:_SHOWN]:
+        if detail == "job log":
+            where = "named in the job log"
+            fix = (
+                "    [clusters.NAME]    # the cluster of those jobs\n"
+                "    carbon_g_per_kwh = 400    # replace with the g CO2e per kWh of that grid\n"
+            )
+        else:
+            where = f"set by {detail}"
+            fix = "    carbon_g_per_kwh = 400    # replace with that grid's g CO2e per kWh\n"
+        errors.append(
+            f"unknown grid region '{key}' ({where}; {_jobs(jobs, example)}). The known regions "
+            f"are listed by 'auditor factors --table grid_intensity'. Use one of them, or add "
+            f"to {cfg}:\n{fix}  or pass --default-carbon G (g CO2e per kWh)."
+        )
+    if errors:
+        raise MissingFactor("\n".join(errors))
+
+    notes: list[str] = []
+    for kind, noun in (("gpu_power_default", "GPU model"), ("carbon_default", "grid")):
+        rows = by_kind.get(kind, [])
+        if not rows:
+            continue
+        total = sum(r[2] for r in rows)
+        keys = ", ".join(sorted(str(r[0]) if r[0] is not None else "(none)" for r in rows))
+        if kind == "gpu_power_default":
+            what = f"default GPU power {settings.default_gpu_power_w:g} W"
+        else:
+            what = f"default grid intensity {settings.default_carbon_g_per_kwh:g} g CO2e/kWh"
+        notes.append(f"{what} used for {total} job{'s' if total != 1 else ''} ({noun}: {keys})")
+    for key, prices, jobs, example in by_kind.get("price", []):
+        tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))
+        if key is None:
+            notes.append(
+                f"cloud cost left blank for {_jobs(jobs, example)}: GPU model unknown, so "
+                "there is no cloud equivalent to price"
+            )
+            continue
+        notes.append(
+            f"cloud cost left blank for {_jobs(jobs, example)}: no price for GPU '{key}' in "
+            f"price table '{prices}'. Add [gpus.{json.dumps(key)}] cloud_equivalent = \"...\" "
+            f"(a GPU that table prices), or set cloud_prices (one of {tables})"
+        )
+    return Outcome(notes)
+
+
+def with_notes(table: pa.Table, notes: list[str]) -> pa.Table:
+    """``table`` carrying ``notes`` in its schema metadata (read back with ``notes_of``)."""
+    meta = dict(table.schema.metadata or {})
+    meta[NOTES_KEY] = json.dumps(notes).encode()
+    return table.replace_schema_metadata(meta)
+
+
+def notes_of(table: pa.Table) -> list[str]:
+    """The notes a footprint result carries: defaults used, costs left blank."""
+    raw = (table.schema.metadata or {}).get(NOTES_KEY)
+    return list(json.loads(raw)) if raw else []
+
+
+def first_row(con: duckdb.DuckDBPyConnection) -> Mapping[str, Any] | None:
+    """The one row of ``footprint`` (for explain), as a dict."""
+    rows: list[dict[str, Any]] = con.sql("SELECT * FROM footprint").to_arrow_table().to_pylist()
+    return rows[0] if rows else None

@@ -1,0 +1,478 @@
+"""What the footprint commands return: summaries, one job explained, the R&D table, factors.
+
+Each function takes an open store (or none, for ``factors``) and resolved settings, and
+returns an Arrow table; notes for stderr travel in its schema metadata (``notes_of``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from auditor import sql
+from auditor.errors import UsageError
+from auditor.model import factors as factor_tables
+from auditor.model.factors import KG_PER_LB
+from auditor.model.footprint import compute, first_row, install, with_notes
+from auditor.settings import SCOPE_KEYS, Setting, Settings
+from auditor.store import Store
+
+UNITS = ("kg", "lb")
+
+
+def check_units(units: str) -> None:
+    """Raises UsageError unless ``units`` is kg or lb."""
+    if units not in UNITS:
+        raise UsageError(f"--units '{units}' is not known. Try one of: {', '.join(UNITS)}.")
+
+
+def _with_lb(table: pa.Table, units: str) -> pa.Table:
+    """With ``units='lb'``, a co2e_lb column right after co2e_kg."""
+    if units != "lb":
+        return table
+    at = table.column_names.index("co2e_kg") + 1
+    lb = pc.divide(table.column("co2e_kg"), KG_PER_LB)
+    return table.add_column(at, "co2e_lb", lb)
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return f"{x:.15g}"
+    return str(x)
+
+
+# -- summary ---------------------------------------------------------------------------------
+
+
+def summary(
+    store: Store,
+    settings: Settings,
+    *,
+    by: str,
+    project: str | None,
+    include_running: bool,
+    units: str,
+) -> pa.Table:
+    """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group."""
+    base = store.query(
+        "summary", {"by": by, "project": project, "include_running": include_running}
+    )
+    outcome = compute(store.con, settings, project=project, include_running=include_running)
+    fp = store.con.sql(sql.query("summary_footprint"), params={"by": by}).to_arrow_table()
+    if settings.default_gpu_power_w is None:
+        fp = fp.drop_columns(["default_gpu_power_jobs"])
+    if settings.default_carbon_g_per_kwh is None:
+        fp = fp.drop_columns(["default_carbon_jobs"])
+    # keep summary.sql's rows and order; add the footprint columns of each group
+    order = "summary_row"
+    numbered = base.append_column(order, pa.array(range(base.num_rows), pa.int64()))
+    table = numbered.join(fp, "group_key", join_type="left outer").sort_by(order)
+    table = table.select(base.column_names + fp.column_names[1:])
+    return with_notes(_with_lb(table, units), outcome.notes)
+
+
+# -- explain ---------------------------------------------------------------------------------
+
+EXPLAIN_SCHEMA = pa.schema(
+    [
+        ("section", pa.string()),
+        ("item", pa.string()),
+        ("value", pa.string()),
+        ("unit", pa.string()),
+        ("source", pa.string()),
+        ("as_of", pa.string()),
+    ]
+)
+
+
+def find_job(store: Store, ident: str) -> str:
+    """The uid of the one counted job whose uid, job_id or run is ``ident``."""
+    found = store.con.execute(sql.query("explain_find"), {"ident": ident}).fetchall()
+    if not found:
+        raise UsageError(
+            f"no job with uid, job id or run '{ident}'. List them with 'auditor jobs'."
+        )
+    if found[0][0] == ident or len(found) == 1:
+        return str(found[0][0])
+    shown = ", ".join(str(r[0]) for r in found[:5])
+    more = " ..." if len(found) > 5 else ""
+    raise UsageError(f"'{ident}' names {len(found)} jobs: {shown}{more}. Give one uid.")
+
+
+def _year_note(factor_year: Any, job_year: Any) -> str:
+    if factor_year is None:
+        return ""
+    if job_year is None:
+        return f"; year {factor_year} (the job has no date)"
+    if factor_year == job_year:
+        return f"; year {factor_year}"
+    return f"; year {factor_year}, the nearest in the table to the job's {job_year}"
+
+
+def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        section: str, item: str, value: Any, unit: str = "", source: str = "", as_of: Any = None
+    ) -> None:
+        rows.append(
+            {
+                "section": section,
+                "item": item,
+                "value": _fmt(value),
+                "unit": unit,
+                "source": source,
+                "as_of": as_of,
+            }
+        )
+
+    for item in ("uid", "source", "cluster", "job_id", "run", "project", "sweep"):
+        add("job", item, r[item])
+    add("job", "user", r["user_name"])
+    add("job", "partition", r["partition"])
+    add("job", "state", r["state"])
+    start = r["start_ts"]
+    add("job", "start", start.isoformat().replace("+00:00", "Z") if start else None)
+
+    add("input", "hours", r["hours"], "h", "elapsed time, job log")
+    add("input", "gpus", r["gpus"], "", "job log")
+    add(
+        "input",
+        "gpu_model",
+        r["gpu_model"] or "(none)",
+        "gpu",
+        r["gpu_model_source"]
+        or ("named by neither the job log nor the config" if r["gpus"] > 0 else ""),
+    )
+    add("input", "cpus", r["cpus"], "", "job log")
+    add("input", "mem_gb", r["mem_gb"], "GB", "allocated memory, job log")
+    if r["energy_j"] is not None:
+        add("input", "energy_j", r["energy_j"], "J", "measured energy before PUE, job log")
+    if r["power_w"] is not None:
+        add("input", "power_w", r["power_w"], "W", "measured whole-job average power, job log")
+    if r["gpu_util"] is not None:
+        add("input", "gpu_util", r["gpu_util"], "fraction", "measured, job log")
+    if r["cpu_util"] is not None:
+        add("input", "cpu_util", r["cpu_util"], "fraction", "measured, job log")
+
+    year = r["job_year"]
+    add(
+        "factor",
+        "pue",
+        r["pue"],
+        "ratio",
+        (r["pue_source"] or "") + _year_note(r["pue_year"], year),
+        r["pue_as_of"],
+    )
+    modeled = r["energy_source"] == "modeled"
+    if modeled and r["gpus"] > 0:
+        add(
+            "factor",
+            "gpu_power_w",
+            r["gpu_power_w"],
+            "W per GPU",
+            r["gpu_power_source"] or "",
+            r["gpu_power_as_of"],
+        )
+        add("factor", "gpu_use", r["gpu_use"], "fraction", r["gpu_use_source"])
+    if modeled:
+        add(
+            "factor",
+            "cpu_power_w_per_core",
+            r["cpu_power_w_per_core"],
+            "W per core",
+            r["cpu_power_source"],
+            r["cpu_power_as_of"],
+        )
+        add("factor", "cpu_use", r["cpu_use"], "fraction", r["cpu_use_source"])
+        add("factor", "mem_w_per_gb", r["mem_w_per_gb"], "W/GB", r["mem_source"], r["mem_as_of"])
+    if r["grid"] is not None:
+        add("factor", "grid", r["grid"], "grid", r["grid_origin"] or "")
+        if r["grid_alias_of"] is not None:
+            add("factor", "grid_alias", r["grid_alias_of"], "grid", r["grid_alias_source"])
+    carbon_source = r["carbon_source"] or ""
+    if r["grid_value"] is not None and r["grid_unit"] != "gCO2e/kWh":
+        carbon_source += f"; published as {_fmt(r['grid_value'])} {r['grid_unit']}"
+    add(
+        "factor",
+        "carbon_g_per_kwh",
+        r["carbon_g_per_kwh"],
+        "gCO2e/kWh",
+        carbon_source + _year_note(r["grid_year"], year),
+        r["carbon_as_of"],
+    )
+    if r["gpus"] > 0:
+        add("factor", "cloud_gpu", r["cloud_gpu"] or "(none)", "gpu", r["cloud_gpu_source"] or "")
+        add("factor", "cloud_prices", r["cloud_prices"], "table", r["cloud_prices_source"])
+        for tier in ("low", "high"):
+            price = r[f"price_usd_{tier}"]
+            add(
+                "factor",
+                f"price_usd_{tier}",
+                price if price is not None else "(no price)",
+                "USD/device-h",
+                r[f"price_{tier}_source"]
+                or f"no row for GPU '{r['cloud_gpu'] or '(none)'}' in {r['cloud_prices']}",
+                r["price_as_of"],
+            )
+    add(
+        "factor",
+        "electricity_usd_per_kwh",
+        r["electricity_usd_per_kwh"],
+        "USD/kWh",
+        (r["electricity_source"] or "") + _year_note(r["electricity_year"], year),
+        r["electricity_as_of"],
+    )
+
+    f = _fmt
+    add(
+        "result",
+        "gpu_hours",
+        r["gpu_hours"],
+        "GPU-h",
+        f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
+    )
+    if r["energy_j"] is not None:
+        how = (
+            "measured: pue x energy_j / 3,600,000 J per kWh = "
+            f"{f(r['pue'])} x {f(r['energy_j'])} / 3600000"
+        )
+    elif r["power_w"] is not None:
+        how = (
+            "measured: pue x hours x power_w / 1000 = "
+            f"{f(r['pue'])} x {f(r['hours'])} x {f(r['power_w'])} / 1000"
+        )
+    else:
+        gpu_term = (
+            f"{f(r['gpus'])} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
+        )
+        how = (
+            "modeled: pue x hours x (gpus x gpu_power_w x gpu_use + cpus x "
+            "cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = "
+            f"{f(r['pue'])} x {f(r['hours'])} x ({gpu_term} + {f(r['cpus'])} x "
+            f"{f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + {f(r['mem_gb'])} x "
+            f"{f(r['mem_w_per_gb'])}) / 1000"
+        )
+    add("result", "energy_kwh", r["energy_kwh"], "kWh", how)
+    add(
+        "result",
+        "co2e_kg",
+        r["co2e_kg"],
+        "kg CO2e",
+        f"energy_kwh x carbon_g_per_kwh / 1000 = {f(r['energy_kwh'])} x "
+        f"{f(r['carbon_g_per_kwh'])} / 1000",
+    )
+    if units == "lb" and r["co2e_kg"] is not None:
+        add(
+            "result",
+            "co2e_lb",
+            r["co2e_kg"] / KG_PER_LB,
+            "lb CO2e",
+            f"co2e_kg / 0.45359237 kg per lb = {f(r['co2e_kg'])} / 0.45359237",
+        )
+    for tier in ("low", "high"):
+        cost = r[f"cloud_cost_usd_{tier}"]
+        add(
+            "result",
+            f"cloud_cost_usd_{tier}",
+            cost if cost is not None else "(no price)",
+            "USD",
+            f"gpu_hours x price_usd_{tier} = {f(r['gpu_hours'])} x "
+            f"{f(r[f'price_usd_{tier}']) or '(no price)'}",
+        )
+    add(
+        "result",
+        "electricity_cost_usd",
+        r["electricity_cost_usd"],
+        "USD",
+        f"energy_kwh x electricity_usd_per_kwh = {f(r['energy_kwh'])} x "
+        f"{f(r['electricity_usd_per_kwh'])}",
+    )
+    return rows
+
+
+def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.Table:
+    """Every input, factor (with source and as_of) and step of arithmetic for one job."""
+    uid = find_job(store, ident)
+    outcome = compute(store.con, settings, uid=uid, include_running=True)
+    row = first_row(store.con)
+    if row is None:  # found a moment ago, so only a concurrent delete gets here
+        raise UsageError(f"job '{ident}' is no longer in the database")
+    table = pa.Table.from_pylist(_explain_rows(row, units), EXPLAIN_SCHEMA)
+    return with_notes(table, outcome.notes)
+
+
+# -- R&D table -------------------------------------------------------------------------------
+
+
+def rnd_table(
+    store: Store,
+    settings: Settings,
+    *,
+    project: str,
+    final: str | None,
+    tune: str | None,
+    units: str,
+) -> pa.Table:
+    """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
+    outcome = compute(store.con, settings, project=project)
+    # fetchall: DuckDB keeps a half-read result open, blocking the next query
+    ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
+    if not count:
+        raise UsageError(
+            f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
+        )
+    ((final_run, tune_sweep, final_known, tune_known),) = store.con.execute(
+        sql.query("rnd_pick"), {"final": final, "tune": tune}
+    ).fetchall()
+    if not final_known:
+        raise UsageError(f"project '{project}' has no run '{final}'. See 'auditor jobs'.")
+    if not tune_known:
+        raise UsageError(
+            f"project '{project}' has no sweep '{tune}'. See 'auditor summary --by sweep'."
+        )
+    notes = list(outcome.notes)
+    if final is None:
+        notes.append(
+            f"model: run {final_run}, the median completed run by GPU-hours"
+            if final_run is not None
+            else "model row left out: the project has no completed run"
+        )
+    if tune is None:
+        notes.append(
+            f"tune: sweep {tune_sweep}, the median sweep of two or more runs by GPU-hours"
+            if tune_sweep is not None
+            else "tune row left out: the project has no sweep of two or more runs"
+        )
+    table = store.con.sql(
+        sql.query("rnd_table"), params={"final": final_run, "tune": tune_sweep}
+    ).to_arrow_table()
+    return with_notes(_with_lb(table, units), notes)
+
+
+# -- factors ---------------------------------------------------------------------------------
+
+FACTORS_SCHEMA = pa.schema(
+    [
+        ("factor", pa.string()),
+        ("key", pa.string()),
+        ("year", pa.int64()),
+        ("value", pa.string()),
+        ("unit", pa.string()),
+        ("source", pa.string()),
+        ("as_of", pa.string()),
+    ]
+)
+
+_SETTING_NAMES = {
+    "pue": ("pue", "pue", "ratio", "table key"),
+    "carbon": ("carbon", "carbon_g_per_kwh", "gCO2e/kWh", "grid"),
+    "electricity": ("electricity", "electricity_usd_per_kwh", "USD/kWh", "zone:sector"),
+    "cloud_prices": ("cloud_prices", "cloud_prices", "", "price table"),
+    "gpu_use": ("gpu_use", "gpu_use", "fraction", ""),
+    "cpu_use": ("cpu_use", "cpu_use", "fraction", ""),
+    "cpu_power": ("cpu_power", "cpu_power_w_per_core", "W per core", "cpu_model"),
+    "mem_w_per_gb": ("mem_w_per_gb", "mem_w_per_gb", "W/GB", "memory_power key"),
+    "gpu_model": ("gpu_model", "gpu_model", "", "gpu"),
+}
+
+
+def _setting_row(where: str, logical: str, s: Setting) -> dict[str, Any]:
+    _, number_name, unit, text_unit = _SETTING_NAMES[logical]
+    is_number = isinstance(s.value, float)
+    if logical == "carbon":
+        name = "carbon_g_per_kwh" if is_number else "grid"
+    elif logical == "cpu_power":
+        name = "cpu_power_w_per_core" if is_number else "cpu_model"
+    else:
+        name = number_name
+    return {
+        "factor": "setting",
+        "key": f"{where} {name}",
+        "year": None,
+        "value": _fmt(s.value),
+        "unit": unit if is_number or not text_unit else text_unit,
+        "source": s.origin,
+        "as_of": s.as_of,
+    }
+
+
+def _settings_rows(settings: Settings) -> list[dict[str, Any]]:
+    rows = [_setting_row("[site]", k, settings.site[k]) for k in SCOPE_KEYS if k in settings.site]
+    if "carbon" not in settings.site:
+        rows.append(
+            {
+                "factor": "setting",
+                "key": "[site] grid",
+                "year": None,
+                "value": "(none)",
+                "unit": "grid",
+                "source": "not set: jobs need a grid region from their log, a config or "
+                "--default-carbon",
+                "as_of": None,
+            }
+        )
+    for name in sorted(settings.clusters):
+        rows += [
+            _setting_row(f"[clusters.{name}]", k, settings.clusters[name][k])
+            for k in SCOPE_KEYS
+            if k in settings.clusters[name]
+        ]
+    for name, p in sorted(settings.partitions.items()):
+        rows.append(
+            {
+                "factor": "setting",
+                "key": f"[partitions.{name}] gpu_model",
+                "year": None,
+                "value": str(p.value),
+                "unit": "gpu",
+                "source": p.origin,
+                "as_of": None,
+            }
+        )
+    for option, value, unit in (
+        ("--default-gpu-power", settings.default_gpu_power_w, "W"),
+        ("--default-carbon", settings.default_carbon_g_per_kwh, "gCO2e/kWh"),
+    ):
+        if value is not None:
+            rows.append(
+                {
+                    "factor": "setting",
+                    "key": option,
+                    "year": None,
+                    "value": _fmt(value),
+                    "unit": unit,
+                    "source": "command line",
+                    "as_of": None,
+                }
+            )
+    return rows
+
+
+def factor_names() -> list[str]:
+    """What ``factors --table`` accepts."""
+    return ["setting", *factor_tables.names()]
+
+
+def factors(settings: Settings, *, factor: str | None = None) -> pa.Table:
+    """Every factor and setting in force, with its source and as_of."""
+    if factor is not None and factor not in factor_names():
+        raise UsageError(
+            f"--table '{factor}' is not known. Try one of: {', '.join(factor_names())}."
+        )
+    con = duckdb.connect()
+    try:
+        install(con, settings)
+        listed = con.sql(sql.query("factors_list"), params={"factor": factor}).to_arrow_table()
+    finally:
+        con.close()
+    head = _settings_rows(settings) if factor in (None, "setting") else []
+    return pa.concat_tables(
+        [pa.Table.from_pylist(head, FACTORS_SCHEMA), listed.cast(FACTORS_SCHEMA)]
+    )

@@ -1,0 +1,28 @@
+-- Returns the R&D table of Strubell et al. 2019 (their Table 4) for the jobs of the temp table
+-- `footprint` (one project): a row for the run $final ('model'), one for the sweep $tune
+-- ('tune') and one for the whole project, each with (scope, name, models, gpu_hours,
+-- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, energy_kwh, co2e_kg).
+-- models counts distinct runs; a cloud cost is NULL when one of the jobs has no price.
+WITH scoped AS (
+    SELECT 1 AS ord, 'model' AS scope, $final AS name, *
+    FROM footprint WHERE coalesce(run, job_id) = $final
+    UNION ALL
+    SELECT 2, 'tune', $tune, * FROM footprint WHERE sweep = $tune
+    UNION ALL
+    SELECT 3, 'project', project, * FROM footprint
+)
+SELECT
+    scope,
+    name,
+    count(DISTINCT coalesce(run, job_id)) AS models,
+    sum(gpu_hours) AS gpu_hours,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_low) END
+        AS cloud_cost_usd_low,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
+        AS cloud_cost_usd_high,
+    sum(electricity_cost_usd) AS electricity_cost_usd,
+    sum(energy_kwh) AS energy_kwh,
+    sum(co2e_kg) AS co2e_kg
+FROM scoped
+GROUP BY ord, scope, name
+ORDER BY ord;

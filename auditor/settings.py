@@ -1,0 +1,388 @@
+"""Footprint settings: defaults, a preset and an ``auditor.toml``, resolved once, then frozen.
+
+Layers, later wins key by key: built-in defaults, ``--preset NAME``, the config file
+(``--config FILE``, else ``auditor.toml`` in the working directory if there is one). Inside a
+file, ``[clusters.NAME]`` overrides ``[site]`` for that cluster's jobs.
+
+``grid`` and ``carbon_g_per_kwh`` are one setting (where the intensity comes from): a later
+layer that sets either replaces both; inside one table ``carbon_g_per_kwh`` wins. The same holds
+for ``cpu_power_w_per_core`` and ``cpu_model``, which may not both appear in one table.
+
+Raises ``ConfigError`` naming the file and key for anything it cannot use.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from auditor.errors import ConfigError, UsageError
+
+CONFIG_NAME = "auditor.toml"
+G_PER_LB = 453.59237
+
+Value = float | str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One value in force and where it came from."""
+
+    value: Value
+    origin: str
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class GpuSetting:
+    """A ``[gpus."NAME"]`` table: the name as written, and what it sets."""
+
+    name: str
+    power_w: Setting | None = None
+    cloud_equivalent: Setting | None = None  # value: a gpu_key
+
+
+# Logical setting names, in display order.
+SCOPE_KEYS = (
+    "pue",
+    "carbon",
+    "electricity",
+    "cloud_prices",
+    "gpu_use",
+    "cpu_use",
+    "cpu_power",
+    "mem_w_per_gb",
+    "gpu_model",
+)
+
+DEFAULTS: Mapping[str, Setting] = MappingProxyType(
+    {
+        "pue": Setting("global", "default: global average PUE of the job's year"),
+        "electricity": Setting("US:industrial", "default: US industrial price of the job's year"),
+        "cloud_prices": Setting("gcp-2026-07", "default: the newest Google Cloud snapshot"),
+        "gpu_use": Setting(1.0, "default: full use where none is measured"),
+        "cpu_use": Setting(1.0, "default: full use where none is measured"),
+        "cpu_power": Setting("any", "default: power per core of an unknown CPU"),
+        "mem_w_per_gb": Setting("default", "default: power per GB of memory"),
+    }
+)
+
+_PAPER = "Strubell, Ganesh & McCallum 2019"
+PRESETS: Mapping[str, Mapping[str, Setting]] = MappingProxyType(
+    {
+        "strubell2019": MappingProxyType(
+            {
+                "pue": Setting(
+                    1.58, f"preset strubell2019: {_PAPER}, 2018 global average (Uptime)", "2019"
+                ),
+                "carbon": Setting(
+                    0.954 * G_PER_LB,
+                    f"preset strubell2019: {_PAPER}, 0.954 lb CO2e/kWh US average (EPA)",
+                    "2019",
+                ),
+                "electricity": Setting(
+                    0.12, f"preset strubell2019: {_PAPER}, US average 0.12 USD/kWh", "2019"
+                ),
+                "cloud_prices": Setting(
+                    "gcp-2019", f"preset strubell2019: {_PAPER}, Google Cloud 2019 prices", "2019"
+                ),
+            }
+        )
+    }
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the footprint model needs besides the factor tables. Build with ``load``."""
+
+    site: Mapping[str, Setting]
+    clusters: Mapping[str, Mapping[str, Setting]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    gpus: Mapping[str, GpuSetting] = field(default_factory=lambda: MappingProxyType({}))
+    partitions: Mapping[str, Setting] = field(default_factory=lambda: MappingProxyType({}))
+    default_gpu_power_w: float | None = None
+    default_carbon_g_per_kwh: float | None = None
+    preset: str | None = None
+    config_file: str | None = None
+
+    def scope(self, cluster: str | None = None) -> dict[str, Setting]:
+        """Settings in force for a cluster's jobs (the site's when it has no table)."""
+        merged = dict(self.site)
+        if cluster is not None:
+            merged.update(self.clusters.get(cluster, {}))
+        return merged
+
+    def carbon_level(self, cluster: str | None) -> str | None:
+        """Which table set the intensity for ``cluster``: 'cluster', 'site' or None."""
+        if cluster is not None and "carbon" in self.clusters.get(cluster, {}):
+            return "cluster"
+        return "site" if "carbon" in self.site else None
+
+
+# -- reading a config file -------------------------------------------------------------------
+
+
+def _number(
+    low: float, high: float | None = None, *, low_open: bool = False
+) -> Callable[[Any], float | None]:
+    def check(v: Any) -> float | None:
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return None
+        x = float(v)
+        if x < low or (low_open and x == low) or (high is not None and x > high):
+            return None
+        return x
+
+    return check
+
+
+def _known(table: str, column: str) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        from auditor.model import factors
+
+        if isinstance(v, str) and v.strip().lower() in factors.keys(table, column):
+            return v.strip()
+        return None
+
+    return check
+
+
+def _text(v: Any) -> str | None:
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def _electricity_key(v: Any) -> str | None:
+    from auditor.model import factors
+
+    if not isinstance(v, str):
+        return None
+    zone, _, sector = v.strip().partition(":")
+    table = factors.load("electricity_price")
+    pairs = {
+        (z.lower(), s.lower())
+        for z, s in zip(
+            table.column("zone").to_pylist(), table.column("sector").to_pylist(), strict=True
+        )
+    }
+    return v.strip() if (zone.lower(), sector.lower()) in pairs else None
+
+
+def _gpu_name(v: Any) -> str | None:
+    from auditor.gpu import gpu_key
+
+    return gpu_key(v) if isinstance(v, str) else None
+
+
+def _either(*checks: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def check(v: Any) -> Any:
+        for c in checks:
+            out = c(v)
+            if out is not None:
+                return out
+        return None
+
+    return check
+
+
+# TOML key -> (logical key, check, what is expected)
+_SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
+    "pue": (
+        "pue",
+        _either(_number(1.0), _known("pue", "key")),
+        "a number >= 1, or a key of the pue table (global, gcp, aws, azure)",
+    ),
+    "grid": ("carbon", _text, 'a grid region such as "US", "CAMX" or "gcp:us-central1"'),
+    "carbon_g_per_kwh": ("carbon", _number(0.0), "a number of g CO2e per kWh, >= 0"),
+    "electricity_usd_per_kwh": (
+        "electricity",
+        _either(_number(0.0), _electricity_key),
+        "a number of USD per kWh, or ZONE:SECTOR of the electricity_price table "
+        '(e.g. "US:industrial")',
+    ),
+    "cloud_prices": (
+        "cloud_prices",
+        _known("gpu_prices", "prices"),
+        "a price table: gcp-2019, gcp-2026-07, aws-2024 or azure-2024",
+    ),
+    "gpu_use": ("gpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
+    "cpu_use": ("cpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
+    "cpu_power_w_per_core": ("cpu_power", _number(0.0, low_open=True), "a number of W, > 0"),
+    "cpu_model": (
+        "cpu_power",
+        _known("cpu_power", "cpu"),
+        "a CPU of the cpu_power table (see 'auditor factors --table cpu_power')",
+    ),
+    "mem_w_per_gb": ("mem_w_per_gb", _number(0.0), "a number of W per GB, >= 0"),
+    "gpu_model": (
+        "gpu_model",
+        _gpu_name,
+        'a GPU model name such as "A100", for jobs whose log and partition name none',
+    ),
+}
+
+_GPU_TOML = ("power_w", "cloud_equivalent")
+_TABLES = ("site", "clusters", "gpus", "partitions")
+
+
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such config file.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read: {exc.strerror}.") from None
+
+
+def _scope_table(raw: Any, shown: str, where: str) -> dict[str, Setting]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: {where} must be a table.")
+    out: dict[str, Setting] = {}
+    for key, value in raw.items():
+        if key not in _SCOPE_TOML:
+            raise ConfigError(
+                f"{shown}: {where} {key}: unknown key. Known keys: {', '.join(_SCOPE_TOML)}."
+            )
+        logical, check, expected = _SCOPE_TOML[key]
+        checked = check(value)
+        if checked is None:
+            raise ConfigError(f"{shown}: {where} {key}: expected {expected}, got {value!r}.")
+        if logical == "cpu_power" and logical in out:
+            raise ConfigError(
+                f"{shown}: {where} sets both cpu_power_w_per_core and cpu_model; keep one."
+            )
+        if logical == "carbon" and key == "grid" and "carbon_g_per_kwh" in raw:
+            continue  # an explicit intensity wins over the grid region in the same table
+        out[logical] = Setting(checked, f"{shown} {where} {key}")
+    return out
+
+
+def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
+    from auditor.gpu import gpu_key
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"].')
+    out: dict[str, GpuSetting] = {}
+    for name, table in raw.items():
+        where = f'[gpus."{name}"]'
+        if not isinstance(table, dict):
+            raise ConfigError(f"{shown}: {where} must be a table.")
+        key = gpu_key(name)
+        if key is None:
+            raise ConfigError(f"{shown}: {where}: not a GPU model name.")
+        if key in out:
+            raise ConfigError(
+                f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '
+                f"'{key}'; keep one."
+            )
+        power = equivalent = None
+        for k, v in table.items():
+            if k == "power_w":
+                w = _number(0.0, low_open=True)(v)
+                if w is None:
+                    raise ConfigError(f"{shown}: {where} power_w: expected a number of W > 0.")
+                power = Setting(w, f"{shown} {where} power_w")
+            elif k == "cloud_equivalent":
+                target = gpu_key(v) if isinstance(v, str) else None
+                if target is None:
+                    raise ConfigError(
+                        f"{shown}: {where} cloud_equivalent: expected a GPU model name "
+                        'such as "P100".'
+                    )
+                equivalent = Setting(target, f"{shown} {where} cloud_equivalent")
+            else:
+                raise ConfigError(
+                    f"{shown}: {where} {k}: unknown key. Known keys: {', '.join(_GPU_TOML)}."
+                )
+        out[key] = GpuSetting(name, power, equivalent)
+    return out
+
+
+def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:
+    from auditor.gpu import gpu_key
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: [partitions] must hold tables like [partitions.gpu].")
+    out: dict[str, Setting] = {}
+    for name, table in raw.items():
+        where = f"[partitions.{name}]"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{shown}: {where} must be a table.")
+        for k in table:
+            if k != "gpu_model":
+                raise ConfigError(f"{shown}: {where} {k}: unknown key. Known keys: gpu_model.")
+        v = table.get("gpu_model")
+        key = gpu_key(v) if isinstance(v, str) else None
+        if key is None:
+            raise ConfigError(
+                f'{shown}: {where} gpu_model: expected a GPU model name such as "A100".'
+            )
+        out[name] = Setting(key, f"{shown} {where} gpu_model ({v})")
+    return out
+
+
+def load(
+    *,
+    config: str | Path | None = None,
+    preset: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+    cwd: str | Path | None = None,
+) -> Settings:
+    """Resolve the settings once. Raises ConfigError (bad file, key, preset) or UsageError."""
+    site: dict[str, Setting] = dict(DEFAULTS)
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(f"unknown preset '{preset}'. Try one of: {', '.join(PRESETS)}.")
+        site.update(PRESETS[preset])
+    for option, given in (
+        ("--default-gpu-power", default_gpu_power_w),
+        ("--default-carbon", default_carbon_g_per_kwh),
+    ):
+        if given is not None and given < 0:
+            raise UsageError(f"{option} must be >= 0, got {given}.")
+
+    path: Path | None
+    if config is not None:
+        path, shown = Path(config), str(config)
+    else:
+        path = Path(cwd or ".") / CONFIG_NAME
+        shown = CONFIG_NAME
+        if not path.is_file():
+            path = None
+    clusters: dict[str, Mapping[str, Setting]] = {}
+    gpus: dict[str, GpuSetting] = {}
+    partitions: dict[str, Setting] = {}
+    if path is not None:
+        raw = _read_toml(path, shown)
+        for table in raw:
+            if table not in _TABLES:
+                raise ConfigError(
+                    f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}."
+                )
+        site.update(_scope_table(raw.get("site", {}), shown, "[site]"))
+        raw_clusters = raw.get("clusters", {})
+        if not isinstance(raw_clusters, dict):
+            raise ConfigError(f"{shown}: [clusters] must hold tables like [clusters.NAME].")
+        for name, table in raw_clusters.items():
+            clusters[name] = MappingProxyType(_scope_table(table, shown, f"[clusters.{name}]"))
+        gpus = _gpu_tables(raw.get("gpus", {}), shown)
+        partitions = _partition_tables(raw.get("partitions", {}), shown)
+    return Settings(
+        site=MappingProxyType(site),
+        clusters=MappingProxyType(clusters),
+        gpus=MappingProxyType(gpus),
+        partitions=MappingProxyType(partitions),
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+        preset=preset,
+        config_file=shown if path is not None else None,
+    )
