@@ -14,7 +14,7 @@ import typer
 
 from auditor import api
 from auditor.errors import AuditorError, ExitCode
-from auditor.output import render
+from auditor.output import check_format, render
 from auditor.store import default_db_path
 
 app = typer.Typer(
@@ -35,7 +35,20 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")]
+
+
+def _format_option(value: str) -> str:
+    """Check --format while parsing, before any work is done."""
+    try:
+        return check_format(value)
+    except AuditorError as exc:
+        fail(exc)
+
+
+FormatOption = Annotated[
+    str,
+    typer.Option("--format", "-f", help="table, json, csv or markdown.", callback=_format_option),
+]
 
 # -- footprint options (summary, explain, rnd-table, factors) --
 PresetOption = Annotated[

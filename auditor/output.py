@@ -35,15 +35,16 @@ def renderer(name: str) -> Callable[[Renderer], Renderer]:
     return register
 
 
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is a known format; raises UsageError naming the known ones."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'. Try one of: {', '.join(sorted(FORMATS))}.")
+    return fmt
+
+
 def render(table: pa.Table, fmt: str) -> str:
     """Render ``table`` in format ``fmt``; raises UsageError for an unknown format."""
-    try:
-        fn = FORMATS[fmt]
-    except KeyError:
-        raise UsageError(
-            f"unknown format '{fmt}'. Try one of: {', '.join(sorted(FORMATS))}."
-        ) from None
-    return fn(table)
+    return FORMATS[check_format(fmt)](table)
 
 
 def _cell(value: Any, decimals: int) -> Any:

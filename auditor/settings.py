@@ -111,6 +111,19 @@ class Settings:
     preset: str | None = None
     config_file: str | None = None
 
+    @property
+    def configured(self) -> bool:
+        """Whether anything asked for a footprint: a preset, a config file or a default."""
+        return any(
+            x is not None
+            for x in (
+                self.preset,
+                self.config_file,
+                self.default_gpu_power_w,
+                self.default_carbon_g_per_kwh,
+            )
+        )
+
     def scope(self, cluster: str | None = None) -> dict[str, Setting]:
         """Settings in force for a cluster's jobs (the site's when it has no table)."""
         merged = dict(self.site)

@@ -268,10 +268,25 @@ def test_default_gpu_power_is_used_and_reported(db: str) -> None:
     assert any("no price for GPU 'rtx8000' in price table 'gcp-2019'" in n for n in notes)
 
 
-def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str) -> None:
+def pue_only(tmp_path: Path) -> str:
+    """A config that asks for a footprint but names no grid region."""
+    path = tmp_path / "pue-only.toml"
+    path.write_text("[site]\npue = 1.5\n")
+    return str(path)
+
+
+def test_no_settings_gives_gpu_hours_and_says_so(db: str) -> None:
+    write_jobs(db, [job(1, gpus=2, gpu_model="mystery", hours=3, grid="nowhere")])
+    table = api.summary(db=db)
+    assert table.column_names == ["project", "jobs", "gpu_hours"]
+    assert table.column("gpu_hours").to_pylist() == [2 * 3]
+    assert any("GPU-hours only" in n for n in api.notes(table))
+
+
+def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, power_w=1000, hours=2)])
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db)
+        api.summary(db=db, config=pue_only(tmp_path))
     assert "no grid region for the jobs of cluster 'lab'" in str(caught.value)
     assert '[site]\n    grid = "US"' in str(caught.value)
     table = api.summary(db=db, default_carbon_g_per_kwh=500)
@@ -286,16 +301,16 @@ def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str) -> None:
 def test_unknown_grid_region_is_an_error(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, power_w=1000, grid="Atlantis")])
     with pytest.raises(MissingFactor, match="unknown grid region 'Atlantis' \\(named in the job"):
-        api.summary(db=db)
+        api.summary(db=db, config=pue_only(tmp_path))
     (tmp_path / "auditor.toml").write_text('[site]\ngrid = "Mordor"\n')
     write_jobs(db, [job(1, power_w=1000)])
     with pytest.raises(MissingFactor, match=r"set by auditor.toml \[site\] grid"):
         api.summary(db=db)
 
 
-def test_jobs_that_never_ran_need_no_factors(db: str) -> None:
+def test_jobs_that_never_ran_need_no_factors(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, gpus=4, gpu_model="mystery", hours=0, grid="nowhere")])
-    (row,) = api.summary(db=db).to_pylist()
+    (row,) = api.summary(db=db, config=pue_only(tmp_path)).to_pylist()
     assert (row["energy_kwh"], row["co2e_kg"], row["cloud_cost_usd_high"]) == (0, 0, 0)
 
 

@@ -60,7 +60,7 @@ def totals(db: str, by: str) -> tuple[float, int, list[float]]:
     return sum(hours), sum(table.column("jobs").to_pylist()), hours
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(job, min_size=1, max_size=40), st.integers(0, 40))
 def test_groups_sum_to_total_and_parts_equal_whole(jobs: list[dict[str, object]], cut: int) -> None:
     lines = dump_lines(jobs)

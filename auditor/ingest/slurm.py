@@ -416,9 +416,10 @@ def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: 
         run_with_progress(
             con, query, {"path": path, "file": path, "file_order": order}, path, progress
         )
-    except duckdb.Error as exc:
+    except (duckdb.Error, UnicodeDecodeError) as exc:
+        # DuckDB may cut a message inside a UTF-8 sequence; then Python cannot decode it
         raise InputError(
-            f"has a job this reader cannot parse ({str(exc).splitlines()[0]})",
+            f"has a job this reader cannot parse ({str(exc).splitlines()[0][:200]})",
             file=path,
             hint="Please report it with the job's JSON.",
         ) from None

@@ -50,6 +50,12 @@ def _fmt(x: Any) -> str:
 # -- summary ---------------------------------------------------------------------------------
 
 
+NO_SETTINGS_NOTE = (
+    "GPU-hours only: no footprint settings. For energy, CO2e and costs pass --preset "
+    "strubell2019 or --config FILE, or put an auditor.toml here (README: Footprint method)"
+)
+
+
 def summary(
     store: Store,
     settings: Settings,
@@ -63,6 +69,8 @@ def summary(
     base = store.query(
         "summary", {"by": by, "project": project, "include_running": include_running}
     )
+    if not settings.configured:
+        return with_notes(base, [NO_SETTINGS_NOTE])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
     fp = store.con.sql(sql.query("summary_footprint"), params={"by": by}).to_arrow_table()
     if settings.default_gpu_power_w is None:

@@ -33,13 +33,13 @@ tres_text AS (
     SELECT
         idx,
         array_to_string(list_transform(
-            list_filter(CAST(j -> '$.tres.allocated' AS JSON[]),
+            list_filter(jlist(j -> '$.tres.allocated'),
                 lambda t: jnum(t -> '$.count') IS NOT NULL AND jnum(t -> '$.count') <> '-2'),
             lambda t: (t ->> '$.type') || coalesce('/' || nullif(t ->> '$.name', ''), '') || '='
                 || jnum(t -> '$.count') || CASE WHEN t ->> '$.type' = 'mem' THEN 'M' ELSE '' END),
             ',') AS alloctres,
         array_to_string(list_transform(
-            list_filter(CAST(j -> '$.tres.requested' AS JSON[]),
+            list_filter(jlist(j -> '$.tres.requested'),
                 lambda t: jnum(t -> '$.count') IS NOT NULL AND jnum(t -> '$.count') <> '-2'),
             lambda t: (t ->> '$.type') || coalesce('/' || nullif(t ->> '$.name', ''), '') || '='
                 || jnum(t -> '$.count') || CASE WHEN t ->> '$.type' = 'mem' THEN 'M' ELSE '' END),
@@ -89,8 +89,8 @@ step_list AS (
         jobs.jobidraw,
         j ->> '$.cluster' AS "cluster",
         j ->> '$.account' AS account,
-        unnest(CAST(coalesce(j -> '$.steps', '[]') AS JSON[])) AS s,
-        unnest(range(0, CAST(coalesce(json_array_length(j, '$.steps'), 0) AS BIGINT))) AS sidx
+        unnest(coalesce(jlist(j -> '$.steps'), [])) AS s,
+        unnest(range(0, len(coalesce(jlist(j -> '$.steps'), [])))) AS sidx
     FROM jobs
 ),
 step_rows AS (
@@ -111,7 +111,7 @@ step_rows AS (
              + coalesce(try_cast(jnum(s -> '$.time.total.microseconds') AS DOUBLE), 0) / 1e6
              AS VARCHAR) AS totalcpu,
         -- bytes in JSON; sacct text prints KiB
-        CAST(list_filter(CAST(s -> '$.tres.requested.max' AS JSON[]),
+        CAST(list_filter(jlist(s -> '$.tres.requested.max'),
                 lambda t: t ->> '$.type' = 'mem')[1] ->> '$.count' AS DOUBLE) / 1024 || 'K'
             AS maxrss,
         CASE WHEN try_cast(jnum(s -> '$.statistics.energy.consumed') AS DOUBLE) BETWEEN 0 AND 1e15

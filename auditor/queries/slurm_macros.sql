@@ -75,3 +75,8 @@ CREATE OR REPLACE MACRO jnum(x) AS CASE
              THEN x ->> '$.number' END
     ELSE x ->> '$'
 END;
+
+-- jlist(x): a JSON array as a list of JSON values; NULL for anything else (a fuzzed or
+-- foreign document must not stop the whole read).
+CREATE OR REPLACE MACRO jlist(x) AS
+    CASE WHEN json_type(x) = 'ARRAY' THEN CAST(x AS JSON[]) END;
