@@ -840,6 +840,10 @@ def _runs(count: int) -> str:
     return f"{count} run" if count == 1 else f"{count} runs"
 
 
+def _verb(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
 def _notes(table: pa.Table) -> list[str]:
     """Facts about the runs the user should see next to the ingest summary."""
     parents = pc.sum(table.column("is_parent").cast(pa.int64())).as_py() or 0
@@ -863,15 +867,15 @@ def _notes(table: pa.Table) -> list[str]:
     )
     if linked:
         notes.append(
-            f"a Slurm job named by {_runs(linked)}: each counts once, as its Slurm job, "
-            "once that job is ingested."
+            f"{_runs(linked)} {_verb(linked, 'names', 'name')} a Slurm job: each counts once, "
+            "as that job, once the job is ingested."
         )
     if odd_gpus.num_rows:
         first = odd_gpus.slice(0, 1).to_pylist()[0]
         notes.append(
-            f"a GPU count that is no number in {_runs(odd_gpus.num_rows)} (run "
-            f"{first['job_id']}: '{first['gpus_unread']}'): GPUs taken from system metrics "
-            "where logged."
+            f"{_runs(odd_gpus.num_rows)} {_verb(odd_gpus.num_rows, 'gives', 'give')} a GPU count "
+            f"that is no number (run {first['job_id']}: '{first['gpus_unread']}'): GPUs taken "
+            "from system metrics where logged."
         )
     if no_gpus:
         notes.append(
