@@ -337,3 +337,21 @@ def test_hostile_names_are_values_not_sql(db: str, tmp_path: Path) -> None:
         api.summary(db=db, default_carbon_g_per_kwh=100)
     # the fix names the partition as a quoted TOML key
     assert f"[partitions.{json.dumps(nasty + '2')}]" in str(caught.value)
+
+
+def test_gpu_only_measurement_adds_modeled_cpu_and_memory(db: str) -> None:
+    """MLflow's system metrics measure the GPUs only: the CPUs and memory of the job are
+    still modeled, so the measured share is the GPU part."""
+    write_jobs(
+        db,
+        [
+            job(1, gpus=2, cpus=8, mem_gb=64, hours=2, energy_j=2 * 300 * 7200,
+                tags={"energy_scope": "gpu"}),
+        ],
+    )  # fmt: skip
+    table = api.summary(db=db, preset="strubell2019")
+    (row,) = table.to_pylist()
+    gpu_kwh = 2 * 300 * 7200 / 3_600_000
+    cpu_mem_kwh = 2 * (8 * 12 * 1.0 + 64 * 0.3725) / 1000  # "Any" CPU: 12 W per core
+    assert row["energy_kwh"] == pytest.approx(1.58 * (gpu_kwh + cpu_mem_kwh))
+    assert row["measured_share"] == pytest.approx(gpu_kwh / (gpu_kwh + cpu_mem_kwh))

@@ -683,3 +683,20 @@ def test_server_wrong_path_is_one_error_line(
     )
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "a.duckdb").exists()
+
+
+def test_explain_a_linked_run_shows_both_sources(
+    sqlite_store: tuple[str, dict[str, str]], tmp_path: Path
+) -> None:
+    uri, ids = sqlite_store
+    db = str(tmp_path / "a.duckdb")
+    api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
+    api.ingest_mlflow(db=db, tracking_uri=uri)
+    table = api.explain(ids["slurm-linked"], db=db, preset="strubell2019", default_gpu_power_w=250)
+    rows = {(r["section"], r["item"]): r for r in table.to_pylist()}
+    assert rows[("job", "source")]["value"] == "slurm"  # counted as the Slurm job
+    assert rows[("source", "mlflow_runs")]["value"] == ids["slurm-linked"]
+    energy = rows[("input", "energy_j")]
+    assert float(energy["value"]) == pytest.approx(400 * 3600)
+    assert "MLflow runs linked to this job" in energy["source"]
+    assert "measured GPU energy" in energy["source"]  # MLflow measures the GPUs only

@@ -78,7 +78,9 @@ SELECT * EXCLUDE (energy_from_mlflow, is_linked, mlflow_energy_j, mlflow_gpu_uti
             coalesce(tags, MAP {}),
             map_from_entries(list_filter([
                 {'k': 'mlflow_runs', 'v': mlflow_run_ids},
-                {'k': 'energy_from', 'v': CASE WHEN energy_from_mlflow THEN 'mlflow' END}
+                {'k': 'energy_from', 'v': CASE WHEN energy_from_mlflow THEN 'mlflow' END},
+                -- MLflow's system metrics measure the GPUs only
+                {'k': 'energy_scope', 'v': CASE WHEN energy_from_mlflow THEN 'gpu' END}
             ], lambda x: x.v IS NOT NULL))
         ) ELSE tags END AS tags
     )

@@ -160,8 +160,18 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
     )
     add("input", "cpus", r["cpus"], "", "job log")
     add("input", "mem_gb", r["mem_gb"], "GB", "allocated memory, job log")
+    if r["mlflow_runs"] is not None:
+        add("source", "mlflow_runs", r["mlflow_runs"], "", "MLflow runs counted as this job")
+    gpu_only = r["energy_scope"] == "gpu"
     if r["energy_j"] is not None:
-        add("input", "energy_j", r["energy_j"], "J", "measured energy before PUE, job log")
+        origin = "MLflow runs linked to this job" if r["energy_from"] == "mlflow" else "job log"
+        add(
+            "input",
+            "energy_j",
+            r["energy_j"],
+            "J",
+            f"measured {'GPU ' if gpu_only else ''}energy before PUE, {origin}",
+        )
     if r["power_w"] is not None:
         add("input", "power_w", r["power_w"], "W", "measured whole-job average power, job log")
     if r["gpu_util"] is not None:
@@ -179,6 +189,7 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
         r["pue_as_of"],
     )
     modeled = r["energy_source"] == "modeled"
+    partly = r["energy_j"] is not None and gpu_only  # CPUs and memory still modeled
     if modeled and r["gpus"] > 0:
         add(
             "factor",
@@ -189,7 +200,7 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
             r["gpu_power_as_of"],
         )
         add("factor", "gpu_use", r["gpu_use"], "fraction", r["gpu_use_source"])
-    if modeled:
+    if modeled or partly:
         add(
             "factor",
             "cpu_power_w_per_core",
@@ -246,7 +257,15 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
         "GPU-h",
         f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
     )
-    if r["energy_j"] is not None:
+    if partly:
+        how = (
+            "measured GPUs, modeled CPUs and memory: pue x (energy_j / 3,600,000 J per kWh + "
+            "hours x (cpus x cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000) = "
+            f"{f(r['pue'])} x ({f(r['energy_j'])} / 3600000 + {f(r['hours'])} x "
+            f"({f(r['cpus'])} x {f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + "
+            f"{f(r['mem_gb'])} x {f(r['mem_w_per_gb'])}) / 1000)"
+        )
+    elif r["energy_j"] is not None:
         how = (
             "measured: pue x energy_j / 3,600,000 J per kWh = "
             f"{f(r['pue'])} x {f(r['energy_j'])} / 3600000"

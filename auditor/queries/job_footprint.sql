@@ -3,6 +3,8 @@
 --   modeled:  energy_kwh = pue * hours * (gpus * gpu_power_w * gpu_use
 --                          + cpus * cpu_power_w_per_core * cpu_use + mem_gb * mem_w_per_gb) / 1000
 --   measured: energy_kwh = pue * (energy_j / 3,600,000 J per kWh, else power_w * hours / 1000)
+--   measured GPUs only (energy_scope 'gpu', e.g. MLflow system metrics): the measured GPU
+--             energy plus the modeled CPU and memory terms, times pue
 --   co2e_kg = energy_kwh * carbon_g_per_kwh / 1000
 --   cloud_cost_usd_low|high = gpus * hours * price per device-hour of the cloud equivalent
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
@@ -27,7 +29,8 @@ WITH base AS (
             WHEN p.gpu_model IS NOT NULL THEN p.origin
             ELSE s.gpu_model_origin
         END AS gpu_model_source,
-        j.energy_j, j.power_w, j.cpu_util, j.gpu_util,
+        j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
+        j.energy_from,
         j.grid AS job_grid,
         s.* EXCLUDE (cluster, gpu_model, gpu_model_origin)
     FROM footprint_jobs j
@@ -193,8 +196,15 @@ factored AS (
 energy AS (
     SELECT
         *,
-        CASE WHEN measured_kwh IS NOT NULL THEN 'measured' ELSE 'modeled' END AS energy_source,
-        CASE WHEN gpus = 0 THEN 0.0 ELSE gpus * gpu_power_w * gpu_use_used END
+        CASE
+            WHEN measured_kwh IS NULL THEN 'modeled'
+            WHEN energy_scope = 'gpu' THEN 'measured GPUs, modeled CPUs and memory'
+            ELSE 'measured'
+        END AS energy_source,
+        CASE
+            WHEN gpus = 0 OR (measured_kwh IS NOT NULL AND energy_scope = 'gpu') THEN 0.0
+            ELSE gpus * gpu_power_w * gpu_use_used
+        END
             + cpus * cpu_power_w_per_core * cpu_use_used
             + mem_gb * mem_w_per_gb AS modeled_power_w,
         measured_kwh IS NULL AND active AND gpus > 0 AND gpu_power_unknown AS needs_gpu_power
@@ -204,15 +214,20 @@ footprint AS (
     SELECT
         *,
         -- a job that never ran used nothing, whatever factors it lacks
-        pue * coalesce(
-            measured_kwh, CASE WHEN hours = 0 THEN 0.0 ELSE hours * modeled_power_w / 1000.0 END
-        ) AS energy_kwh
+        pue * CASE
+            WHEN measured_kwh IS NOT NULL AND energy_scope = 'gpu'
+                THEN measured_kwh + hours * modeled_power_w / 1000.0
+            ELSE coalesce(
+                measured_kwh, CASE WHEN hours = 0 THEN 0.0 ELSE hours * modeled_power_w / 1000.0 END)
+        END AS energy_kwh,
+        pue * coalesce(measured_kwh, 0.0) AS measured_energy_kwh
     FROM energy
 )
 SELECT
     uid, source, cluster, job_id, run, project, sweep, user_name, partition, state,
     submit_ts, start_ts, end_ts, running, job_year, logged_gpu_model, hours, gpus, gpu_hours, cpus, mem_gb,
     gpu_model, gpu_model_source, energy_j, power_w, cpu_util, gpu_util,
+    energy_scope, mlflow_runs, energy_from,
     pue, pue_source, pue_as_of_used AS pue_as_of, pue_year,
     gpu_power_w, gpu_power_source, gpu_power_as_of,
     gpu_use_used AS gpu_use, gpu_use_source,
@@ -225,7 +240,7 @@ SELECT
     price_low_source, price_high_source, price_as_of,
     electricity_usd_per_kwh, electricity_source, electricity_as_of, elec_year AS electricity_year,
     energy_source, measured_kwh, modeled_power_w,
-    energy_kwh,
+    energy_kwh, measured_energy_kwh,
     CASE WHEN energy_kwh = 0 THEN 0.0 ELSE energy_kwh * carbon_g_per_kwh / 1000.0 END
         AS co2e_kg,
     CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_hours * price_usd_low END AS cloud_cost_usd_low,

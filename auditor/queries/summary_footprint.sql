@@ -26,8 +26,7 @@ SELECT
     CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
         AS cloud_cost_usd_high,
     sum(electricity_cost_usd) AS electricity_cost_usd,
-    coalesce(sum(energy_kwh) FILTER (WHERE energy_source = 'measured'), 0)
-        / nullif(sum(energy_kwh), 0) AS measured_share,
+    sum(measured_energy_kwh) / nullif(sum(energy_kwh), 0) AS measured_share,
     count(*) FILTER (WHERE gpu_power_defaulted) AS default_gpu_power_jobs,
     count(*) FILTER (WHERE carbon_defaulted) AS default_carbon_jobs
 FROM keyed
