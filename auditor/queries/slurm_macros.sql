@@ -8,7 +8,8 @@ CREATE OR REPLACE MACRO sacct_missing(s) AS
 -- for epoch 0 (sacct's "not yet") and for a malformed value: sacct_ts_bad() tells them apart.
 CREATE OR REPLACE MACRO sacct_ts(s, tz) AS coalesce(
     timezone(tz, try_strptime(s, ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f'])),
-    CASE WHEN try_cast(s AS BIGINT) > 0 THEN to_timestamp(try_cast(s AS BIGINT)) END,
+    -- Epochs past the year 3000 are garbage, and to_timestamp raises on them.
+    CASE WHEN try_cast(s AS BIGINT) BETWEEN 1 AND 32503680000 THEN to_timestamp(try_cast(s AS BIGINT)) END,
     CASE WHEN regexp_matches(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)$')
          THEN try_cast(s AS TIMESTAMPTZ) END
 );

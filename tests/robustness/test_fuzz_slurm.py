@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from auditor import api
@@ -163,8 +163,20 @@ json_job = st.fixed_dictionaries(
 )
 
 
+HUGE_EPOCH_JOB = {
+    "job_id": 5,
+    "state": {"current": "COMPLETED"},
+    "time": {"start": 2**62, "end": 2**62 + 10, "elapsed": 10, "submission": 2**62},
+    "tres": {"allocated": []},
+    "array": None,
+    "het": None,
+    "steps": [],
+}
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(json_job, max_size=4), st.booleans())
+@example([HUGE_EPOCH_JOB], False)
 def test_json_jobs(jobs: list[dict[str, Any]], skip: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "f.duckdb")
