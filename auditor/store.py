@@ -221,8 +221,18 @@ class Store:
             )
             con.execute("DROP TABLE staged_jobs")
             con.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.OutOfMemoryException):
+                from auditor.ingest import limit_error
+
+                raise limit_error(exc) from None
+            if isinstance(exc, duckdb.IOException):
+                first = str(exc).splitlines()[0]
+                raise StoreError(
+                    f"{self.path}: cannot write the database ({first}); nothing was changed. "
+                    "Free disk space and ingest again."
+                ) from None
             raise
         return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
 

@@ -44,6 +44,11 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
         config={
             "memory_limit": os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB"),
             "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
+            **(
+                {"max_temp_directory_size": cap}
+                if (cap := os.environ.get("AUDITOR_TMPDIR_MAX"))
+                else {}
+            ),
         }
     )
     return con
@@ -52,16 +57,25 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
 def limit_error(exc: duckdb.Error) -> LimitError:
     """The user's sentence for DuckDB running out of memory or of temporary disk space."""
     first = str(exc).splitlines()[0]
-    if isinstance(exc, duckdb.OutOfMemoryException):
+    text = first.lower()
+    if isinstance(exc, duckdb.OutOfMemoryException) and not (
+        "offload" in text or "temp" in text or "space" in text
+    ):
         return LimitError(
             f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
             "(now "
             + os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
             + "), or ingest fewer files at once."
         )
+    import tempfile
+
+    where = os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir()
+    cap = os.environ.get("AUDITOR_TMPDIR_MAX")
     return LimitError(
-        f"could not write temporary data ({first}). Free disk space, or point AUDITOR_TMPDIR "
-        "at a larger disk."
+        f"ran out of temporary disk space in {where}"
+        + (f" (AUDITOR_TMPDIR_MAX={cap})" if cap else "")
+        + f" ({first}). Free disk space, point AUDITOR_TMPDIR at a larger disk, or raise "
+        "AUDITOR_MEMORY_LIMIT so less is spilled."
     )
 
 

@@ -68,7 +68,8 @@ DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
 
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
-_MAX_LINE = 8 * 1024 * 1024  # longest line read; a longer one is an error
+_MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
+_READ_BUFFER = 8 * _MAX_LINE  # DuckDB's default scales with the file: this bounds parse memory
 
 
 @dataclass(frozen=True)
@@ -321,11 +322,13 @@ def _load_text(
         "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv("
         "$path, columns = {'line': 'VARCHAR'}, delim = $delim, quote = '', escape = '', "
         "header = false, auto_detect = false, encoding = $encoding, "
-        f"max_line_size = {_MAX_LINE})"
+        f"max_line_size = {_MAX_LINE}, buffer_size = {_READ_BUFFER})"
     )
     params = {"path": path, "delim": _READ_DELIM}
     try:
         run_with_progress(con, read, {**params, "encoding": "utf-8"}, path, progress)
+    except duckdb.OutOfMemoryException:
+        raise  # read_slurm turns it into a LimitError
     except duckdb.InvalidInputException as exc:
         if "unicode" not in str(exc).lower():
             raise _read_error(path, exc) from None
