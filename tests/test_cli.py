@@ -216,7 +216,8 @@ def test_database_from_newer_auditor(db: str) -> None:
     assert code == ExitCode.STORE and "newer auditor" in err
 
 
-def test_locked_database_says_so(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("command", ["ingest", "summary"])
+def test_locked_database_says_so(db: str, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUDITOR_LOCK_WAIT", "1")
     ingest(db, str(SLURM / "hetjob.psv"))
     holder = subprocess.Popen(
@@ -231,7 +232,11 @@ def test_locked_database_says_so(db: str, monkeypatch: pytest.MonkeyPatch) -> No
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        code, _, err = ingest(db, str(SLURM / "arrays.psv"))
+        if command == "ingest":
+            code, _, err = ingest(db, str(SLURM / "arrays.psv"))
+        else:
+            code, out, err = run("summary", "--db", db)
+            assert out == ""
         assert code == ExitCode.STORE
         assert "is in use by another auditor" in err and "waiting for it" in err
         assert err.splitlines()[-1].startswith("auditor: error:")
