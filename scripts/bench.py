@@ -32,7 +32,7 @@ COPY (
     WITH j AS (
         SELECT
             i,
-            $first + i AS raw,
+            1000000 + i AS raw,
             CASE WHEN i % 50 = 49 THEN 'PENDING'
                  ELSE ['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'CANCELLED by 1001',
                        'TIMEOUT', 'COMPLETED', 'OUT_OF_MEMORY'][1 + (hash(i) % 1000000007)::BIGINT % 8] END AS state,
@@ -40,7 +40,8 @@ COPY (
             [0, 1, 1, 2, 4, 8][1 + (hash(i * 3) % 1000000007)::BIGINT % 6] AS gpus,
             ['a100', 'v100', 'h100'][1 + (hash(i * 5) % 1000000007)::BIGINT % 3] AS gtype,
             TIMESTAMP '2024-01-01' + to_seconds((i * 31) % 31000000) AS submit
-        FROM range($n) t(i)
+        -- job i is the same job in every export that holds it: an overlap updates, never adds
+        FROM (SELECT $first - 1000000 + r AS i FROM range($n) t(r))
     ),
     rows AS (
         SELECT
@@ -124,10 +125,14 @@ def measure(argv: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+# The footprint model on: energy, CO2e and costs for every job, not GPU-hours only.
+CONFIG = str(Path(__file__).resolve().parents[1] / "examples" / "auditor.toml")
+
+
 def library_summary_seconds(db: str, by: str) -> float:
     code = (
         "import time; from auditor import api; t = time.perf_counter(); "
-        f"api.summary(db={db!r}, by={by!r}); print(time.perf_counter() - t)"
+        f"api.summary(db={db!r}, by={by!r}, config={CONFIG!r}); print(time.perf_counter() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
@@ -152,7 +157,9 @@ def bench(n: int, work: Path) -> list[tuple[str, float, float, str]]:
     rows.append(("(b) auditor ingest slurm", *ing, f"{ing[0] / base[0]:.2f}"))
     for by in ("project", "sweep"):
         lib = library_summary_seconds(db, by)
-        cmd = measure([*auditor, "summary", "--db", db, "--by", by, "--format", "csv"])
+        cmd = measure(
+            [*auditor, "summary", "--db", db, "--by", by, "--format", "csv", "--config", CONFIG]
+        )
         rows.append((f"(c) summary --by {by}: library call", lib, float("nan"), ""))
         rows.append((f"(c) summary --by {by}: whole command", *cmd, ""))
     again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])

@@ -1,0 +1,40 @@
+"""`make bench` at a tiny size: the script runs every step and prints its table."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from auditor import api
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_script_prints_every_step(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "200"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AUDITOR_BENCH_DIR": str(tmp_path)},
+        check=True,
+    ).stdout
+    rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+    steps = [cells[0].strip() for cells in rows]
+    assert steps == [
+        "(a) DuckDB baseline, 200 jobs (0 MB)",
+        "(b) auditor ingest slurm",
+        "(c) summary --by project: library call",
+        "(c) summary --by project: whole command",
+        "(c) summary --by sweep: library call",
+        "(c) summary --by sweep: whole command",
+        "(d) overlapping export, 20 jobs",
+    ]
+    walls = [float(cells[1]) for cells in rows]
+    assert all(w > 0 for w in walls)
+    base, ingest = walls[0], walls[1]
+    assert abs(float(rows[1][3]) - ingest / base) < 0.01
+    # the later export overlaps the first: its jobs were added once, never duplicated
+    db = str(tmp_path / "bench-200.duckdb")
+    assert api.jobs(db=db).num_rows == 200 + 20 - 200 // 20
