@@ -82,17 +82,19 @@ class Page:
             raise BrowserError(f"evaluate failed: {reply['exceptionDetails']}")
         return reply["result"].get("value")
 
-    def screenshot(self, path: Path, width: int = 1200) -> None:
-        """A PNG of the whole page, ``width`` CSS pixels wide."""
-        height = int(self.evaluate("document.documentElement.scrollHeight"))
+    def screenshot(self, path: Path, width: int = 1200, height: int | None = None) -> None:
+        """A PNG of the page, ``width`` CSS pixels wide: its top ``height`` pixels, or all."""
+        if height is None:
+            height = int(self.evaluate("document.documentElement.scrollHeight"))
         self.browser.call(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
             session=self.session,
         )
+        clip = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
         shot = self.browser.call(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True},
+            {"format": "png", "captureBeyondViewport": True, "clip": clip},
             session=self.session,
         )
         path.write_bytes(base64.b64decode(shot["data"]))

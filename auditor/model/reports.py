@@ -346,9 +346,13 @@ def rnd_table(
     final: str | None,
     tune: str | None,
     units: str,
+    narrow: str | None = None,
 ) -> pa.Table:
-    """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
-    outcome = compute(store.con, settings, project=project)
+    """The paper's Table 4 for ``project``: one model, one tune, the whole project.
+
+    ``narrow`` is passed to ``compute`` (a report limits the jobs to its dates).
+    """
+    outcome = compute(store.con, settings, project=project, narrow=narrow)
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
     ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
     if not count:

@@ -1,0 +1,1 @@
+"""The lab-wide report: its data (``data``), SVG charts (``charts``) and HTML/Markdown (``render``)."""
