@@ -11,6 +11,7 @@ Also used by ``scripts/report_screenshot.py`` to make the README's screenshot.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -165,10 +166,8 @@ class Browser:
     def close(self) -> None:
         try:
             if self.proc.poll() is None:
-                try:
+                with contextlib.suppress(BrowserError):  # it may close before it answers
                     self.call("Browser.close", timeout_s=5)
-                except BrowserError:
-                    pass
                 try:
                     self.proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:

@@ -1,1 +1,2 @@
-"""The lab-wide report: its data (``data``), SVG charts (``charts``) and HTML/Markdown (``render``)."""
+"""The lab-wide report: its data (``data``), SVG charts (``charts``), HTML and Markdown
+(``render``)."""

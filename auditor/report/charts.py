@@ -145,9 +145,7 @@ def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> 
     for k in range(5):
         value = peak * k / 4
         y = _r(top + plot_h - plot_h * k / 4)
-        ticks.append(
-            Tick(left, y, WIDTH - right, y, number(value), left - 4, _r(y + 4), "end")
-        )
+        ticks.append(Tick(left, y, WIDTH - right, y, number(value), left - 4, _r(y + 4), "end"))
     return Chart(key, title, unit, WIDTH, height, bars, ticks, horizontal=False)
 
 

@@ -1,15 +1,16 @@
 """The data of a lab-wide report, from the store: every figure comes from a query or the model.
 
 ``build`` selects the report's jobs (``queries/report_jobs.sql``), computes their footprint
-with the model (``auditor.model.footprint.compute``, narrowed to those jobs; the R&D tables
-through ``auditor.model.reports.rnd_table``), materialises one row per job as ``report_base``
-and aggregates it with the ``report_*`` queries. Without footprint settings it reports
-GPU-hours only and says what is missing.
+once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes each
+project's R&D table from it with ``auditor.model.reports.rnd_rows``, materialises one row per
+job as ``report_base`` and aggregates it with the ``report_*`` queries. Without footprint
+settings it reports GPU-hours only and says what is missing.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,12 +22,12 @@ from auditor import sql
 from auditor.errors import UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.model.footprint import compute, notes_of
-from auditor.model.reports import NO_SETTINGS_NOTE
-from auditor.model.reports import rnd_table as model_rnd_table
+from auditor.model.reports import rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
 
 Row = dict[str, Any]
+EN_DASH = "\u2013"  # between the ends of a range
 
 # States whose GPU time produced no result. PREEMPTED and REQUEUED are left out: the scheduler
 # chose to stop those jobs, which usually resume from a checkpoint, so their time is not lost
@@ -43,6 +44,7 @@ WASTE_STATES = (
     "TIMEOUT",
 )
 
+# shown in the report itself; NO_SETTINGS_NOTE is the line for stderr
 NO_SETTINGS = (
     "Energy, CO2e and costs need footprint settings: pass --preset strubell2019 or "
     "--config FILE, or put an auditor.toml in the working directory (README: Footprint method). "
@@ -97,7 +99,7 @@ class Report:
     waste_states: tuple[str, ...]
     factors_used: list[Row]
     settings_origin: str
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for stderr too: defaults, blank costs
     timestamp: str | None = None
 
 
@@ -105,8 +107,7 @@ class Report:
 def equivalent_factors() -> tuple[dict[str, str], ...]:
     """``model/data/equivalents.csv``: key, label, value (lb CO2e), unit, source, as_of."""
     path = resources.files("auditor.model").joinpath("data", "equivalents.csv")
-    with path.open("r", encoding="utf-8", newline="") as f:
-        rows = tuple(csv.DictReader(f))
+    rows = tuple(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
     for row in rows:
         for column in ("key", "label", "value", "unit", "source", "as_of"):
             if not row.get(column):
@@ -195,18 +196,18 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
             text += f" at {_n(lo, 0)} g CO2e/kWh"
         else:
             mean = totals["co2e_kg"] * 1000 / totals["energy_kwh"]
-            text += (
-                f" at {_n(mean, 0)} g CO2e/kWh on average ({_n(lo, 0)} to {_n(hi, 0)} by site)"
-            )
+            text += f" at {_n(mean, 0)} g CO2e/kWh on average ({_n(lo, 0)} to {_n(hi, 0)} by site)"
     pue_lo, pue_hi = totals["pue_min"], totals["pue_max"]
     if pue_lo is not None and pue_hi is not None:
-        pue = f"{pue_lo:.2f}" if round(pue_lo, 2) == round(pue_hi, 2) else (
-            f"{pue_lo:.2f} to {pue_hi:.2f}"
+        pue = (
+            f"{pue_lo:.2f}"
+            if round(pue_lo, 2) == round(pue_hi, 2)
+            else (f"{pue_lo:.2f} to {pue_hi:.2f}")
         )
         text += f", data-centre overhead (PUE {pue}) included"
     low, high = totals["cloud_cost_usd_low"], totals["cloud_cost_usd_high"]
     if low is not None and high is not None:
-        text += f"; cloud-equivalent {usd(low)}–{usd(high)}"
+        text += f"; cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}"
     return text + "."
 
 
@@ -278,28 +279,18 @@ def build(
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
+        notes += compute(con, settings, narrow="report_narrow").notes
+        con.execute(sql.query("report_footprint"))  # computed once, read many times
         for project in sorted(p for p in found if p is not None):
-            try:
-                table = model_rnd_table(
-                    store,
-                    settings,
-                    project=project,
-                    final=None,
-                    tune=None,
-                    units="kg",
-                    narrow="report_narrow",
-                )
-            except UsageError:  # no counted job of that project in range
-                continue
+            con.execute("DELETE FROM report_project")
+            con.execute("INSERT INTO report_project VALUES (?)", [project])
+            table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
             rnd[project] = (table.to_pylist(), notes_of(table))
-        outcome = compute(con, settings, narrow="report_narrow")
-        notes += outcome.notes
         con.execute(sql.query("report_base"))
         factors_used = _rows(store, "report_factors_used")
     else:
         con.execute(sql.query("report_base_gpu"))
         factors_used = []
-        notes.append(NO_SETTINGS_NOTE)
 
     (totals,) = _groups(store, "all")
     project_rows = _groups(store, "project")
@@ -342,4 +333,3 @@ def build(
         notes=notes,
         timestamp=timestamp,
     )
-

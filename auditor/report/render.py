@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
 from auditor.report import charts
-from auditor.report.data import Report, gpu_label, number, usd
+from auditor.report.data import EN_DASH, NO_SETTINGS, Report, gpu_label, number, usd
 
 if TYPE_CHECKING:
     import jinja2
@@ -62,6 +62,26 @@ def render(report: Report, fmt: str) -> str:
     return REPORT_FORMATS[format_for(None, fmt)](report)
 
 
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all; raises UsageError if it cannot."""
+    import os
+    import tempfile
+
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".report-", dir=target.parent or Path("."))
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the report ({exc.strerror}).") from None
+
+
 # -- filters -------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
@@ -101,7 +121,7 @@ def share(part: float | None, whole: float | None) -> str:
 def usd_range(low: float | None, high: float | None) -> str:
     if low is None or high is None:
         return "n/a"
-    return f"{usd(low)}–{usd(high)}"
+    return f"{usd(low)}{EN_DASH}{usd(high)}"
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
@@ -234,6 +254,7 @@ def _context(report: Report) -> dict[str, Any]:
         "t": report.totals,
         "charts": {c.key: c for c in report_charts(report)},
         "waste_states": ", ".join(report.waste_states),
+        "no_settings": NO_SETTINGS,
     }
 
 
