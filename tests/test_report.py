@@ -247,11 +247,11 @@ def test_same_input_same_output(bundled: str, at_root: None) -> None:
 @pytest.mark.parametrize(
     ("name", "options"),
     [
-        ("report.html", {"config": CONFIG}),
-        ("report.md", {"config": CONFIG}),
-        ("report-gpu-hours.md", {}),
+        ("bundled.html", {"config": CONFIG}),
+        ("bundled.md", {"config": CONFIG}),
+        ("bundled-gpu-hours.md", {}),
         (
-            "report-vision-2024.md",
+            "bundled-vision-2024.md",
             {"config": CONFIG, "projects": ["vision"], "since": "2024-01-01"},
         ),
     ],

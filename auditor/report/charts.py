@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from auditor.report.data import number
 
-WIDTH = 640
-LABEL_W = 170  # horizontal bars: room for the labels on the left
-VALUE_W = 90  # and for the value on the right
+WIDTH = 500  # two charts side by side fit the page unscaled
+LABEL_W = 150  # horizontal bars: room for the labels on the left
+VALUE_W = 60  # and for the value on the right
 BAR_H = 18
 GAP = 6
 TOP = 8
-MAX_LABEL = 26  # characters; the full label is in the bar's <title>
+MAX_LABEL = 24  # characters; the full label is in the bar's <title>
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Cha
 
 def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
     """Vertical columns over time (months), with a value axis of four steps."""
-    left, right, top, bottom = 56, 8, 12, 40
+    left, right, top, bottom = 48, 24, 16, 28
     height = 240
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
@@ -120,7 +120,7 @@ def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> 
     slot = plot_w / n
     bar_w = max(min(slot * 0.7, 48), 2)
     bars = []
-    every = max(1, math.ceil(n / 12))  # at most about twelve month labels
+    every = max(1, math.ceil(n / 8))  # at most about eight month labels
     for i, (label, value) in enumerate(items):
         h = plot_h * max(value, 0.0) / peak
         x = left + i * slot + (slot - bar_w) / 2

@@ -211,7 +211,8 @@ def report_charts(report: Report) -> list[charts.Chart]:
     out.append(
         charts.hbar(
             "users",
-            "GPU-hours by user",
+            "GPU-hours by user"
+            + (f" (the {report.top} largest)" if len(report.users) > report.top else ""),
             "GPU-h",
             [(r["group_key"], r["gpu_hours"]) for r in report.users[: report.top]],
         )
