@@ -196,7 +196,9 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
             text += f" at {_n(lo, 0)} g CO2e/kWh"
         else:
             mean = totals["co2e_kg"] * 1000 / totals["energy_kwh"]
-            text += f" at {_n(mean, 0)} g CO2e/kWh on average ({_n(lo, 0)} to {_n(hi, 0)} by site)"
+            text += (
+                f" at {_n(mean, 0)} g CO2e/kWh on average ({_n(lo, 0)} to {_n(hi, 0)} across jobs)"
+            )
     pue_lo, pue_hi = totals["pue_min"], totals["pue_max"]
     if pue_lo is not None and pue_hi is not None:
         pue = (
