@@ -308,3 +308,24 @@ def test_cli_stdout_and_failures(tmp_path: Path) -> None:
     missing = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == ExitCode.STORE
     assert not (tmp_path / "no").exists()
+
+
+# -- chart geometry ------------------------------------------------------------------------
+
+
+def test_chart_scale_and_bars() -> None:
+    from auditor.report import charts
+
+    assert charts.nice_max(178.4) == 200
+    assert charts.nice_max(0.3) == pytest.approx(0.5)
+    assert charts.nice_max(100) == 100
+    assert charts.nice_max(0) == 1
+    chart = charts.hbar("k", "t", "GPU-h", [("a", 50.0), ("b" * 40, 100.0)])
+    area = charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    assert [b.w for b in chart.bars] == [round(area * 50 / 100, 1), round(area * 100 / 100, 1)]
+    assert len(chart.bars[1].label) == charts.MAX_LABEL and "b" * 40 in chart.bars[1].title
+    split = charts.split_bar("w", "t", "GPU-h", [("x", "one", 1.0), ("y", "three", 3.0)])
+    assert [b.w for b in split.bars] == [charts.WIDTH * 1 / 4, charts.WIDTH * 3 / 4]
+    months = charts.columns("m", "t", "GPU-h", [("2024-01", 2.0), ("2024-02", 0.0)])
+    assert months.bars[1].h == 0 and months.bars[0].h > 0
+    assert [t.text for t in months.ticks][-1] == "2.00"
