@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,17 @@ def install_browser() -> tuple[str | None, str]:
         return found, ""
     tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
     return None, f"apt-get install chromium failed: {tail[0]}"
+
+
+_TRAMPOLINE = """
+import fcntl, os, sys
+r, w = (fcntl.fcntl(int(fd), fcntl.F_DUPFD, 10) for fd in sys.argv[1:3])
+os.dup2(r, 3)
+os.dup2(w, 4)
+for fd in {r, w, int(sys.argv[1]), int(sys.argv[2])} - {3, 4}:
+    os.close(fd)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
 
 
 class BrowserError(RuntimeError):
@@ -138,18 +150,16 @@ class Browser:
         if os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
 
-        def wire_fds() -> None:
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
-
+        # The pipe must be fds 3 and 4 in Chromium. A small Python trampoline moves it there
+        # and execs the browser: no preexec_fn, which is unsafe in a process with threads
+        # (DuckDB's), and no shell, which cannot name fds above 9.
+        r, w = to_child_r, from_child_w
         self.proc = subprocess.Popen(
-            [*args, "about:blank"],
+            [sys.executable, "-c", _TRAMPOLINE, str(r), str(w), *args, "about:blank"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # in the child, before exec: the pipe becomes fds 3 and 4, which are kept open
-            preexec_fn=wire_fds,
-            pass_fds=(3, 4),
+            pass_fds=(r, w),
         )
         os.close(to_child_r)
         os.close(from_child_w)
