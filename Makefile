@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.duckdb
 
-.PHONY: install demo test check format bench clean
+.PHONY: install demo test check format bench clean golden screenshot
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,8 @@ demo: install
 	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/slurm/*.psv fixtures/slurm/*.json
 	$(BIN)/auditor summary --db $(DEMO_DB) --by project --config examples/auditor.toml
 	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project vision --config examples/auditor.toml
+	$(BIN)/auditor report --db $(DEMO_DB) --config examples/auditor.toml -o report.html
+	@echo "report: $(CURDIR)/report.html"
 
 test: install
 	$(PY) -m pytest -q
@@ -37,6 +39,14 @@ format: install
 bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_mlflow.py
+
+# Rewrite tests/golden/ from the current code (review the diff before committing).
+golden: install
+	AUDITOR_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_report.py -k golden
+
+# docs/report.png for the README, taken in headless Chromium.
+screenshot: install
+	$(PY) scripts/report_screenshot.py docs/report.png
 
 clean:
 	rm -rf $(VENV) *.duckdb .pytest_cache .mypy_cache .ruff_cache

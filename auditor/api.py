@@ -17,6 +17,7 @@ from auditor.ingest import GroupSpec, ImportResult, SkippedRow
 from auditor.store import IngestReport, Store
 
 if TYPE_CHECKING:
+    from auditor.report.data import Report
     from auditor.settings import Settings
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "jobs",
     "load_settings",
     "notes",
+    "report",
     "rnd_table",
     "summary",
 ]
@@ -281,4 +283,50 @@ def rnd_table(
     with Store(db, read_only=True) as store:
         return reports.rnd_table(
             store, settings, project=project, final=final, tune=tune, units=units
+        )
+
+
+# -- report --------------------------------------------------------------------------------
+
+
+def report(
+    *,
+    db: str,
+    projects: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    top: int = 10,
+    preset: str | None = None,
+    config: str | None = None,
+    default_gpu_power_w: float | None = None,
+    default_carbon_g_per_kwh: float | None = None,
+    timestamp: str | None = None,
+) -> Report:
+    """The data of a lab-wide report; render it with ``auditor.report.render.render``.
+
+    ``projects`` limits it to those projects (all when empty); ``since`` and ``until``
+    (YYYY-MM-DD, both included, UTC) to jobs dated in that range; ``top`` is the number of
+    sweeps, runs and users listed. ``timestamp`` is printed in the footer (none by default,
+    so the same database gives the same report). Without footprint settings the report has
+    GPU-hours only. Raises UsageError, ConfigError, MissingFactor or StoreError.
+    """
+    from auditor.report import data
+
+    first = data.parse_day(since, "--since")
+    last = data.parse_day(until, "--until")
+    settings = load_settings(
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power_w,
+        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
+    )
+    with Store(db, read_only=True) as store:
+        return data.build(
+            store,
+            settings,
+            projects=tuple(dict.fromkeys(projects)),
+            since=first,
+            until=last,
+            top=top,
+            timestamp=timestamp,
         )

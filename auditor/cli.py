@@ -360,6 +360,77 @@ def rnd_table(
     typer.echo(text, nl=False)
 
 
+@app.command()
+def report(
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (.html or .md) [default: HTML on stdout].",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="html or markdown [default: from the -o suffix, else html]."
+        ),
+    ] = None,
+    project: Annotated[
+        list[str] | None, typer.Option("--project", help="Only this project; repeatable.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only jobs dated on or after this day (YYYY-MM-DD, UTC).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only jobs dated on or before this day (YYYY-MM-DD, UTC).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="How many sweeps, runs and users to list.")] = 10,
+    timestamp: Annotated[
+        bool, typer.Option("--timestamp", help="Print when the report was made (UTC).")
+    ] = False,
+    db: DbOption = None,
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    default_gpu_power: DefaultGpuPowerOption = None,
+    default_carbon: DefaultCarbonOption = None,
+) -> None:
+    """A lab-wide report: one self-contained HTML page (or Markdown) with charts."""
+    from datetime import UTC, datetime
+
+    from auditor.model.reports import NO_SETTINGS_NOTE
+    from auditor.report.render import format_for, render, write_atomically
+
+    try:
+        chosen = format_for(output, fmt)
+        data = api.report(
+            db=_db(db),
+            projects=project or [],
+            since=since,
+            until=until,
+            top=top,
+            preset=preset,
+            config=config,
+            default_gpu_power_w=default_gpu_power,
+            default_carbon_g_per_kwh=default_carbon,
+            timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
+        )
+        text = render(data, chosen)
+        if output is not None:
+            write_atomically(output, text)
+    except AuditorError as exc:
+        fail(exc)
+    if not data.configured:
+        warn(NO_SETTINGS_NOTE)
+    for note in data.notes:
+        warn(note)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        warn(f"wrote {output}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -181,9 +181,12 @@ def compute(
     uid: str | None = None,
     project: str | None = None,
     include_running: bool = False,
+    narrow: str | None = None,
 ) -> Outcome:
     """Define the temp view ``footprint`` over the selected counted jobs.
 
+    ``narrow`` names a query run after the selection to drop jobs from ``footprint_jobs``
+    (a report's projects and dates), so that only the jobs kept are computed and checked.
     Raises MissingFactor when a job needs a GPU power or grid intensity that no table,
     config or ``--default-*`` option provides.
     """
@@ -192,6 +195,8 @@ def compute(
         sql.query("footprint_select"),
         {"uid": uid, "project": project, "include_running": include_running},
     )
+    if narrow is not None:
+        con.execute(sql.query(narrow))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
     problems = con.execute(sql.query("footprint_problems")).fetchall()

@@ -349,6 +349,24 @@ def rnd_table(
 ) -> pa.Table:
     """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
     outcome = compute(store.con, settings, project=project)
+    return rnd_rows(
+        store, project=project, final=final, tune=tune, units=units, notes=outcome.notes
+    )
+
+
+def rnd_rows(
+    store: Store,
+    *,
+    project: str,
+    final: str | None,
+    tune: str | None,
+    units: str,
+    notes: list[str],
+) -> pa.Table:
+    """The R&D table over the temp view ``footprint``, which holds the jobs of ``project``.
+
+    ``notes`` are the footprint's own; the picks of model and tune are added to them.
+    """
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
     ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
     if not count:
@@ -364,7 +382,7 @@ def rnd_table(
         raise UsageError(
             f"project '{project}' has no sweep '{tune}'. See 'auditor summary --by sweep'."
         )
-    notes = list(outcome.notes)
+    notes = list(notes)
     if final is None:
         notes.append(
             f"model: run {final_run}, the median completed run by GPU-hours"

@@ -1,0 +1,14 @@
+-- Creates the temp table `report_base`: one row per job of the report with its footprint, from
+-- the temp table `report_footprint` (report_footprint.sql). gpu_model is the model the footprint
+-- used (the job log's, else the partition's, cluster's or site's), '(none)' when unknown.
+CREATE OR REPLACE TEMP TABLE report_base AS
+SELECT
+    f.uid, f.project, f.sweep, coalesce(f.run, f.job_id) AS run, j.name, f.user_name,
+    coalesce(f.gpu_model, '(none)') AS gpu_model,
+    coalesce(f.state, '(none)') AS state,
+    strftime(j.job_date, '%Y-%m') AS month,
+    f.gpus, f.hours, f.gpu_hours, f.energy_kwh, f.measured_energy_kwh, f.co2e_kg,
+    f.carbon_g_per_kwh, f.pue, f.cloud_prices, f.cloud_cost_usd_low, f.cloud_cost_usd_high,
+    f.price_missing, f.electricity_cost_usd
+FROM report_footprint f
+JOIN report_jobs j USING (uid);

@@ -1,0 +1,46 @@
+-- Returns the factors the report's jobs used (factor, key, value, unit, source, as_of, jobs):
+-- one row per distinct value and source, from the temp table `report_footprint` (the
+-- report's jobs). Sorted by factor (in the formula's order), key, value and source.
+WITH used AS (
+    SELECT 1 AS ord, 'pue' AS factor, NULL AS key, pue AS value, 'ratio' AS unit,
+        pue_source AS source, pue_as_of AS as_of
+    FROM report_footprint WHERE hours > 0
+    UNION ALL
+    SELECT 2, 'gpu_power_w', gpu_model, gpu_power_w, 'W per GPU', gpu_power_source,
+        gpu_power_as_of
+    FROM report_footprint WHERE gpus > 0 AND hours > 0 AND energy_source = 'modeled'
+    UNION ALL
+    SELECT 3, 'gpu_use', NULL, gpu_use, 'fraction', gpu_use_source, NULL
+    FROM report_footprint
+    WHERE gpus > 0 AND hours > 0 AND energy_source = 'modeled' AND gpu_util IS NULL
+    UNION ALL
+    SELECT 4, 'cpu_power_w_per_core', NULL, cpu_power_w_per_core, 'W per core',
+        cpu_power_source, cpu_power_as_of
+    FROM report_footprint WHERE hours > 0 AND energy_source <> 'measured'
+    UNION ALL
+    SELECT 5, 'cpu_use', NULL, cpu_use, 'fraction', cpu_use_source, NULL
+    FROM report_footprint WHERE hours > 0 AND energy_source <> 'measured' AND cpu_util IS NULL
+    UNION ALL
+    SELECT 6, 'mem_w_per_gb', NULL, mem_w_per_gb, 'W/GB', mem_source, mem_as_of
+    FROM report_footprint WHERE hours > 0 AND energy_source <> 'measured'
+    UNION ALL
+    SELECT 7, 'carbon_g_per_kwh', grid, carbon_g_per_kwh, 'gCO2e/kWh', carbon_source,
+        carbon_as_of
+    FROM report_footprint WHERE energy_kwh > 0
+    UNION ALL
+    SELECT 8, 'price_usd_low', cloud_prices || ': ' || cloud_gpu, price_usd_low,
+        'USD/device-h', price_low_source, price_as_of
+    FROM report_footprint WHERE gpu_hours > 0 AND price_usd_low IS NOT NULL
+    UNION ALL
+    SELECT 9, 'price_usd_high', cloud_prices || ': ' || cloud_gpu, price_usd_high,
+        'USD/device-h', price_high_source, price_as_of
+    FROM report_footprint WHERE gpu_hours > 0 AND price_usd_high IS NOT NULL
+    UNION ALL
+    SELECT 10, 'electricity_usd_per_kwh', NULL, electricity_usd_per_kwh, 'USD/kWh',
+        electricity_source, electricity_as_of
+    FROM report_footprint WHERE energy_kwh > 0
+)
+SELECT factor, key, value, unit, source, as_of, count(*) AS jobs
+FROM used
+GROUP BY ord, factor, key, value, unit, source, as_of
+ORDER BY ord, key NULLS FIRST, value, source;

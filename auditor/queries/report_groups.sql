@@ -1,0 +1,49 @@
+-- Returns the jobs of the temp table `report_base` grouped by $by (project, sweep, user,
+-- month, gpu_model, state or all): group_key, project (of a sweep, else NULL), jobs, runs,
+-- gpu_hours, energy_kwh, measured_energy_kwh, co2e_kg, cloud_cost_usd_low|high (NULL when one
+-- of the group's jobs has no price: a partial sum would mislead), electricity_cost_usd,
+-- measured_share, the range of grid intensity and PUE over the jobs that used energy
+-- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
+-- at most $limit rows (all when NULL). A sweep is keyed by its project and name.
+WITH keyed AS (
+    SELECT
+        CASE $by
+            WHEN 'project' THEN project
+            WHEN 'sweep' THEN sweep
+            WHEN 'user' THEN user_name
+            WHEN 'month' THEN month
+            WHEN 'gpu_model' THEN gpu_model
+            WHEN 'state' THEN state
+            WHEN 'all' THEN 'all'
+        END AS key_raw,
+        CASE WHEN $by = 'sweep' THEN project END AS group_project,
+        *
+    FROM report_base
+)
+SELECT
+    coalesce(key_raw, '(none)') AS group_key,
+    group_project AS project,
+    count(*) AS jobs,
+    count(DISTINCT run) AS runs,
+    coalesce(sum(gpu_hours), 0.0) AS gpu_hours,
+    sum(energy_kwh) AS energy_kwh,
+    sum(measured_energy_kwh) AS measured_energy_kwh,
+    sum(co2e_kg) AS co2e_kg,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_low) END
+        AS cloud_cost_usd_low,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
+        AS cloud_cost_usd_high,
+    sum(electricity_cost_usd) AS electricity_cost_usd,
+    sum(measured_energy_kwh) / nullif(sum(energy_kwh), 0) AS measured_share,
+    min(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_min_g_per_kwh,
+    max(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_max_g_per_kwh,
+    min(pue) FILTER (WHERE energy_kwh > 0) AS pue_min,
+    max(pue) FILTER (WHERE energy_kwh > 0) AS pue_max,
+    min(month) AS first_month,
+    max(month) AS last_month
+FROM keyed
+GROUP BY ALL
+ORDER BY
+    CASE WHEN $order = 'key' THEN NULL ELSE -sum(gpu_hours) END,
+    group_key, project
+LIMIT $limit;

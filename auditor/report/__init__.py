@@ -1,0 +1,2 @@
+"""The lab-wide report: its data (``data``), SVG charts (``charts``), HTML and Markdown
+(``render``)."""

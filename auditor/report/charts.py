@@ -1,0 +1,182 @@
+"""Chart geometry for the report's inline SVG: pure arithmetic, no markup.
+
+A chart is a list of shapes with coordinates in SVG user units; the HTML template draws
+them, so every label (a project or user name is user-controlled text) is escaped by Jinja's
+autoescape like any other text. Coordinates are rounded to 0.1 so the output is stable.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from auditor.report.data import number
+
+WIDTH = 500  # two charts side by side fit the page unscaled
+LABEL_W = 150  # horizontal bars: room for the labels on the left
+VALUE_W = 60  # and for the value on the right
+BAR_H = 18
+GAP = 6
+TOP = 8
+MAX_LABEL = 24  # characters; the full label is in the bar's <title>
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # shown, maybe shortened
+    title: str  # the full label and value, as a tooltip
+    x: float
+    y: float
+    w: float
+    h: float
+    value_text: str
+    value_x: float
+    value_y: float
+    label_x: float
+    label_y: float
+    cls: str = "bar"
+
+
+@dataclass(frozen=True)
+class Tick:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    text: str
+    text_x: float
+    text_y: float
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str  # the chart's id in the page
+    title: str
+    unit: str
+    width: int
+    height: int
+    bars: list[Bar] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
+    horizontal: bool = True
+
+
+def _r(x: float) -> float:
+    return round(x, 1)
+
+
+def _short(label: str, limit: int = MAX_LABEL) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def nice_max(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least ``value``."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * power >= value * (1 - 1e-12):
+            return step * power
+    return 10 * power  # not reached
+
+
+def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
+    """Horizontal bars, one per (label, value), in the order given."""
+    top = nice_max(max((v for _, v in items), default=0.0))
+    area = WIDTH - LABEL_W - VALUE_W
+    bars = []
+    for i, (label, value) in enumerate(items):
+        y = TOP + i * (BAR_H + GAP)
+        w = area * max(value, 0.0) / top
+        text = number(value)
+        bars.append(
+            Bar(
+                label=_short(label),
+                title=f"{label}: {text} {unit}",
+                x=LABEL_W,
+                y=y,
+                w=_r(w),
+                h=BAR_H,
+                value_text=text,
+                value_x=_r(LABEL_W + w + 4),
+                value_y=_r(y + BAR_H * 0.72),
+                label_x=LABEL_W - 6,
+                label_y=_r(y + BAR_H * 0.72),
+            )
+        )
+    height = TOP * 2 + max(len(items), 1) * (BAR_H + GAP)
+    return Chart(key, title, unit, WIDTH, height, bars)
+
+
+def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
+    """Vertical columns over time (months), with a value axis of four steps."""
+    left, right, top, bottom = 48, 24, 16, 28
+    height = 240
+    plot_w = WIDTH - left - right
+    plot_h = height - top - bottom
+    peak = nice_max(max((v for _, v in items), default=0.0))
+    n = max(len(items), 1)
+    slot = plot_w / n
+    bar_w = max(min(slot * 0.7, 48), 2)
+    bars = []
+    every = max(1, math.ceil(n / 8))  # at most about eight month labels
+    for i, (label, value) in enumerate(items):
+        h = plot_h * max(value, 0.0) / peak
+        x = left + i * slot + (slot - bar_w) / 2
+        y = top + plot_h - h
+        text = number(value)
+        bars.append(
+            Bar(
+                label=label if i % every == 0 else "",
+                title=f"{label}: {text} {unit}",
+                x=_r(x),
+                y=_r(y),
+                w=_r(bar_w),
+                h=_r(h),
+                value_text=text if n <= 12 else "",
+                value_x=_r(x + bar_w / 2),
+                value_y=_r(y - 3),
+                label_x=_r(x + bar_w / 2),
+                label_y=_r(top + plot_h + 16),
+            )
+        )
+    ticks = []
+    for k in range(5):
+        value = peak * k / 4
+        y = _r(top + plot_h - plot_h * k / 4)
+        ticks.append(Tick(left, y, WIDTH - right, y, number(value), left - 4, _r(y + 4), "end"))
+    return Chart(key, title, unit, WIDTH, height, bars, ticks, horizontal=False)
+
+
+def split_bar(key: str, title: str, unit: str, parts: list[tuple[str, str, float]]) -> Chart:
+    """One bar split into parts (css class, label, value), with a legend: shares of a whole."""
+    total = sum(max(v, 0.0) for _, _, v in parts)
+    x = 0.0
+    bars = []
+    for cls, label, value in parts:
+        w = WIDTH * max(value, 0.0) / total if total > 0 else 0.0
+        share = 100 * value / total if total > 0 else 0.0
+        text = f"{number(value)} {unit} ({share:.1f}%)"
+        bars.append(
+            Bar(
+                label=label,
+                title=f"{label}: {text}",
+                x=_r(x),
+                y=TOP,
+                w=_r(w),
+                h=28,
+                value_text="",
+                value_x=0,
+                value_y=0,
+                label_x=0,
+                label_y=0,
+                cls=cls,
+            )
+        )
+        x += w
+    legend = [
+        (b.cls, f"{label}: {number(v)} {unit}")
+        for b, (_, label, v) in zip(bars, parts, strict=True)
+    ]
+    return Chart(key, title, unit, WIDTH, 28 + TOP * 2, bars, legend=legend)

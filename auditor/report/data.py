@@ -1,0 +1,337 @@
+"""The data of a lab-wide report, from the store: every figure comes from a query or the model.
+
+``build`` selects the report's jobs (``queries/report_jobs.sql``), computes their footprint
+once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes each
+project's R&D table from it with ``auditor.model.reports.rnd_rows``, materialises one row per
+job as ``report_base`` and aggregates it with the ``report_*`` queries. Without footprint
+settings it reports GPU-hours only and says what is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from auditor import sql
+from auditor.errors import UsageError
+from auditor.model.factors import KG_PER_LB
+from auditor.model.footprint import compute, notes_of
+from auditor.model.reports import rnd_rows
+from auditor.settings import Settings
+from auditor.store import Store
+
+Row = dict[str, Any]
+EN_DASH = "\u2013"  # between the ends of a range
+
+# States whose GPU time produced no result. PREEMPTED and REQUEUED are left out: the scheduler
+# chose to stop those jobs, which usually resume from a checkpoint, so their time is not lost
+# by the job; they appear in the table by state. KILLED is MLflow's word for a run stopped by
+# hand or by its job.
+WASTE_STATES = (
+    "BOOT_FAIL",
+    "CANCELLED",
+    "DEADLINE",
+    "FAILED",
+    "KILLED",
+    "NODE_FAIL",
+    "OUT_OF_MEMORY",
+    "TIMEOUT",
+)
+
+# shown in the report itself; NO_SETTINGS_NOTE is the line for stderr
+NO_SETTINGS = (
+    "Energy, CO2e and costs need footprint settings: pass --preset strubell2019 or "
+    "--config FILE, or put an auditor.toml in the working directory (README: Footprint method). "
+    "This report gives GPU-hours only."
+)
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """An everyday equivalent of the report's CO2e (Strubell et al. 2019, Table 1)."""
+
+    key: str
+    label: str
+    lb_co2e: float
+    source: str
+    as_of: str
+    count: float | None  # how many of it the report's CO2e equals; None without CO2e
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    """One project: its totals, its R&D table and its paper-ready compute statement."""
+
+    name: str
+    totals: Row
+    gpu_models: list[Row]
+    rnd: list[Row]
+    rnd_notes: list[str]
+    statement: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a rendered report shows; rendering adds no figure of its own."""
+
+    configured: bool
+    projects_filter: tuple[str, ...]
+    since: date | None
+    until: date | None
+    top: int
+    totals: Row
+    equivalents: list[Equivalent]
+    projects: list[ProjectReport]
+    project_rows: list[Row]
+    top_sweeps: list[Row]
+    top_runs: list[Row]
+    months: list[Row]
+    gpu_models: list[Row]
+    users: list[Row]
+    states: list[Row]
+    waste: Row
+    waste_states: tuple[str, ...]
+    factors_used: list[Row]
+    settings_origin: str
+    notes: list[str] = field(default_factory=list)  # for stderr too: defaults, blank costs
+    timestamp: str | None = None
+
+
+@cache
+def equivalent_factors() -> tuple[dict[str, str], ...]:
+    """``model/data/equivalents.csv``: key, label, value (lb CO2e), unit, source, as_of."""
+    path = resources.files("auditor.model").joinpath("data", "equivalents.csv")
+    rows = tuple(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+    for row in rows:
+        for column in ("key", "label", "value", "unit", "source", "as_of"):
+            if not row.get(column):
+                raise ValueError(f"factor table equivalents.csv: empty {column}")
+        if row["unit"] != "lbCO2e" or float(row["value"]) <= 0:
+            raise ValueError(f"factor table equivalents.csv: bad value for {row['key']}")
+    return rows
+
+
+def equivalents(co2e_kg: float | None) -> list[Equivalent]:
+    """``co2e_kg`` as flights, lives and car lifetimes (Table 1 of the paper)."""
+    out = []
+    for row in equivalent_factors():
+        lb = float(row["value"])
+        count = None if co2e_kg is None else co2e_kg / KG_PER_LB / lb
+        out.append(Equivalent(row["key"], row["label"], lb, row["source"], row["as_of"], count))
+    return out
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option as a date; raises UsageError naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} '{value}' is not a date. Use YYYY-MM-DD.") from None
+
+
+# -- text of the compute statement ---------------------------------------------------------
+
+
+def gpu_label(key: str) -> str:
+    """A GPU key as people write it: ``a100`` -> ``A100``."""
+    return "GPUs of unknown model" if key == "(none)" else key.upper()
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def number(x: float | None, decimals: int | None = None) -> str:
+    """A figure for reading: thousands separators; decimals by size unless given."""
+    if x is None:
+        return "n/a"
+    if decimals is None:
+        size = abs(x)
+        decimals = 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 0.01 or size == 0 else 4
+    return f"{x:,.{decimals}f}"
+
+
+def usd(x: float | None) -> str:
+    """A cost in US dollars: whole dollars from 100 on, cents below."""
+    if x is None:
+        return "n/a"
+    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+
+
+def _n(x: float, decimals: int | None = None) -> str:
+    return number(x, decimals)
+
+
+def statement(totals: Row, models: list[Row], configured: bool) -> str:
+    """The paragraph to paste into a paper (Strubell et al.'s first recommendation)."""
+    named = [gpu_label(m["gpu_model"]) for m in models if m["gpu_model"] != "(none)"]
+    unknown = any(m["gpu_model"] == "(none)" for m in models)
+    if named:
+        on = f" on {_and(named)} GPUs" + (" and GPUs of unknown model" if unknown else "")
+    elif unknown:
+        on = " on GPUs of unknown model"
+    else:
+        on = ""
+    period = ""
+    if totals["first_month"] is not None:
+        first, last = totals["first_month"], totals["last_month"]
+        period = f" (jobs from {first} to {last})" if first != last else f" (jobs of {first})"
+    text = f"Developing this work used {_n(totals['gpu_hours'])} GPU-hours{on}{period}"
+    if not configured or totals["energy_kwh"] is None:
+        return text + "."
+    lo, hi = totals["carbon_min_g_per_kwh"], totals["carbon_max_g_per_kwh"]
+    text += f" ≈ {_n(totals['energy_kwh'])} kWh and {_n(totals['co2e_kg'])} kg CO2e"
+    if lo is not None and hi is not None:
+        if round(lo) == round(hi):
+            text += f" at {_n(lo, 0)} g CO2e/kWh"
+        else:
+            mean = totals["co2e_kg"] * 1000 / totals["energy_kwh"]
+            text += (
+                f" at {_n(mean, 0)} g CO2e/kWh on average ({_n(lo, 0)} to {_n(hi, 0)} across jobs)"
+            )
+    pue_lo, pue_hi = totals["pue_min"], totals["pue_max"]
+    if pue_lo is not None and pue_hi is not None:
+        pue = (
+            f"{pue_lo:.2f}"
+            if round(pue_lo, 2) == round(pue_hi, 2)
+            else (f"{pue_lo:.2f} to {pue_hi:.2f}")
+        )
+        text += f", data-centre overhead (PUE {pue}) included"
+    low, high = totals["cloud_cost_usd_low"], totals["cloud_cost_usd_high"]
+    if low is not None and high is not None:
+        text += f"; cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}"
+    return text + "."
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+def _rows(store: Store, name: str, params: dict[str, Any] | None = None) -> list[Row]:
+    rows: list[Row] = store.query(name, params).to_pylist()
+    return rows
+
+
+def _groups(store: Store, by: str, *, order: str = "key", limit: int | None = None) -> list[Row]:
+    return _rows(store, "report_groups", {"by": by, "order": order, "limit": limit})
+
+
+def _settings_origin(settings: Settings) -> str:
+    parts = []
+    if settings.preset:
+        parts.append(f"preset {settings.preset}")
+    if settings.config_file:
+        parts.append(f"config {Path(settings.config_file).name}")
+    if settings.default_gpu_power_w is not None:
+        parts.append(f"--default-gpu-power {settings.default_gpu_power_w:g}")
+    if settings.default_carbon_g_per_kwh is not None:
+        parts.append(f"--default-carbon {settings.default_carbon_g_per_kwh:g}")
+    return ", ".join(parts) if parts else "none"
+
+
+def build(
+    store: Store,
+    settings: Settings,
+    *,
+    projects: tuple[str, ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+    top: int = 10,
+    timestamp: str | None = None,
+) -> Report:
+    """The report over the counted jobs of ``projects`` (all when empty) between the days.
+
+    Raises UsageError (no such project, no job in range, bad range), MissingFactor or
+    ConfigError from the footprint model.
+    """
+    if top < 1:
+        raise UsageError(f"--top {top}: give a positive number of rows.")
+    if since is not None and until is not None and since > until:
+        raise UsageError(f"--since {since} is after --until {until}.")
+    con = store.con
+    con.execute(
+        sql.query("report_jobs"), {"projects": list(projects), "since": since, "until": until}
+    )
+    found = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT c.project FROM counted_jobs c JOIN report_jobs USING (uid)"
+        ).fetchall()
+    }
+    missing = [p for p in projects if p not in found]
+    if missing:
+        raise UsageError(
+            f"no counted jobs in project '{missing[0]}' for this report. "
+            "See 'auditor summary --by project'."
+        )
+    if not found:
+        raise UsageError(
+            "no counted jobs for this report. Check --since/--until, or ingest some logs."
+        )
+
+    notes: list[str] = []
+    rnd: dict[str, tuple[list[Row], list[str]]] = {}
+    if settings.configured:
+        notes += compute(con, settings, narrow="report_narrow").notes
+        con.execute(sql.query("report_footprint"))  # computed once, read many times
+        for project in sorted(p for p in found if p is not None):
+            con.execute("DELETE FROM report_project")
+            con.execute("INSERT INTO report_project VALUES (?)", [project])
+            table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
+            rnd[project] = (table.to_pylist(), notes_of(table))
+        con.execute(sql.query("report_base"))
+        factors_used = _rows(store, "report_factors_used")
+    else:
+        con.execute(sql.query("report_base_gpu"))
+        factors_used = []
+
+    (totals,) = _groups(store, "all")
+    project_rows = _groups(store, "project")
+    gpus_by_project: dict[str, list[Row]] = {}
+    for row in _rows(store, "report_project_gpus"):
+        gpus_by_project.setdefault(row["project"] or "(none)", []).append(row)
+    configured = settings.configured
+    per_project = [
+        ProjectReport(
+            name=row["group_key"],
+            totals=row,
+            gpu_models=gpus_by_project.get(row["group_key"], []),
+            rnd=rnd.get(row["group_key"], ([], []))[0],
+            rnd_notes=rnd.get(row["group_key"], ([], []))[1],
+            statement=statement(row, gpus_by_project.get(row["group_key"], []), configured),
+        )
+        for row in project_rows
+    ]
+    (waste,) = _rows(store, "report_waste", {"states": list(WASTE_STATES)})
+    return Report(
+        configured=configured,
+        projects_filter=tuple(projects),
+        since=since,
+        until=until,
+        top=top,
+        totals=totals,
+        equivalents=equivalents(totals["co2e_kg"] if configured else None),
+        projects=per_project,
+        project_rows=project_rows,
+        top_sweeps=_groups(store, "sweep", order="gpu_hours", limit=top),
+        top_runs=_rows(store, "report_top_runs", {"limit": top}),
+        months=_groups(store, "month"),
+        gpu_models=_groups(store, "gpu_model", order="gpu_hours"),
+        users=_groups(store, "user", order="gpu_hours"),
+        states=_groups(store, "state"),
+        waste=waste,
+        waste_states=WASTE_STATES,
+        factors_used=factors_used,
+        settings_origin=_settings_origin(settings),
+        notes=notes,
+        timestamp=timestamp,
+    )

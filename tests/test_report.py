@@ -1,0 +1,331 @@
+"""auditor report: figures against summary and arithmetic, escaping, golden files, the CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor import api
+from auditor.cli import app
+from auditor.errors import ExitCode, UsageError
+from auditor.model.factors import KG_PER_LB
+from auditor.report.data import WASTE_STATES
+from auditor.report.render import md, render
+from tests.report_fixture import CONFIG, ROOT, build_db
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("AUDITOR_UPDATE_GOLDEN") == "1"
+G_PER_KWH_STRUBELL = 0.954 * 453.59237  # 0.954 lb CO2e per kWh
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return build_db(str(tmp_path_factory.mktemp("report") / "bundled.duckdb"))
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the config's path shows in factor sources as given
+
+
+# -- a small lab whose figures are easy to write down -----------------------------------------
+
+HEADER = (
+    "JobID|JobIDRaw|User|Account|State|Submit|Start|End|ElapsedRaw|NCPUS|ReqMem|AllocTRES|JobName"
+)
+LAB = [
+    # 2 V100 x 1 h, completed in January
+    "1|1|ann|nlp|COMPLETED|2024-01-15T10:00:00|2024-01-15T10:00:00|2024-01-15T11:00:00|3600|4|16G"
+    "|cpu=4,mem=16G,gres/gpu:v100=2|train",
+    # 1 V100 x 2 h, failed in February
+    "2|2|bob|nlp|FAILED|2024-02-10T08:00:00|2024-02-10T08:00:00|2024-02-10T10:00:00|7200|4|16G"
+    "|cpu=4,mem=16G,gres/gpu:v100=1|sweep-a",
+    # 4 V100 x 0.5 h, cancelled on 1 March
+    "3|3|bob|vision|CANCELLED by 42|2024-03-01T12:00:00|2024-03-01T12:00:00|2024-03-01T12:30:00"
+    "|1800|8|32G|cpu=8,mem=32G,gres/gpu:v100=4|big",
+]
+
+
+def lab_db(tmp_path: Path, lines: list[str] = LAB) -> str:
+    dump = tmp_path / "lab.psv"
+    dump.write_text("\n".join([HEADER, *lines]) + "\n")
+    db = str(tmp_path / "lab.duckdb")
+    api.ingest_slurm([str(dump)], db=db, tz="UTC")
+    return db
+
+
+def test_lab_gpu_hours_waste_and_dates(tmp_path: Path) -> None:
+    db = lab_db(tmp_path)
+    r = api.report(db=db)
+    assert not r.configured
+    assert r.totals["gpu_hours"] == pytest.approx(2 * 1 + 1 * 2 + 4 * 0.5)
+    assert r.totals["energy_kwh"] is None
+    assert r.waste["gpu_hours"] == pytest.approx(1 * 2 + 4 * 0.5)
+    assert r.waste["all_gpu_hours"] == pytest.approx(2 * 1 + 1 * 2 + 4 * 0.5)
+    assert [p.name for p in r.projects] == ["nlp", "vision"]
+    assert r.projects[0].statement == (
+        "Developing this work used 4.00 GPU-hours on V100 GPUs (jobs from 2024-01 to 2024-02)."
+    )
+    narrowed = api.report(db=db, since="2024-02-01", until="2024-03-01")
+    assert narrowed.totals["gpu_hours"] == pytest.approx(1 * 2 + 4 * 0.5)
+    assert narrowed.totals["jobs"] == 2
+    assert api.report(db=db, until="2024-01-15").totals["gpu_hours"] == pytest.approx(2 * 1)
+    only = api.report(db=db, projects=["vision"])
+    assert only.totals["gpu_hours"] == pytest.approx(4 * 0.5)
+    assert [u["group_key"] for u in only.users] == ["bob"]
+
+
+def test_lab_footprint_with_the_paper_preset(tmp_path: Path) -> None:
+    db = lab_db(tmp_path)
+    r = api.report(db=db, preset="strubell2019")
+    t = r.totals
+    assert r.configured
+    assert t["co2e_kg"] == pytest.approx(t["energy_kwh"] * G_PER_KWH_STRUBELL / 1000)
+    assert t["electricity_cost_usd"] == pytest.approx(t["energy_kwh"] * 0.12)
+    # gcp-2019 V100 prices: 0.74 preemptible, 2.48 on demand per device-hour
+    assert t["cloud_cost_usd_low"] == pytest.approx((2 + 2 + 2) * 0.74)
+    assert t["cloud_cost_usd_high"] == pytest.approx((2 + 2 + 2) * 2.48)
+    flights = next(e for e in r.equivalents if e.key == "flight_ny_sf")
+    assert flights.count == pytest.approx(t["co2e_kg"] / KG_PER_LB / 1984)
+    car = next(e for e in r.equivalents if e.key == "car_lifetime")
+    assert car.count == pytest.approx(t["co2e_kg"] / KG_PER_LB / 126000)
+    nlp = r.projects[0]
+    assert nlp.statement.startswith("Developing this work used 4.00 GPU-hours on V100 GPUs")
+    assert "at 433 g CO2e/kWh" in nlp.statement  # 0.954 lb/kWh = 432.7 g/kWh
+    assert "(PUE 1.58)" in nlp.statement
+    assert f"cloud-equivalent ${4 * 0.74:.2f}\u2013${4 * 2.48:.2f}." in nlp.statement
+    assert [row["scope"] for row in nlp.rnd][-1] == "project"
+    assert {f["factor"] for f in r.factors_used} >= {"pue", "gpu_power_w", "carbon_g_per_kwh"}
+
+
+def test_report_errors(tmp_path: Path) -> None:
+    db = lab_db(tmp_path)
+    with pytest.raises(UsageError, match="no counted jobs in project 'nope'"):
+        api.report(db=db, projects=["nope"])
+    with pytest.raises(UsageError, match="no counted jobs for this report"):
+        api.report(db=db, since="2030-01-01")
+    with pytest.raises(UsageError, match="after --until"):
+        api.report(db=db, since="2024-03-01", until="2024-01-01")
+    with pytest.raises(UsageError, match="not a date"):
+        api.report(db=db, until="March")
+    with pytest.raises(UsageError, match="--top"):
+        api.report(db=db, top=0)
+
+
+# -- the bundled data against summary ------------------------------------------------------
+
+
+def test_totals_equal_summary(bundled: str, at_root: None) -> None:
+    r = api.report(db=bundled, config=CONFIG)
+    rows = api.summary(db=bundled, by="project", config=CONFIG).to_pylist()
+    for column in ("gpu_hours", "energy_kwh", "co2e_kg", "electricity_cost_usd"):
+        assert r.totals[column] == pytest.approx(sum(row[column] for row in rows)), column
+    assert r.totals["jobs"] == sum(row["jobs"] for row in rows)
+    for column in ("cloud_cost_usd_low", "cloud_cost_usd_high"):
+        priced = [row[column] for row in rows]
+        expected = None if None in priced else pytest.approx(sum(priced))
+        assert r.totals[column] == expected
+    by_project = {row["project"]: row for row in rows}
+    for p in r.project_rows:
+        assert p["gpu_hours"] == pytest.approx(by_project[p["group_key"]]["gpu_hours"])
+        assert p["co2e_kg"] == pytest.approx(by_project[p["group_key"]]["co2e_kg"])
+    states = api.summary(db=bundled, by="state", config=CONFIG).to_pylist()
+    wasted = [s for s in states if s["state"] in WASTE_STATES]
+    assert r.waste["gpu_hours"] == pytest.approx(sum(s["gpu_hours"] for s in wasted))
+    assert r.waste["co2e_kg"] == pytest.approx(sum(s["co2e_kg"] for s in wasted))
+    measured = sum(row["measured_share"] * row["energy_kwh"] for row in rows)
+    assert r.totals["measured_share"] == pytest.approx(measured / r.totals["energy_kwh"])
+
+
+def test_one_project_equals_its_summary_and_rnd_table(bundled: str, at_root: None) -> None:
+    r = api.report(db=bundled, config=CONFIG, projects=["vision"])
+    (row,) = api.summary(db=bundled, by="project", project="vision", config=CONFIG).to_pylist()
+    assert r.totals["gpu_hours"] == pytest.approx(row["gpu_hours"])
+    assert r.totals["co2e_kg"] == pytest.approx(row["co2e_kg"])
+    rnd = api.rnd_table(db=bundled, project="vision", config=CONFIG).to_pylist()
+    assert r.projects[0].rnd == rnd
+
+
+def test_without_settings_gpu_hours_only(bundled: str, tmp_path: Path) -> None:
+    os.chdir(tmp_path)  # no auditor.toml here
+    try:
+        r = api.report(db=bundled)
+    finally:
+        os.chdir(ROOT)
+    rows = api.summary(db=bundled, by="project", config=None).to_pylist()
+    assert r.totals["gpu_hours"] == pytest.approx(sum(row["gpu_hours"] for row in rows))
+    assert r.totals["co2e_kg"] is None
+    assert all(p.rnd == [] for p in r.projects)
+    html = render(r, "html")
+    assert 'id="no-settings"' in html and "need footprint settings" in html
+    assert 'data-total="co2e_kg"' not in html
+    assert "need footprint settings" in render(r, "markdown")
+
+
+# -- output form ---------------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += attrs
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def test_html_is_self_contained(bundled: str, at_root: None) -> None:
+    html = render(api.report(db=bundled, config=CONFIG), "html")
+    page = parse(html)
+    assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
+    assert page.tags.count("svg") >= 6
+    assert not re.search(r"(https?:)?//[a-z0-9]", html, re.I), "no URL of any kind"
+    assert "url(" not in html and "@import" not in html and "@font-face" not in html
+    assert "@media print" in html
+    assert "Content-Security-Policy" in html
+
+
+def test_user_text_is_escaped(tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script>"
+    line = (
+        "9|9|eve|{acct}|COMPLETED|2024-01-15T10:00:00|2024-01-15T10:00:00|2024-01-15T11:00:00"
+        "|3600|1|1G|cpu=1,gres/gpu:v100=1|{name}"
+    )
+    db = lab_db(
+        tmp_path,
+        [
+            line.format(acct=evil, name="a|b *c*"),
+            line.replace("9|9", "10|10").format(acct="x_y*", name="<b>bold</b>"),
+        ],
+    )
+    r = api.report(db=db)
+    html = render(r, "html")
+    assert evil not in html and "<b>bold</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert evil in "".join(parse(html).text)
+    text = render(r, "markdown")
+    assert evil not in text
+    assert r"\<script\>alert(1)\</script\>" in text
+    assert r"| x\_y\* |" in text
+    assert r"a\|b \*c\*" in text
+
+
+def test_md_filter() -> None:
+    assert md("a|b") == r"a\|b"
+    assert md("*x* _y_ `z` [l](u) <t>") == r"\*x\* \_y\_ \`z\` \[l\](u) \<t\>"
+    assert md("two\nlines") == "two lines"
+    assert md(None) == ""
+
+
+def test_same_input_same_output(bundled: str, at_root: None) -> None:
+    one = render(api.report(db=bundled, config=CONFIG), "html")
+    two = render(api.report(db=bundled, config=CONFIG), "html")
+    assert one == two
+    stamped = render(
+        api.report(db=bundled, config=CONFIG, timestamp="2026-01-02 03:04 UTC"), "html"
+    )
+    assert "2026-01-02 03:04 UTC" in stamped and "2026-01-02" not in one
+
+
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("bundled.html", {"config": CONFIG}),
+        ("bundled.md", {"config": CONFIG}),
+        ("bundled-gpu-hours.md", {}),
+        (
+            "bundled-vision-2024.md",
+            {"config": CONFIG, "projects": ["vision"], "since": "2024-01-01"},
+        ),
+    ],
+)
+def test_golden(bundled: str, at_root: None, name: str, options: dict[str, object]) -> None:
+    fmt = "html" if name.endswith(".html") else "markdown"
+    text = render(api.report(db=bundled, **options), fmt)  # type: ignore[arg-type]
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing {path}: run 'make golden'"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: run 'make golden' and review"
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+def test_cli_writes_the_file(tmp_path: Path) -> None:
+    db = lab_db(tmp_path)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(
+        app, ["report", "--db", db, "-o", str(out), "--preset", "strubell2019"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert f"wrote {out}" in result.stderr
+    assert "<svg" in out.read_text()
+    md_out = tmp_path / "r.md"
+    result = CliRunner().invoke(app, ["report", "--db", db, "-o", str(md_out), "--timestamp"])
+    assert result.exit_code == 0, result.output
+    assert md_out.read_text().startswith("# Compute footprint report")
+    assert "Made by auditor on " in md_out.read_text()
+    assert "GPU-hours only" in result.stderr
+
+
+def test_cli_stdout_and_failures(tmp_path: Path) -> None:
+    db = lab_db(tmp_path)
+    ok = CliRunner().invoke(app, ["report", "--db", db, "--format", "markdown", "--top", "1"])
+    assert ok.exit_code == 0
+    assert ok.stdout.startswith("# Compute footprint report")
+    cases = [
+        (["-o", str(tmp_path / "r.txt")], ExitCode.USAGE, "cannot tell the format"),
+        (["--format", "pdf"], ExitCode.USAGE, "unknown report format"),
+        (["--since", "2024-1-1x"], ExitCode.USAGE, "is not a date"),
+        (["--project", "nope"], ExitCode.USAGE, "no counted jobs in project 'nope'"),
+        (["-o", str(tmp_path / "no" / "r.html")], ExitCode.USAGE, "cannot write the report"),
+    ]
+    for args, code, text in cases:
+        result = CliRunner().invoke(app, ["report", "--db", db, *args])
+        assert result.exit_code == code, (args, result.output)
+        assert text in result.stderr
+        assert result.stdout == ""
+    missing = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "none.duckdb")])
+    assert missing.exit_code == ExitCode.STORE
+    assert not (tmp_path / "no").exists()
+
+
+# -- chart geometry ------------------------------------------------------------------------
+
+
+def test_chart_scale_and_bars() -> None:
+    from auditor.report import charts
+
+    assert charts.nice_max(178.4) == 200
+    assert charts.nice_max(0.3) == pytest.approx(0.5)
+    assert charts.nice_max(100) == 100
+    assert charts.nice_max(0) == 1
+    chart = charts.hbar("k", "t", "GPU-h", [("a", 50.0), ("b" * 40, 100.0)])
+    area = charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    assert [b.w for b in chart.bars] == [round(area * 50 / 100, 1), round(area * 100 / 100, 1)]
+    assert len(chart.bars[1].label) == charts.MAX_LABEL and "b" * 40 in chart.bars[1].title
+    split = charts.split_bar("w", "t", "GPU-h", [("x", "one", 1.0), ("y", "three", 3.0)])
+    assert [b.w for b in split.bars] == [charts.WIDTH * 1 / 4, charts.WIDTH * 3 / 4]
+    months = charts.columns("m", "t", "GPU-h", [("2024-01", 2.0), ("2024-02", 0.0)])
+    assert months.bars[1].h == 0 and months.bars[0].h > 0
+    assert [t.text for t in months.ticks][-1] == "2.00"
