@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -174,7 +174,7 @@ class Store:
 
     def ingest(
         self,
-        table: pa.Table,
+        table: pa.Table | pa.RecordBatchReader,
         *,
         source: str,
         files: Sequence[str],
@@ -186,13 +186,25 @@ class Store:
 
         Rows are keyed by ``uid``; when one batch holds a uid twice, the later row
         (by file order, then line) wins, as a later export does over an earlier one.
+        A RecordBatchReader is read once, batch by batch, so an export larger than memory
+        never has to be held whole; the write spills past ``$AUDITOR_MEMORY_LIMIT``.
         """
         if table.schema.names != list(JOB_COLUMNS):
             raise ValueError(f"importer returned columns {table.schema.names}")
-        table = table.cast(JOB_SCHEMA)
         order = {f: i for i, f in enumerate(files)}
-        staged = table.append_column("file_order", _file_order(table, order))
+        batches = table.to_batches() if isinstance(table, pa.Table) else table
+
+        def staged_batches() -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                typed = batch.cast(JOB_SCHEMA)
+                yield typed.append_column("file_order", _file_order(typed, order))
+
+        staged = pa.RecordBatchReader.from_batches(
+            JOB_SCHEMA.append(pa.field("file_order", pa.int32())), staged_batches()
+        )
         con = self.con
+        (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
+        con.execute("SET memory_limit = ?", [memory_limit()])
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("incoming", staged)
@@ -234,6 +246,8 @@ class Store:
                     "Free disk space and ingest again."
                 ) from None
             raise
+        finally:
+            con.execute("SET memory_limit = ?", [str(memory)])
         return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
 
     # -- reading ------------------------------------------------------------------------
@@ -245,8 +259,13 @@ class Store:
         return table
 
 
-def _file_order(table: pa.Table, order: Mapping[str, int]) -> pa.Array:
+def _file_order(batch: pa.RecordBatch, order: Mapping[str, int]) -> pa.Array:
     """Position of each row's file in the ingest's file list."""
     keys = pa.array(list(order), pa.string())
-    idx = pc.index_in(table.column("src_file"), value_set=keys)
-    return pc.fill_null(idx, len(order))
+    idx = pc.index_in(batch.column("src_file"), value_set=keys)
+    return pc.fill_null(idx, len(order)).cast(pa.int32())
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for parsing and writing an ingest: ``$AUDITOR_MEMORY_LIMIT``."""
+    return os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")

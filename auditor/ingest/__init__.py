@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import LimitError, UsageError
+from auditor.store import memory_limit
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class SkippedRow:
 
 @dataclass
 class ImportResult:
-    table: pa.Table
+    table: pa.Table | pa.RecordBatchReader  # a reader is read once, by the store
     rows_read: int
     skipped: list[SkippedRow] = field(default_factory=list)  # the first few, for the report
     skipped_count: int = 0
@@ -42,7 +43,7 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
 
     con = duckdb.connect(
         config={
-            "memory_limit": os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB"),
+            "memory_limit": memory_limit(),
             "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
             **(
                 {"max_temp_directory_size": cap}
@@ -63,9 +64,7 @@ def limit_error(exc: duckdb.Error) -> LimitError:
     ):
         return LimitError(
             f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
-            "(now "
-            + os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
-            + "), or ingest fewer files at once."
+            "(now " + memory_limit() + "), or ingest fewer files at once."
         )
     import tempfile
 
@@ -120,6 +119,8 @@ class GroupSpec:
         }
 
 
+STREAM_BATCH_ROWS = 122_880  # DuckDB's row-group size
+
 _EXAMPLE = {"jobname": "'^(\\w+)-'", "tag": "experiment"}
 
 
@@ -128,17 +129,25 @@ def apply_grouping(
     relation: str,
     project: GroupSpec | None,
     sweep: GroupSpec | None,
-) -> pa.Table:
+    *,
+    stream: bool = False,
+) -> pa.Table | pa.RecordBatchReader:
     """Canonical rows of ``relation`` with project and sweep re-derived as the specs say.
 
     A spec of None keeps the importer's own default; a field that is empty gives '(none)'.
+    With ``stream`` the rows come as a reader that keeps ``con`` open until it is read:
+    the importer then never holds the whole export in memory.
     """
     if project is None and sweep is None:
-        table: pa.Table = con.sql(f"SELECT * FROM {sql.quote_ident(relation)}").to_arrow_table()
-        return table
-    params: dict[str, object] = {}
-    for prefix, spec in (("project", project), ("sweep", sweep)):
-        params.update((spec or GroupSpec("keep")).params(prefix))
-    text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
-    grouped: pa.Table = con.sql(text, params=params).to_arrow_table()
-    return grouped
+        rel = con.sql(f"SELECT * FROM {sql.quote_ident(relation)}")
+    else:
+        params: dict[str, object] = {}
+        for prefix, spec in (("project", project), ("sweep", sweep)):
+            params.update((spec or GroupSpec("keep")).params(prefix))
+        text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
+        rel = con.sql(text, params=params)
+    if stream:
+        reader: pa.RecordBatchReader = rel.to_arrow_reader(STREAM_BATCH_ROWS)
+        return reader
+    table: pa.Table = rel.to_arrow_table()
+    return table

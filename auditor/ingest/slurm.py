@@ -105,6 +105,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
     zone = options.tz or local_zone()
     check_zone(zone)
     con = parse_connection()
+    handed_over = False
     try:
         define_macros(con)
         con.execute(sql.query("slurm_macros"))
@@ -130,13 +131,19 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         skipped, skipped_count = _problems(con, options.skip_bad_rows)
         rows_read = _scalar(con, "SELECT count(*) FROM sacct_rows")
         con.execute(f"CREATE TEMP TABLE slurm_jobs AS {sql.query('slurm_canonical')}")
+        # only slurm_jobs is read from here on: free the memory while the store writes
+        con.execute("DROP TABLE slurm_checked")
+        con.execute("DROP TABLE sacct_rows")
         table = apply_grouping(
             con,
             "slurm_jobs",
             None if options.project_from == DEFAULT_PROJECT else options.project_from,
             None if options.sweep_from == DEFAULT_SWEEP else options.sweep_from,
+            stream=True,
         )
-        return ImportResult(table, rows_read, skipped, skipped_count, notes)
+        result = ImportResult(table, rows_read, skipped, skipped_count, notes)
+        handed_over = True
+        return result
     except duckdb.OutOfMemoryException as exc:
         raise limit_error(exc) from None
     except duckdb.IOException as exc:
@@ -146,7 +153,8 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths)
         ) from None
     finally:
-        con.close()
+        if not handed_over:  # else the reader keeps it open until the store has read it
+            con.close()
 
 
 def _saw_local_times(con: duckdb.DuckDBPyConnection) -> bool:
