@@ -1,0 +1,44 @@
+-- Scalar macros for the values of CSV job logs (auditor.ingest.csv_log defines them per import).
+-- csv_blank(s): no value: NULL, empty or only spaces.
+CREATE OR REPLACE MACRO csv_blank(s) AS s IS NULL OR trim(s) = '';
+
+-- csv_ts(s, tz): a time as ISO 8601 (date, 'T' or space, optional fraction) without an offset
+-- (read in zone tz), ISO with an offset or 'Z', or epoch seconds (a number above 1e11 is
+-- taken as epoch milliseconds). NULL for a blank or malformed value: csv_ts_bad() tells them apart.
+CREATE OR REPLACE MACRO csv_ts(s, tz) AS CASE WHEN NOT csv_blank(s) THEN coalesce(
+    timezone(tz, try_strptime(trim(s), ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S',
+        '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M',
+        '%Y-%m-%d'])),
+    CASE WHEN regexp_full_match(trim(s), '\d+(\.\d+)?')
+         THEN to_timestamp(CASE WHEN try_cast(trim(s) AS DOUBLE) > 1e11
+                                THEN try_cast(trim(s) AS DOUBLE) / 1000
+                                ELSE try_cast(trim(s) AS DOUBLE) END) END,
+    CASE WHEN regexp_full_match(trim(s), '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d(:?\d\d)?)')
+         THEN try_cast(trim(s) AS TIMESTAMPTZ) END
+) END;
+
+-- csv_ts_local(s): whether s is a time without an offset (so the zone mattered).
+CREATE OR REPLACE MACRO csv_ts_local(s) AS
+    regexp_full_match(trim(coalesce(s, '')), '\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?');
+
+-- csv_num(s): a finite number, else NULL ('NaN', 'inf' and words are not numbers).
+CREATE OR REPLACE MACRO csv_num(s) AS CASE
+    WHEN regexp_full_match(trim(coalesce(s, '')), '[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?')
+    THEN try_cast(trim(s) AS DOUBLE)
+END;
+
+-- csv_dur(s, unit_s): a duration in seconds: a number of units of unit_s seconds, or
+-- [D-]HH:MM:SS[.fff] / MM:SS whatever the unit. NULL for a malformed value.
+CREATE OR REPLACE MACRO csv_dur_parts(d, parts) AS
+    coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
+        WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
+                    + try_cast(parts[3] AS DOUBLE)
+        WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
+    END;
+CREATE OR REPLACE MACRO csv_dur(s, unit_s) AS CASE
+    WHEN csv_num(s) IS NOT NULL THEN csv_num(s) * unit_s
+    WHEN regexp_full_match(trim(coalesce(s, '')), '(\d+-)?\d+:\d\d(:\d\d)?(\.\d+)?') THEN csv_dur_parts(
+        CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 1) END,
+        string_split(CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 2)
+                          ELSE trim(s) END, ':'))
+END;
