@@ -228,7 +228,7 @@ def _layout(path: str, options: CsvOptions) -> _Layout:
     delimiter, header = _split_header(line)
     found = ", ".join(h for h in header if h) or "none"
     normal = [_normalise(h) for h in header]
-    is_codecarbon = CODECARBON_SIGNATURE <= set(normal)
+    is_codecarbon = set(normal) >= CODECARBON_SIGNATURE
     if options.kind == "codecarbon" and not is_codecarbon:
         raise InputError(
             "is not a codecarbon emissions.csv: no codecarbon_version, energy_consumed and "
@@ -391,6 +391,7 @@ def _load(
     )
     params = {"path": path, "skip": layout.header_line - 1, "delim": layout.delimiter}
     encoding = "utf-8"
+    _drop_rejects(con)
     try:
         run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
     except duckdb.InvalidInputException as exc:
@@ -404,6 +405,16 @@ def _load(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
+    if encoding == "utf-8" and _scalar(
+        con, "SELECT count(*) FROM csv_rejects WHERE error_message ILIKE '%unicode%'"
+    ):
+        encoding = "latin-1"
+        _drop_rejects(con)
+        try:
+            run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
+        except duckdb.Error as again:
+            raise _read_error(path, again) from None
+        notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     try:
         con.execute(raw, {"path": path, "rawdelim": _READ_DELIM, "encoding": encoding})
         con.execute(
@@ -455,6 +466,11 @@ def _load(
     return _Read(layout, rejected)
 
 
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("csv_rejects", "csv_reject_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def _reject_reason(message: str, n: int) -> str:
     first = message.splitlines()[0] if message else "the record cannot be read"
     m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", first)
@@ -499,13 +515,18 @@ def _problems(
         column = _column_name(reads[file].layout, fld)
         more = f" ({count} bad rows in all)" if count > 1 else ""
         raise InputError(
-            problem + more,
+            _one_line(problem) + more,
             file=file,
             line=where,
             column=column,
             hint="Fix the row, or use --skip-bad-rows to skip such rows.",
         )
-    return [SkippedRow(f, w, p) for _o, _l, f, w, p, _c in first], count
+    return [SkippedRow(f, w, _one_line(p)) for _o, _l, f, w, p, _c in first], count
+
+
+def _one_line(text: str) -> str:
+    """A message quoting a value that holds line breaks, on one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _column_name(layout: _Layout, fld: str | None) -> str | None:

@@ -5,7 +5,7 @@
 SELECT
     'csv:' || coalesce($cluster, nullif(trim(cluster), ''), identity) || ':' || trim(job_id)
         AS uid,
-    kind AS source,
+    CASE WHEN kind = 'codecarbon' THEN 'codecarbon' ELSE 'csv' END AS source,
     coalesce($cluster, nullif(trim(cluster), ''), 'default') AS cluster,
     trim(job_id) AS job_id,
     trim(job_id) AS run,
