@@ -182,7 +182,7 @@ def test_codecarbon_3x_and_its_footprint(db: str) -> None:
 
 def test_codecarbon_kind_is_checked(db: str, tmp_path: Path) -> None:
     path = write(tmp_path, "j.csv", "job_id,gpus,duration_h\n1,1,2\n")
-    with pytest.raises(InputError, match="is not a codecarbon emissions.csv"):
+    with pytest.raises(InputError, match=r"is not a codecarbon emissions\.csv"):
         api.ingest_csv([path], db=db, kind="codecarbon")
     with pytest.raises(UsageError, match="--kind 'x' is not known"):
         api.ingest_csv([path], db=db, kind="x")

@@ -9,7 +9,7 @@ CREATE OR REPLACE MACRO csv_ts(s, tz) AS CASE WHEN NOT csv_blank(s) THEN coalesc
     timezone(tz, try_strptime(trim(s), ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S',
         '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M',
         '%Y-%m-%d'])),
-    CASE WHEN regexp_full_match(trim(s), '\d+(\.\d+)?')
+    CASE WHEN regexp_full_match(trim(s), '\d{1,15}(\.\d+)?')
          THEN to_timestamp(CASE WHEN try_cast(trim(s) AS DOUBLE) > 1e11
                                 THEN try_cast(trim(s) AS DOUBLE) / 1000
                                 ELSE try_cast(trim(s) AS DOUBLE) END) END,
@@ -28,17 +28,21 @@ CREATE OR REPLACE MACRO csv_num(s) AS CASE
 END;
 
 -- csv_dur(s, unit_s): a duration in seconds: a number of units of unit_s seconds, or
--- [D-]HH:MM:SS[.fff] / MM:SS whatever the unit. NULL for a malformed value.
+-- [D-]HH:MM:SS[.fff] / MM:SS whatever the unit. NULL for a malformed value, and for one of
+-- a thousand years or more (no job runs that long; such a number is a unit mistake).
 CREATE OR REPLACE MACRO csv_dur_parts(d, parts) AS
     coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
         WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
                     + try_cast(parts[3] AS DOUBLE)
         WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
     END;
-CREATE OR REPLACE MACRO csv_dur(s, unit_s) AS CASE
+CREATE OR REPLACE MACRO csv_dur_any(s, unit_s) AS CASE
     WHEN csv_num(s) IS NOT NULL THEN csv_num(s) * unit_s
     WHEN regexp_full_match(trim(coalesce(s, '')), '(\d+-)?\d+:\d\d(:\d\d)?(\.\d+)?') THEN csv_dur_parts(
         CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 1) END,
         string_split(CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 2)
                           ELSE trim(s) END, ':'))
+END;
+CREATE OR REPLACE MACRO csv_dur(s, unit_s) AS CASE
+    WHEN abs(csv_dur_any(s, unit_s)) < 1000 * 365.25 * 86400 THEN csv_dur_any(s, unit_s)
 END;
