@@ -18,8 +18,10 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	rm -f $(DEMO_DB)
 	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/slurm/*.psv fixtures/slurm/*.json
+	$(BIN)/auditor ingest csv --db $(DEMO_DB) fixtures/lisa/lisa.csv
 	$(BIN)/auditor summary --db $(DEMO_DB) --by project --config examples/auditor.toml
 	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project vision --config examples/auditor.toml
+	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project lisa --preset strubell2019 --config fixtures/lisa/auditor.toml --final final-24 --tune final-model --units lb
 
 test: install
 	$(PY) -m pytest -q

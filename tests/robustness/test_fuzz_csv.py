@@ -41,7 +41,7 @@ value = st.one_of(
             "A100",
             "2 x NVIDIA A100",
         ]
-    ),  # fmt: skip
+    ),
 )
 
 
