@@ -305,12 +305,12 @@ def _col(i: int) -> str:
     return sql.quote_ident(f"c{i}")
 
 
-def _field_exprs(layout: _Layout, path: str) -> dict[str, str]:
+def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
     pos = layout.positions
     exprs = {f: (_col(pos[f]) if f in pos else "NULL") for f in FIELDS}
     if "job_id" not in pos:
         exprs["job_id"] = (
-            f"{_sql_str(Path(path).name + ':')} || CAST(coalesce(m.line, d.k) AS VARCHAR)"
+            f"{_sql_str(Path(path).name + ':')} || CAST(coalesce({line_expr}, d.k) AS VARCHAR)"
         )
     if layout.kind == "codecarbon":
         normal = [_normalise(h) for h in layout.header]
@@ -415,55 +415,87 @@ def _load(
         except duckdb.Error as again:
             raise _read_error(path, again) from None
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
-    try:
-        con.execute(raw, {"path": path, "rawdelim": _READ_DELIM, "encoding": encoding})
-        con.execute(
-            sql.query("csv_line_map"), {"first": layout.header_line, **_regexes(layout.delimiter)}
-        )
-    except duckdb.Error:
-        # a line holding the raw reader's delimiter byte: lines stay unknown, records counted
-        con.execute("CREATE OR REPLACE TEMP TABLE csv_starts (line BIGINT, duck_line BIGINT)")
     rejected_lines = [
         int(r[0])
         for r in con.execute("SELECT DISTINCT line FROM csv_rejects ORDER BY line").fetchall()
     ]
-    reasons = dict(
-        con.execute(
-            "SELECT line, first(error_message ORDER BY column_idx) FROM csv_rejects GROUP BY line"
-        ).fetchall()
+    records = _scalar(con, "SELECT count(*) FROM csv_data")
+    try:
+        con.execute(raw, {"path": path, "rawdelim": _READ_DELIM, "encoding": encoding})
+        raw_count: int | None = _scalar(con, "SELECT count(*) FROM raw_lines")
+    except duckdb.Error:
+        raw_count = None  # a line holding the raw reader's delimiter byte
+    # No blank line, no line break inside a field and no rejected record: record k is on
+    # line header + k. Otherwise each record's line is worked out (csv_line_map.sql).
+    simple = not rejected_lines and raw_count == layout.header_line + records
+    rejected: list[tuple[int | str, str]] = []
+    if simple:
+        line_expr, join = "$first + d.k", ""
+    else:
+        _map_lines(con, layout, raw_count is not None, records)
+        line_expr, join = "m.line", " LEFT JOIN csv_line_map m ON m.k = d.k"
+        rejected = _rejected(con, rejected_lines, n)
+    exprs = _field_exprs(layout, path, line_expr)
+    selected = ", ".join(f"{expr} AS {sql.quote_ident(f)}" for f, expr in exprs.items())
+    con.execute(
+        "INSERT INTO csv_rows BY NAME SELECT $file AS file, $file_order AS file_order, "
+        f"d.k AS rec, {line_expr} AS line, "
+        f"coalesce(CAST({line_expr} AS VARCHAR), 'record ' || d.k) AS loc, "
+        f"$kind AS kind, $identity AS identity, {selected}, {_tags_expr(layout)} AS tags "
+        f"FROM (SELECT rowid + 1 AS k, * FROM csv_data) d{join}",
+        {
+            "file": path,
+            "file_order": order,
+            "kind": layout.kind,
+            "identity": Path(path).name,
+            **({"first": layout.header_line} if simple else {}),
+        },
     )
+    for table in ("csv_data", "raw_lines", "csv_starts", "csv_line_map"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return _Read(layout, rejected)
+
+
+def _map_lines(
+    con: duckdb.DuckDBPyConnection, layout: _Layout, have_lines: bool, records: int
+) -> None:
+    """``csv_starts`` and ``csv_line_map`` (record k of csv_data -> its physical line); both
+    empty of lines when they cannot be known, and errors then name record numbers."""
+    con.execute("CREATE OR REPLACE TEMP TABLE csv_starts (line BIGINT, duck_line BIGINT)")
+    if have_lines:
+        con.execute(
+            sql.query("csv_line_map"), {"first": layout.header_line, **_regexes(layout.delimiter)}
+        )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE csv_line_map AS "
         "SELECT row_number() OVER (ORDER BY line) AS k, line FROM csv_starts "
         "WHERE duck_line NOT IN (SELECT line FROM csv_rejects)"
     )
-    records = _scalar(con, "SELECT count(*) FROM csv_data")
-    exact = _scalar(con, "SELECT count(*) FROM csv_line_map") == records
-    if not exact:
-        con.execute("DELETE FROM csv_line_map")
+    if _scalar(con, "SELECT count(*) FROM csv_line_map") != records:
+        con.execute("DELETE FROM csv_line_map")  # the two readers disagree: lines unknown
+
+
+def _rejected(
+    con: duckdb.DuckDBPyConnection, rejected_lines: list[int], n: int
+) -> list[tuple[int | str, str]]:
+    """Records DuckDB's reader rejected (wrong number of fields, a quote never closed), each
+    with its physical line when known."""
+    reasons = dict(
+        con.execute(
+            "SELECT line, first(error_message ORDER BY column_idx) FROM csv_rejects GROUP BY line"
+        ).fetchall()
+    )
     physical = dict(
         con.execute(
             "SELECT duck_line, line FROM csv_starts WHERE duck_line IN "
             "(SELECT line FROM csv_rejects)"
         ).fetchall()
     )
-    rejected: list[tuple[int | str, str]] = []
+    out: list[tuple[int | str, str]] = []
     for duck_line in rejected_lines:
         where: int | str = physical.get(duck_line) or f"record near line {duck_line}"
-        rejected.append((where, _reject_reason(str(reasons.get(duck_line, "")), n)))
-    exprs = _field_exprs(layout, path)
-    selected = ", ".join(f"{expr} AS {sql.quote_ident(f)}" for f, expr in exprs.items())
-    con.execute(
-        "INSERT INTO csv_rows BY NAME SELECT $file AS file, $file_order AS file_order, "
-        "d.k AS rec, m.line AS line, "
-        "coalesce(CAST(m.line AS VARCHAR), 'record ' || d.k) AS loc, "
-        f"$kind AS kind, $identity AS identity, {selected}, {_tags_expr(layout)} AS tags "
-        "FROM (SELECT rowid + 1 AS k, * FROM csv_data) d LEFT JOIN csv_line_map m ON m.k = d.k",
-        {"file": path, "file_order": order, "kind": layout.kind, "identity": Path(path).name},
-    )
-    for table in ("csv_data", "raw_lines", "csv_starts", "csv_line_map"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    return _Read(layout, rejected)
+        out.append((where, _reject_reason(str(reasons.get(duck_line, "")), n)))
+    return out
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
