@@ -22,7 +22,7 @@ SELECT
     coalesce(dur_in, epoch(end_in) - epoch(start_in), 0.0) AS elapsed_s,
     running_in AS running,
     gpus_in AS gpus,
-    gpu_key(gpu_model) AS gpu_model,
+    g.gpu_key AS gpu_model,
     cpus_in AS cpus,
     mem_in AS mem_gb,
     CAST(NULL AS BIGINT) AS nodes,
@@ -35,5 +35,9 @@ SELECT
     tags,
     file AS src_file,
     line AS src_line
-FROM csv_checked
+FROM csv_checked c
+-- gpu_key is costly: once per distinct spelling, not once per row
+LEFT JOIN (
+    SELECT DISTINCT gpu_model AS spelling, gpu_key(gpu_model) AS gpu_key FROM csv_checked
+) g ON g.spelling = c.gpu_model
 WHERE problem IS NULL
