@@ -385,3 +385,38 @@ def test_explain_shows_tags(db: str, tmp_path: Path) -> None:
     code, out, err = run("explain", "1", "--db", db, "--preset", "strubell2019")
     assert code == 0, err
     assert any(line.split()[:3] == ["tag", "lr", "0.01"] for line in out.splitlines())
+
+
+def test_repeated_and_blank_headers_stay_apart(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "dup.csv", "job_id,gpus,hours,note,note,gpus,\n1,1,1,a,b,2,c\n")
+    api.ingest_csv([path], db=db)
+    got = rows(db)["1"]
+    assert got["gpus"] == 1  # the first gpus column; the second is a tag
+    assert got["tags"] == {
+        "note": "a",
+        "note (column 5)": "b",
+        "gpus": "2",
+        "column (column 7)": "c",
+    }
+
+
+def test_several_files_keep_their_own_lines(db: str, tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", "id,gpus,hours\n1,1,1\n2,1\n")
+    b = write(tmp_path, "b.csv", 'id;gpus;hours\n\n3;1;"1"\n4;1\n')
+    outcome = api.ingest_csv([a, b], db=db, skip_bad_rows=True)
+    assert [(s.file, s.line) for s in outcome.skipped] == [(a, 3), (b, 4)]
+    got = rows(db)
+    assert (got["1"]["src_file"], got["1"]["src_line"]) == (a, 2)
+    assert (got["3"]["src_file"], got["3"]["src_line"]) == (b, 3)
+
+
+def test_cli_options_are_checked(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "o.csv", "id,gpus,hours\n1,1,1\n")
+    code, out, err = run("ingest", "csv", path, "--db", db, "--map", "gpus")
+    assert (code, out) == (2, "")
+    assert "auditor: error: --map 'gpus' is not FIELD=COLUMN" in err
+    code, _, err = run("ingest", "csv", path, "--db", db, "--sweep-from", "nope")
+    assert code == 2 and "--sweep-from 'nope' is not known" in err
+    code, _, err = run("ingest", "csv", path, "--db", db, "--tz", "Mars/Base")
+    assert code == 2 and "--tz 'Mars/Base' is not a time zone" in err
+    assert not Path(db).exists()

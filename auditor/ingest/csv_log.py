@@ -335,12 +335,25 @@ def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
     return exprs
 
 
-def _tags_expr(layout: _Layout) -> str:
+def _tag_names(layout: _Layout) -> dict[int, str]:
+    """Column -> tag name for the columns no field reads: the header name; a name seen
+    before, or a blank one, gets its column number ('note (column 5)')."""
     used = set(layout.positions.values())
+    taken = {"energy_scope"} if layout.kind == "codecarbon" else set()
+    out: dict[int, str] = {}
+    for i, name in enumerate(layout.header, start=1):
+        if i in used:
+            continue
+        tag = name if name and name not in taken else f"{name or 'column'} (column {i})"
+        taken.add(tag)
+        out[i] = tag
+    return out
+
+
+def _tags_expr(layout: _Layout) -> str:
     entries = [
         f"{{'k': {_sql_str(name)}, 'v': nullif({_col(i)}, '')}}"
-        for i, name in enumerate(layout.header, start=1)
-        if i not in used and name
+        for i, name in _tag_names(layout).items()
     ]
     if layout.kind == "codecarbon":
         entries.append(
