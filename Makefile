@@ -39,6 +39,7 @@ format: install
 bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_mlflow.py
+	$(PY) scripts/bench_csv.py
 
 clean:
 	rm -rf $(VENV) *.duckdb .pytest_cache .mypy_cache .ruff_cache
