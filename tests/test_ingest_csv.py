@@ -420,3 +420,13 @@ def test_cli_options_are_checked(db: str, tmp_path: Path) -> None:
     code, _, err = run("ingest", "csv", path, "--db", db, "--tz", "Mars/Base")
     assert code == 2 and "--tz 'Mars/Base' is not a time zone" in err
     assert not Path(db).exists()
+
+
+def test_a_run_written_twice_counts_once_the_later_row(db: str, tmp_path: Path) -> None:
+    lines = (CSV / "codecarbon-3.x.csv").read_text().splitlines()
+    later = lines[1].replace(",3600.0,", ",7200.0,", 1)
+    path = write(tmp_path, "emissions.csv", "\n".join([lines[0], lines[1], later]) + "\n")
+    outcome = api.ingest_csv([path], db=db, tz="UTC")
+    assert (outcome.report.rows_read, outcome.report.jobs_added) == (2, 1)  # two rows, one run
+    (run_,) = rows(db).values()
+    assert (run_["elapsed_s"], run_["src_line"]) == (7200, 3)
