@@ -335,7 +335,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     # every other input field of the log, as the log wrote it
     for key, value in store.con.execute(sql.query("explain_tags"), {"uid": uid}).fetchall():
         rows.append({"section": "tag", "item": key, "value": value, "unit": "",
-                     "source": "job log", "as_of": None})  # fmt: skip
+                     "source": "kept from the input", "as_of": None})  # fmt: skip
     table = pa.Table.from_pylist(rows, EXPLAIN_SCHEMA)
     return with_notes(table, outcome.notes)
 
