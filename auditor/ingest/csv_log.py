@@ -162,9 +162,12 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
             len(r.rejected) for r in reads.values()
         )
         con.execute(
-            f"CREATE TEMP TABLE csv_jobs AS {sql.query('csv_canonical')}",
+            "CREATE TEMP TABLE csv_options AS "
+            "SELECT CAST($cluster AS VARCHAR) AS cluster, CAST($project AS VARCHAR) AS project",
             {"cluster": options.cluster, "project": options.project},
         )
+        # a view: computed once, straight into the Arrow table apply_grouping returns
+        con.execute(f"CREATE TEMP VIEW csv_jobs AS {sql.query('csv_canonical')}")
         table = apply_grouping(con, "csv_jobs", options.project_from, options.sweep_from)
         return ImportResult(table, rows_read, skipped, skipped_count, notes)
     except duckdb.OutOfMemoryException as exc:

@@ -1,19 +1,20 @@
 -- Returns canonical job rows (auditor.schema.JOB_SCHEMA columns) from `csv_checked` (see
--- csv_checked.sql), leaving out rows with a problem. $cluster is --cluster (or NULL), $project
--- --project (or NULL). The uid is csv:IDENTITY:JOB_ID, IDENTITY being --cluster, else the
--- row's cluster column, else the file's name; a log without job ids uses FILE:LINE as id.
+-- csv_checked.sql), leaving out rows with a problem. The one row of `csv_options` holds
+-- --cluster and --project (or NULLs): a view takes no parameters. The uid is
+-- csv:IDENTITY:JOB_ID, IDENTITY being --cluster, else the row's cluster column, else the
+-- file's name; a log without job ids uses FILE:LINE as id.
 SELECT
-    'csv:' || coalesce($cluster, nullif(trim(cluster), ''), identity) || ':' || trim(job_id)
+    'csv:' || coalesce(o.cluster, nullif(trim(c.cluster), ''), identity) || ':' || trim(job_id)
         AS uid,
     CASE WHEN kind = 'codecarbon' THEN 'codecarbon' ELSE 'csv' END AS source,
-    coalesce($cluster, nullif(trim(cluster), ''), 'default') AS cluster,
+    coalesce(o.cluster, nullif(trim(c.cluster), ''), 'default') AS cluster,
     trim(job_id) AS job_id,
     trim(job_id) AS run,
     nullif(trim(name), '') AS name,
     nullif(trim("user"), '') AS user_name,
     CAST(NULL AS VARCHAR) AS account,
     nullif(trim(partition), '') AS partition,
-    coalesce($project, nullif(trim(project), ''), '(none)') AS project,
+    coalesce(o.project, nullif(trim(c.project), ''), '(none)') AS project,
     coalesce(nullif(trim(sweep), ''), '(none)') AS sweep,
     nullif(state_word, '') AS state,
     CAST(NULL AS TIMESTAMPTZ) AS submit_ts,
@@ -36,6 +37,7 @@ SELECT
     file AS src_file,
     line AS src_line
 FROM csv_checked c
+CROSS JOIN csv_options o
 -- gpu_key is costly: once per distinct spelling, not once per row
 LEFT JOIN (
     SELECT DISTINCT gpu_model AS spelling, gpu_key(gpu_model) AS gpu_key FROM csv_checked

@@ -59,5 +59,10 @@ judged AS (
         END AS why
     FROM parsed
 )
-SELECT * EXCLUDE (why), why[1] AS problem_field, why[2] AS problem
+SELECT
+    -- the parsed values replace the text ones, except in problem rows' messages above
+    * EXCLUDE (why, "start", "end", duration_h, duration_min, duration_s, gpus, cpus, mem_gb,
+               state, energy_kwh, power_w, dur_field),
+    why[1] AS problem_field,
+    why[2] AS problem
 FROM judged
