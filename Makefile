@@ -18,8 +18,13 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	rm -f $(DEMO_DB)
 	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/slurm/*.psv fixtures/slurm/*.json
+	$(BIN)/auditor ingest csv --db $(DEMO_DB) fixtures/lisa/lisa.csv
+	gunzip -c fixtures/mlflow/mlflow-2.22.db.gz > demo-mlflow.db
+	$(BIN)/auditor ingest mlflow --db $(DEMO_DB) --tracking-uri sqlite:///$(CURDIR)/demo-mlflow.db
+	$(BIN)/auditor ingest slurm --db $(DEMO_DB) --tz UTC fixtures/mlflow/slurm-jobs.psv
 	$(BIN)/auditor summary --db $(DEMO_DB) --by project --config examples/auditor.toml
 	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project vision --config examples/auditor.toml
+	$(BIN)/auditor rnd-table --db $(DEMO_DB) --project lisa --preset strubell2019 --config fixtures/lisa/auditor.toml --final final-24 --tune final-model --units lb
 	$(BIN)/auditor report --db $(DEMO_DB) --config examples/auditor.toml -o report.html
 	@echo "report: $(CURDIR)/report.html"
 
@@ -39,6 +44,7 @@ format: install
 bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_mlflow.py
+	$(PY) scripts/bench_csv.py
 
 # Rewrite tests/golden/ from the current code (review the diff before committing).
 golden: install
@@ -49,4 +55,4 @@ screenshot: install
 	$(PY) scripts/report_screenshot.py docs/report.png
 
 clean:
-	rm -rf $(VENV) *.duckdb .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) *.duckdb demo-mlflow.db report.html .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,7 @@ __all__ = [
     "IngestOutcome",
     "explain",
     "factors",
+    "ingest_csv",
     "ingest_mlflow",
     "ingest_slurm",
     "jobs",
@@ -100,6 +101,45 @@ def ingest_slurm(
     )
     result = read_slurm(list(paths), options)
     return _store_result(db, result, source="slurm", files=paths, options=options.as_dict())
+
+
+# -- CSV job logs ----------------------------------------------------------------------------
+
+
+def ingest_csv(
+    paths: Sequence[str],
+    *,
+    db: str,
+    mapping: Sequence[str] = (),
+    project: str | None = None,
+    kind: str = "auto",
+    cluster: str | None = None,
+    tz: str | None = None,
+    project_from: str | None = None,
+    sweep_from: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: bool = False,
+) -> IngestOutcome:
+    """Read CSV job logs or codecarbon emissions.csv files into ``db``.
+
+    ``mapping`` holds ``FIELD=COLUMN`` strings for columns the synonyms do not find. Raises
+    InputError (a missing column, a bad row: file, line and column) or UsageError.
+    """
+    from auditor.ingest.csv_log import CsvOptions, parse_mapping, read_csv_logs
+
+    options = CsvOptions(
+        mapping=parse_mapping(mapping),
+        project=project,
+        kind=kind,
+        cluster=cluster,
+        tz=tz,
+        project_from=GroupSpec.parse(project_from, "--project-from") if project_from else None,
+        sweep_from=GroupSpec.parse(sweep_from, "--sweep-from") if sweep_from else None,
+        skip_bad_rows=skip_bad_rows,
+        progress=progress,
+    )
+    result = read_csv_logs(list(paths), options)
+    return _store_result(db, result, source="csv", files=paths, options=options.as_dict())
 
 
 # -- MLflow --------------------------------------------------------------------------------

@@ -157,6 +157,55 @@ def ingest_slurm(
     typer.echo(outcome.summary_line(), err=True)
 
 
+@ingest_app.command("csv")
+def ingest_csv(
+    files: Annotated[list[Path], typer.Argument(help="CSV job logs or codecarbon emissions.csv.")],
+    db: DbOption = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", metavar="FIELD=COLUMN", help="Read FIELD from COLUMN; repeatable."),
+    ] = None,
+    project: Annotated[str | None, typer.Option(help="Project of every row.")] = None,
+    kind: Annotated[str, typer.Option(help="auto, jobs or codecarbon.")] = "auto",
+    cluster: Annotated[
+        str | None, typer.Option(help="Cluster name for logs without a cluster column.")
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(help="Zone of times without an offset [default: this machine's zone]."),
+    ] = None,
+    project_from: Annotated[
+        str | None, typer.Option(help="user|partition|jobname:REGEX|tag:COLUMN")
+    ] = None,
+    sweep_from: Annotated[
+        str | None, typer.Option(help="user|partition|jobname:REGEX|tag:COLUMN")
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Skip malformed rows instead of stopping.")
+    ] = False,
+) -> None:
+    """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
+    try:
+        outcome = api.ingest_csv(
+            [str(f) for f in files],
+            db=_db(db),
+            mapping=map_ or [],
+            project=project,
+            kind=kind,
+            cluster=cluster,
+            tz=tz,
+            project_from=project_from,
+            sweep_from=sweep_from,
+            skip_bad_rows=skip_bad_rows,
+            progress=sys.stderr.isatty(),
+        )
+    except AuditorError as exc:
+        fail(exc)
+    for note in outcome.notes:
+        warn(note)
+    typer.echo(outcome.summary_line(), err=True)
+
+
 # -- MLflow --------------------------------------------------------------------------------
 
 

@@ -37,8 +37,16 @@ def _mlflow_sqlite(gz: str) -> Callable[[str, Path], None]:
     return ingest
 
 
+def _csv(name: str) -> Callable[[str, Path], None]:
+    def ingest(db: str, _scratch: Path) -> None:
+        api.ingest_csv([str(FIXTURES / name)], db=db)
+
+    return ingest
+
+
 INGESTS: list[tuple[str, Callable[[str, Path], None]]] = [
     ("slurm dumps", _slurm("slurm/*.psv", "slurm/*.json")),
+    ("LISA job log", _csv("lisa/lisa.csv")),
     ("mlflow store", _mlflow_sqlite("mlflow/mlflow-2.22.db.gz")),
     ("slurm jobs of the mlflow runs", _slurm("mlflow/slurm-jobs.psv")),
 ]

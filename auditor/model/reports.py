@@ -331,7 +331,12 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     row = first_row(store.con)
     if row is None:  # found a moment ago, so only a concurrent delete gets here
         raise UsageError(f"job '{ident}' is no longer in the database")
-    table = pa.Table.from_pylist(_explain_rows(row, units), EXPLAIN_SCHEMA)
+    rows = _explain_rows(row, units)
+    # every other input field of the log, as the log wrote it
+    for key, value in store.con.execute(sql.query("explain_tags"), {"uid": uid}).fetchall():
+        rows.append({"section": "tag", "item": key, "value": value, "unit": "",
+                     "source": "kept from the input", "as_of": None})  # fmt: skip
+    table = pa.Table.from_pylist(rows, EXPLAIN_SCHEMA)
     return with_notes(table, outcome.notes)
 
 

@@ -1,0 +1,593 @@
+"""CSV job logs: any log with a header line (columns matched to canonical fields through
+synonyms or ``--map``), and codecarbon's ``emissions.csv`` (2.x and 3.x), detected by header.
+
+Python reads only the header line (delimiter, column names) and builds the column positions;
+DuckDB's CSV reader reads the rows (every value as text) and auditor/queries/csv_*.sql parse
+and check them. A second, line-wise read finds the physical line of each record, so errors
+name real line numbers even when quoted fields hold newlines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from auditor import sql
+from auditor.errors import InputError, UsageError
+from auditor.gpu import define_macros
+from auditor.ingest import (
+    GroupSpec,
+    ImportResult,
+    SkippedRow,
+    apply_grouping,
+    limit_error,
+    parse_connection,
+)
+from auditor.progress import run_with_progress
+from auditor.timezones import check_zone, local_zone
+
+# Canonical fields, and the header names (normalised: lower case, runs of space, '-', '.' and
+# '/' as '_') that name each. The exact field name always matches too.
+SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "job_id": ("job_id", "jobid", "jobidraw", "id", "run_id", "runid", "run", "uuid"),
+    "name": ("name", "job_name", "jobname", "run_name"),
+    "project": ("project", "experiment", "project_name", "experiment_name", "account"),
+    "sweep": ("sweep", "grid_search", "sweep_id", "sweep_name", "group", "array_job_id"),
+    "user": ("user", "user_name", "username", "owner"),
+    "partition": ("partition", "queue"),
+    "start": ("start", "started", "start_time", "started_at", "start_ts", "begin"),
+    "end": ("end", "ended", "end_time", "ended_at", "end_ts", "finished", "finished_at"),
+    "duration_h": ("duration_h", "duration_hours", "hours", "elapsed_h", "runtime_h"),
+    "duration_min": ("duration_min", "duration_minutes", "minutes", "elapsed_min", "runtime_min"),
+    "duration_s": (
+        "duration_s", "duration", "duration_sec", "duration_seconds", "elapsed", "elapsed_s",
+        "elapsedraw", "runtime", "runtime_s", "wall_time", "walltime", "seconds",
+    ),
+    "gpus": ("gpus", "n_gpus", "num_gpus", "gpu_count", "ngpus", "gpus_count"),
+    "gpu_model": ("gpu_model", "gpu_type", "gpu_name", "gpu"),
+    "cpus": ("cpus", "n_cpus", "num_cpus", "cpu_count", "ncpus", "cores"),
+    "mem_gb": ("mem_gb", "memory_gb", "ram_gb"),
+    "state": ("state", "status", "exit_state"),
+    "energy_kwh": ("energy_kwh", "kwh", "energy_consumed"),
+    "power_w": ("power_w", "power", "avg_power_w", "power_watts"),
+    "cluster": ("cluster", "cluster_name", "site"),
+    "grid": ("grid", "grid_region", "carbon_region"),
+}  # fmt: skip
+FIELDS: tuple[str, ...] = tuple(SYNONYMS)
+
+# codecarbon's emissions.csv (2.x and 3.x): the columns that identify it, and what auditor
+# reads from it. Everything else (emissions, *_power, *_energy, os, ...) is kept as tags.
+CODECARBON_SIGNATURE = frozenset({"codecarbon_version", "energy_consumed", "emissions_rate"})
+CODECARBON_FIELDS: Mapping[str, str] = {
+    "job_id": "run_id",
+    "project": "project_name",
+    "sweep": "experiment_id",
+    "end": "timestamp",  # written when the tracker stops: the end of the run
+    "duration_s": "duration",
+    "energy_kwh": "energy_consumed",  # CPU + GPU + RAM: the whole job's energy
+    "gpus": "gpu_count",
+    "gpu_model": "gpu_model",
+}
+KINDS = ("auto", "jobs", "codecarbon")
+
+_READ_DELIM = "\x01"  # a byte text logs never hold: each physical line is read whole
+_MAX_LINE = 8 * 1024 * 1024
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    mapping: tuple[tuple[str, str], ...] = ()  # (field, column) pairs from --map
+    project: str | None = None
+    kind: str = "auto"
+    cluster: str | None = None
+    tz: str | None = None
+    project_from: GroupSpec | None = None
+    sweep_from: GroupSpec | None = None
+    skip_bad_rows: bool = False
+    progress: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("progress")
+        d["mapping"] = [f"{k}={v}" for k, v in self.mapping]
+        return d
+
+
+@dataclass(frozen=True)
+class _Layout:
+    kind: str  # 'jobs' | 'codecarbon'
+    header: list[str]  # column names as written
+    positions: dict[str, int]  # canonical field -> 1-based column
+    delimiter: str
+    header_line: int  # 1-based
+
+
+@dataclass
+class _Read:
+    """What reading one file left for the report: its layout and rejected records."""
+
+    layout: _Layout
+    rejected: list[tuple[int | str, str]] = field(default_factory=list)
+
+
+def parse_mapping(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``FIELD=COLUMN`` strings as pairs; raises UsageError for a bad or unknown FIELD."""
+    pairs = []
+    for item in items:
+        name, sep, column = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not column.strip():
+            raise UsageError(f"--map '{item}' is not FIELD=COLUMN, e.g. --map gpus=n_gpu.")
+        if name not in FIELDS:
+            raise UsageError(f"--map '{item}': no field '{name}'. Try one of: {', '.join(FIELDS)}.")
+        pairs.append((name, column.strip()))
+    return tuple(pairs)
+
+
+def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
+    """Parse CSV job logs into canonical job rows; raises InputError on the first bad row
+    unless ``options.skip_bad_rows``, UsageError for contradictory options."""
+    if not paths:
+        raise UsageError("no file given. Pass one or more CSV job logs.")
+    if options.kind not in KINDS:
+        raise UsageError(f"--kind '{options.kind}' is not known. Try one of: {', '.join(KINDS)}.")
+    if options.project is not None and options.project_from is not None:
+        raise UsageError("--project and --project-from cannot be used together; keep one.")
+    zone = options.tz or local_zone()
+    check_zone(zone)
+    con = parse_connection()
+    try:
+        define_macros(con)
+        con.execute(sql.query("csv_macros"))
+        con.execute(sql.query("csv_rows_table"))
+        notes: list[str] = []
+        reads: dict[str, _Read] = {}
+        for order, path in enumerate(paths):
+            layout = _layout(path, options)
+            reads[path] = _load(con, path, order, layout, options.progress, notes)
+        if _scalar(con, sql.query("csv_local_times")):
+            how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
+            notes.append(f"local times without an offset read as {zone} ({how})")
+        con.execute(f"CREATE TEMP TABLE csv_checked AS {sql.query('csv_checked')}", {"tz": zone})
+        skipped, skipped_count = _problems(con, reads, options.skip_bad_rows)
+        rows_read = _scalar(con, "SELECT count(*) FROM csv_rows") + sum(
+            len(r.rejected) for r in reads.values()
+        )
+        con.execute(
+            "CREATE TEMP TABLE csv_options AS "
+            "SELECT CAST($cluster AS VARCHAR) AS cluster, CAST($project AS VARCHAR) AS project",
+            {"cluster": options.cluster, "project": options.project},
+        )
+        # a view: computed once, straight into the Arrow table apply_grouping returns
+        con.execute(f"CREATE TEMP VIEW csv_jobs AS {sql.query('csv_canonical')}")
+        table = apply_grouping(con, "csv_jobs", options.project_from, options.sweep_from)
+        return ImportResult(table, rows_read, skipped, skipped_count, notes)
+    except duckdb.OutOfMemoryException as exc:
+        raise limit_error(exc) from None
+    except duckdb.IOException as exc:
+        if "space" in str(exc).lower():
+            raise limit_error(exc) from None
+        raise InputError(
+            f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths)
+        ) from None
+    finally:
+        con.close()
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    row = con.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
+# -- header and layout ---------------------------------------------------------------------
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[\s\-./]+", "_", name.strip().lower()).strip("_")
+
+
+def _header(path: str) -> tuple[int, str]:
+    """The first non-blank line and its 1-based number, without BOM or line ending."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", file=path, hint="Check the path.")
+    if p.is_dir():
+        raise InputError("is a directory, not a CSV file", file=path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+            if b"\x00" in head:
+                raise InputError("is a binary file, not a CSV job log", file=path)
+            fh.seek(0)
+            for number, raw in enumerate(fh, start=1):
+                line = raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+                if line.strip():
+                    return number, line
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror})", file=path) from None
+    raise InputError("is empty", file=path, hint="Expected a header line and one job a line.")
+
+
+def _split_header(line: str) -> tuple[str, list[str]]:
+    """The delimiter (the candidate giving the most columns) and the column names."""
+    best: tuple[int, str, list[str]] = (0, ",", [line])
+    for delim in _DELIMITERS:
+        names = next(csv.reader(io.StringIO(line), delimiter=delim), [line])
+        if len(names) > best[0]:
+            best = (len(names), delim, names)
+    return best[1], [n.strip() for n in best[2]]
+
+
+def _layout(path: str, options: CsvOptions) -> _Layout:
+    number, line = _header(path)
+    delimiter, header = _split_header(line)
+    found = ", ".join(h for h in header if h) or "none"
+    normal = [_normalise(h) for h in header]
+    is_codecarbon = set(normal) >= CODECARBON_SIGNATURE
+    if options.kind == "codecarbon" and not is_codecarbon:
+        raise InputError(
+            "is not a codecarbon emissions.csv: no codecarbon_version, energy_consumed and "
+            f"emissions_rate columns (found: {found})",
+            file=path,
+            line=number,
+            hint="Use --kind jobs for a job log.",
+        )
+    kind = "codecarbon" if is_codecarbon and options.kind != "jobs" else "jobs"
+    positions: dict[str, int] = {}
+    if kind == "codecarbon":
+        for fld, column in CODECARBON_FIELDS.items():
+            if column in normal:
+                positions[fld] = normal.index(column) + 1
+    else:
+        for fld in FIELDS:  # the exact name first, then the synonyms in their order
+            for synonym in (fld, *SYNONYMS[fld]):
+                if synonym in normal and normal.index(synonym) + 1 not in positions.values():
+                    positions[fld] = normal.index(synonym) + 1
+                    break
+    for fld, column in options.mapping:
+        matches = [i for i, h in enumerate(header) if h == column] or [
+            i for i, n in enumerate(normal) if n == _normalise(column)
+        ]
+        if not matches:
+            raise InputError(
+                f"--map {fld}={column}: no column '{column}' (found: {found})",
+                file=path,
+                line=number,
+            )
+        for other, pos in list(positions.items()):
+            if pos == matches[0] + 1:
+                del positions[other]
+        positions[fld] = matches[0] + 1
+    _require(path, number, kind, positions, found)
+    return _Layout(kind, header, positions, delimiter, number)
+
+
+def _require(path: str, line: int, kind: str, positions: dict[str, int], found: str) -> None:
+    def missing(message: str, fix: str) -> InputError:
+        return InputError(f"{message} (found: {found})", file=path, line=line, hint=fix)
+
+    if kind == "codecarbon":
+        for fld in ("job_id", "end", "duration_s", "energy_kwh"):
+            if fld not in positions:
+                column = CODECARBON_FIELDS[fld]
+                raise missing(
+                    f"is a codecarbon emissions.csv without its {column} column",
+                    f"Name it with --map {fld}=COLUMN, or use --kind jobs.",
+                )
+        return
+    has_duration = {"duration_h", "duration_min", "duration_s"} & set(positions)
+    if not has_duration and not {"start", "end"} <= set(positions):
+        raise missing(
+            "has no duration: no start and end columns, and no duration column",
+            "Name them with --map start=COLUMN --map end=COLUMN, or --map duration_h=COLUMN "
+            "(or duration_min, duration_s).",
+        )
+    if "gpus" not in positions:
+        raise missing(
+            "has no GPU count column (gpus, n_gpus, num_gpus, gpu_count)",
+            "Name it with --map gpus=COLUMN.",
+        )
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _col(i: int) -> str:
+    return sql.quote_ident(f"c{i}")
+
+
+def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
+    pos = layout.positions
+    exprs = {f: (_col(pos[f]) if f in pos else "NULL") for f in FIELDS}
+    if "job_id" not in pos:
+        exprs["job_id"] = (
+            f"{_sql_str(Path(path).name + ':')} || CAST(coalesce({line_expr}, d.k) AS VARCHAR)"
+        )
+    if layout.kind == "codecarbon":
+        normal = [_normalise(h) for h in layout.header]
+
+        def cc(name: str) -> str:
+            return f"nullif(trim({_col(normal.index(name) + 1)}), '')" if name in normal else "NULL"
+
+        model = exprs["gpu_model"]
+        if "gpus" in pos:
+            # an empty gpu_count with no gpu_model is a CPU-only run; "2 x NVIDIA ..." counts
+            exprs["gpus"] = (
+                f"coalesce(nullif(trim({exprs['gpus']}), ''), "
+                f"nullif(regexp_extract(coalesce({model}, ''), '^\\s*(\\d+)\\s*x\\s', 1), ''), "
+                f"CASE WHEN nullif(trim({model}), '') IS NULL THEN '0' END)"
+            )
+        # a cloud region when the run was on a cloud, else the country (ISO 3166 alpha-3)
+        exprs["grid"] = (
+            f"CASE WHEN {cc('cloud_provider')} IS NOT NULL AND {cc('cloud_region')} IS NOT NULL "
+            f"THEN lower({cc('cloud_provider')}) || ':' || lower({cc('cloud_region')}) "
+            f"ELSE {cc('country_iso_code')} END"
+        )
+    return exprs
+
+
+def _tag_names(layout: _Layout) -> dict[int, str]:
+    """Column -> tag name for the columns no field reads: the header name; a name seen
+    before, or a blank one, gets its column number ('note (column 5)')."""
+    used = set(layout.positions.values())
+    taken = {"energy_scope"} if layout.kind == "codecarbon" else set()
+    out: dict[int, str] = {}
+    for i, name in enumerate(layout.header, start=1):
+        if i in used:
+            continue
+        tag = name if name and name not in taken else f"{name or 'column'} (column {i})"
+        taken.add(tag)
+        out[i] = tag
+    return out
+
+
+def _tags_expr(layout: _Layout) -> str:
+    entries = [
+        f"{{'k': {_sql_str(name)}, 'v': nullif({_col(i)}, '')}}"
+        for i, name in _tag_names(layout).items()
+    ]
+    if layout.kind == "codecarbon":
+        entries.append(
+            "{'k': 'energy_scope', 'v': CASE WHEN nullif(trim("
+            + _col(layout.positions["energy_kwh"])
+            + "), '') IS NOT NULL THEN 'job' END}"
+        )
+    if not entries:
+        return "MAP {}::MAP(VARCHAR, VARCHAR)"
+    return f"map_from_entries(list_filter([{', '.join(entries)}], lambda e: e.v IS NOT NULL))"
+
+
+def _regexes(delimiter: str) -> dict[str, str]:
+    """The three line shapes csv_line_map.sql needs, for this delimiter."""
+    d = re.escape(delimiter) if delimiter != "\t" else "\\t"
+    quoted = '"(?:[^"]|"")*"'
+    field_ = f'(?:{quoted}|(?:[^{d}"][^{d}]*)?)'
+    open_ = '"(?:[^"]|"")*'
+    return {
+        "open_out": f"(?:{field_}{d})*{open_}",
+        "open_in": '(?:[^"]|"")*',
+        "reopen_in": f'(?:[^"]|"")*"(?:{d}{field_})*{d}{open_}',
+    }
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: str,
+    order: int,
+    layout: _Layout,
+    progress: bool,
+    notes: list[str],
+) -> _Read:
+    n = len(layout.header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
+    read = (
+        "CREATE OR REPLACE TEMP TABLE csv_data AS SELECT * FROM read_csv($path, "
+        f"columns = {columns}, all_varchar = true, header = true, skip = $skip, delim = $delim, "
+        "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+        "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', "
+        f"encoding = $encoding, max_line_size = {_MAX_LINE})"
+    )
+    raw = (
+        "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv("
+        "$path, columns = {'line': 'VARCHAR'}, delim = $rawdelim, quote = '', escape = '', "
+        "header = false, auto_detect = false, encoding = $encoding, "
+        f"max_line_size = {_MAX_LINE})"
+    )
+    params = {"path": path, "skip": layout.header_line - 1, "delim": layout.delimiter}
+    encoding = "utf-8"
+    _drop_rejects(con)
+    try:
+        run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
+    except duckdb.InvalidInputException as exc:
+        if "unicode" not in str(exc).lower():
+            raise _read_error(path, exc) from None
+        encoding = "latin-1"
+        try:
+            run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
+        except duckdb.Error as again:
+            raise _read_error(path, again) from None
+        notes.append(f"{path} is not valid UTF-8: read as Latin-1")
+    except duckdb.Error as exc:
+        raise _read_error(path, exc) from None
+    if encoding == "utf-8" and _scalar(
+        con, "SELECT count(*) FROM csv_rejects WHERE error_message ILIKE '%unicode%'"
+    ):
+        encoding = "latin-1"
+        _drop_rejects(con)
+        try:
+            run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
+        except duckdb.Error as again:
+            raise _read_error(path, again) from None
+        notes.append(f"{path} is not valid UTF-8: read as Latin-1")
+    rejected_lines = [
+        int(r[0])
+        for r in con.execute("SELECT DISTINCT line FROM csv_rejects ORDER BY line").fetchall()
+    ]
+    records = _scalar(con, "SELECT count(*) FROM csv_data")
+    try:
+        con.execute(raw, {"path": path, "rawdelim": _READ_DELIM, "encoding": encoding})
+        raw_count: int | None = _scalar(con, "SELECT count(*) FROM raw_lines")
+    except duckdb.Error:
+        raw_count = None  # a line holding the raw reader's delimiter byte
+    # No blank line, no line break inside a field and no rejected record: record k is on
+    # line header + k. Otherwise each record's line is worked out (csv_line_map.sql).
+    simple = not rejected_lines and raw_count == layout.header_line + records
+    rejected: list[tuple[int | str, str]] = []
+    if simple:
+        line_expr, join = "$first + d.k", ""
+    else:
+        _map_lines(con, layout, raw_count is not None, records)
+        line_expr, join = "m.line", " LEFT JOIN csv_line_map m ON m.k = d.k"
+        rejected = _rejected(con, rejected_lines, n)
+    exprs = _field_exprs(layout, path, line_expr)
+    selected = ", ".join(f"{expr} AS {sql.quote_ident(f)}" for f, expr in exprs.items())
+    con.execute(
+        "INSERT INTO csv_rows BY NAME SELECT $file AS file, $file_order AS file_order, "
+        f"d.k AS rec, {line_expr} AS line, "
+        f"coalesce(CAST({line_expr} AS VARCHAR), 'record ' || d.k) AS loc, "
+        f"$kind AS kind, $identity AS identity, {selected}, {_tags_expr(layout)} AS tags "
+        f"FROM (SELECT rowid + 1 AS k, * FROM csv_data) d{join}",
+        {
+            "file": path,
+            "file_order": order,
+            "kind": layout.kind,
+            "identity": Path(path).name,
+            **({"first": layout.header_line} if simple else {}),
+        },
+    )
+    for table in ("csv_data", "raw_lines", "csv_starts", "csv_line_map"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return _Read(layout, rejected)
+
+
+def _map_lines(
+    con: duckdb.DuckDBPyConnection, layout: _Layout, have_lines: bool, records: int
+) -> None:
+    """``csv_starts`` and ``csv_line_map`` (record k of csv_data -> its physical line); both
+    empty of lines when they cannot be known, and errors then name record numbers."""
+    con.execute("CREATE OR REPLACE TEMP TABLE csv_starts (line BIGINT, duck_line BIGINT)")
+    if have_lines:
+        con.execute(
+            sql.query("csv_line_map"), {"first": layout.header_line, **_regexes(layout.delimiter)}
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE csv_line_map AS "
+        "SELECT row_number() OVER (ORDER BY line) AS k, line FROM csv_starts "
+        "WHERE duck_line NOT IN (SELECT line FROM csv_rejects)"
+    )
+    if _scalar(con, "SELECT count(*) FROM csv_line_map") != records:
+        con.execute("DELETE FROM csv_line_map")  # the two readers disagree: lines unknown
+
+
+def _rejected(
+    con: duckdb.DuckDBPyConnection, rejected_lines: list[int], n: int
+) -> list[tuple[int | str, str]]:
+    """Records DuckDB's reader rejected (wrong number of fields, a quote never closed), each
+    with its physical line when known."""
+    reasons = dict(
+        con.execute(
+            "SELECT line, first(error_message ORDER BY column_idx) FROM csv_rejects GROUP BY line"
+        ).fetchall()
+    )
+    physical = dict(
+        con.execute(
+            "SELECT duck_line, line FROM csv_starts WHERE duck_line IN "
+            "(SELECT line FROM csv_rejects)"
+        ).fetchall()
+    )
+    out: list[tuple[int | str, str]] = []
+    for duck_line in rejected_lines:
+        where: int | str = physical.get(duck_line) or f"record near line {duck_line}"
+        out.append((where, _reject_reason(str(reasons.get(duck_line, "")), n)))
+    return out
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("csv_rejects", "csv_reject_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _reject_reason(message: str, n: int) -> str:
+    first = message.splitlines()[0] if message else "the record cannot be read"
+    m = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", first)
+    if m:
+        return f"the record has {m.group(2)} fields, the header {n}"
+    if "unterminated quote" in first.lower():
+        return "a quoted field is never closed (a '\"' is missing)"
+    return first.rstrip(".")
+
+
+def _read_error(path: str, exc: duckdb.Error) -> InputError:
+    first = str(exc).splitlines()[0]
+    return InputError(f"cannot be read as CSV ({first})", file=path)
+
+
+# -- problems ------------------------------------------------------------------------------
+
+
+def _problems(
+    con: duckdb.DuckDBPyConnection, reads: dict[str, _Read], skip: bool
+) -> tuple[list[SkippedRow], int]:
+    count = _scalar(con, "SELECT count(*) FROM csv_checked WHERE problem IS NOT NULL")
+    found: list[tuple[int, int, str, int | str, str, str | None]] = []
+    for order, (path, read) in enumerate(reads.items()):
+        for where, reason in read.rejected:
+            sort_line = where if isinstance(where, int) else 0
+            found.append((order, sort_line, path, where, reason, None))
+    count += sum(len(r.rejected) for r in reads.values())
+    if not count:
+        return [], 0
+    rows = con.execute(
+        "SELECT file_order, coalesce(line, rec), file, loc, problem, problem_field "
+        "FROM csv_checked WHERE problem IS NOT NULL ORDER BY file_order, rec LIMIT 5"
+    ).fetchall()
+    for file_order, sort_line, file, loc, problem, fld in rows:
+        where = int(loc) if str(loc).isdigit() else str(loc)
+        found.append((int(file_order), int(sort_line), file, where, problem, fld))
+    found.sort(key=lambda r: (r[0], r[1]))
+    first = found[:5]
+    if not skip:
+        _order, _line, file, where, problem, fld = first[0]
+        column = _column_name(reads[file].layout, fld)
+        more = f" ({count} bad rows in all)" if count > 1 else ""
+        raise InputError(
+            _one_line(problem) + more,
+            file=file,
+            line=where,
+            column=column,
+            hint="Fix the row, or use --skip-bad-rows to skip such rows.",
+        )
+    return [SkippedRow(f, w, _one_line(p)) for _o, _l, f, w, p, _c in first], count
+
+
+def _one_line(text: str) -> str:
+    """A message quoting a value that holds line breaks, on one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _column_name(layout: _Layout, fld: str | None) -> str | None:
+    if fld is None or fld not in layout.positions:
+        return None
+    return layout.header[layout.positions[fld] - 1] or None
+
+
+__all__ = [
+    "CODECARBON_FIELDS",
+    "FIELDS",
+    "SYNONYMS",
+    "CsvOptions",
+    "parse_mapping",
+    "read_csv_logs",
+]

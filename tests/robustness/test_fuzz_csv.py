@@ -1,0 +1,119 @@
+"""Hypothesis-generated CSV job logs: ingested correctly or rejected with a clear FILE:LINE
+error, never a traceback, never a half-written database."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor import api
+from auditor.errors import InputError
+from tests.conftest import ROOT, db_state
+
+HEADERS = ["job_id", "project", "sweep", "start", "end", "hours", "n_gpus", "gpu_model",
+           "energy_kwh", "note"]  # fmt: skip
+
+nasty = st.text(
+    alphabet=st.sampled_from([*"ab,;\t\"'\\=:.-_ \r\n", "é", "日", "\u2028", "\ufeff", "0", "9"]),
+    max_size=10,
+)
+value = st.one_of(
+    nasty,
+    st.integers(-(10**20), 10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(
+        [
+            "",
+            "2024-01-01T00:00:00",
+            "2024-13-40T99:00:00",
+            "1700000000",
+            "-5",
+            "2024-01-01T00:00:00+02:00",
+            "1-02:03:04",
+            "A100",
+            "2 x NVIDIA A100",
+        ]
+    ),
+)
+
+
+@cache
+def base_db() -> str:
+    """A database holding one earlier ingest, made once and copied for each example."""
+    path = str(Path(tempfile.mkdtemp()) / "base.duckdb")
+    api.ingest_csv([str(ROOT / "fixtures" / "csv" / "codecarbon-2.x.csv")], db=path, tz="UTC")
+    return path
+
+
+def quote(v: str, delim: str) -> str:
+    if any(c in v for c in (delim, '"', "\n", "\r")):
+        return '"' + v.replace('"', '""') + '"'
+    return v
+
+
+def check(db: str, path: Path, before: list[Any], skip: bool) -> None:
+    try:
+        api.ingest_csv([str(path)], db=db, tz="UTC", skip_bad_rows=skip)
+    except InputError as exc:
+        text = str(exc)
+        assert text.startswith(str(path)), text
+        assert "\n" not in text
+        assert db_state(db) == before
+        return
+    con = duckdb.connect(db, read_only=True)
+    try:
+        for elapsed, gpus in con.execute("SELECT elapsed_s, gpus FROM jobs").fetchall():
+            assert elapsed is not None and math.isfinite(elapsed) and elapsed >= 0
+            assert gpus is not None and math.isfinite(gpus) and gpus >= 0
+    finally:
+        con.close()
+
+
+# the usual header, or a shuffled one with repeated, blank and codecarbon names
+headers = st.one_of(
+    st.just(HEADERS),
+    st.lists(
+        st.sampled_from([*HEADERS, "gpus", "", "note", "energy_scope", "Run ID", "emissions_rate"]),
+        min_size=1,
+        max_size=8,
+    ),
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    headers,
+    st.lists(st.lists(value, min_size=1, max_size=10), min_size=1, max_size=5),
+    st.sampled_from([",", ";", "\t"]),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+)
+def test_csv_rows(
+    header: list[str],
+    rows: list[list[str]],
+    delim: str,
+    mangle: bool,
+    crlf: bool,
+    skip: bool,
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "f.duckdb")
+        shutil.copy(base_db(), db)
+        before = db_state(db)
+        newline = "\r\n" if crlf else "\n"
+        body = newline.join(delim.join(quote(v, delim) for v in r) for r in rows)
+        if mangle:  # cut it anywhere, even inside a quoted field
+            body = body[: max(1, len(body) * 2 // 3)]
+        path = Path(tmp) / "fuzz.csv"
+        text = delim.join(header) + newline + body + newline
+        path.write_text(text, encoding="utf-8")
+        check(db, path, before, skip)

@@ -1,0 +1,432 @@
+"""CSV job logs and codecarbon emissions.csv: library and command, on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from auditor import api
+from auditor.cli import app
+from auditor.errors import InputError, UsageError
+from tests.conftest import ROOT, db_state
+
+LISA = ROOT / "fixtures" / "lisa"
+CSV = ROOT / "fixtures" / "csv"
+J_PER_KWH = 3_600_000
+
+
+@pytest.fixture(autouse=True)
+def no_config_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rows(db: str, where: str = "true") -> dict[str, dict[str, Any]]:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        cur = con.execute(
+            "SELECT *, epoch(start_ts) AS start_epoch, epoch(end_ts) AS end_epoch "
+            "FROM jobs WHERE " + where + " ORDER BY uid"
+        )
+        names = [d[0] for d in cur.description]
+        out = {}
+        for r in cur.fetchall():
+            rec = dict(zip(names, r, strict=True))
+            rec["tags"] = dict(rec["tags"] or {})
+            out[rec["job_id"]] = rec
+        return out
+    finally:
+        con.close()
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+# -- the LISA fixture: Table 4 and Table 1 of Strubell et al. 2019 -------------------------
+
+
+def test_lisa_fixture_has_the_published_shape(db: str) -> None:
+    api.ingest_csv([str(LISA / "lisa.csv")], db=db)
+    con = duckdb.connect(db, read_only=True)
+    (jobs, sweeps, gpu_h, shortest_min, longest_h, days, m40, one_gpu) = con.execute(
+        "SELECT count(*), count(DISTINCT sweep), sum(gpus * elapsed_s) / 3600, "
+        "min(elapsed_s) / 60, max(elapsed_s) / 3600, "
+        "(epoch(max(end_ts)) - epoch(min(start_ts))) / 86400, "
+        "count(*) FILTER (WHERE gpu_model = 'm40'), bool_and(gpus = 1) FROM jobs"
+    ).fetchone()
+    con.close()
+    assert (jobs, sweeps, shortest_min, longest_h, days) == (4789, 123, 3, 9 * 24, 172)
+    assert gpu_h == pytest.approx(239942, abs=1e-6)
+    assert one_gpu and round(100 * m40 / 4789) == 28  # Titan X 72 %, M40 28 %
+
+
+def test_lisa_reproduces_table_4_and_table_1(db: str) -> None:
+    code, _, err = run("ingest", "csv", str(LISA / "lisa.csv"), "--db", db)
+    assert code == 0, err
+    args = ["--db", db, "--project", "lisa", "--preset", "strubell2019"]
+    args += ["--config", str(LISA / "auditor.toml"), "--final", "final-24", "--tune"]
+    args += ["final-model", "--units", "lb"]
+    code, out, err = run("rnd-table", *args)
+    assert code == 0, err
+    # Table 4 as printed: 120 h, $52-$175, $5; 2,880 h, $1,238-$4,205, $118;
+    # 239,942 h, $103k-$350k, $9,870; Table 1: 39 lb and 78,468 lb
+    for cell in ("120.00", "51.60", "175.20", "4.94", "2,880.00", "1,238.40", "4,204.80"):
+        assert cell in out
+    assert "239,942.00" in out and "78,467.79" in out
+
+    table = api.rnd_table(
+        db=db,
+        project="lisa",
+        final="final-24",
+        tune="final-model",
+        preset="strubell2019",
+        config=str(LISA / "auditor.toml"),
+        units="lb",
+    )
+    got = {r["scope"]: r for r in table.to_pylist()}
+    kwh_per_gpu_h = 1.58 * 216.96 / 1000  # PUE x W per GPU: 78,468 lb / 0.954 / 239,942 h
+    for scope, models, hours in (
+        ("model", 1, 120),
+        ("tune", 24, 24 * 120),
+        ("project", 4789, 239942),
+    ):
+        row = got[scope]
+        assert row["models"] == models
+        assert row["gpu_hours"] == pytest.approx(hours)
+        assert row["cloud_cost_usd_low"] == pytest.approx(hours * 0.43)
+        assert row["cloud_cost_usd_high"] == pytest.approx(hours * 1.46)
+        assert row["electricity_cost_usd"] == pytest.approx(hours * kwh_per_gpu_h * 0.12)
+        assert row["co2e_lb"] == pytest.approx(hours * kwh_per_gpu_h * 0.954)
+    # as the paper rounds them
+    assert [round(got["model"][k]) for k in ("cloud_cost_usd_low", "cloud_cost_usd_high")] == [
+        52,
+        175,
+    ]
+    assert round(got["model"]["electricity_cost_usd"]) == 5
+    assert round(got["tune"]["cloud_cost_usd_low"]) == 1238
+    assert round(got["tune"]["cloud_cost_usd_high"]) == 4205
+    assert round(got["tune"]["electricity_cost_usd"]) == 118
+    assert round(got["project"]["cloud_cost_usd_low"] / 1000) == 103
+    assert round(got["project"]["cloud_cost_usd_high"] / 1000) == 350
+    assert round(got["project"]["electricity_cost_usd"]) == 9870
+    assert round(got["model"]["co2e_lb"]) == 39
+    assert round(got["project"]["co2e_lb"]) == 78468
+
+
+def test_lisa_generator_is_deterministic(tmp_path: Path) -> None:
+    import runpy
+
+    module = runpy.run_path(str(LISA / "make_lisa.py"))
+    out = tmp_path / "lisa.csv"
+    module["main"].__globals__["OUT"] = out
+    module["main"]()
+    assert out.read_bytes() == (LISA / "lisa.csv").read_bytes()
+
+
+# -- codecarbon ------------------------------------------------------------------------------
+
+
+def test_codecarbon_2x(db: str) -> None:
+    outcome = api.ingest_csv([str(CSV / "codecarbon-2.x.csv")], db=db, tz="Asia/Singapore")
+    assert outcome.report.jobs_added == 3
+    got = rows(db)
+    a100 = got["979336a5-c7de-4edf-b1ed-ab25fad914c1"]
+    assert a100["source"] == "codecarbon"
+    assert a100["uid"] == "csv:codecarbon-2.x.csv:979336a5-c7de-4edf-b1ed-ab25fad914c1"
+    assert a100["project"] == "codecarbon" and a100["sweep"] == "(none)"
+    assert a100["energy_j"] == pytest.approx(0.033888 * J_PER_KWH)
+    assert a100["elapsed_s"] == pytest.approx(299.78)
+    # the timestamp is the end, in local time: 11:31:35 in Singapore (UTC+8)
+    end = 1716780695  # 2024-05-27T03:31:35Z
+    assert a100["end_epoch"] == end
+    assert a100["start_epoch"] == pytest.approx(end - 299.78)
+    assert (a100["gpus"], a100["gpu_model"], a100["grid"]) == (1, "a100", "SGP")
+    assert a100["tags"]["energy_scope"] == "job"
+    assert a100["tags"]["emissions"] == "0.01656"
+    assert a100["tags"]["codecarbon_version"] == "2.4.2"
+    assert got["0b7d3e55-1c43-4c1e-9d8e-2f6b8a4f7c10"]["gpus"] == 2
+    cpu_only = got["5c1f0a2e-8b1d-4f55-a4f7-6f0e2b9d3a21"]
+    assert (cpu_only["gpus"], cpu_only["gpu_model"]) == (0, None)
+    assert "local times without an offset read as Asia/Singapore" in outcome.notes[0]
+
+
+def test_codecarbon_3x_and_its_footprint(db: str) -> None:
+    api.ingest_csv([str(CSV / "codecarbon-3.x.csv")], db=db, tz="UTC")
+    got = rows(db)
+    quebec = got["6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c"]
+    cloud = got["7a2e3d4c-5b6f-4071-9c8d-0e1f2a3b4c5d"]
+    assert quebec["project"] == "bert-finetune"
+    assert quebec["sweep"] == "5b0fa12a-3dd7-45bb-9766-cc326314d9f1"
+    assert (quebec["grid"], cloud["grid"]) == ("CAN", "gcp:us-central1")
+    assert quebec["tags"]["region"] == "quebec"
+    assert quebec["tags"]["gpu_utilization_percent"] == "91.4"
+    assert (cloud["gpus"], cloud["gpu_model"]) == (2, "rtxa6000")
+    assert cloud["energy_j"] == pytest.approx(2.524 * J_PER_KWH)
+    # measured whole-job energy: the footprint is PUE x energy_consumed, nothing modeled
+    table = api.explain(cloud["uid"], db=db, preset="strubell2019")
+    shown = {(r["section"], r["item"]): r["value"] for r in table.to_pylist()}
+    assert float(shown[("result", "energy_kwh")]) == pytest.approx(1.58 * 2.524)
+    assert shown[("tag", "codecarbon_version")] == "3.3.0"
+
+
+def test_codecarbon_kind_is_checked(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "j.csv", "job_id,gpus,duration_h\n1,1,2\n")
+    with pytest.raises(InputError, match=r"is not a codecarbon emissions\.csv"):
+        api.ingest_csv([path], db=db, kind="codecarbon")
+    with pytest.raises(UsageError, match="--kind 'x' is not known"):
+        api.ingest_csv([path], db=db, kind="x")
+    # --kind jobs reads an emissions.csv through the synonyms instead
+    api.ingest_csv([str(CSV / "codecarbon-3.x.csv")], db=db, kind="jobs", tz="UTC")
+    assert {r["source"] for r in rows(db).values()} == {"csv"}
+
+
+# -- generic logs ----------------------------------------------------------------------------
+
+
+def test_synonyms_tags_and_units(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "runs.csv",
+        "Run ID,Experiment,Sweep_ID,User,Started,Ended,N_GPUs,GPU Type,CPUs,Mem_GB,Status,"
+        "Energy_kWh,lr,Node\n"
+        "r1,vision,s1,ann,2024-01-01T00:00:00Z,2024-01-01T02:00:00Z,2,A100,8,64,COMPLETED,"
+        "1.5,0.01,n1\n"
+        "r2,vision,s1,bob,1704067200,1704070800,1,V100,4,,failed,,0.1,\n",
+    )
+    api.ingest_csv([path], db=db)
+    got = rows(db)
+    r1, r2 = got["r1"], got["r2"]
+    assert r1["uid"] == "csv:runs.csv:r1" and r1["source"] == "csv"
+    assert (r1["project"], r1["sweep"], r1["user_name"], r1["state"]) == (
+        "vision",
+        "s1",
+        "ann",
+        "COMPLETED",
+    )
+    assert (r1["elapsed_s"], r1["gpus"], r1["gpu_model"], r1["cpus"], r1["mem_gb"]) == (
+        2 * 3600,
+        2,
+        "a100",
+        8,
+        64,
+    )
+    assert r1["energy_j"] == pytest.approx(1.5 * J_PER_KWH)
+    assert r1["tags"] == {"lr": "0.01", "Node": "n1"}
+    assert (r1["src_file"], r1["src_line"]) == (path, 2)
+    assert (r2["elapsed_s"], r2["state"], r2["energy_j"], r2["mem_gb"]) == (
+        3600,
+        "FAILED",
+        None,
+        None,
+    )
+    assert r2["tags"] == {"lr": "0.1"}
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "seconds"),
+    [
+        ("duration_h", "1.5", 1.5 * 3600),
+        ("hours", "2", 2 * 3600),
+        ("duration_min", "90", 90 * 60),
+        ("duration", "5400", 5400),
+        ("elapsed", "1-02:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),
+        ("runtime_s", "02:00", 2 * 60),
+    ],
+)
+def test_durations(db: str, tmp_path: Path, header: str, value: str, seconds: float) -> None:
+    path = write(tmp_path, "d.csv", f"job_id,gpus,{header}\n1,1,{value}\n")
+    api.ingest_csv([path], db=db)
+    assert rows(db)["1"]["elapsed_s"] == pytest.approx(seconds)
+
+
+def test_real_world_file_shapes(db: str, tmp_path: Path) -> None:
+    # BOM, semicolons, CRLF, a quoted field with the delimiter and one with a newline,
+    # a blank line, an offset time, a local time, epoch seconds, a running job
+    text = (
+        "\ufeffjob_id;comment;start;end;gpus\r\n"
+        '1;"a;b";2024-03-01T10:00:00+01:00;2024-03-01T11:00:00+01:00;1\r\n'
+        '2;"two\r\nlines";2024-03-01 10:00:00;2024-03-01 12:00:00;2\r\n'
+        "\r\n"
+        "3;plain;1709287200;;4\r\n"
+    )
+    path = write(tmp_path, "odd.csv", text)
+    outcome = api.ingest_csv([path], db=db, tz="Europe/Paris", cluster="lab")
+    got = rows(db)
+    assert got["1"]["tags"] == {"comment": "a;b"}
+    assert got["2"]["tags"] == {"comment": "two\r\nlines"}
+    assert got["1"]["start_epoch"] == 1709283600  # 09:00Z
+    assert got["2"]["start_epoch"] == 1709283600  # 10:00 in Paris is 09:00Z
+    assert got["2"]["elapsed_s"] == 2 * 3600
+    assert (got["3"]["running"], got["3"]["end_epoch"], got["3"]["elapsed_s"]) == (True, None, 0)
+    assert [got[k]["src_line"] for k in "123"] == [2, 3, 6]
+    assert got["1"]["uid"] == "csv:lab:1" and got["1"]["cluster"] == "lab"
+    assert any("read as Europe/Paris (given with --tz)" in n for n in outcome.notes)
+
+
+def test_map_and_grouping_from_tags(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "m.csv", "key,accel,wall,team,batch\n1,2,3,nlp,b7\n2,1,1,cv,b7\n")
+    with pytest.raises(InputError) as info:
+        api.ingest_csv([path], db=db)
+    message = str(info.value)
+    assert message.startswith(f"{path}:1: has no duration")
+    assert "(found: key, accel, wall, team, batch)" in message
+    assert "--map duration_h=COLUMN" in message
+    mapping = ["job_id=key", "gpus=accel", "duration_h=wall"]
+    with pytest.raises(InputError, match="--map gpus=COLUMN"):
+        api.ingest_csv([path], db=db, mapping=["duration_h=wall"])
+    api.ingest_csv([path], db=db, mapping=mapping, project_from="tag:team", sweep_from="tag:batch")
+    got = rows(db)
+    assert (got["1"]["gpus"], got["1"]["elapsed_s"]) == (2, 3 * 3600)
+    assert (got["1"]["project"], got["2"]["project"], got["1"]["sweep"]) == ("nlp", "cv", "b7")
+    with pytest.raises(UsageError, match="no field 'gpu'"):
+        api.ingest_csv([path], db=db, mapping=["gpu=accel"])
+    with pytest.raises(InputError, match="--map gpus=nope: no column 'nope'"):
+        api.ingest_csv([path], db=db, mapping=["gpus=nope", "duration_h=wall"])
+    api.ingest_csv([path], db=db, mapping=mapping, project="fixed")
+    assert {r["project"] for r in rows(db).values()} == {"fixed"}
+    with pytest.raises(UsageError, match="--project and --project-from"):
+        api.ingest_csv([path], db=db, mapping=mapping, project="x", project_from="user")
+
+
+def test_reingest_updates_and_a_log_without_ids_keys_on_file_and_line(
+    db: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "noid.csv", "gpus,duration_h,state\n1,1,COMPLETED\n2,2,RUNNING\n")
+    first = api.ingest_csv([path], db=db)
+    assert first.report.jobs_added == 2
+    write(tmp_path, "noid.csv", "gpus,duration_h,state\n1,1,COMPLETED\n2,3,COMPLETED\n")
+    again = api.ingest_csv([path], db=db)
+    assert (again.report.jobs_added, again.report.jobs_updated) == (0, 2)
+    got = rows(db)
+    assert set(got) == {"noid.csv:2", "noid.csv:3"}
+    assert got["noid.csv:3"]["uid"] == "csv:noid.csv:noid.csv:3"
+    assert (got["noid.csv:3"]["elapsed_s"], got["noid.csv:3"]["running"]) == (3 * 3600, False)
+
+
+def test_bad_value_names_file_line_column_and_writes_nothing(db: str, tmp_path: Path) -> None:
+    api.ingest_csv([str(CSV / "codecarbon-2.x.csv")], db=db, tz="UTC")
+    before = db_state(db)
+    # the bad value sits on line 4: line 3 ends inside a quoted field
+    path = write(
+        tmp_path,
+        "bad.csv",
+        'id,note,n_gpus,hours\n1,ok,1,1\n2,"multi\nline",1,1\n3,x,two,1\n4,y,1,-1\n',
+    )
+    code, out, err = run("ingest", "csv", path, "--db", db)
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"auditor: error: {path}:5: 'two' is not a GPU count (2 bad rows in all) "
+        "(column n_gpus). Fix the row, or use --skip-bad-rows to skip such rows."
+    )
+    assert db_state(db) == before
+    code, _, err = run("ingest", "csv", path, "--db", db, "--skip-bad-rows")
+    assert code == 0
+    assert f"4 rows read, 2 jobs added, 0 updated, 2 skipped (first: {path}:5, {path}:6)" in err
+
+
+def test_malformed_records_are_reported_at_their_line(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "short.csv", 'id,gpus,hours\n1,1,1\n2,"a\nb",1\n3,1\n4,1,1\n')
+    with pytest.raises(InputError) as info:
+        api.ingest_csv([path], db=db)
+    # line 3 holds a quoted newline in a GPU count, which is no number
+    assert str(info.value).startswith(f"{path}:3: 'a\\nb' is not a GPU count (2 bad rows")
+    outcome = api.ingest_csv([path], db=db, skip_bad_rows=True)
+    assert [(s.line, s.reason) for s in outcome.skipped] == [
+        (3, "'a\\nb' is not a GPU count"),
+        (5, "the record has 2 fields, the header 3"),
+    ]
+    assert set(rows(db)) == {"1", "4"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty"),
+        ("\n\n", "is empty"),
+        ("job_id,gpus,hours\x00\n", "is a binary file"),
+        ("job_id,gpus,hours\n1,1,soon\n", ":2: 'soon' is not a duration"),
+        ("job_id,gpus,start,end\n1,1,2024-01-02,2024-01-01\n", "is before start"),
+        ("job_id,gpus,start,end\n1,1,yesterday,\n", "'yesterday' is not a time (column start)"),
+        ("job_id,gpus,hours\n,1,1\n", "the job id is empty"),
+        ("job_id,gpus,hours,power_w\n1,1,1,NaN\n", "'NaN' is not a power in W"),
+    ],
+)
+def test_bad_files(db: str, tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "f.csv", text)
+    with pytest.raises(InputError, match=None) as info:
+        api.ingest_csv([path], db=db, tz="UTC")
+    assert message in str(info.value)
+    assert not Path(db).exists() or db_state(db) == []
+
+
+def test_missing_file_and_latin1(db: str, tmp_path: Path) -> None:
+    code, _, err = run("ingest", "csv", str(tmp_path / "nope.csv"), "--db", db)
+    assert code == 1 and "nope.csv: no such file. Check the path." in err
+    path = write(tmp_path, "l1.csv", "job_id,gpus,hours,owner\n1,1,1,José\n", encoding="latin-1")
+    outcome = api.ingest_csv([path], db=db)
+    assert rows(db)["1"]["user_name"] == "José"
+    assert any("not valid UTF-8" in n for n in outcome.notes)
+
+
+def test_explain_shows_tags(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", "job_id,gpus,hours,gpu_model,lr\n1,1,2,V100,0.01\n")
+    api.ingest_csv([path], db=db)
+    code, out, err = run("explain", "1", "--db", db, "--preset", "strubell2019")
+    assert code == 0, err
+    assert any(line.split()[:3] == ["tag", "lr", "0.01"] for line in out.splitlines())
+
+
+def test_repeated_and_blank_headers_stay_apart(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "dup.csv", "job_id,gpus,hours,note,note,gpus,\n1,1,1,a,b,2,c\n")
+    api.ingest_csv([path], db=db)
+    got = rows(db)["1"]
+    assert got["gpus"] == 1  # the first gpus column; the second is a tag
+    assert got["tags"] == {
+        "note": "a",
+        "note (column 5)": "b",
+        "gpus": "2",
+        "column (column 7)": "c",
+    }
+
+
+def test_several_files_keep_their_own_lines(db: str, tmp_path: Path) -> None:
+    a = write(tmp_path, "a.csv", "id,gpus,hours\n1,1,1\n2,1\n")
+    b = write(tmp_path, "b.csv", 'id;gpus;hours\n\n3;1;"1"\n4;1\n')
+    outcome = api.ingest_csv([a, b], db=db, skip_bad_rows=True)
+    assert [(s.file, s.line) for s in outcome.skipped] == [(a, 3), (b, 4)]
+    got = rows(db)
+    assert (got["1"]["src_file"], got["1"]["src_line"]) == (a, 2)
+    assert (got["3"]["src_file"], got["3"]["src_line"]) == (b, 3)
+
+
+def test_cli_options_are_checked(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "o.csv", "id,gpus,hours\n1,1,1\n")
+    code, out, err = run("ingest", "csv", path, "--db", db, "--map", "gpus")
+    assert (code, out) == (2, "")
+    assert "auditor: error: --map 'gpus' is not FIELD=COLUMN" in err
+    code, _, err = run("ingest", "csv", path, "--db", db, "--sweep-from", "nope")
+    assert code == 2 and "--sweep-from 'nope' is not known" in err
+    code, _, err = run("ingest", "csv", path, "--db", db, "--tz", "Mars/Base")
+    assert code == 2 and "--tz 'Mars/Base' is not a time zone" in err
+    assert not Path(db).exists()
+
+
+def test_a_run_written_twice_counts_once_the_later_row(db: str, tmp_path: Path) -> None:
+    lines = (CSV / "codecarbon-3.x.csv").read_text().splitlines()
+    later = lines[1].replace(",3600.0,", ",7200.0,", 1)
+    path = write(tmp_path, "emissions.csv", "\n".join([lines[0], lines[1], later]) + "\n")
+    outcome = api.ingest_csv([path], db=db, tz="UTC")
+    assert (outcome.report.rows_read, outcome.report.jobs_added) == (2, 1)  # two rows, one run
+    (run_,) = rows(db).values()
+    assert (run_["elapsed_s"], run_["src_line"]) == (7200, 3)
