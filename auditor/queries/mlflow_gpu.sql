@@ -56,11 +56,11 @@ per_gpu AS (
     -- linear interpolation gives the power at the clipped ends a and b
     SELECT
         run_id, node, gpu,
-        sum(
+        fsum(
             ((v0 + (v1 - v0) * (a - t0) / dt) + (v0 + (v1 - v0) * (b - t0) / dt)) / 2
             * (b - a) / 1000.0
         ) AS energy_j,
-        sum(b - a) / 1000.0 AS covered_s
+        fsum(b - a) / 1000.0 AS covered_s
     FROM clipped
     WHERE b > a
     GROUP BY ALL
@@ -68,8 +68,8 @@ per_gpu AS (
 energy AS (
     SELECT
         run_id,
-        sum(energy_j) AS energy_j,
-        sum(energy_j / covered_s) AS power_w,
+        fsum(energy_j) AS energy_j,
+        fsum(energy_j / covered_s) AS power_w,
         max(covered_s) AS covered_s
     FROM per_gpu
     GROUP BY run_id

@@ -25,16 +25,16 @@ SELECT
     group_project AS project,
     count(*) AS jobs,
     count(DISTINCT run) AS runs,
-    coalesce(sum(gpu_hours), 0.0) AS gpu_hours,
-    sum(energy_kwh) AS energy_kwh,
-    sum(measured_energy_kwh) AS measured_energy_kwh,
-    sum(co2e_kg) AS co2e_kg,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_low) END
+    coalesce(fsum(gpu_hours), 0.0) AS gpu_hours,
+    fsum(energy_kwh) AS energy_kwh,
+    fsum(measured_energy_kwh) AS measured_energy_kwh,
+    fsum(co2e_kg) AS co2e_kg,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END
         AS cloud_cost_usd_low,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_high) END
         AS cloud_cost_usd_high,
-    sum(electricity_cost_usd) AS electricity_cost_usd,
-    sum(measured_energy_kwh) / nullif(sum(energy_kwh), 0) AS measured_share,
+    fsum(electricity_cost_usd) AS electricity_cost_usd,
+    fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0) AS measured_share,
     min(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_min_g_per_kwh,
     max(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_max_g_per_kwh,
     min(pue) FILTER (WHERE energy_kwh > 0) AS pue_min,
@@ -44,6 +44,6 @@ SELECT
 FROM keyed
 GROUP BY ALL
 ORDER BY
-    CASE WHEN $order = 'key' THEN NULL ELSE -sum(gpu_hours) END,
+    CASE WHEN $order = 'key' THEN NULL ELSE -fsum(gpu_hours) END,
     group_key, project
 LIMIT $limit;

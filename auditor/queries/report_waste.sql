@@ -3,11 +3,11 @@
 -- co2e_kg, and the same totals over every job of the report (all_*) for the shares.
 SELECT
     count(*) FILTER (WHERE list_contains($states, state)) AS jobs,
-    coalesce(sum(gpu_hours) FILTER (WHERE list_contains($states, state)), 0.0) AS gpu_hours,
-    sum(energy_kwh) FILTER (WHERE list_contains($states, state)) AS energy_kwh,
-    sum(co2e_kg) FILTER (WHERE list_contains($states, state)) AS co2e_kg,
+    coalesce(fsum(gpu_hours) FILTER (WHERE list_contains($states, state)), 0.0) AS gpu_hours,
+    fsum(energy_kwh) FILTER (WHERE list_contains($states, state)) AS energy_kwh,
+    fsum(co2e_kg) FILTER (WHERE list_contains($states, state)) AS co2e_kg,
     count(*) AS all_jobs,
-    coalesce(sum(gpu_hours), 0.0) AS all_gpu_hours,
-    sum(energy_kwh) AS all_energy_kwh,
-    sum(co2e_kg) AS all_co2e_kg
+    coalesce(fsum(gpu_hours), 0.0) AS all_gpu_hours,
+    fsum(energy_kwh) AS all_energy_kwh,
+    fsum(co2e_kg) AS all_co2e_kg
 FROM report_base;

@@ -6,13 +6,13 @@
 WITH runs AS (
     SELECT
         coalesce(run, job_id) AS run_id,
-        sum(gpu_hours) AS gpu_hours,
+        fsum(gpu_hours) AS gpu_hours,
         bool_and(coalesce(state, 'COMPLETED') = 'COMPLETED') AS completed
     FROM footprint
     GROUP BY ALL
 ),
 sweeps AS (
-    SELECT sweep, sum(gpu_hours) AS gpu_hours
+    SELECT sweep, fsum(gpu_hours) AS gpu_hours
     FROM footprint
     WHERE sweep IS NOT NULL AND sweep <> '(none)'
     GROUP BY ALL

@@ -15,14 +15,14 @@ SELECT
     scope,
     name,
     count(DISTINCT coalesce(run, job_id)) AS models,
-    sum(gpu_hours) AS gpu_hours,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_low) END
+    fsum(gpu_hours) AS gpu_hours,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END
         AS cloud_cost_usd_low,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_high) END
         AS cloud_cost_usd_high,
-    sum(electricity_cost_usd) AS electricity_cost_usd,
-    sum(energy_kwh) AS energy_kwh,
-    sum(co2e_kg) AS co2e_kg
+    fsum(electricity_cost_usd) AS electricity_cost_usd,
+    fsum(energy_kwh) AS energy_kwh,
+    fsum(co2e_kg) AS co2e_kg
 FROM scoped
 GROUP BY ord, scope, name
 ORDER BY ord;

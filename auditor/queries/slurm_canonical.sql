@@ -43,7 +43,7 @@ step_owner AS (
 step_stats AS (
     SELECT
         uid_key,
-        sum(total_cpu_s) AS steps_cpu_s,
+        fsum(total_cpu_s) AS steps_cpu_s,
         max(max_rss_bytes) AS steps_max_rss_bytes,
         -- the .extern step spans the whole allocation; steps overlap, so never sum energy
         max(nullif(energy_in, 0)) AS steps_energy_j

@@ -19,7 +19,7 @@ WITH keyed AS (
 SELECT
     coalesce(group_key, '(none)') AS group_key,
     count(*) AS jobs,
-    sum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours
+    fsum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours
 FROM keyed
 GROUP BY ALL
 ORDER BY group_key;

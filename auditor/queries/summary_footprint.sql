@@ -19,14 +19,14 @@ WITH keyed AS (
 )
 SELECT
     coalesce(group_key, '(none)') AS group_key,
-    sum(energy_kwh) AS energy_kwh,
-    sum(co2e_kg) AS co2e_kg,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_low) END
+    fsum(energy_kwh) AS energy_kwh,
+    fsum(co2e_kg) AS co2e_kg,
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END
         AS cloud_cost_usd_low,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE sum(cloud_cost_usd_high) END
+    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_high) END
         AS cloud_cost_usd_high,
-    sum(electricity_cost_usd) AS electricity_cost_usd,
-    sum(measured_energy_kwh) / nullif(sum(energy_kwh), 0) AS measured_share,
+    fsum(electricity_cost_usd) AS electricity_cost_usd,
+    fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0) AS measured_share,
     count(*) FILTER (WHERE gpu_power_defaulted) AS default_gpu_power_jobs,
     count(*) FILTER (WHERE carbon_defaulted) AS default_carbon_jobs
 FROM keyed
