@@ -204,7 +204,7 @@ class Store:
         )
         con = self.con
         (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
-        con.execute("SET memory_limit = ?", [memory_limit()])
+        con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE)])
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("incoming", staged)
@@ -266,6 +266,16 @@ def _file_order(batch: pa.RecordBatch, order: Mapping[str, int]) -> pa.Array:
     return pc.fill_null(idx, len(order)).cast(pa.int32())
 
 
-def memory_limit() -> str:
-    """DuckDB's memory limit for parsing and writing an ingest: ``$AUDITOR_MEMORY_LIMIT``."""
-    return os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
+def memory_limit(share: float = 1.0) -> str:
+    """DuckDB's memory limit for parsing and writing an ingest: ``share`` of
+    ``$AUDITOR_MEMORY_LIMIT`` (a size such as ``1GB``; one DuckDB cannot parse is kept whole)."""
+    limit = os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
+    size = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", limit)
+    if share == 1.0 or size is None:
+        return limit
+    return f"{float(size.group(1)) * share:g}{size.group(2) or 'B'}"
+
+
+# While an importer streams its rows into the store, both hold memory: the store takes this
+# share of the limit, the importer's parse connection the rest.
+STORE_MEMORY_SHARE = 0.75
