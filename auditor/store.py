@@ -235,7 +235,10 @@ class Store:
             con.execute("COMMIT")
         except BaseException as exc:
             con.execute("ROLLBACK")
-            if isinstance(exc, duckdb.OutOfMemoryException):
+            # an importer's stream that ran out of memory arrives wrapped in another error
+            if isinstance(exc, duckdb.OutOfMemoryException) or (
+                isinstance(exc, duckdb.Error) and "out of memory" in str(exc).lower()
+            ):
                 from auditor.ingest import limit_error
 
                 raise limit_error(exc) from None
@@ -266,16 +269,25 @@ def _file_order(batch: pa.RecordBatch, order: Mapping[str, int]) -> pa.Array:
     return pc.fill_null(idx, len(order)).cast(pa.int32())
 
 
-def memory_limit(share: float = 1.0) -> str:
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def memory_limit(share: float = 1.0, floor_bytes: int = 0) -> str:
     """DuckDB's memory limit for parsing and writing an ingest: ``share`` of
-    ``$AUDITOR_MEMORY_LIMIT`` (a size such as ``1GB``; one DuckDB cannot parse is kept whole)."""
+    ``$AUDITOR_MEMORY_LIMIT`` (a size such as ``1GB``), but at least ``floor_bytes`` or the
+    whole limit if that is less. A limit in a form not understood here is passed on whole."""
     limit = os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
     size = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", limit)
-    if share == 1.0 or size is None:
+    unit = _UNITS.get(size.group(2).upper()) if size else None
+    if share == 1.0 or size is None or unit is None:
         return limit
-    return f"{float(size.group(1)) * share:g}{size.group(2) or 'B'}"
+    whole = float(size.group(1)) * unit
+    return f"{int(max(whole * share, min(whole, floor_bytes)))}B"
 
 
 # While an importer streams its rows into the store, both hold memory: the store takes this
-# share of the limit, the importer's parse connection the rest.
+# share of the limit, the importer's parse connection (which only scans its result) the rest,
+# but never less than STREAM_MEMORY_FLOOR.
 STORE_MEMORY_SHARE = 0.75
+STREAM_MEMORY_FLOOR = 64 * 10**6

@@ -59,7 +59,7 @@ def limit_error(exc: duckdb.Error) -> LimitError:
     """The user's sentence for DuckDB running out of memory or of temporary disk space."""
     first = str(exc).splitlines()[0]
     text = first.lower()
-    if isinstance(exc, duckdb.OutOfMemoryException) and not (
+    if (isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in text) and not (
         "offload" in text or "temp" in text or "space" in text
     ):
         return LimitError(

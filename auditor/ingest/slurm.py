@@ -27,7 +27,7 @@ from auditor.ingest import (
     parse_connection,
 )
 from auditor.progress import run_with_progress
-from auditor.store import STORE_MEMORY_SHARE, memory_limit
+from auditor.store import STORE_MEMORY_SHARE, STREAM_MEMORY_FLOOR, memory_limit
 from auditor.timezones import check_zone, local_zone
 
 # The sacct fields auditor reads, by their lower-case names; header aliases map onto them.
@@ -135,6 +135,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # only slurm_jobs is read from here on: free the memory while the store writes
         con.execute("DROP TABLE slurm_checked")
         con.execute("DROP TABLE sacct_rows")
+        # the store writes while this connection streams: leave it the larger share
+        share = 1 - STORE_MEMORY_SHARE
+        con.execute("SET memory_limit = ?", [memory_limit(share, STREAM_MEMORY_FLOOR)])
         table = apply_grouping(
             con,
             "slurm_jobs",
@@ -142,8 +145,6 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             None if options.sweep_from == DEFAULT_SWEEP else options.sweep_from,
             stream=True,
         )
-        # the store writes while this connection streams: leave it the larger share
-        con.execute("SET memory_limit = ?", [memory_limit(1 - STORE_MEMORY_SHARE)])
         result = ImportResult(table, rows_read, skipped, skipped_count, notes)
         handed_over = True
         return result
