@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -108,6 +109,17 @@ def warn(message: str) -> None:
     typer.echo(f"auditor: {message}", err=True)
 
 
+def _report_ingest(run: Callable[[], api.IngestOutcome]) -> None:
+    """Run one ingest; its notes and its one-line account go to stderr."""
+    try:
+        outcome = run()
+    except AuditorError as exc:
+        fail(exc)
+    for note in outcome.notes:
+        warn(note)
+    typer.echo(outcome.summary_line(), err=True)
+
+
 @ingest_app.command("slurm")
 def ingest_slurm(
     dumps: Annotated[list[Path], typer.Argument(help="sacct -P text dumps or sacct --json files.")],
@@ -137,8 +149,8 @@ def ingest_slurm(
     ] = False,
 ) -> None:
     """Ingest Slurm accounting dumps (sacct -P text, or sacct --json)."""
-    try:
-        outcome = api.ingest_slurm(
+    _report_ingest(
+        lambda: api.ingest_slurm(
             [str(d) for d in dumps],
             db=_db(db),
             cluster=cluster,
@@ -150,11 +162,7 @@ def ingest_slurm(
             skip_bad_rows=skip_bad_rows,
             progress=sys.stderr.isatty(),
         )
-    except AuditorError as exc:
-        fail(exc)
-    for note in outcome.notes:
-        warn(note)
-    typer.echo(outcome.summary_line(), err=True)
+    )
 
 
 @ingest_app.command("csv")
@@ -185,8 +193,8 @@ def ingest_csv(
     ] = False,
 ) -> None:
     """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
-    try:
-        outcome = api.ingest_csv(
+    _report_ingest(
+        lambda: api.ingest_csv(
             [str(f) for f in files],
             db=_db(db),
             mapping=map_ or [],
@@ -199,11 +207,7 @@ def ingest_csv(
             skip_bad_rows=skip_bad_rows,
             progress=sys.stderr.isatty(),
         )
-    except AuditorError as exc:
-        fail(exc)
-    for note in outcome.notes:
-        warn(note)
-    typer.echo(outcome.summary_line(), err=True)
+    )
 
 
 # -- MLflow --------------------------------------------------------------------------------
@@ -248,8 +252,8 @@ def ingest_mlflow(
     db: DbOption = None,
 ) -> None:
     """Ingest the runs of an MLflow tracking store (read-only: the store is never changed)."""
-    try:
-        outcome = api.ingest_mlflow(
+    _report_ingest(
+        lambda: api.ingest_mlflow(
             db=_db(db),
             tracking_uri=tracking_uri,
             experiments=experiment or [],
@@ -257,11 +261,7 @@ def ingest_mlflow(
             gpu_model_keys=gpu_model_key or [],
             skip_bad_rows=skip_bad_rows,
         )
-    except AuditorError as exc:
-        fail(exc)
-    for note in outcome.notes:
-        warn(note)
-    typer.echo(outcome.summary_line(), err=True)
+    )
 
 
 # -- end of MLflow -------------------------------------------------------------------------

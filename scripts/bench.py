@@ -90,7 +90,8 @@ COPY (
 
 BASELINE = """
 import duckdb, sys
-con = duckdb.connect(config={"enable_progress_bar": False})
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 con.execute("SET preserve_insertion_order = false")
 con.execute(f"CREATE TABLE d AS SELECT * FROM read_csv('{sys.argv[1]}', delim='|', header=true, quote='', escape='', all_varchar=true)")
 con.execute(r'''CREATE TABLE x AS SELECT "Account" AS account,
@@ -104,7 +105,7 @@ def generate(path: Path, n: int, first: int = 1_000_000) -> None:
     """Write the dump in a child process, so this one stays small: a forked child starts
     with its parent's peak RSS, which would inflate every measurement after."""
     code = (
-        "import duckdb, sys; con = duckdb.connect(config={'enable_progress_bar': False}); "
+        "import duckdb, sys; con = duckdb.connect(); con.execute('SET enable_progress_bar = false'); "
         "con.execute(sys.argv[1], {'n': int(sys.argv[2]), 'first': int(sys.argv[3])})"
     )
     query = GENERATE.replace("__PATH__", str(path).replace("'", "''"))

@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import LimitError, UsageError
+from auditor.errors import AuditorError, InputError, LimitError, UsageError
 from auditor.store import memory_limit
 
 
@@ -76,6 +76,15 @@ def limit_error(exc: duckdb.Error) -> LimitError:
         + f" ({first}). Free disk space, point AUDITOR_TMPDIR at a larger disk, or raise "
         "AUDITOR_MEMORY_LIMIT so less is spilled."
     )
+
+
+def read_failure(
+    exc: duckdb.OutOfMemoryException | duckdb.IOException, paths: list[str]
+) -> AuditorError:
+    """The user's sentence for DuckDB failing to read ``paths``: a limit, or an unreadable file."""
+    if isinstance(exc, duckdb.OutOfMemoryException) or "space" in str(exc).lower():
+        return limit_error(exc)
+    return InputError(f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths))
 
 
 GROUP_FIELDS = ("account", "wckey", "partition", "user", "comment", "jobname", "tag", "array")

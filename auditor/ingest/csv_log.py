@@ -27,8 +27,8 @@ from auditor.ingest import (
     ImportResult,
     SkippedRow,
     apply_grouping,
-    limit_error,
     parse_connection,
+    read_failure,
 )
 from auditor.progress import run_with_progress
 from auditor.timezones import check_zone, local_zone
@@ -170,14 +170,8 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
         con.execute(f"CREATE TEMP VIEW csv_jobs AS {sql.query('csv_canonical')}")
         table = apply_grouping(con, "csv_jobs", options.project_from, options.sweep_from)
         return ImportResult(table, rows_read, skipped, skipped_count, notes)
-    except duckdb.OutOfMemoryException as exc:
-        raise limit_error(exc) from None
-    except duckdb.IOException as exc:
-        if "space" in str(exc).lower():
-            raise limit_error(exc) from None
-        raise InputError(
-            f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths)
-        ) from None
+    except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
+        raise read_failure(exc, list(paths)) from None
     finally:
         con.close()
 

@@ -23,8 +23,8 @@ from auditor.ingest import (
     ImportResult,
     SkippedRow,
     apply_grouping,
-    limit_error,
     parse_connection,
+    read_failure,
 )
 from auditor.progress import run_with_progress
 from auditor.store import STORE_MEMORY_SHARE, STREAM_MEMORY_FLOOR, memory_limit
@@ -148,14 +148,8 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         result = ImportResult(table, rows_read, skipped, skipped_count, notes)
         handed_over = True
         return result
-    except duckdb.OutOfMemoryException as exc:
-        raise limit_error(exc) from None
-    except duckdb.IOException as exc:
-        if "space" in str(exc).lower():
-            raise limit_error(exc) from None
-        raise InputError(
-            f"cannot be read ({str(exc).splitlines()[0]})", file=",".join(paths)
-        ) from None
+    except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
+        raise read_failure(exc, list(paths)) from None
     finally:
         if not handed_over:  # else the reader keeps it open until the store has read it
             con.close()

@@ -3,7 +3,6 @@ complete new one, never in between; the next ingest works."""
 
 from __future__ import annotations
 
-import importlib.util
 import signal
 import subprocess
 import sys
@@ -13,15 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import ROOT, SLURM
-
-
-def _bench_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import SLURM
+from tests.robustness import bench_module
 
 
 def count_jobs(db: str) -> int:
@@ -38,7 +30,7 @@ def test_sigkill_midway_keeps_previous_state(tmp_path: Path, delay: float) -> No
     db = str(tmp_path / "crash.duckdb")
     big = tmp_path / "big.txt"
     jobs = 10_000
-    _bench_module().generate(big, jobs)
+    bench_module().generate(big, jobs)
     auditor = [sys.executable, "-m", "auditor", "ingest", "slurm", "--db", db, "--tz", "UTC"]
     subprocess.run([*auditor, str(SLURM / "states.psv")], check=True, capture_output=True)
     before = count_jobs(db)

@@ -4,18 +4,16 @@ FILE:LINE error, never a traceback, never a half-written database."""
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from auditor import api
-from auditor.errors import InputError
 from tests.conftest import SLURM, db_state
+from tests.robustness import check_outcome
 
 FIELDS = ["JobID", "JobIDRaw", "User", "Account", "State", "Submit", "Start", "End",
           "ElapsedRaw", "NCPUS", "AllocTRES", "JobName"]  # fmt: skip
@@ -74,24 +72,6 @@ row = st.fixed_dictionaries(
         "JobName": nasty_text,
     }
 )
-
-
-def check_outcome(db: str, dump: Path, before: list[Any], run: Any) -> None:
-    try:
-        run()
-    except InputError as exc:
-        text = str(exc)
-        assert text.startswith(str(dump)), text
-        assert "\n" not in text
-        assert db_state(db) == before
-        return
-    con = duckdb.connect(db, read_only=True)
-    try:
-        for elapsed, gpus in con.execute("SELECT elapsed_s, gpus FROM jobs").fetchall():
-            assert elapsed is not None and math.isfinite(elapsed) and elapsed >= 0
-            assert gpus is not None and math.isfinite(gpus) and gpus >= 0
-    finally:
-        con.close()
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,6 @@ memory or temporary disk is one sentence with exit 6 and the database unchanged.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,23 +14,16 @@ from auditor import api
 from auditor.errors import ExitCode
 from auditor.store import memory_limit
 from tests.conftest import db_state
+from tests.robustness import bench_module
 
 ROOT = Path(__file__).resolve().parents[2]
 JOBS = 100_000
 
 
-def _bench_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def big_dump(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("limits") / "big.psv"
-    _bench_module().generate(path, JOBS)
+    bench_module().generate(path, JOBS)
     return path
 
 
