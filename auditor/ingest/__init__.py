@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import AuditorError, InputError, LimitError, UsageError
+from auditor.errors import AuditorError, ConfigError, InputError, LimitError, UsageError
 from auditor.store import memory_limit
 
 
@@ -41,18 +41,19 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
     running the machine out of memory on a large export."""
     import tempfile
 
-    con = duckdb.connect(
-        config={
-            "memory_limit": memory_limit(),
-            "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
-            **(
-                {"max_temp_directory_size": cap}
-                if (cap := os.environ.get("AUDITOR_TMPDIR_MAX"))
-                else {}
-            ),
-        }
-    )
-    return con
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory_limit(),
+        "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
+    }
+    if cap := os.environ.get("AUDITOR_TMPDIR_MAX"):
+        config["max_temp_directory_size"] = cap
+    try:
+        return duckdb.connect(config=config)
+    except duckdb.Error as exc:
+        raise ConfigError(
+            f"AUDITOR_MEMORY_LIMIT={config['memory_limit']!r} or AUDITOR_TMPDIR_MAX="
+            f"{cap or ''!r} is not a size ({str(exc).splitlines()[0]}). Use a size such as 1GB."
+        ) from None
 
 
 def limit_error(exc: duckdb.Error) -> LimitError:

@@ -100,3 +100,14 @@ def test_memory_shares(
 ) -> None:
     monkeypatch.setenv("AUDITOR_MEMORY_LIMIT", limit)
     assert memory_limit(share, floor) == expected
+
+
+@pytest.mark.parametrize("variable", ["AUDITOR_MEMORY_LIMIT", "AUDITOR_TMPDIR_MAX"])
+def test_a_size_that_is_not_one(variable: str, tmp_path: Path) -> None:
+    db, before = _seeded(tmp_path)
+    dump = ROOT / "fixtures" / "slurm" / "arrays.psv"
+    done = _ingest(db, dump, tmp_path, **{variable: "lots"})
+    assert done.returncode == ExitCode.CONFIG
+    assert done.stderr.startswith("auditor: error: AUDITOR_MEMORY_LIMIT=")
+    assert "is not a size" in done.stderr and "Traceback" not in done.stderr
+    assert db_state(str(db)) == before
