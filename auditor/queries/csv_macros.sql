@@ -28,15 +28,9 @@ END;
 -- csv_dur(s, unit_s): a duration in seconds: a number of units of unit_s seconds, or
 -- [D-]HH:MM:SS[.fff] / MM:SS whatever the unit. NULL for a malformed value, and for one of
 -- a thousand years or more (no job runs that long; such a number is a unit mistake).
-CREATE OR REPLACE MACRO csv_dur_parts(d, parts) AS
-    coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
-        WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
-                    + try_cast(parts[3] AS DOUBLE)
-        WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
-    END;
 CREATE OR REPLACE MACRO csv_dur_any(s, unit_s) AS CASE
     WHEN csv_num(s) IS NOT NULL THEN csv_num(s) * unit_s
-    WHEN regexp_full_match(trim(coalesce(s, '')), '(\d+-)?\d+:\d\d(:\d\d)?(\.\d+)?') THEN csv_dur_parts(
+    WHEN regexp_full_match(trim(coalesce(s, '')), '(\d+-)?\d+:\d\d(:\d\d)?(\.\d+)?') THEN clock_seconds(
         CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 1) END,
         string_split(CASE WHEN contains(trim(s), '-') THEN split_part(trim(s), '-', 2)
                           ELSE trim(s) END, ':'))

@@ -21,3 +21,12 @@ END;
 CREATE OR REPLACE MACRO gpu_key_untitled(t) AS
     CASE WHEN len(t) >= 2 AND t[1] IN ('gtx', 'rtx') AND t[2] = 'titan' THEN t[2:] ELSE t END;
 CREATE OR REPLACE MACRO gpu_key(x) AS gpu_key_join(gpu_key_untitled(gpu_key_tokens(x)));
+
+-- clock_seconds(d, parts): seconds of a clock duration split as days d (NULL for none) and
+-- parts, the "HH:MM:SS" or "MM:SS" fields; NULL when the fields are neither.
+CREATE OR REPLACE MACRO clock_seconds(d, parts) AS
+    coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
+        WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
+                    + try_cast(parts[3] AS DOUBLE)
+        WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
+    END;

@@ -19,15 +19,9 @@ CREATE OR REPLACE MACRO sacct_ts_bad(s, ts) AS
     ts IS NULL AND NOT sacct_missing(s) AND trim(s) <> '0';
 
 -- sacct_dur(s): seconds in "[D-][HH:]MM:SS[.mmm]" (two fields are MM:SS) or plain seconds.
-CREATE OR REPLACE MACRO sacct_dur_parts(d, parts) AS
-    coalesce(try_cast(d AS DOUBLE), 0) * 86400 + CASE len(parts)
-        WHEN 3 THEN try_cast(parts[1] AS DOUBLE) * 3600 + try_cast(parts[2] AS DOUBLE) * 60
-                    + try_cast(parts[3] AS DOUBLE)
-        WHEN 2 THEN try_cast(parts[1] AS DOUBLE) * 60 + try_cast(parts[2] AS DOUBLE)
-    END;
 CREATE OR REPLACE MACRO sacct_dur(s) AS coalesce(
     try_cast(s AS DOUBLE),
-    sacct_dur_parts(
+    clock_seconds(
         CASE WHEN contains(s, '-') THEN split_part(s, '-', 1) END,
         string_split(CASE WHEN contains(s, '-') THEN split_part(s, '-', 2) ELSE s END, ':'))
 );
