@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor import sql
-from auditor.errors import StoreError
+from auditor.errors import ConfigError, StoreError
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 DEFAULT_DB = "auditor.duckdb"
@@ -103,6 +103,12 @@ class Store:
             )
         wait = lock_wait_seconds() if wait_s is None else wait_s
         self.con = _connect(self.path, read_only, wait, on_wait or log.warning)
+        try:
+            for name, value in resource_settings().items():
+                self.con.execute(f"SET {name} = ?", [value])  # names from the list above only
+        except duckdb.Error as exc:
+            self.con.close()
+            raise resource_error(exc) from None
         self._migrate(read_only)
 
     def __enter__(self) -> Store:
@@ -284,6 +290,30 @@ def memory_limit(share: float = 1.0, floor_bytes: int = 0) -> str:
         return limit
     whole = float(size.group(1)) * unit
     return f"{int(max(whole * share, min(whole, floor_bytes)))}B"
+
+
+def resource_settings() -> dict[str, str]:
+    """DuckDB's memory limit, spill directory and spill cap for every auditor connection, from
+    ``$AUDITOR_MEMORY_LIMIT`` (default 1GB), ``$AUDITOR_TMPDIR`` (default the system's
+    temporary directory) and ``$AUDITOR_TMPDIR_MAX`` (default DuckDB's: most of the free disk)."""
+    import tempfile
+
+    settings = {
+        "memory_limit": memory_limit(),
+        "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
+    }
+    if cap := os.environ.get("AUDITOR_TMPDIR_MAX"):
+        settings["max_temp_directory_size"] = cap
+    return settings
+
+
+def resource_error(exc: duckdb.Error) -> ConfigError:
+    """The user's sentence for a resource setting DuckDB refused."""
+    return ConfigError(
+        f"AUDITOR_MEMORY_LIMIT={memory_limit()!r} or AUDITOR_TMPDIR_MAX="
+        f"{os.environ.get('AUDITOR_TMPDIR_MAX', '')!r} is not a size "
+        f"({str(exc).splitlines()[0]}). Use a size such as 1GB."
+    )
 
 
 # While an importer streams its rows into the store, both hold memory: the store takes this

@@ -15,8 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import AuditorError, ConfigError, InputError, LimitError, UsageError
-from auditor.store import memory_limit
+from auditor.errors import AuditorError, InputError, LimitError, UsageError
+from auditor.store import memory_limit, resource_error, resource_settings
 
 
 @dataclass(frozen=True)
@@ -37,23 +37,13 @@ class ImportResult:
 
 def parse_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB for an importer's parsing, bounded in memory: past the limit it
-    spills to a temporary directory (``$AUDITOR_TMPDIR``, else the system's) instead of
-    running the machine out of memory on a large export."""
-    import tempfile
-
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "memory_limit": memory_limit(),
-        "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
-    }
-    if cap := os.environ.get("AUDITOR_TMPDIR_MAX"):
-        config["max_temp_directory_size"] = cap
+    spills to a temporary directory instead of running the machine out of memory on a large
+    export (auditor.store.resource_settings)."""
+    config: dict[str, str | bool | int | float | list[str]] = {**resource_settings()}
     try:
         return duckdb.connect(config=config)
     except duckdb.Error as exc:
-        raise ConfigError(
-            f"AUDITOR_MEMORY_LIMIT={config['memory_limit']!r} or AUDITOR_TMPDIR_MAX="
-            f"{cap or ''!r} is not a size ({str(exc).splitlines()[0]}). Use a size such as 1GB."
-        ) from None
+        raise resource_error(exc) from None
 
 
 def limit_error(exc: duckdb.Error) -> LimitError:
@@ -67,9 +57,7 @@ def limit_error(exc: duckdb.Error) -> LimitError:
             f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
             "(now " + memory_limit() + "), or ingest fewer files at once."
         )
-    import tempfile
-
-    where = os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir()
+    where = resource_settings()["temp_directory"]
     cap = os.environ.get("AUDITOR_TMPDIR_MAX")
     return LimitError(
         f"ran out of temporary disk space in {where}"

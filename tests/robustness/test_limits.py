@@ -111,3 +111,12 @@ def test_a_size_that_is_not_one(variable: str, tmp_path: Path) -> None:
     assert done.stderr.startswith("auditor: error: AUDITOR_MEMORY_LIMIT=")
     assert "is not a size" in done.stderr and "Traceback" not in done.stderr
     assert db_state(str(db)) == before
+    # every command's connection takes the same settings
+    read = subprocess.run(
+        [sys.executable, "-m", "auditor", "summary", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, variable: "lots"},
+        check=False,
+    )
+    assert read.returncode == ExitCode.CONFIG and "is not a size" in read.stderr
