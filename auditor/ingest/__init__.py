@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +34,17 @@ class ImportResult:
     skipped: list[SkippedRow] = field(default_factory=list)  # the first few, for the report
     skipped_count: int = 0
     notes: list[str] = field(default_factory=list)  # facts the user should see, e.g. the zone
+
+
+def existing_file(path: str, kind: str) -> Path:
+    """``path`` as a file to read, else InputError saying it is missing or is a directory
+    (``kind`` names what was expected: 'a sacct dump')."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", file=path, hint="Check the path.")
+    if p.is_dir():
+        raise InputError(f"is a directory, not {kind}", file=path)
+    return p
 
 
 def parse_connection() -> duckdb.DuckDBPyConnection:

@@ -27,6 +27,7 @@ from auditor.ingest import (
     ImportResult,
     SkippedRow,
     apply_grouping,
+    existing_file,
     parse_connection,
     read_failure,
 )
@@ -190,11 +191,7 @@ def _normalise(name: str) -> str:
 
 def _header(path: str) -> tuple[int, str]:
     """The first non-blank line and its 1-based number, without BOM or line ending."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", file=path, hint="Check the path.")
-    if p.is_dir():
-        raise InputError("is a directory, not a CSV file", file=path)
+    p = existing_file(path, "a CSV file")
     try:
         with p.open("rb") as fh:
             head = fh.read(65536)

@@ -23,6 +23,7 @@ from auditor.ingest import (
     ImportResult,
     SkippedRow,
     apply_grouping,
+    existing_file,
     parse_connection,
     read_failure,
 )
@@ -199,11 +200,7 @@ def _split_problem(problem: str) -> tuple[str, str | None]:
 
 
 def _open_head(path: str, size: int = 65536) -> bytes:
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", file=path, hint="Check the path.")
-    if p.is_dir():
-        raise InputError("is a directory, not a sacct dump", file=path)
+    p = existing_file(path, "a sacct dump")
     try:
         with p.open("rb") as fh:
             return fh.read(size)
