@@ -13,10 +13,9 @@ import pytest
 from auditor import api
 from auditor.errors import ExitCode
 from auditor.store import memory_limit
-from tests.conftest import db_state
+from tests.conftest import ROOT, db_state
 from tests.robustness import bench_module
 
-ROOT = Path(__file__).resolve().parents[2]
 JOBS = 100_000
 
 
