@@ -1,9 +1,11 @@
 """Per-job footprint on a store connection, and the problems it must report.
 
-``compute`` installs the factor tables and the settings as temp tables, selects the jobs,
-defines ``queries/job_footprint.sql`` as the temp view ``footprint`` and checks it: a missing
-GPU power or grid intensity raises ``MissingFactor`` with the config lines that fix it; a
-default the user asked for, or a GPU with no cloud price, becomes a note for stderr.
+``compute`` installs the factor tables and the settings as temp tables, selects the jobs
+(the view ``footprint_jobs``), resolves the factors once per class of jobs they apply to
+(``footprint_classes``), defines ``queries/job_footprint.sql`` as the temp view
+``footprint`` and checks it: a missing GPU power or grid intensity raises ``MissingFactor``
+with the config lines that fix it; a default the user asked for, or a GPU with no cloud
+price, becomes a note for stderr.
 """
 
 from __future__ import annotations
@@ -181,25 +183,32 @@ def compute(
     uid: str | None = None,
     project: str | None = None,
     include_running: bool = False,
-    narrow: str | None = None,
+    keep: str | None = None,
 ) -> Outcome:
     """Define the temp view ``footprint`` over the selected counted jobs.
 
-    ``narrow`` names a query run after the selection to drop jobs from ``footprint_jobs``
-    (a report's projects and dates), so that only the jobs kept are computed and checked.
-    Raises MissingFactor when a job needs a GPU power or grid intensity that no table,
-    config or ``--default-*`` option provides.
+    ``keep`` names a temp table with a ``uid`` column (a report's jobs): only those jobs are
+    then computed and checked. Raises MissingFactor when a job needs a GPU power or grid
+    intensity that no table, config or ``--default-*`` option provides.
     """
     install(con, settings)
     con.execute(
-        sql.query("footprint_select"),
+        "CREATE OR REPLACE TEMP TABLE footprint_params AS SELECT "
+        "CAST($uid AS VARCHAR) AS uid, CAST($project AS VARCHAR) AS project, "
+        "CAST($include_running AS BOOLEAN) AS include_running",
         {"uid": uid, "project": project, "include_running": include_running},
     )
-    if narrow is not None:
-        con.execute(sql.query(narrow))
+    kept = "TRUE" if keep is None else f"c.uid IN (SELECT uid FROM {sql.quote_ident(keep)})"
+    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
+    # that, and spare every pass the joins that find no link
+    ((linked,),) = con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    select = sql.query("footprint_select").replace("__KEEP__", kept)
+    con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
+    con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
-    problems = con.execute(sql.query("footprint_problems")).fetchall()
+    ((may_lack,),) = con.execute("SELECT bool_or(may_lack) FROM footprint_classes").fetchall()
+    problems = con.execute(sql.query("footprint_problems")).fetchall() if may_lack else []
     return _report(problems, settings)
 
 

@@ -66,22 +66,17 @@ def summary(
     units: str,
 ) -> pa.Table:
     """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group."""
-    base = store.query(
-        "summary", {"by": by, "project": project, "include_running": include_running}
-    )
     if not settings.configured:
+        base = store.query(
+            "summary", {"by": by, "project": project, "include_running": include_running}
+        )
         return with_notes(base, [NO_SETTINGS_NOTE])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
-    fp = store.con.sql(sql.query("summary_footprint"), params={"by": by}).to_arrow_table()
+    table = store.query("summary_footprint", {"by": by})
     if settings.default_gpu_power_w is None:
-        fp = fp.drop_columns(["default_gpu_power_jobs"])
+        table = table.drop_columns(["default_gpu_power_jobs"])
     if settings.default_carbon_g_per_kwh is None:
-        fp = fp.drop_columns(["default_carbon_jobs"])
-    # keep summary.sql's rows and order; add the footprint columns of each group
-    order = "summary_row"
-    numbered = base.append_column(order, pa.array(range(base.num_rows), pa.int64()))
-    table = numbered.join(fp, "group_key", join_type="left outer").sort_by(order)
-    table = table.select(base.column_names + fp.column_names[1:])
+        table = table.drop_columns(["default_carbon_jobs"])
     return with_notes(_with_lb(table, units), outcome.notes)
 
 

@@ -8,8 +8,8 @@ WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
         gpu_model_missing, gpu_power_missing, carbon_missing, price_missing,
         gpu_power_defaulted, carbon_defaulted
     FROM footprint
-    WHERE gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
-        OR gpu_power_defaulted OR carbon_defaulted
+    WHERE may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
+        OR gpu_power_defaulted OR carbon_defaulted)
 )
 SELECT kind, key, detail, count(*) AS jobs, min(uid) AS example_uid
 FROM (

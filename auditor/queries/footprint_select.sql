@@ -1,17 +1,26 @@
--- Creates the temp table `footprint_jobs`: the counted jobs a footprint is computed for,
--- with the columns job_footprint.sql reads.
--- $uid picks one job; $project one project; running jobs only with $include_running.
-CREATE OR REPLACE TEMP TABLE footprint_jobs AS
+-- Creates the temp view `footprint_jobs`: the counted jobs a footprint is computed for, with
+-- the columns footprint_classes.sql and job_footprint.sql read. A view, not a copy: each
+-- query reads only the columns it needs. __JOBS__ is counted_jobs, or the jobs table when
+-- no MLflow run is linked to a Slurm job (then the two hold the same rows).
+-- The temp table `footprint_params` (one row) picks the jobs: its uid one job, its project
+-- one project; running jobs only with include_running. __KEEP__ is TRUE, or a condition
+-- on uid that a report adds (auditor.model.footprint.compute).
+CREATE OR REPLACE TEMP VIEW footprint_jobs AS
 SELECT
-    uid, source, cluster, job_id, run, project, sweep, user_name, partition, state,
-    submit_ts, start_ts, end_ts, running, elapsed_s, gpus, gpu_model, cpus, mem_gb,
-    energy_j, power_w, cpu_util, gpu_util, grid,
-    -- 'gpu' when the measured energy covers the GPUs only (MLflow system metrics)
-    coalesce(tags['energy_scope'], 'job') AS energy_scope,
+    c.uid, c.source, c.cluster, c.job_id, c.run, c.project, c.sweep, c.user_name, c.partition,
+    c.state, c.submit_ts, c.start_ts, c.end_ts, c.running, c.elapsed_s, c.gpus, c.gpu_model,
+    c.cpus, c.mem_gb, c.energy_j, c.power_w, c.cpu_util, c.gpu_util, c.grid,
+    -- the year whose factors apply to the job
+    year(make_timestamp(epoch_us(coalesce(c.start_ts, c.submit_ts, c.end_ts)))) AS job_year,  -- UTC
+    -- 'gpu' when the measured energy covers the GPUs only (MLflow system metrics); it
+    -- matters only for measured jobs, and only theirs are looked up (tags are long)
+    CASE WHEN c.energy_j IS NULL AND c.power_w IS NULL THEN 'job'
+        ELSE coalesce(c.tags['energy_scope'], 'job') END AS energy_scope,
     -- a Slurm job with MLflow runs linked to it: their ids, and whether its energy is theirs
-    tags['mlflow_runs'] AS mlflow_runs,
-    tags['energy_from'] AS energy_from
-FROM counted_jobs
-WHERE ($uid IS NULL OR uid = $uid)
-  AND ($project IS NULL OR project = $project)
-  AND ($include_running OR NOT running);  -- as summary.sql counts
+    c.tags['mlflow_runs'] AS mlflow_runs,
+    c.tags['energy_from'] AS energy_from
+FROM __JOBS__ c, footprint_params p
+WHERE (p.uid IS NULL OR c.uid = p.uid)
+  AND (p.project IS NULL OR c.project = p.project)
+  AND (p.include_running OR NOT c.running)  -- as summary.sql counts
+  AND __KEEP__;

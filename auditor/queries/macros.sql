@@ -20,7 +20,11 @@ END;
 -- 'GeForce GTX TITAN X' names the Titan family, not a GTX model
 CREATE OR REPLACE MACRO gpu_key_untitled(t) AS
     CASE WHEN len(t) >= 2 AND t[1] IN ('gtx', 'rtx') AND t[2] = 'titan' THEN t[2:] ELSE t END;
-CREATE OR REPLACE MACRO gpu_key(x) AS gpu_key_join(gpu_key_untitled(gpu_key_tokens(x)));
+-- Each step binds its input once through a one-element list: a macro argument used n times
+-- is expanded n times, and nested they would repeat the regular expressions dozens of times.
+CREATE OR REPLACE MACRO gpu_key(x) AS list_transform(
+    list_transform([gpu_key_tokens(x)], lambda t: gpu_key_untitled(t)),
+    lambda u: gpu_key_join(u))[1];
 
 -- clock_seconds(d, parts): seconds of a clock duration split as days d (NULL for none) and
 -- parts, the "HH:MM:SS" or "MM:SS" fields; NULL when the fields are neither.

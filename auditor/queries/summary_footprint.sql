@@ -1,6 +1,7 @@
--- Returns the footprint per group of the temp table `footprint` (group_key, energy_kwh,
--- co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share,
--- default_gpu_power_jobs, default_carbon_jobs), grouped by $by as in summary.sql.
+-- Returns summary.sql's columns (group_key, jobs, gpu_hours) and the footprint of each group
+-- of the temp view `footprint` (energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
+-- electricity_cost_usd, measured_share, default_gpu_power_jobs, default_carbon_jobs), grouped
+-- by $by as in summary.sql, in one pass.
 -- A group's cloud cost is NULL when one of its jobs has no price: a partial sum would mislead.
 -- measured_share is the measured part of the group's energy (NULL when it has none).
 WITH keyed AS (
@@ -19,6 +20,8 @@ WITH keyed AS (
 )
 SELECT
     coalesce(group_key, '(none)') AS group_key,
+    count(*) AS jobs,
+    fsum(gpus * elapsed_s) / 3600.0 AS gpu_hours,  -- as summary.sql adds them
     fsum(energy_kwh) AS energy_kwh,
     fsum(co2e_kg) AS co2e_kg,
     CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END

@@ -281,7 +281,7 @@ def build(
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
-        notes += compute(con, settings, narrow="report_narrow").notes
+        notes += compute(con, settings, keep="report_jobs").notes
         con.execute(sql.query("report_footprint"))  # computed once, read many times
         for project in sorted(p for p in found if p is not None):
             con.execute("DELETE FROM report_project")
