@@ -211,7 +211,10 @@ def _split_header(line: str) -> tuple[str, list[str]]:
     """The delimiter (the candidate giving the most columns) and the column names."""
     best: tuple[int, str, list[str]] = (0, ",", [line])
     for delim in _DELIMITERS:
-        names = next(csv.reader(io.StringIO(line), delimiter=delim), [line])
+        try:
+            names = next(csv.reader(io.StringIO(line, newline=""), delimiter=delim), [line])
+        except csv.Error:  # a stray carriage return inside the header line
+            names = [line]
         if len(names) > best[0]:
             best = (len(names), delim, names)
     return best[1], [n.strip() for n in best[2]]

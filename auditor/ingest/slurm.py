@@ -380,7 +380,7 @@ def _split_sql(layout: _TextLayout) -> str:
     surplus = (
         f"list_filter([{', '.join(candidates)}], lambda c: {valid})[1]" if candidates else "NULL"
     )
-    text = "regexp_replace(text, '\\r$', '')"
+    text = "CASE WHEN ends_with(text, chr(13)) THEN text[:-2] ELSE text END"
     if layout.trailing_delimiter:
         text = (
             f"CASE WHEN ends_with({text}, $sep) THEN {text}[:-(length($sep) + 1)] ELSE {text} END"

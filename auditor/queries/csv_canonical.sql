@@ -40,6 +40,7 @@ FROM csv_checked c
 CROSS JOIN csv_options o
 -- gpu_key is costly: once per distinct spelling, not once per row
 LEFT JOIN (
-    SELECT DISTINCT gpu_model AS spelling, gpu_key(gpu_model) AS gpu_key FROM csv_checked
+    SELECT spelling, gpu_key(spelling) AS gpu_key
+    FROM (SELECT DISTINCT gpu_model AS spelling FROM csv_checked)
 ) g ON g.spelling = c.gpu_model
 WHERE problem IS NULL

@@ -10,6 +10,7 @@ WITH allocs AS (
         contains(coalesce(jobid, ''), '_[') AS array_pending,
         nullif(regexp_extract(coalesce(jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
         upper(split_part(trim(coalesce(state, '')), ' ', 1)) AS state_word,
+        coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres)) AS gpu_type,
         -- a dump without a Start column shows a start by a positive elapsed time
         (start_ts IS NOT NULL OR ("start" IS NULL AND coalesce(elapsed_in, 0) > 0))
             AND NOT array_pending AND coalesce(nodelist, '') <> 'None assigned' AS started
@@ -50,6 +51,10 @@ step_stats AS (
     FROM step_owner
     GROUP BY uid_key
 ),
+-- gpu_key is costly: once per distinct spelling, not once per row
+gpu_keys AS (
+    SELECT gpu_type, gpu_key(gpu_type) AS gpu_model FROM (SELECT DISTINCT gpu_type FROM allocs)
+),
 canonical AS (
     SELECT
         'slurm:' || cluster_name || ':' || raw_id || ':'
@@ -74,7 +79,7 @@ canonical AS (
         started AND (state_word IN ('RUNNING', 'SUSPENDED', 'COMPLETING', 'CONFIGURING', 'RESIZING')
                      OR (state_word = '' AND "end" IS NOT NULL AND end_ts IS NULL)) AS running,
         gpus_in AS gpus,
-        gpu_key(coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres))) AS gpu_model,
+        g.gpu_model,
         cpus_in AS cpus,
         coalesce(
             sacct_bytes(tres_value(tres, 'mem'), 'M'),
@@ -105,7 +110,7 @@ canonical AS (
             {'k': 'comment', 'v': nullif(comment, '')},
             {'k': 'alloc_tres', 'v': tres},
             {'k': 'req_tres', 'v': nullif(trim(reqtres), '')},
-            {'k': 'gpu_model_raw', 'v': coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres))},
+            {'k': 'gpu_model_raw', 'v': a.gpu_type},
             {'k': 'array_job', 'v': CASE WHEN array_task IS NOT NULL THEN base_id END},
             {'k': 'array_task', 'v': array_task},
             {'k': 'het_offset', 'v': het_offset},
@@ -115,5 +120,6 @@ canonical AS (
         line AS src_line
     FROM allocs a
     LEFT JOIN step_stats st ON st.uid_key = a.row_key
+    LEFT JOIN gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
 )
 SELECT * FROM canonical

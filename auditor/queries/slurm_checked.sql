@@ -1,5 +1,6 @@
 -- Returns every row of `sacct_rows` (the sacct fields of text and JSON dumps, as strings)
--- with its values parsed and `problem` set to the first thing wrong with it, or NULL.
+-- with its values parsed and `problem` set to the first thing wrong with it, or NULL; of the
+-- raw fields, only those slurm_canonical.sql reads.
 -- Parameters: $tz (zone of local times without offset), $cluster (name when none is given).
 -- Steps only feed utilisation, so their TRES and memory are not parsed.
 WITH parsed AS (
@@ -19,7 +20,7 @@ WITH parsed AS (
             ELSE sacct_dur(elapsed)
         END AS elapsed_in,
         sacct_dur(totalcpu) AS total_cpu_s,
-        CASE WHEN is_step THEN sacct_bytes(maxrss, 'K') END AS max_rss_bytes,
+        CASE WHEN is_step THEN sacct_size(maxrss, 'K') END AS max_rss_bytes,
         try_cast(nullif(trim(consumedenergyraw), '') AS DOUBLE) AS energy_in,
         CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
         CASE WHEN NOT is_step THEN coalesce(tres_gpus(tres), gres_gpus(allocgres), 0) END AS gpus_in,
@@ -29,7 +30,27 @@ WITH parsed AS (
     FROM sacct_rows
 )
 SELECT
-    *,
+    file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
+    submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
+    gpus_in, cpus_in, nodes_in, tres,
+    -- the raw fields canonical rows keep, for allocations only: steps add just their figures
+    CASE WHEN NOT is_step THEN jobid END AS jobid,
+    CASE WHEN NOT is_step THEN "user" END AS "user",
+    CASE WHEN NOT is_step THEN account END AS account,
+    CASE WHEN NOT is_step THEN "group" END AS "group",
+    CASE WHEN NOT is_step THEN partition END AS partition,
+    CASE WHEN NOT is_step THEN qos END AS qos,
+    CASE WHEN NOT is_step THEN wckey END AS wckey,
+    CASE WHEN NOT is_step THEN state END AS state,
+    CASE WHEN NOT is_step THEN exitcode END AS exitcode,
+    CASE WHEN NOT is_step THEN "start" END AS "start",
+    CASE WHEN NOT is_step THEN "end" END AS "end",
+    CASE WHEN NOT is_step THEN reqmem END AS reqmem,
+    CASE WHEN NOT is_step THEN reqtres END AS reqtres,
+    CASE WHEN NOT is_step THEN allocgres END AS allocgres,
+    CASE WHEN NOT is_step THEN nodelist END AS nodelist,
+    CASE WHEN NOT is_step THEN jobname END AS jobname,
+    CASE WHEN NOT is_step THEN comment END AS comment,
     CASE
         -- the common case first, as one cheap conjunction; the messages only for the rest
         WHEN shape_problem IS NULL AND id_ok

@@ -26,15 +26,17 @@ CREATE OR REPLACE MACRO sacct_dur(s) AS coalesce(
         string_split(CASE WHEN contains(s, '-') THEN split_part(s, '-', 2) ELSE s END, ':'))
 );
 
--- sacct_bytes(s, unit): a size with an optional binary suffix K/M/G/T/P (unit when none).
-CREATE OR REPLACE MACRO sacct_unit_pow(u) AS CASE upper(u)
-    WHEN 'B' THEN 0 WHEN 'K' THEN 1 WHEN 'M' THEN 2 WHEN 'G' THEN 3 WHEN 'T' THEN 4 WHEN 'P' THEN 5
-END;
-CREATE OR REPLACE MACRO sacct_bytes_suffix(t, unit) AS
-    CASE WHEN upper(right(t, 1)) IN ('K', 'M', 'G', 'T', 'P') THEN right(t, 1) ELSE unit END;
-CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS
-    try_cast(rtrim(rtrim(s, 'cn'), 'KMGTPkmgtp') AS DOUBLE)
-    * pow(1024, sacct_unit_pow(sacct_bytes_suffix(rtrim(s, 'cn'), unit)));
+-- sacct_size(s, unit): a size with an optional binary suffix K/M/G/T/P (unit, one of those
+-- letters, when none), as MaxRSS prints it. A macro repeats its argument's expression at each
+-- use: pass a column, not an expression, where rows are many.
+CREATE OR REPLACE MACRO sacct_size(s, unit) AS
+    try_cast(nullif(rtrim(s, 'KMGTPkmgtp'), '') AS DOUBLE)
+    * pow(1024, strpos('KMGTP', upper(
+        CASE WHEN strpos('KMGTPkmgtp', right(s, 1)) > 0 THEN right(s, 1) ELSE unit END)));
+
+-- sacct_bytes(s, unit): the same with an optional c or n (per CPU, per node) after it, as
+-- ReqMem prints it.
+CREATE OR REPLACE MACRO sacct_bytes(s, unit) AS sacct_size(rtrim(s, 'cn'), unit);
 
 -- tres_value(tres, key): the value of key in a TRES string "cpu=8,mem=64G,gres/gpu=2", or NULL.
 CREATE OR REPLACE MACRO tres_value(tres, key) AS

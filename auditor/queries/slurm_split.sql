@@ -24,6 +24,7 @@ FROM (
     FROM (
         SELECT rowid + 1 AS line, string_split(__TEXT__, $sep) AS parts
         FROM raw_lines
-        WHERE rowid + 1 >= $first AND trim(coalesce(text, '')) <> ''
+        -- not blank; the same test as trim(text) <> '', without copying every line
+        WHERE rowid + 1 >= $first AND regexp_matches(text, '[^ ]')
     )
 )
