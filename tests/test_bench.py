@@ -28,9 +28,11 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
         "(a) DuckDB baseline, 200 jobs (0 MB)",
         "(b) auditor ingest slurm",
         "(c) summary --by project: library call",
-        "(c) summary --by project: whole command",
+        "(c) summary --by project: first call in a process",
+        "(c) summary --by project: whole command, CSV out",
         "(c) summary --by sweep: library call",
-        "(c) summary --by sweep: whole command",
+        "(c) summary --by sweep: first call in a process",
+        "(c) summary --by sweep: whole command, CSV out",
         "(d) overlapping export, 20 jobs",
     ]
     walls = [float(cells[1]) for cells in rows]
