@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -79,7 +79,10 @@ def _columns(table: pa.Table, decimals: int) -> list[list[Any]]:
     out = []
     for column in table.columns:
         values = column.to_pylist()
-        if not _plain(column.type):
+        if pa.types.is_floating(column.type):  # as _cell does it, inline: most cells are these
+            isfinite = math.isfinite
+            values = [None if v is None or not isfinite(v) else round(v, decimals) for v in values]
+        elif not _plain(column.type):
             values = [_cell(v, decimals) for v in values]
         out.append(values)
     return out
@@ -94,6 +97,23 @@ def _text(value: Any, decimals: int) -> str:
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True)
     return str(value)
+
+
+def _texts(table: pa.Table, decimals: int) -> list[list[str]]:
+    """Every cell as ``_text`` prints it, column by column."""
+    out = []
+    for column in table.columns:
+        values = column.to_pylist()
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            out.append(["" if v is None else v for v in values])
+        elif pa.types.is_floating(column.type):  # f"{round(v, d):,.df}" is f"{v:,.df}"
+            isfinite = math.isfinite
+            out.append(
+                ["" if v is None or not isfinite(v) else f"{v:,.{decimals}f}" for v in values]
+            )
+        else:
+            out.append([_text(v, decimals) for v in values])
+    return out
 
 
 @renderer("json")
@@ -122,17 +142,17 @@ def _is_numeric(t: pa.DataType) -> bool:
 def _table(table: pa.Table) -> str:
     header = table.column_names
     numeric = [_is_numeric(f.type) for f in table.schema]
-    body = [[_text(v, TEXT_DECIMALS) for v in row.values()] for row in table.to_pylist()]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    columns = _texts(table, TEXT_DECIMALS)
+    widths = [max([len(h), *map(len, c)]) for h, c in zip(header, columns, strict=True)]
 
-    def line(cells: list[str]) -> str:
+    def line(cells: Sequence[str]) -> str:
         return "  ".join(
             c.rjust(w) if num else c.ljust(w)
             for c, w, num in zip(cells, widths, numeric, strict=True)
         ).rstrip()
 
     lines = [line(header), line(["-" * w for w in widths])]
-    lines += [line(r) for r in body]
+    lines += map(line, zip(*columns, strict=True))
     return "\n".join(lines) + "\n"
 
 
@@ -147,7 +167,6 @@ def _markdown(table: pa.Table) -> str:
         "| " + " | ".join(_md_escape(h) for h in table.column_names) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
-    for row in table.to_pylist():
-        cells = [_md_escape(_text(v, TEXT_DECIMALS)) for v in row.values()]
-        lines.append("| " + " | ".join(cells) + " |")
+    for cells in zip(*_texts(table, TEXT_DECIMALS), strict=True):
+        lines.append("| " + " | ".join(map(_md_escape, cells)) + " |")
     return "\n".join(lines) + "\n"

@@ -44,3 +44,13 @@ def test_json_has_the_same_cells() -> None:
         "tags": {"k": "v"},
     }
     assert rows[1]["kwh"] is None and rows[2]["tags"] == {}
+
+
+def test_table_and_markdown_align_and_escape() -> None:
+    table = render(TABLE, "table").splitlines()
+    assert table[0].split() == ["name", "jobs", "kwh", "running", "end", "tags"]
+    assert table[2].startswith("a,b     ")  # padded to the width of 'say "hi"'
+    assert f"{round(1 / 3, 2):,.2f}" in table[2] and '{"k": "v"}' in table[2]
+    markdown = render(TABLE.slice(0, 1), "markdown").splitlines()
+    assert markdown[1] == "|---|---:|---:|---|---|---|"
+    assert markdown[2].startswith("| a,b | 1 | 0.33 | True | 2024-01-02T03:04:05Z |")
