@@ -1,4 +1,4 @@
-"""SQL files of the package, and the one helper that quotes identifiers."""
+"""SQL files of the package, and the helpers that quote identifiers and literals."""
 
 from __future__ import annotations
 
@@ -25,3 +25,8 @@ def migrations() -> list[tuple[int, str, str]]:
 def quote_ident(name: str) -> str:
     """Quote an identifier for DuckDB: every identifier built at run time goes through here."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """Quote a string as a DuckDB literal, for the few values a view must hold as text."""
+    return "'" + value.replace("'", "''") + "'"

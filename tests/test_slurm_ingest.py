@@ -274,3 +274,35 @@ def test_skip_bad_rows_counts_and_reports(db: str, tmp_path: object) -> None:
     assert out.report.rows_skipped == 2
     assert [str(s.line) for s in out.skipped] == ["3", "4"]
     assert gpu_hours(db) == pytest.approx({"p": (3600 * 1 + 3600 * 2) / 3600})
+
+
+TEXT_DUMPS = ("arrays.psv", "hetjob.psv", "old-reqmem.psv", "pipes.psv", "states.psv")
+
+
+def test_many_dumps_read_as_few(db: str, tmp_path: object) -> None:
+    # up to four text dumps are split while checked, more are split and stored one by one:
+    # both ways give the same jobs, from the same lines
+    from pathlib import Path
+
+    together = ingest(db, *TEXT_DUMPS)
+    one_by_one = str(Path(str(tmp_path)) / "one.duckdb")
+    added = sum(ingest(one_by_one, name).report.jobs_added for name in TEXT_DUMPS)
+    assert together.report.jobs_added == added
+
+    def stored(path: str) -> dict[str, dict[str, object]]:
+        return {
+            k: {c: v for c, v in r.items() if c != "ingest_id"} for k, r in job_rows(path).items()
+        }
+
+    assert stored(db) == stored(one_by_one)
+
+
+def test_many_dumps_name_the_bad_line(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "bad.psv"
+    bad.write_text("JobID|State|Submit|ElapsedRaw|AllocTRES|Account\n5|RUNNING|never|60||p\n")
+    with pytest.raises(InputError) as err:
+        api.ingest_slurm([*(str(SLURM / n) for n in TEXT_DUMPS), str(bad)], db=db, tz="UTC")
+    assert (err.value.file, err.value.line) == (str(bad), "2")
+    assert "Submit 'never' is not a time" in str(err.value)

@@ -294,10 +294,6 @@ def _require(path: str, line: int, kind: str, positions: dict[str, int], found: 
 # -- reading -------------------------------------------------------------------------------
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _col(i: int) -> str:
     return sql.quote_ident(f"c{i}")
 
@@ -306,9 +302,8 @@ def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
     pos = layout.positions
     exprs = {f: (_col(pos[f]) if f in pos else "NULL") for f in FIELDS}
     if "job_id" not in pos:
-        exprs["job_id"] = (
-            f"{_sql_str(Path(path).name + ':')} || CAST(coalesce({line_expr}, d.k) AS VARCHAR)"
-        )
+        prefix = sql.quote_literal(Path(path).name + ":")
+        exprs["job_id"] = f"{prefix} || CAST(coalesce({line_expr}, d.k) AS VARCHAR)"
     if layout.kind == "codecarbon":
         normal = [_normalise(h) for h in layout.header]
 
@@ -349,7 +344,7 @@ def _tag_names(layout: _Layout) -> dict[int, str]:
 
 def _tags_expr(layout: _Layout) -> str:
     entries = [
-        f"{{'k': {_sql_str(name)}, 'v': nullif({_col(i)}, '')}}"
+        f"{{'k': {sql.quote_literal(name)}, 'v': nullif({_col(i)}, '')}}"
         for i, name in _tag_names(layout).items()
     ]
     if layout.kind == "codecarbon":

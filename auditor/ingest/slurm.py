@@ -69,6 +69,7 @@ _SHAPES = {
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
 
+_FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read_slurm)
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
 _READ_BUFFER = 8 * _MAX_LINE  # DuckDB's default scales with the file: this bounds parse memory
@@ -113,15 +114,28 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         con.execute(sql.query("slurm_macros"))
         con.execute(sql.query("slurm_rows_table"))
         notes: list[str] = []
-        text_zone_used = False
-        for order, path in enumerate(paths):
-            kind = _detect(path)
+        kinds = [_detect(path) for path in paths]
+        # A few text dumps are split as their rows are checked, never stored split; many
+        # (daily dumps) are split and stored one by one, which keeps the query small.
+        fused = kinds.count("text") <= _FUSED_DUMPS
+        splits: list[str] = []
+        for order, (path, kind) in enumerate(zip(paths, kinds, strict=True)):
             if kind == "json":
                 _load_json(con, path, order, options.progress)
+                continue
+            layout = _text_layout(path, options)
+            lines = _lines_table(order) if fused else "raw_lines"
+            split = _load_text(con, path, order, lines, layout, options.progress, notes)
+            if fused:
+                splits.append(split)
             else:
-                layout = _text_layout(path, options)
-                _load_text(con, path, order, layout, options.progress, notes)
-                text_zone_used = True
+                con.execute(f"INSERT INTO sacct_stored_rows BY NAME {split}")
+                con.execute("DROP TABLE raw_lines")
+        text_zone_used = "text" in kinds
+        con.execute(
+            "CREATE TEMP VIEW sacct_rows AS FROM sacct_stored_rows"
+            + "".join(f" UNION ALL BY NAME ({split})" for split in splits)
+        )
         if options.fields == "xdmod" and not options.tz:
             zone = "UTC"
             notes.append("the XDMoD layout is taken with TZ=UTC: times read as UTC")
@@ -130,12 +144,15 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             notes.append(f"local times without an offset read as {zone} ({how})")
         params = {"tz": zone, "cluster": options.cluster or "default"}
         con.execute(f"CREATE TEMP TABLE slurm_checked AS {sql.query('slurm_checked')}", params)
+        con.execute("DROP VIEW sacct_rows")
+        con.execute("DROP TABLE sacct_stored_rows")
+        for order in range(len(paths)):
+            con.execute(f"DROP TABLE IF EXISTS {_lines_table(order)}")
         skipped, skipped_count = _problems(con, options.skip_bad_rows)
-        rows_read = _scalar(con, "SELECT count(*) FROM sacct_rows")
+        rows_read = _scalar(con, "SELECT count(*) FROM slurm_checked")
         con.execute(f"CREATE TEMP TABLE slurm_jobs AS {sql.query('slurm_canonical')}")
         # only slurm_jobs is read from here on: free the memory while the store writes
         con.execute("DROP TABLE slurm_checked")
-        con.execute("DROP TABLE sacct_rows")
         # the store writes while this connection streams: leave it the larger share
         share = 1 - STORE_MEMORY_SHARE
         con.execute("SET memory_limit = ?", [memory_limit(share, STREAM_MEMORY_FLOOR)])
@@ -313,16 +330,23 @@ def _require(path: str, fields: list[str], names: list[str]) -> None:
 # -- loading -------------------------------------------------------------------------------
 
 
+def _lines_table(order: int) -> str:
+    return f"raw_lines_{order}"
+
+
 def _load_text(
     con: duckdb.DuckDBPyConnection,
     path: str,
     order: int,
+    lines: str,
     layout: _TextLayout,
     progress: bool,
     notes: list[str],
-) -> None:
+) -> str:
+    """Read the dump's lines into the temp table ``lines``; returns the query that splits
+    them into sacct fields (slurm_split.sql for this layout)."""
     read = (
-        "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv("
+        f"CREATE OR REPLACE TEMP TABLE {lines} AS SELECT line AS text FROM read_csv("
         "$path, columns = {'line': 'VARCHAR'}, delim = $delim, quote = '', escape = '', "
         "header = false, auto_detect = false, encoding = $encoding, "
         f"max_line_size = {_MAX_LINE}, buffer_size = {_READ_BUFFER})"
@@ -342,13 +366,15 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    con.execute(_split_sql(layout), {
-        "file": path,
-        "file_order": order,
-        "first": layout.first_data_line,
-        "sep": layout.delimiter,
-    })  # fmt: skip
-    con.execute("DROP TABLE raw_lines")
+    # literals, not parameters: the query becomes part of a view
+    return (
+        _split_sql(layout)
+        .replace("__LINES__", lines)
+        .replace("$file_order", str(order))
+        .replace("$first", str(layout.first_data_line))
+        .replace("$sep", sql.quote_literal(layout.delimiter))
+        .replace("$file", sql.quote_literal(path))  # last: a path may hold anything
+    )
 
 
 def _read_error(path: str, exc: duckdb.Error) -> InputError:
@@ -372,7 +398,7 @@ def _split_sql(layout: _TextLayout) -> str:
         for a in free
     ]
     checks = [
-        f"regexp_full_match(coalesce(c[{pos[f]}], ''), {_sql_str(shape)})"
+        f"regexp_full_match(coalesce(c[{pos[f]}], ''), {sql.quote_literal(shape)})"
         for f, shape in _SHAPES.items()
         if f in pos
     ]
@@ -397,10 +423,6 @@ def _split_sql(layout: _TextLayout) -> str:
     )
 
 
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: bool) -> None:
     try:
         ok = con.execute(
@@ -417,7 +439,7 @@ def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: 
             file=path,
             hint="Expected the output of 'sacct --json'.",
         )
-    query = "INSERT INTO sacct_rows BY NAME " + sql.query("slurm_json_rows")
+    query = "INSERT INTO sacct_stored_rows BY NAME " + sql.query("slurm_json_rows")
     try:
         run_with_progress(
             con, query, {"path": path, "file": path, "file_order": order}, path, progress

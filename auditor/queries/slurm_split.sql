@@ -1,8 +1,8 @@
--- Splits `raw_lines` (one text dump, a line per row) into `sacct_rows`. A template: the
--- __NAMES__ are filled from the header's column positions only (auditor.ingest.slurm),
--- never from data. Rows with more fields than the header give the surplus to a free-text
--- field (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
-INSERT INTO sacct_rows BY NAME
+-- Returns the lines of __LINES__ (one text dump, a line per row) split into sacct fields,
+-- as rows of `sacct_rows`. A template: the __NAMES__ are filled from the header's column
+-- positions only (auditor.ingest.slurm), never from data; the $ values are put in as
+-- literals. Rows with more fields than the header give the surplus to a free-text field
+-- (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
 SELECT
     $file AS file,
     $file_order AS file_order,
@@ -23,7 +23,7 @@ FROM (
         CASE WHEN len(parts) = __N__ THEN parts WHEN len(parts) > __N__ THEN __SURPLUS__ END AS p
     FROM (
         SELECT rowid + 1 AS line, string_split(__TEXT__, $sep) AS parts
-        FROM raw_lines
+        FROM __LINES__
         -- not blank; the same test as trim(text) <> '', without copying every line
         WHERE rowid + 1 >= $first AND regexp_matches(text, '[^ ]')
     )
