@@ -1,4 +1,4 @@
--- Returns what the temp table `footprint` lacks or defaulted, one row per kind and key:
+-- Returns what the temp view `footprint` lacks or defaulted, one row per kind and key:
 -- (kind, key, detail, jobs, example_uid). Kinds: gpu_model (key: partition, detail: cluster),
 -- gpu_power (key: GPU), no_grid (key: cluster), grid (key: region, detail: where it was set),
 -- price (key: cloud GPU, detail: price table), gpu_power_default, carbon_default.
