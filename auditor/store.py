@@ -210,7 +210,7 @@ class Store:
         )
         con = self.con
         (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
-        con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE)])
+        con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE, SHARE_FLOOR)])
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("incoming", staged)
@@ -317,7 +317,9 @@ def resource_error(exc: duckdb.Error) -> ConfigError:
 
 
 # While an importer streams its rows into the store, both hold memory: the store takes this
-# share of the limit, the importer's parse connection (which only scans its result) the rest,
-# but never less than STREAM_MEMORY_FLOOR.
+# share of the limit, the importer's parse connection (which only scans its result) the rest.
+# Neither gets less than SHARE_FLOOR (or the whole limit, if that is smaller): the store
+# holds a row group of jobs (122,880 rows, tags included) whatever the export's size, and
+# with under about 40 MB it could fail on that alone.
 STORE_MEMORY_SHARE = 0.75
-STREAM_MEMORY_FLOOR = 64 * 10**6
+SHARE_FLOOR = 64 * 10**6

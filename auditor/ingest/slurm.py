@@ -28,7 +28,7 @@ from auditor.ingest import (
     read_failure,
 )
 from auditor.progress import run_with_progress
-from auditor.store import STORE_MEMORY_SHARE, STREAM_MEMORY_FLOOR, memory_limit
+from auditor.store import SHARE_FLOOR, STORE_MEMORY_SHARE, memory_limit
 from auditor.timezones import check_zone, local_zone
 
 # The sacct fields auditor reads, by their lower-case names; header aliases map onto them.
@@ -155,7 +155,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         con.execute("DROP TABLE slurm_checked")
         # the store writes while this connection streams: leave it the larger share
         share = 1 - STORE_MEMORY_SHARE
-        con.execute("SET memory_limit = ?", [memory_limit(share, STREAM_MEMORY_FLOOR)])
+        con.execute("SET memory_limit = ?", [memory_limit(share, SHARE_FLOOR)])
         table = apply_grouping(
             con,
             "slurm_jobs",
