@@ -11,7 +11,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +19,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from auditor import sql
 from auditor.errors import ConfigError, StoreError
@@ -197,33 +196,31 @@ class Store:
         """
         if table.schema.names != list(JOB_COLUMNS):
             raise ValueError(f"importer returned columns {table.schema.names}")
-        order = {f: i for i, f in enumerate(files)}
         batches = table.to_batches() if isinstance(table, pa.Table) else table
-
-        def staged_batches() -> Iterator[pa.RecordBatch]:
-            for batch in batches:
-                typed = batch.cast(JOB_SCHEMA)
-                yield typed.append_column("file_order", _file_order(typed, order))
-
-        staged = pa.RecordBatchReader.from_batches(
-            JOB_SCHEMA.append(pa.field("file_order", pa.int32())), staged_batches()
+        typed = pa.RecordBatchReader.from_batches(
+            JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
         )
         con = self.con
         (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
         con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE, SHARE_FLOOR)])
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("incoming", staged)
-            con.execute(sql.query("stage_jobs"))
-            con.unregister("incoming")
-            added, updated = con.execute(sql.query("count_upsert")).fetchone() or (0, 0)
-            (ingest_id,) = con.execute("SELECT nextval('ingest_seq')").fetchone() or (0,)
-            con.execute("DELETE FROM jobs WHERE uid IN (SELECT uid FROM staged_jobs)")
+            ingest_id = _count(con.execute("SELECT nextval('ingest_seq')"))
+            params = {"ingest_id": ingest_id, "files": list(files)}
             cols = ", ".join(sql.quote_ident(c) for c in JOB_COLUMNS)
+            con.register("incoming", typed)
+            # straight into jobs: rows are read once, then repeats and replaced rows deleted
             con.execute(
-                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, ? FROM staged_jobs",
-                [ingest_id],
+                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, $ingest_id FROM incoming",
+                {"ingest_id": ingest_id},
             )
+            con.unregister("incoming")
+            con.execute(sql.query("ingest_dedupe"), params)
+            updated = _count(con.execute(sql.query("ingest_replace"), {"ingest_id": ingest_id}))
+            stored = _count(
+                con.execute("SELECT count(*) FROM jobs WHERE ingest_id = ?", [ingest_id])
+            )
+            added = stored - updated
             con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
                 [
@@ -237,7 +234,6 @@ class Store:
                     rows_skipped,
                 ],
             )
-            con.execute("DROP TABLE staged_jobs")
             con.execute("COMMIT")
         except BaseException as exc:
             con.execute("ROLLBACK")
@@ -268,11 +264,10 @@ class Store:
         return table
 
 
-def _file_order(batch: pa.RecordBatch, order: Mapping[str, int]) -> pa.Array:
-    """Position of each row's file in the ingest's file list."""
-    keys = pa.array(list(order), pa.string())
-    idx = pc.index_in(batch.column("src_file"), value_set=keys)
-    return pc.fill_null(idx, len(order)).cast(pa.int32())
+def _count(result: duckdb.DuckDBPyConnection) -> int:
+    """The one number a query returns (the rows a DELETE touched, a count)."""
+    rows = result.fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
