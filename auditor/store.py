@@ -312,9 +312,10 @@ def resource_error(exc: duckdb.Error) -> ConfigError:
 
 
 # While an importer streams its rows into the store, both hold memory: the store takes this
-# share of the limit, the importer's parse connection (which only scans its result) the rest.
-# Neither gets less than SHARE_FLOOR (or the whole limit, if that is smaller): the store
-# holds a row group of jobs (122,880 rows, tags included) whatever the export's size, and
-# with under about 40 MB it could fail on that alone.
-STORE_MEMORY_SHARE = 0.75
+# share of the limit, the importer's parse connection the rest (the Slurm importer still holds
+# the dump's lines then, and computes the job rows as the store reads them; the store only
+# appends, a row group at a time). Neither gets less than SHARE_FLOOR (or the whole limit, if
+# that is smaller): the store holds a row group of jobs (122,880 rows, tags included) whatever
+# the export's size, and with under about 40 MB it could fail on that alone.
+STORE_MEMORY_SHARE = 0.25
 SHARE_FLOOR = 64 * 10**6

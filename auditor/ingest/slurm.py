@@ -142,17 +142,26 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         elif text_zone_used and _saw_local_times(con):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
-        params = {"tz": zone, "cluster": options.cluster or "default"}
-        con.execute(f"CREATE TEMP TABLE slurm_checked AS {sql.query('slurm_checked')}", params)
-        con.execute("DROP VIEW sacct_rows")
-        con.execute("DROP TABLE sacct_stored_rows")
-        for order in range(len(paths)):
-            con.execute(f"DROP TABLE IF EXISTS {_lines_table(order)}")
+        # literals, not parameters: the query becomes a view, read twice
+        checked = (
+            sql.query("slurm_checked")
+            .replace("$tz", sql.quote_literal(zone))
+            .replace("$cluster", sql.quote_literal(options.cluster or "default"))
+        )
+        con.execute(f"CREATE TEMP VIEW slurm_checked AS {checked}")
+        # first pass: every row checked, only its keys and figures kept; the second pass
+        # (slurm_jobs, streamed to the store) splits and checks the allocations again
+        con.execute(sql.query("slurm_row_keys"))
         skipped, skipped_count = _problems(con, options.skip_bad_rows)
-        rows_read = _scalar(con, "SELECT count(*) FROM slurm_checked")
-        con.execute(f"CREATE TEMP TABLE slurm_jobs AS {sql.query('slurm_canonical')}")
-        # only slurm_jobs is read from here on: free the memory while the store writes
-        con.execute("DROP TABLE slurm_checked")
+        rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")
+        con.execute(sql.query("slurm_step_stats"))
+        con.execute(sql.query("slurm_gpu_keys"))
+        con.execute(
+            "CREATE TEMP TABLE slurm_bad_allocs AS SELECT row_key FROM slurm_row_keys "
+            "WHERE problem IS NOT NULL AND NOT is_step"
+        )
+        con.execute("DROP TABLE slurm_row_keys")
+        con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
         # the store writes while this connection streams: leave it the larger share
         share = 1 - STORE_MEMORY_SHARE
         con.execute("SET memory_limit = ?", [memory_limit(share, SHARE_FLOOR)])
@@ -184,12 +193,12 @@ def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
 
 
 def _problems(con: duckdb.DuckDBPyConnection, skip: bool) -> tuple[list[SkippedRow], int]:
-    count = _scalar(con, "SELECT count(*) FROM slurm_checked WHERE problem IS NOT NULL")
+    count = _scalar(con, "SELECT count(*) FROM slurm_row_keys WHERE problem IS NOT NULL")
     if not count:
         return [], 0
     first = con.execute(
-        "SELECT file, loc, problem FROM slurm_checked WHERE problem IS NOT NULL "
-        "ORDER BY file_order, line, loc LIMIT 5"
+        "SELECT file, loc, problem FROM slurm_row_keys WHERE problem IS NOT NULL "
+        "ORDER BY row_key, loc LIMIT 5"
     ).fetchall()
     if not skip:
         file, loc, problem = first[0]

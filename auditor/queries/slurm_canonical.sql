@@ -1,7 +1,8 @@
 -- Returns canonical job rows (auditor.schema.JOB_SCHEMA columns) from `slurm_checked`
 -- (see slurm_checked.sql), leaving out rows with a problem. One row per allocation (job,
 -- array task, het component); steps only add utilisation (MaxRSS, TotalCPU) and energy
--- where the allocation row has none.
+-- where the allocation row has none, from `slurm_step_stats`; GPU models come from
+-- `slurm_gpu_keys`; `slurm_bad_allocs` holds the row_key of each allocation with a problem.
 WITH allocs AS (
     SELECT
         *,
@@ -10,50 +11,13 @@ WITH allocs AS (
         contains(coalesce(jobid, ''), '_[') AS array_pending,
         nullif(regexp_extract(coalesce(jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
         upper(split_part(trim(coalesce(state, '')), ' ', 1)) AS state_word,
-        coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres)) AS gpu_type,
         -- a dump without a Start column shows a start by a positive elapsed time
         (start_ts IS NOT NULL OR ("start" IS NULL AND coalesce(elapsed_in, 0) > 0))
             AND NOT array_pending AND coalesce(nodelist, '') <> 'None assigned' AS started
     FROM slurm_checked
-    WHERE NOT is_step AND problem IS NULL
-),
-steps AS (
-    SELECT
-        cluster_name,
-        split_part(raw_id, '.', 1) AS parent_raw,
-        coalesce(start_ts, submit_ts, TIMESTAMPTZ '9999-12-31 00:00:00+00') AS step_ts,
-        total_cpu_s,
-        max_rss_bytes,
-        energy_in
-    FROM slurm_checked
-    WHERE is_step AND problem IS NULL
-),
-step_owner AS (
-    -- A step belongs to the latest allocation with its raw id submitted before it started
-    -- (requeued jobs keep their id under a new Submit).
-    SELECT a.uid_key, s.*
-    FROM steps s
-    ASOF JOIN (
-        SELECT
-            cluster_name, raw_id, row_key AS uid_key,
-            coalesce(submit_ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS owner_ts
-        FROM allocs
-    ) a
-    ON s.cluster_name = a.cluster_name AND s.parent_raw = a.raw_id AND s.step_ts >= a.owner_ts
-),
-step_stats AS (
-    SELECT
-        uid_key,
-        fsum(total_cpu_s) AS steps_cpu_s,
-        max(max_rss_bytes) AS steps_max_rss_bytes,
-        -- the .extern step spans the whole allocation; steps overlap, so never sum energy
-        max(nullif(energy_in, 0)) AS steps_energy_j
-    FROM step_owner
-    GROUP BY uid_key
-),
--- gpu_key is costly: once per distinct spelling, not once per row
-gpu_keys AS (
-    SELECT gpu_type, gpu_key(gpu_type) AS gpu_model FROM (SELECT DISTINCT gpu_type FROM allocs)
+    -- the first pass found the bad rows: problem is not computed again
+    ANTI JOIN slurm_bad_allocs USING (row_key)
+    WHERE NOT is_step
 ),
 canonical AS (
     SELECT
@@ -119,7 +83,7 @@ canonical AS (
         file AS src_file,
         line AS src_line
     FROM allocs a
-    LEFT JOIN step_stats st ON st.uid_key = a.row_key
-    LEFT JOIN gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
+    LEFT JOIN slurm_step_stats st ON st.uid_key = a.row_key
+    LEFT JOIN slurm_gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
 )
 SELECT * FROM canonical

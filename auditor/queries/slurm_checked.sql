@@ -1,8 +1,9 @@
 -- Returns every row of `sacct_rows` (the sacct fields of text and JSON dumps, as strings)
 -- with its values parsed and `problem` set to the first thing wrong with it, or NULL; of the
--- raw fields, only those slurm_canonical.sql reads.
--- Parameters: $tz (zone of local times without offset), $cluster (name when none is given).
--- Steps only feed utilisation, so their TRES and memory are not parsed.
+-- raw fields, only those slurm_canonical.sql reads. The importer makes it a view, read twice:
+-- whole by slurm_row_keys.sql, then for its allocations by slurm_canonical.sql.
+-- Parameters (put in as literals): $tz (zone of local times without offset), $cluster (name
+-- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
 WITH parsed AS (
     SELECT
         *,
@@ -24,6 +25,8 @@ WITH parsed AS (
         try_cast(nullif(trim(consumedenergyraw), '') AS DOUBLE) AS energy_in,
         CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
         CASE WHEN NOT is_step THEN coalesce(tres_gpus(tres), gres_gpus(allocgres), 0) END AS gpus_in,
+        CASE WHEN NOT is_step THEN coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres)) END
+            AS gpu_type,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,
         file_order::BIGINT * 1099511627776 + line AS row_key
@@ -32,7 +35,7 @@ WITH parsed AS (
 SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
     submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
-    gpus_in, cpus_in, nodes_in, tres,
+    gpus_in, gpu_type, cpus_in, nodes_in, tres,
     -- the raw fields canonical rows keep, for allocations only: steps add just their figures
     CASE WHEN NOT is_step THEN jobid END AS jobid,
     CASE WHEN NOT is_step THEN "user" END AS "user",

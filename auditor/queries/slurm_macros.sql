@@ -8,8 +8,10 @@ CREATE OR REPLACE MACRO sacct_missing(s) AS
 -- for epoch 0 (sacct's "not yet") and for a malformed value: sacct_ts_bad() tells them apart.
 CREATE OR REPLACE MACRO sacct_ts(s, tz) AS coalesce(
     timezone(tz, try_strptime(s, ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f'])),
-    -- Epochs past the year 3000 are garbage, and to_timestamp raises on them.
-    CASE WHEN try_cast(s AS BIGINT) BETWEEN 1 AND 32503680000 THEN to_timestamp(try_cast(s AS BIGINT)) END,
+    -- Epochs past the year 3000 are garbage, and to_timestamp raises on them. The cast is
+    -- bound once (a repeated one would be hoisted out of coalesce and run on every row).
+    list_transform([try_cast(s AS BIGINT)],
+        lambda e: CASE WHEN e BETWEEN 1 AND 32503680000 THEN to_timestamp(e) END)[1],
     CASE WHEN regexp_matches(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*(Z|[+-]\d\d:?\d\d)$')
          THEN try_cast(s AS TIMESTAMPTZ) END
 );
@@ -19,20 +21,24 @@ CREATE OR REPLACE MACRO sacct_ts_bad(s, ts) AS
     ts IS NULL AND NOT sacct_missing(s) AND trim(s) <> '0';
 
 -- sacct_dur(s): seconds in "[D-][HH:]MM:SS[.mmm]" (two fields are MM:SS) or plain seconds.
-CREATE OR REPLACE MACRO sacct_dur(s) AS coalesce(
-    try_cast(s AS DOUBLE),
-    clock_seconds(
-        CASE WHEN contains(s, '-') THEN split_part(s, '-', 1) END,
-        string_split(CASE WHEN contains(s, '-') THEN split_part(s, '-', 2) ELSE s END, ':'))
-);
+-- The common "HH:MM:SS" is cast as an interval, which reads it alike and is much cheaper.
+CREATE OR REPLACE MACRO sacct_dur(s) AS CASE
+    WHEN regexp_full_match(s, '\d\d:\d\d:\d\d(\.\d+)?') THEN epoch(CAST(s AS INTERVAL))
+    ELSE coalesce(
+        try_cast(s AS DOUBLE),
+        clock_seconds(
+            CASE WHEN contains(s, '-') THEN split_part(s, '-', 1) END,
+            string_split(CASE WHEN contains(s, '-') THEN split_part(s, '-', 2) ELSE s END, ':')))
+END;
 
 -- sacct_size(s, unit): a size with an optional binary suffix K/M/G/T/P (unit, one of those
 -- letters, when none), as MaxRSS prints it. A macro repeats its argument's expression at each
 -- use: pass a column, not an expression, where rows are many.
-CREATE OR REPLACE MACRO sacct_size(s, unit) AS
-    try_cast(nullif(rtrim(s, 'KMGTPkmgtp'), '') AS DOUBLE)
-    * pow(1024, strpos('KMGTP', upper(
-        CASE WHEN strpos('KMGTPkmgtp', right(s, 1)) > 0 THEN right(s, 1) ELSE unit END)));
+CREATE OR REPLACE MACRO sacct_size(s, unit) AS CASE
+    WHEN strpos('KMGTPkmgtp', s[-1:]) > 0
+        THEN try_cast(s[:-2] AS DOUBLE) * pow(1024, strpos('KMGTP', upper(s[-1:])))
+    ELSE try_cast(s AS DOUBLE) * pow(1024, strpos('KMGTP', unit))
+END;
 
 -- sacct_bytes(s, unit): the same with an optional c or n (per CPU, per node) after it, as
 -- ReqMem prints it.
