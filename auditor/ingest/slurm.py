@@ -162,6 +162,10 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         )
         con.execute("DROP TABLE slurm_row_keys")
         con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
+        # its joins must build on the small side, as written (step figures, GPU keys, bad
+        # rows), never on the allocations, which would then be held whole before the first
+        # row comes out: DuckDB picks by estimates, which the line filters make too low
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         # the store writes while this connection streams: leave it the larger share
         share = 1 - STORE_MEMORY_SHARE
         con.execute("SET memory_limit = ?", [memory_limit(share, SHARE_FLOOR)])
