@@ -233,6 +233,32 @@ def test_later_file_wins_within_one_ingest(db: str, tmp_path: object) -> None:
     assert rows["5"]["state"] == "COMPLETED" and rows["5"]["elapsed_s"] == 3600
 
 
+def test_last_line_wins_and_counts_once(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    header = "JobID|State|Submit|ElapsedRaw|AllocTRES|Account\n"
+    (base / "old.psv").write_text(header + "8|RUNNING|2024-01-01T00:00:00|60|gres/gpu=1|p\n")
+    # job 8 three times and job 9 twice in one dump: each is stored once, as its last line
+    (base / "new.psv").write_text(
+        header
+        + "8|RUNNING|2024-01-01T00:00:00|600|gres/gpu=1|p\n"
+        + "9|RUNNING|2024-01-01T00:00:00|60|gres/gpu=2|p\n"
+        + "8|COMPLETED|2024-01-01T00:00:00|3600|gres/gpu=1|p\n"
+        + "9|COMPLETED|2024-01-01T00:00:00|120|gres/gpu=2|p\n"
+        + "8|RUNNING|2024-01-01T00:00:00|1800|gres/gpu=1|p\n"
+    )
+    api.ingest_slurm([str(base / "old.psv")], db=db, tz="UTC")
+    out = api.ingest_slurm([str(base / "new.psv")], db=db, tz="UTC")
+    assert out.report.rows_read == 5
+    assert (out.report.jobs_added, out.report.jobs_updated) == (1, 1)  # 9 is new, 8 was stored
+    rows = job_rows(db)
+    assert len(rows) == 2
+    assert (rows["8"]["elapsed_s"], rows["8"]["src_line"]) == (1800, 6)
+    assert (rows["9"]["elapsed_s"], rows["9"]["src_line"]) == (120, 5)
+    assert (rows["8"]["state"], rows["9"]["state"]) == ("RUNNING", "COMPLETED")
+
+
 @pytest.mark.parametrize(
     ("option", "value", "expected"),
     [
