@@ -105,3 +105,24 @@ def test_sacct_ts_reads_local_times_in_the_zone(con: duckdb.DuckDBPyConnection) 
     summer = value(con, "sacct_ts(s, 'Europe/Berlin')", "2024-07-15T12:00:00")
     assert winter == datetime(2024, 1, 15, 11, tzinfo=UTC)
     assert summer == datetime(2024, 7, 15, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("tres", "gpus"),
+    [
+        ("cpu=8,gres/gpu=2,mem=64G", 2),
+        ("gres/gpu:a100=2,gres/gpu:v100=1", 2 + 1),  # typed only: their sum
+        ("gres/gpu:a100=2,gres/gpu=2", 2),  # the untyped total wins
+        ("cpu=8,mem=64G", None),
+        ("gres/gpu=", None),
+        (None, None),
+    ],
+)
+def test_tres_gpus(con: duckdb.DuckDBPyConnection, tres: str | None, gpus: float | None) -> None:
+    assert value(con, "tres_gpus(s)", tres) == gpus
+
+
+@pytest.mark.parametrize("tres", ["gres/gpu=two", "gres/gpu:a100=x"])
+def test_tres_gpus_not_a_number_is_nan(con: duckdb.DuckDBPyConnection, tres: str) -> None:
+    got = value(con, "tres_gpus(s)", tres)
+    assert isinstance(got, float) and got != got

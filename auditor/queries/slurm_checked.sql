@@ -4,13 +4,21 @@
 -- whole by slurm_row_keys.sql, then for its allocations by slurm_canonical.sql.
 -- Parameters (put in as literals): $tz (zone of local times without offset), $cluster (name
 -- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
-WITH parsed AS (
+-- What later columns use more than once is a column of `fields` first: an alias used in
+-- its own SELECT list is pasted in at each use, and then computed each time.
+WITH fields AS (
+    SELECT
+        *,
+        contains(coalesce(jobid, ''), '.') AS is_step,
+        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres
+    FROM sacct_rows
+),
+parsed AS (
     SELECT
         *,
         regexp_full_match(coalesce(jobid, ''),
             '\d+(_\d+|_\[[^\]]*\])?(\+\d+)?(\.(batch|extern|interactive|TBD|\d+)(\+\d+)?)?')
             AS id_ok,
-        contains(coalesce(jobid, ''), '.') AS is_step,
         coalesce(nullif(trim(jobidraw), ''), jobid) AS raw_id,
         coalesce(nullif(trim("cluster"), ''), $cluster) AS cluster_name,
         sacct_ts("submit", $tz) AS submit_ts,
@@ -23,14 +31,13 @@ WITH parsed AS (
         sacct_dur(totalcpu) AS total_cpu_s,
         CASE WHEN is_step THEN sacct_size(maxrss, 'K') END AS max_rss_bytes,
         try_cast(nullif(trim(consumedenergyraw), '') AS DOUBLE) AS energy_in,
-        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
         CASE WHEN NOT is_step THEN coalesce(tres_gpus(tres), gres_gpus(allocgres), 0) END AS gpus_in,
         CASE WHEN NOT is_step THEN coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres)) END
             AS gpu_type,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,
         file_order::BIGINT * 1099511627776 + line AS row_key
-    FROM sacct_rows
+    FROM fields
 )
 SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,

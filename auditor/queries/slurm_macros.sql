@@ -54,12 +54,13 @@ CREATE OR REPLACE MACRO tres_gpu_typed(tres) AS
     regexp_extract_all(coalesce(tres, ''), '(?:^|,)gres/gpu:[^=,]+=([^,]*)', 1);
 CREATE OR REPLACE MACRO tres_count(v) AS
     coalesce(try_cast(v AS DOUBLE), 'NaN'::DOUBLE);
-CREATE OR REPLACE MACRO tres_gpus(tres) AS CASE
-    WHEN tres_value(tres, 'gres/gpu') IS NOT NULL THEN tres_count(tres_value(tres, 'gres/gpu'))
-    WHEN len(tres_gpu_typed(tres)) > 0 THEN
-        list_sum(list_transform(tres_gpu_typed(tres), lambda v: tres_count(v)))
-    ELSE NULL
-END;
+CREATE OR REPLACE MACRO tres_gpus(tres) AS list_transform(
+    -- bound once: a macro's argument is pasted in, and computed, at each use
+    [tres_value(tres, 'gres/gpu')],
+    lambda v: CASE
+        WHEN v IS NOT NULL THEN tres_count(v)
+        ELSE list_sum(list_transform(tres_gpu_typed(tres), lambda n: tres_count(n)))
+    END)[1];
 -- tres_gpu_type(tres): the first GPU type named in a TRES string (gres/gpu:<type>=N).
 CREATE OR REPLACE MACRO tres_gpu_type(tres) AS
     nullif(regexp_extract(coalesce(tres, ''), '(?:^|,)gres/gpu:([^=,]+)=', 1), '');
