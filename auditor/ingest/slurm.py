@@ -150,7 +150,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         )
         con.execute(f"CREATE TEMP VIEW slurm_checked AS {checked}")
         # first pass: every row checked, only its keys and figures kept; the second pass
-        # (slurm_jobs, streamed to the store) splits and checks the allocations again
+        # (slurm_jobs, streamed to the store) splits and parses the allocations again
         con.execute(sql.query("slurm_row_keys"))
         skipped, skipped_count = _problems(con, options.skip_bad_rows)
         rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")
