@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
@@ -30,3 +32,16 @@ def quote_ident(name: str) -> str:
 def quote_literal(value: str) -> str:
     """Quote a string as a DuckDB literal, for the few values a view must hold as text."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def with_literals(text: str, values: Mapping[str, str | int]) -> str:
+    """``text`` with each parameter ``$name`` of ``values`` put in as a literal (a string
+    quoted), for a query that becomes a view, which cannot take parameters. One pass: a value
+    that holds ``$name`` itself is never filled in again."""
+    names = "|".join(sorted(map(re.escape, values), key=len, reverse=True))
+
+    def literal(found: re.Match[str]) -> str:
+        value = values[found.group(1)]
+        return quote_literal(value) if isinstance(value, str) else str(value)
+
+    return re.sub(rf"\$({names})\b", literal, text)

@@ -332,3 +332,17 @@ def test_many_dumps_name_the_bad_line(db: str, tmp_path: object) -> None:
         api.ingest_slurm([*(str(SLURM / n) for n in TEXT_DUMPS), str(bad)], db=db, tz="UTC")
     assert (err.value.file, err.value.line) == (str(bad), "2")
     assert "Submit 'never' is not a time" in str(err.value)
+
+
+def test_a_path_holding_quotes_and_parameter_names(db: str, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from auditor import sql
+
+    assert sql.with_literals("$file || $file_order", {"file": "$file_order'", "file_order": 3}) == (
+        "'$file_order''' || 3"
+    )
+    dump = Path(str(tmp_path)) / "it's $first $sep $file_order.psv"
+    dump.write_text("JobID|State|ElapsedRaw|AllocTRES|Account\n5|COMPLETED|60|gres/gpu=1|p\n")
+    api.ingest_slurm([str(dump)], db=db, tz="UTC")
+    assert job_rows(db)["5"]["src_file"] == str(dump)

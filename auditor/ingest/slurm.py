@@ -142,11 +142,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         elif text_zone_used and _saw_local_times(con):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
-        # literals, not parameters: the query becomes a view, read twice
-        checked = (
-            sql.query("slurm_checked")
-            .replace("$tz", sql.quote_literal(zone))
-            .replace("$cluster", sql.quote_literal(options.cluster or "default"))
+        # a view, read twice
+        checked = sql.with_literals(
+            sql.query("slurm_checked"), {"tz": zone, "cluster": options.cluster or "default"}
         )
         con.execute(f"CREATE TEMP VIEW slurm_checked AS {checked}")
         # first pass: every row checked, only its keys and figures kept; the second pass
@@ -379,15 +377,12 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    # literals, not parameters: the query becomes part of a view
-    return (
-        _split_sql(layout)
-        .replace("__LINES__", lines)
-        .replace("$file_order", str(order))
-        .replace("$first", str(layout.first_data_line))
-        .replace("$sep", sql.quote_literal(layout.delimiter))
-        .replace("$file", sql.quote_literal(path))  # last: a path may hold anything
-    )
+    # the query becomes part of a view
+    return sql.with_literals(
+        _split_sql(layout).replace("__LINES__", lines),
+        {"file": path, "file_order": order, "first": layout.first_data_line,
+         "sep": layout.delimiter},
+    )  # fmt: skip
 
 
 def _read_error(path: str, exc: duckdb.Error) -> InputError:
