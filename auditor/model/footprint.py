@@ -204,6 +204,7 @@ def compute(
     ((linked,),) = con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
     select = sql.query("footprint_select").replace("__KEEP__", kept)
     con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
+    con.execute(sql.query("footprint_macros"))
     con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))

@@ -6,7 +6,7 @@
 -- Factors come from the temp tables factor_* and settings_* (auditor.model.footprint). A factor
 -- that cannot be found stays NULL and the *_unknown flags say so. A factor chosen by year takes
 -- the newest year not after the job's year, else the oldest; undated rows apply when a key has
--- no dated ones.
+-- no dated ones (year_rank, footprint_macros.sql).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
 WITH keys AS (
     SELECT DISTINCT
@@ -58,10 +58,7 @@ grid_pick AS (
     JOIN factor_grid_intensity g ON lower(g.grid) = coalesce(lower(a.value), k.grid_norm)
     QUALIFY row_number() OVER (
         PARTITION BY k.grid_norm, k.job_year
-        ORDER BY
-            CASE WHEN g.year IS NULL THEN 2 WHEN g.year <= coalesce(k.job_year, 9999) THEN 0
-                ELSE 1 END,
-            CASE WHEN g.year <= coalesce(k.job_year, 9999) THEN -g.year ELSE g.year END
+        ORDER BY year_rank(g.year, k.job_year)
     ) = 1
 ),
 pue_pick AS (
@@ -70,10 +67,7 @@ pue_pick AS (
     JOIN factor_pue f ON lower(f.key) = lower(k.pue_key)
     QUALIFY row_number() OVER (
         PARTITION BY k.pue_key, k.job_year
-        ORDER BY
-            CASE WHEN f.year IS NULL THEN 2 WHEN f.year <= coalesce(k.job_year, 9999) THEN 0
-                ELSE 1 END,
-            CASE WHEN f.year <= coalesce(k.job_year, 9999) THEN -f.year ELSE f.year END
+        ORDER BY year_rank(f.year, k.job_year)
     ) = 1
 ),
 elec_pick AS (
@@ -85,10 +79,7 @@ elec_pick AS (
         ON lower(f.zone) = lower(k.elec_zone) AND lower(f.sector) = lower(k.elec_sector)
     QUALIFY row_number() OVER (
         PARTITION BY k.elec_zone, k.elec_sector, k.job_year
-        ORDER BY
-            CASE WHEN f.year IS NULL THEN 2 WHEN f.year <= coalesce(k.job_year, 9999) THEN 0
-                ELSE 1 END,
-            CASE WHEN f.year <= coalesce(k.job_year, 9999) THEN -f.year ELSE f.year END
+        ORDER BY year_rank(f.year, k.job_year)
     ) = 1
 ),
 factored AS (

@@ -1,0 +1,10 @@
+-- Temp macros of the footprint model (auditor.model.footprint defines them per computation;
+-- temp, so that a read-only store can hold them).
+-- year_rank(year, job_year): how well a factor's year fits a job's, lowest best: the newest
+-- year not after the job's (a job with no year counts as the newest), then the oldest after
+-- it, then an undated factor.
+CREATE OR REPLACE TEMP MACRO year_rank(year, job_year) AS CASE
+    WHEN year IS NULL THEN 2000000
+    WHEN year <= coalesce(job_year, 9999) THEN coalesce(job_year, 9999) - year
+    ELSE 1000000 + year - coalesce(job_year, 9999)
+END;
