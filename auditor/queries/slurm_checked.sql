@@ -43,24 +43,9 @@ SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
     submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
     gpus_in, gpu_type, cpus_in, nodes_in, tres,
-    -- the raw fields canonical rows keep, for allocations only: steps add just their figures
-    CASE WHEN NOT is_step THEN jobid END AS jobid,
-    CASE WHEN NOT is_step THEN "user" END AS "user",
-    CASE WHEN NOT is_step THEN account END AS account,
-    CASE WHEN NOT is_step THEN "group" END AS "group",
-    CASE WHEN NOT is_step THEN partition END AS partition,
-    CASE WHEN NOT is_step THEN qos END AS qos,
-    CASE WHEN NOT is_step THEN wckey END AS wckey,
-    CASE WHEN NOT is_step THEN state END AS state,
-    CASE WHEN NOT is_step THEN exitcode END AS exitcode,
-    CASE WHEN NOT is_step THEN "start" END AS "start",
-    CASE WHEN NOT is_step THEN "end" END AS "end",
-    CASE WHEN NOT is_step THEN reqmem END AS reqmem,
-    CASE WHEN NOT is_step THEN reqtres END AS reqtres,
-    CASE WHEN NOT is_step THEN allocgres END AS allocgres,
-    CASE WHEN NOT is_step THEN nodelist END AS nodelist,
-    CASE WHEN NOT is_step THEN jobname END AS jobname,
-    CASE WHEN NOT is_step THEN comment END AS comment,
+    -- the raw fields canonical rows keep (it reads those of allocations only)
+    jobid, "user", account, "group", partition, qos, wckey, state, exitcode,
+    "start", "end", reqmem, reqtres, allocgres, nodelist, jobname, comment,
     CASE
         -- the common case first, as one cheap conjunction; the messages only for the rest
         WHEN shape_problem IS NULL AND id_ok
