@@ -69,6 +69,11 @@ _SHAPES = {
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
 
+# slurm_split.sql's __ONLY__ for the second pass: it splits only the lines of the
+# allocations slurm_alloc_facts keeps
+_ALLOC_LINES = (
+    "AND rowid + 1 IN (SELECT line FROM slurm_alloc_facts WHERE file_order = $file_order)"
+)
 _FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read_slurm)
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
@@ -118,7 +123,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # A few text dumps are split as their rows are checked, never stored split; many
         # (daily dumps) are split and stored one by one, which keeps the query small.
         fused = kinds.count("text") <= _FUSED_DUMPS
-        splits: list[str] = []
+        splits: list[_Split] = []
         for order, (path, kind) in enumerate(zip(paths, kinds, strict=True)):
             if kind == "json":
                 _load_json(con, path, order, options.progress)
@@ -129,13 +134,10 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             if fused:
                 splits.append(split)
             else:
-                con.execute(f"INSERT INTO sacct_stored_rows BY NAME {split}")
+                con.execute(f"INSERT INTO sacct_stored_rows BY NAME {split.rows}")
                 con.execute("DROP TABLE raw_lines")
         text_zone_used = "text" in kinds
-        con.execute(
-            "CREATE TEMP VIEW sacct_rows AS FROM sacct_stored_rows"
-            + "".join(f" UNION ALL BY NAME ({split})" for split in splits)
-        )
+        _union_view(con, "sacct_rows", [split.rows for split in splits])
         if options.fields == "xdmod" and not options.tz:
             zone = "UTC"
             notes.append("the XDMoD layout is taken with TZ=UTC: times read as UTC")
@@ -154,15 +156,15 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")
         con.execute(sql.query("slurm_step_stats"))
         con.execute(sql.query("slurm_gpu_keys"))
-        con.execute(
-            "CREATE TEMP TABLE slurm_bad_allocs AS SELECT row_key FROM slurm_row_keys "
-            "WHERE problem IS NOT NULL AND NOT is_step"
-        )
-        con.execute("DROP TABLE slurm_row_keys")
+        con.execute(sql.query("slurm_alloc_facts"))
+        for table in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
+            con.execute(f"DROP TABLE {table}")
+        # the second pass splits again only the lines of the allocations it keeps
+        _union_view(con, "sacct_alloc_rows", [split.alloc_rows for split in splits])
         con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
-        # its joins must build on the small side, as written (step figures, GPU keys, bad
-        # rows), never on the allocations, which would then be held whole before the first
-        # row comes out: DuckDB picks by estimates, which the line filters make too low
+        # its joins must build on the facts, as written, never on the dump's lines, which
+        # would then be held whole before the first row comes out: DuckDB picks by
+        # estimates, which the line filters make too low
         con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         # the store writes while this connection streams: leave it the larger share
         share = 1 - STORE_MEMORY_SHARE
@@ -182,6 +184,14 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
     finally:
         if not handed_over:  # else the reader keeps it open until the store has read it
             con.close()
+
+
+def _union_view(con: duckdb.DuckDBPyConnection, name: str, splits: list[str]) -> None:
+    """The temp view ``name``: the stored rows, and the rows each text dump's split gives."""
+    con.execute(
+        f"CREATE TEMP VIEW {name} AS FROM sacct_stored_rows"
+        + "".join(f" UNION ALL BY NAME ({split})" for split in splits)
+    )
 
 
 def _saw_local_times(con: duckdb.DuckDBPyConnection) -> bool:
@@ -353,8 +363,8 @@ def _load_text(
     layout: _TextLayout,
     progress: bool,
     notes: list[str],
-) -> str:
-    """Read the dump's lines into the temp table ``lines``; returns the query that splits
+) -> _Split:
+    """Read the dump's lines into the temp table ``lines``; returns the queries that split
     them into sacct fields (slurm_split.sql for this layout)."""
     read = (
         f"CREATE OR REPLACE TEMP TABLE {lines} AS SELECT line AS text FROM read_csv("
@@ -377,12 +387,24 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    # the query becomes part of a view
-    return sql.with_literals(
-        _split_sql(layout).replace("__LINES__", lines),
-        {"file": path, "file_order": order, "first": layout.first_data_line,
-         "sep": layout.delimiter},
-    )  # fmt: skip
+    template = _split_sql(layout).replace("__LINES__", lines)
+    values: dict[str, str | int] = {
+        "file": path, "file_order": order, "first": layout.first_data_line,
+        "sep": layout.delimiter,
+    }  # fmt: skip
+    # the queries become part of views
+    return _Split(
+        sql.with_literals(template.replace("__ONLY__", ""), values),
+        sql.with_literals(template.replace("__ONLY__", _ALLOC_LINES), values),
+    )
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A text dump's split (slurm_split.sql): of all its lines, and of its allocations'."""
+
+    rows: str
+    alloc_rows: str
 
 
 def _read_error(path: str, exc: duckdb.Error) -> InputError:

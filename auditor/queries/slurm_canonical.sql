@@ -1,23 +1,28 @@
--- Returns canonical job rows (auditor.schema.JOB_SCHEMA columns) from `slurm_checked`
--- (see slurm_checked.sql), leaving out rows with a problem. One row per allocation (job,
--- array task, het component); steps only add utilisation (MaxRSS, TotalCPU) and energy
--- where the allocation row has none, from `slurm_step_stats`; GPU models come from
--- `slurm_gpu_keys`; `slurm_bad_allocs` holds the row_key of each allocation with a problem.
+-- Returns canonical job rows (auditor.schema.JOB_SCHEMA columns), one per allocation (job,
+-- array task, het component) of `slurm_alloc_facts`, which holds the allocations without a
+-- problem with their values parsed by the first pass (slurm_checked.sql), their steps'
+-- figures (steps only add utilisation, MaxRSS and TotalCPU, and energy where the allocation
+-- row has none) and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
+-- the rows of `sacct_rows` whose text dumps' lines the facts name, split again.
 WITH allocs AS (
     SELECT
-        *,
-        regexp_extract(coalesce(jobid, ''), '^(\d+)', 1) AS base_id,
-        nullif(regexp_extract(coalesce(jobid, ''), '^\d+_(\d+|\[[^\]]*\])', 1), '') AS array_task,
-        contains(coalesce(jobid, ''), '_[') AS array_pending,
-        nullif(regexp_extract(coalesce(jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
-        upper(split_part(trim(coalesce(state, '')), ' ', 1)) AS state_word,
+        f.*,
+        r.file,
+        r.jobid, r."user", r.account, r."group", r.partition, r.qos, r.wckey, r.state,
+        r.exitcode, r."start", r."end", r.reqmem, r.reqtres, r.nodelist, r.jobname, r.comment,
+        nullif(trim(r.alloctres), '') AS tres,
+        regexp_extract(coalesce(r.jobid, ''), '^(\d+)', 1) AS base_id,
+        nullif(regexp_extract(coalesce(r.jobid, ''), '^\d+_(\d+|\[[^\]]*\])', 1), '') AS array_task,
+        contains(coalesce(r.jobid, ''), '_[') AS array_pending,
+        nullif(regexp_extract(coalesce(r.jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
+        upper(split_part(trim(coalesce(r.state, '')), ' ', 1)) AS state_word,
         -- a dump without a Start column shows a start by a positive elapsed time
-        (start_ts IS NOT NULL OR ("start" IS NULL AND coalesce(elapsed_in, 0) > 0))
-            AND NOT array_pending AND coalesce(nodelist, '') <> 'None assigned' AS started
-    FROM slurm_checked
-    -- the first pass found the bad rows: problem is not computed again
-    ANTI JOIN slurm_bad_allocs USING (row_key)
-    WHERE NOT is_step
+        (f.start_ts IS NOT NULL OR (r."start" IS NULL AND coalesce(f.elapsed_in, 0) > 0))
+            AND NOT array_pending AND coalesce(r.nodelist, '') <> 'None assigned' AS started
+    FROM sacct_alloc_rows r
+    JOIN slurm_alloc_facts f ON f.file_order = r.file_order AND f.line = r.line
+    -- a JSON job's steps share its line
+    WHERE NOT contains(coalesce(r.jobid, ''), '.')
 ),
 canonical AS (
     SELECT
@@ -43,7 +48,7 @@ canonical AS (
         started AND (state_word IN ('RUNNING', 'SUSPENDED', 'COMPLETING', 'CONFIGURING', 'RESIZING')
                      OR (state_word = '' AND "end" IS NOT NULL AND end_ts IS NULL)) AS running,
         gpus_in AS gpus,
-        g.gpu_model,
+        gpu_model,
         cpus_in AS cpus,
         coalesce(
             sacct_bytes(tres_value(tres, 'mem'), 'M'),
@@ -55,14 +60,14 @@ canonical AS (
             END
         ) / pow(1024, 3) AS mem_gb,
         CASE WHEN started THEN nodes_in ELSE 0 END AS nodes,
-        coalesce(nullif(energy_in, 0), st.steps_energy_j) AS energy_j,
+        coalesce(nullif(energy_in, 0), steps_energy_j) AS energy_j,
         CAST(NULL AS DOUBLE) AS power_w,
         CASE
             WHEN started AND elapsed_s > 0 AND cpus_in > 0
-            THEN coalesce(nullif(total_cpu_s, 0), st.steps_cpu_s) / (elapsed_s * cpus_in)
+            THEN coalesce(nullif(total_cpu_s, 0), steps_cpu_s) / (elapsed_s * cpus_in)
         END AS cpu_util,
         CAST(NULL AS DOUBLE) AS gpu_util,
-        st.steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
+        steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
         CAST(NULL AS VARCHAR) AS grid,
         map_from_entries(list_filter([
             {'k': 'group', 'v': nullif(trim("group"), '')},
@@ -74,7 +79,7 @@ canonical AS (
             {'k': 'comment', 'v': nullif(comment, '')},
             {'k': 'alloc_tres', 'v': tres},
             {'k': 'req_tres', 'v': nullif(trim(reqtres), '')},
-            {'k': 'gpu_model_raw', 'v': a.gpu_type},
+            {'k': 'gpu_model_raw', 'v': gpu_type},
             {'k': 'array_job', 'v': CASE WHEN array_task IS NOT NULL THEN base_id END},
             {'k': 'array_task', 'v': array_task},
             {'k': 'het_offset', 'v': het_offset},
@@ -82,8 +87,6 @@ canonical AS (
         ], lambda e: e.v IS NOT NULL)) AS tags,
         file AS src_file,
         line AS src_line
-    FROM allocs a
-    LEFT JOIN slurm_step_stats st ON st.uid_key = a.row_key
-    LEFT JOIN slurm_gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
+    FROM allocs
 )
 SELECT * FROM canonical

@@ -1,8 +1,9 @@
 -- Creates `slurm_row_keys`: what the first pass over `slurm_checked` keeps of every row,
 -- narrow, so that the dump's lines are the only large thing held: each row's problem (with
--- where it is, for problem rows only), and what slurm_step_stats.sql needs to give each
--- step's figures to its allocation: the raw id of the allocation (the step's parent), the
--- time that orders them, and the steps' figures; and the allocations' GPU types.
+-- where it is, for problem rows only), what slurm_step_stats.sql needs to give each step's
+-- figures to its allocation (the raw id of the allocation, the step's parent, and the time
+-- that orders them), and the parsed figures of steps and allocations, so that the second
+-- pass (slurm_canonical.sql) never parses them again.
 CREATE TEMP TABLE slurm_row_keys AS
 SELECT
     row_key,
@@ -18,8 +19,16 @@ SELECT
         WHEN is_step THEN coalesce(start_ts, submit_ts, TIMESTAMPTZ '9999-12-31 00:00:00+00')
         ELSE coalesce(submit_ts, TIMESTAMPTZ '1970-01-01 00:00:00+00')
     END AS key_ts,
-    CASE WHEN is_step THEN total_cpu_s END AS total_cpu_s,
+    total_cpu_s,
     max_rss_bytes,
-    CASE WHEN is_step THEN energy_in END AS energy_in,
-    gpu_type
+    energy_in,
+    gpu_type,
+    -- the allocations' own parsed values (NULL on steps)
+    CASE WHEN NOT is_step THEN submit_ts END AS submit_ts,
+    CASE WHEN NOT is_step THEN start_ts END AS start_ts,
+    end_ts,
+    CASE WHEN NOT is_step THEN elapsed_in END AS elapsed_in,
+    gpus_in,
+    CASE WHEN NOT is_step THEN cpus_in END AS cpus_in,
+    CASE WHEN NOT is_step THEN nodes_in END AS nodes_in
 FROM slurm_checked

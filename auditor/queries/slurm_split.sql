@@ -1,7 +1,8 @@
 -- Returns the lines of __LINES__ (one text dump, a line per row) split into sacct fields,
 -- as rows of `sacct_rows`. A template: the __NAMES__ are filled from the header's column
 -- positions only (auditor.ingest.slurm), never from data; the $ values are put in as
--- literals. Rows with more fields than the header give the surplus to a free-text field
+-- literals. __ONLY__ is empty, or a further condition on the line number `rowid + 1` that
+-- keeps lines from being split at all. Rows with more fields than the header give the surplus to a free-text field
 -- (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
 SELECT
     $file AS file,
@@ -25,6 +26,6 @@ FROM (
         SELECT rowid + 1 AS line, string_split(__TEXT__, $sep) AS parts
         FROM __LINES__
         -- not blank; the same test as trim(text) <> '', without copying every line
-        WHERE rowid + 1 >= $first AND regexp_matches(text, '[^ ]')
+        WHERE rowid + 1 >= $first AND regexp_matches(text, '[^ ]') __ONLY__
     )
 )

@@ -4,8 +4,12 @@ CREATE TEMP TABLE slurm_step_stats AS
 WITH step_owner AS (
     -- A step belongs to the latest allocation with its raw id submitted before it started
     -- (requeued jobs keep their id under a new Submit).
-    SELECT a.uid_key, s.*
-    FROM (SELECT * FROM slurm_row_keys WHERE is_step AND problem IS NULL) s
+    SELECT a.uid_key, s.total_cpu_s, s.max_rss_bytes, s.energy_in
+    FROM (
+        SELECT cluster_name, owner_raw, key_ts, total_cpu_s, max_rss_bytes, energy_in
+        FROM slurm_row_keys
+        WHERE is_step AND problem IS NULL
+    ) s
     ASOF JOIN (
         SELECT cluster_name, owner_raw, row_key AS uid_key, key_ts
         FROM slurm_row_keys
