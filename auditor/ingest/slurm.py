@@ -69,11 +69,6 @@ _SHAPES = {
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
 
-# slurm_split.sql's __ONLY__ for the second pass: it splits only the lines of the
-# allocations slurm_alloc_facts keeps
-_ALLOC_LINES = (
-    "AND rowid + 1 IN (SELECT line FROM slurm_alloc_facts WHERE file_order = $file_order)"
-)
 _FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read_slurm)
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
@@ -152,14 +147,19 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # first pass: every row checked, only its keys and figures kept; the second pass
         # (slurm_jobs, streamed to the store) splits and parses the allocations again
         con.execute(sql.query("slurm_row_keys"))
-        skipped, skipped_count = _problems(con, options.skip_bad_rows)
+        skipped, skipped_count = _problems(con, paths, options.skip_bad_rows)
         rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")
         con.execute(sql.query("slurm_step_stats"))
         con.execute(sql.query("slurm_gpu_keys"))
         con.execute(sql.query("slurm_alloc_facts"))
         for table in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
             con.execute(f"DROP TABLE {table}")
-        # the second pass splits again only the lines of the allocations it keeps
+        # the second pass splits again only the lines of the allocations it keeps: the rest
+        # of the dump's lines are let go before it
+        con.execute("DROP VIEW slurm_checked")
+        con.execute("DROP VIEW sacct_rows")
+        for split in splits:
+            _keep_alloc_lines(con, split)
         _union_view(con, "sacct_alloc_rows", [split.alloc_rows for split in splits])
         con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
         # its joins must build on the facts, as written, never on the dump's lines, which
@@ -204,14 +204,20 @@ def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _problems(con: duckdb.DuckDBPyConnection, skip: bool) -> tuple[list[SkippedRow], int]:
+def _problems(
+    con: duckdb.DuckDBPyConnection, paths: Sequence[str], skip: bool
+) -> tuple[list[SkippedRow], int]:
     count = _scalar(con, "SELECT count(*) FROM slurm_row_keys WHERE problem IS NOT NULL")
     if not count:
         return [], 0
-    first = con.execute(
-        "SELECT file, loc, problem FROM slurm_row_keys WHERE problem IS NOT NULL "
-        "ORDER BY row_key, loc LIMIT 5"
-    ).fetchall()
+    # the file is the one at the row's file_order (row_key is file_order * 2^40 + line)
+    first = [
+        (paths[order], loc, problem)
+        for order, loc, problem in con.execute(
+            "SELECT row_key // 1099511627776, loc, problem FROM slurm_row_keys "
+            "WHERE problem IS NOT NULL ORDER BY row_key, loc LIMIT 5"
+        ).fetchall()
+    ]
     if not skip:
         file, loc, problem = first[0]
         message, column = _split_problem(problem)
@@ -387,24 +393,45 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    template = _split_sql(layout).replace("__LINES__", lines)
+    template = _split_sql(layout)
     values: dict[str, str | int] = {
         "file": path, "file_order": order, "first": layout.first_data_line,
         "sep": layout.delimiter,
     }  # fmt: skip
     # the queries become part of views
+    numbered = f"(SELECT rowid + 1 AS line, text FROM {lines})"
     return _Split(
-        sql.with_literals(template.replace("__ONLY__", ""), values),
-        sql.with_literals(template.replace("__ONLY__", _ALLOC_LINES), values),
+        order,
+        lines,
+        sql.with_literals(template.replace("__LINES__", numbered), values),
+        sql.with_literals(template.replace("__LINES__", _kept_lines(order)), values),
     )
 
 
 @dataclass(frozen=True)
 class _Split:
-    """A text dump's split (slurm_split.sql): of all its lines, and of its allocations'."""
+    """A text dump's lines table and its splits (slurm_split.sql): of all its lines, and of
+    the kept allocations' lines only (slurm_alloc_lines.sql)."""
 
+    order: int
+    lines: str
     rows: str
     alloc_rows: str
+
+
+def _kept_lines(order: int) -> str:
+    return f"kept_lines_{order}"
+
+
+def _keep_alloc_lines(con: duckdb.DuckDBPyConnection, split: _Split) -> None:
+    """Replace the dump's lines table by the kept allocations' lines: a third of it."""
+    query = (
+        sql.query("slurm_alloc_lines")
+        .replace("__KEPT__", _kept_lines(split.order))
+        .replace("__LINES__", split.lines)
+    )
+    con.execute(query, {"file_order": split.order})
+    con.execute(f"DROP TABLE {split.lines}")
 
 
 def _read_error(path: str, exc: duckdb.Error) -> InputError:

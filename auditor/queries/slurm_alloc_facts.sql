@@ -10,7 +10,7 @@ SELECT
     a.row_key,
     a.cluster_name,
     a.owner_raw AS raw_id,
-    a.submit_ts,
+    a.key_ts AS submit_ts,
     a.start_ts,
     a.end_ts,
     a.elapsed_in,

@@ -26,8 +26,10 @@ WITH allocs AS (
 ),
 canonical AS (
     SELECT
-        'slurm:' || cluster_name || ':' || raw_id || ':'
-            || coalesce(CAST(epoch(submit_ts)::BIGINT AS VARCHAR), '0') AS uid,
+        -- one concat, not a chain of ||, which makes a string at each step (neither part
+        -- is NULL: a row without an id has a problem)
+        concat('slurm:', cluster_name, ':', raw_id, ':',
+               coalesce(CAST(epoch(submit_ts)::BIGINT AS VARCHAR), '0')) AS uid,
         'slurm' AS source,
         cluster_name AS cluster,
         raw_id AS job_id,
@@ -74,7 +76,8 @@ canonical AS (
             {'k': 'qos', 'v': nullif(trim(qos), '')},
             {'k': 'wckey', 'v': nullif(ltrim(trim(wckey), '*'), '')},
             {'k': 'exit_code', 'v': nullif(trim(exitcode), '')},
-            {'k': 'cancelled_by', 'v': nullif(regexp_extract(coalesce(state, ''), ' by (\d+)', 1), '')},
+            {'k': 'cancelled_by', 'v': CASE WHEN contains(state, ' by ')
+                THEN nullif(regexp_extract(state, ' by (\d+)', 1), '') END},
             {'k': 'node_list', 'v': nullif(trim(nodelist), '')},
             {'k': 'comment', 'v': nullif(comment, '')},
             {'k': 'alloc_tres', 'v': tres},

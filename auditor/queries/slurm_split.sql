@@ -1,8 +1,7 @@
--- Returns the lines of __LINES__ (one text dump, a line per row) split into sacct fields,
--- as rows of `sacct_rows`. A template: the __NAMES__ are filled from the header's column
+-- Returns the lines of __LINES__ (one text dump's: line, its number, and text) split into
+-- sacct fields, as rows of `sacct_rows`. A template: the __NAMES__ are filled from the header's column
 -- positions only (auditor.ingest.slurm), never from data; the $ values are put in as
--- literals. __ONLY__ is empty, or a further condition on the line number `rowid + 1` that
--- keeps lines from being split at all. Rows with more fields than the header give the surplus to a free-text field
+-- literals. Rows with more fields than the header give the surplus to a free-text field
 -- (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
 SELECT
     $file AS file,
@@ -23,9 +22,9 @@ FROM (
         parts,
         CASE WHEN len(parts) = __N__ THEN parts WHEN len(parts) > __N__ THEN __SURPLUS__ END AS p
     FROM (
-        SELECT rowid + 1 AS line, string_split(__TEXT__, $sep) AS parts
+        SELECT line, string_split(__TEXT__, $sep) AS parts
         FROM __LINES__
         -- not blank; the same test as trim(text) <> '', without copying every line
-        WHERE rowid + 1 >= $first AND regexp_matches(text, '[^ ]') __ONLY__
+        WHERE line >= $first AND regexp_matches(text, '[^ ]')
     )
 )

@@ -11,7 +11,9 @@ WITH step_owner AS (
         WHERE is_step AND problem IS NULL
     ) s
     ASOF JOIN (
-        SELECT cluster_name, owner_raw, row_key AS uid_key, key_ts
+        -- a missing Submit sorts the allocation first
+        SELECT cluster_name, owner_raw, row_key AS uid_key,
+            coalesce(key_ts, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS key_ts
         FROM slurm_row_keys
         WHERE NOT is_step AND problem IS NULL
     ) a
