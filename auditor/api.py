@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from auditor.errors import UsageError
 from auditor.ingest import GroupSpec, ImportResult, SkippedRow
-from auditor.store import IngestReport, Store
+from auditor.store import IngestReport, Relation, Store
 
 if TYPE_CHECKING:
     from auditor.report.data import Report
@@ -61,15 +61,21 @@ class IngestOutcome:
 def _store_result(
     db: str, result: ImportResult, *, source: str, files: Sequence[str], options: dict[str, object]
 ) -> IngestOutcome:
-    with Store(db) as store:
-        report = store.ingest(
-            result.table,
-            source=source,
-            files=files,
-            options=options,
-            rows_read=result.rows_read,
-            rows_skipped=result.skipped_count,
-        )
+    # rows left on the importer's connection are inserted there, the database attached to it
+    importer = result.table.con if isinstance(result.table, Relation) else None
+    try:
+        with Store(db, attach_to=importer) as store:
+            report = store.ingest(
+                result.table,
+                source=source,
+                files=files,
+                options=options,
+                rows_read=result.rows_read,
+                rows_skipped=result.skipped_count,
+            )
+    finally:
+        if importer is not None:
+            importer.close()
     return IngestOutcome(report, result.skipped, result.notes)
 
 

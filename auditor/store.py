@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -34,6 +34,19 @@ def default_db_path() -> str:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """Canonical job rows as a view on an importer's own connection (an in-memory DuckDB).
+    The store attaches its database to that connection and inserts the rows in place, with
+    no copy through Arrow; the importer still writes nothing."""
+
+    con: duckdb.DuckDBPyConnection
+    view: str
+    # DuckDB settings in force while the view is read, and only then (the store's own
+    # queries after it plan as usual)
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class IngestReport:
     ingest_id: int
     rows_read: int
@@ -50,14 +63,29 @@ def lock_wait_seconds() -> float:
         return 60.0
 
 
+# The name of a database attached to an importer's connection (Store(..., attach_to=...)).
+ATTACHED = "auditor_store"
+
+
 def _connect(
-    path: str, read_only: bool, wait_s: float, on_wait: Callable[[str], None] | None
+    path: str,
+    read_only: bool,
+    wait_s: float,
+    on_wait: Callable[[str], None] | None,
+    attach_to: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_s
     told = False
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            if attach_to is None:
+                return duckdb.connect(path, read_only=read_only)
+            # a path is an identifier-free literal here: quoted, never formatted raw
+            attach_to.execute(f"ATTACH {sql.quote_literal(path)} AS {ATTACHED}")
+            attach_to.execute(f"USE {ATTACHED}")
+            # the importer's macros stay in its own in-memory database
+            attach_to.execute(f"SET search_path = '{ATTACHED}.main,memory.main'")
+            return attach_to
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" not in text.lower():
@@ -92,23 +120,33 @@ class Store:
         read_only: bool = False,
         wait_s: float | None = None,
         on_wait: Callable[[str], None] | None = None,
+        attach_to: duckdb.DuckDBPyConnection | None = None,
     ) -> None:
         """Open (or create) the database. Another process writing to it is waited for, up to
-        ``wait_s`` seconds (default: lock_wait_seconds()), telling ``on_wait`` once."""
+        ``wait_s`` seconds (default: lock_wait_seconds()), telling ``on_wait`` once. With
+        ``attach_to`` (an importer's connection, see Relation) the database is attached to
+        that connection, which stays its owner's to close."""
         self.path = str(path)
+        self.attached = attach_to is not None
         if read_only and not Path(self.path).exists():
             raise StoreError(
                 f"{self.path}: no such database. Run 'auditor ingest ...' first, or pass --db."
             )
         wait = lock_wait_seconds() if wait_s is None else wait_s
-        self.con = _connect(self.path, read_only, wait, on_wait or log.warning)
+        self.con = _connect(self.path, read_only, wait, on_wait or log.warning, attach_to)
         try:
-            for name, value in resource_settings().items():
+            # an importer's connection has them already (auditor.ingest.parse_connection)
+            for name, value in {} if self.attached else resource_settings().items():
                 self.con.execute(f"SET {name} = ?", [value])  # names from the list above only
         except duckdb.Error as exc:
-            self.con.close()
+            self.close()
             raise resource_error(exc) from None
-        self._migrate(read_only)
+        try:
+            self._migrate(read_only)
+        except BaseException:
+            if self.attached:
+                self.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -122,7 +160,12 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        if self.attached:
+            self.con.execute("USE memory")
+            self.con.execute("RESET search_path")
+            self.con.execute(f"DETACH {ATTACHED}")
+        else:
+            self.con.close()
 
     # -- schema -------------------------------------------------------------------------
 
@@ -164,7 +207,8 @@ class Store:
         tables = {
             r[0]
             for r in self.con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_schema = 'main'"
             ).fetchall()
         }
         if "schema_migrations" not in tables:
@@ -179,7 +223,7 @@ class Store:
 
     def ingest(
         self,
-        table: pa.Table | pa.RecordBatchReader,
+        table: pa.Table | pa.RecordBatchReader | Relation,
         *,
         source: str,
         files: Sequence[str],
@@ -192,17 +236,29 @@ class Store:
         Rows are keyed by ``uid``; when one batch holds a uid twice, the later row
         (by file order, then line) wins, as a later export does over an earlier one.
         A RecordBatchReader is read once, batch by batch, so an export larger than memory
-        never has to be held whole; the write spills past ``$AUDITOR_MEMORY_LIMIT``.
+        never has to be held whole; the write spills past ``$AUDITOR_MEMORY_LIMIT``. A
+        Relation is read in place, on the connection this store is attached to.
         """
-        if table.schema.names != list(JOB_COLUMNS):
-            raise ValueError(f"importer returned columns {table.schema.names}")
-        batches = table.to_batches() if isinstance(table, pa.Table) else table
-        typed = pa.RecordBatchReader.from_batches(
-            JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
-        )
         con = self.con
+        if isinstance(table, Relation):
+            if table.con is not con:
+                raise ValueError("a Relation is ingested by a store attached to its connection")
+            names = con.sql(f"FROM {sql.quote_ident(table.view)}").columns
+            incoming = table.view
+        else:
+            names = table.schema.names
+            incoming = "incoming"
+        if names != list(JOB_COLUMNS):
+            raise ValueError(f"importer returned columns {names}")
         (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
-        con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE, SHARE_FLOOR)])
+        if not isinstance(table, Relation):
+            # the importer's own DuckDB may still hold memory: the store takes its share
+            con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE, SHARE_FLOOR)])
+            batches = table.to_batches() if isinstance(table, pa.Table) else table
+            typed = pa.RecordBatchReader.from_batches(
+                JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
+            )
+            con.register("incoming", typed)
         # jobs has no order: rows may be appended as they come, in parallel (a third faster)
         con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
@@ -210,13 +266,17 @@ class Store:
             ingest_id = _count(con.execute("SELECT nextval('ingest_seq')"))
             params = {"ingest_id": ingest_id, "files": list(files)}
             cols = ", ".join(sql.quote_ident(c) for c in JOB_COLUMNS)
-            con.register("incoming", typed)
+            settings = table.settings if isinstance(table, Relation) else {}
+            for name, value in settings.items():
+                con.execute(f"SET {sql.quote_ident(name)} = ?", [value])
             # straight into jobs: rows are read once, then repeats and replaced rows deleted
             con.execute(
-                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, $ingest_id FROM incoming",
+                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, $ingest_id "
+                f"FROM {sql.quote_ident(incoming)}",
                 {"ingest_id": ingest_id},
             )
-            con.unregister("incoming")
+            for name in settings:
+                con.execute(f"RESET {sql.quote_ident(name)}")
             con.execute(sql.query("ingest_dedupe"), params)
             updated = _count(con.execute(sql.query("ingest_replace"), {"ingest_id": ingest_id}))
             stored = _count(
@@ -254,6 +314,8 @@ class Store:
                 ) from None
             raise
         finally:
+            if incoming == "incoming":
+                con.unregister("incoming")
             con.execute("SET memory_limit = ?", [str(memory)])
             con.execute("RESET preserve_insertion_order")
         return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from auditor import api
 from auditor.errors import InputError, UsageError
-from tests.conftest import SLURM, job_rows
+from tests.conftest import ROOT, SLURM, job_rows
 
 
 def ingest(db: str, *names: str, **options: object) -> api.IngestOutcome:
@@ -346,3 +348,31 @@ def test_a_path_holding_quotes_and_parameter_names(db: str, tmp_path: object) ->
     dump.write_text("JobID|State|ElapsedRaw|AllocTRES|Account\n5|COMPLETED|60|gres/gpu=1|p\n")
     api.ingest_slurm([str(dump)], db=db, tz="UTC")
     assert job_rows(db)["5"]["src_file"] == str(dump)
+
+
+def test_rows_inserted_in_place_leave_nothing_of_the_parse(tmp_path: object) -> None:
+    # A Slurm ingest inserts its rows on its parse connection, the database attached to it:
+    # the database holds exactly what an ingest through Arrow (a CSV log) leaves, and the
+    # parse connection's tables, views and macros are gone with it.
+    base = Path(str(tmp_path))
+    slurm_db, csv_db = str(base / "slurm.duckdb"), str(base / "csv.duckdb")
+    ingest(slurm_db, "arrays.psv", "json-23.11-style.json")
+    api.ingest_csv([str(ROOT / "fixtures" / "lisa" / "lisa.csv")], db=csv_db)
+
+    def objects(path: str) -> set[tuple[str, str]]:
+        con = duckdb.connect(path, read_only=True)
+        try:
+            found = con.execute(
+                "SELECT 'table', table_name FROM duckdb_tables() WHERE database_name = "
+                "current_database() UNION ALL SELECT 'view', view_name FROM duckdb_views() "
+                "WHERE database_name = current_database() AND NOT internal UNION ALL "
+                "SELECT 'function', function_name FROM duckdb_functions() WHERE "
+                "database_name = current_database() AND NOT internal"
+            ).fetchall()
+        finally:
+            con.close()
+        return {(kind, name) for kind, name in found}
+
+    assert objects(slurm_db) == objects(csv_db)
+    assert ("table", "jobs") in objects(slurm_db)
+    assert len(job_rows(slurm_db)) > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import AuditorError, InputError, LimitError, UsageError
-from auditor.store import memory_limit, resource_error, resource_settings
+from auditor.store import Relation, memory_limit, resource_error, resource_settings
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class SkippedRow:
 
 @dataclass
 class ImportResult:
-    table: pa.Table | pa.RecordBatchReader  # a reader is read once, by the store
+    table: pa.Table | Relation  # a Relation is read in place, by the store
     rows_read: int
     skipped: list[SkippedRow] = field(default_factory=list)  # the first few, for the report
     skipped_count: int = 0
@@ -118,7 +119,7 @@ class GroupSpec:
             raise UsageError(f"{option} {kind} takes no value.")
         return cls(kind, arg or None)
 
-    def params(self, prefix: str) -> dict[str, object]:
+    def params(self, prefix: str) -> dict[str, str | int]:
         group = 0
         if self.kind == "jobname" and self.arg:
             group = 1 if re.compile(self.arg).groups else 0
@@ -129,8 +130,6 @@ class GroupSpec:
         }
 
 
-STREAM_BATCH_ROWS = 122_880  # DuckDB's row-group size
-
 _EXAMPLE = {"jobname": "'^(\\w+)-'", "tag": "experiment"}
 
 
@@ -140,24 +139,26 @@ def apply_grouping(
     project: GroupSpec | None,
     sweep: GroupSpec | None,
     *,
-    stream: bool = False,
-) -> pa.Table | pa.RecordBatchReader:
+    in_place: bool = False,
+    settings: Mapping[str, str] | None = None,
+) -> pa.Table | Relation:
     """Canonical rows of ``relation`` with project and sweep re-derived as the specs say.
 
     A spec of None keeps the importer's own default; a field that is empty gives '(none)'.
-    With ``stream`` the rows come as a reader that keeps ``con`` open until it is read:
-    the importer then never holds the whole export in memory.
+    With ``in_place`` the rows come as a view on ``con`` (the temp view ``import_rows``),
+    which the store reads where it is, under the DuckDB ``settings`` given: the importer
+    then never holds the whole export.
     """
+    params: dict[str, str | int] = {}
     if project is None and sweep is None:
-        rel = con.sql(f"SELECT * FROM {sql.quote_ident(relation)}")
+        text = f"SELECT * FROM {sql.quote_ident(relation)}"
     else:
-        params: dict[str, object] = {}
         for prefix, spec in (("project", project), ("sweep", sweep)):
             params.update((spec or GroupSpec("keep")).params(prefix))
         text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
-        rel = con.sql(text, params=params)
-    if stream:
-        reader: pa.RecordBatchReader = rel.to_arrow_reader(STREAM_BATCH_ROWS)
-        return reader
-    table: pa.Table = rel.to_arrow_table()
+    if in_place:
+        # a view cannot take parameters: they are put in as literals
+        con.execute(f"CREATE TEMP VIEW import_rows AS {sql.with_literals(text, params)}")
+        return Relation(con, "import_rows", dict(settings or {}))
+    table: pa.Table = con.sql(text, params=dict(params)).to_arrow_table()
     return table

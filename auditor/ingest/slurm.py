@@ -28,7 +28,6 @@ from auditor.ingest import (
     read_failure,
 )
 from auditor.progress import run_with_progress
-from auditor.store import SHARE_FLOOR, STORE_MEMORY_SHARE, memory_limit
 from auditor.timezones import check_zone, local_zone
 
 # The sacct fields auditor reads, by their lower-case names; header aliases map onto them.
@@ -152,8 +151,8 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         con.execute(sql.query("slurm_step_stats"))
         con.execute(sql.query("slurm_gpu_keys"))
         con.execute(sql.query("slurm_alloc_facts"))
-        for table in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
-            con.execute(f"DROP TABLE {table}")
+        for done in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
+            con.execute(f"DROP TABLE {done}")
         # the second pass splits again only the lines of the allocations it keeps: the rest
         # of the dump's lines are let go before it
         con.execute("DROP VIEW slurm_checked")
@@ -162,19 +161,16 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             _keep_alloc_lines(con, split)
         _union_view(con, "sacct_alloc_rows", [split.alloc_rows for split in splits])
         con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
-        # its joins must build on the facts, as written, never on the dump's lines, which
-        # would then be held whole before the first row comes out: DuckDB picks by
-        # estimates, which the line filters make too low
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-        # the store writes while this connection streams: leave it the larger share
-        share = 1 - STORE_MEMORY_SHARE
-        con.execute("SET memory_limit = ?", [memory_limit(share, SHARE_FLOOR)])
         table = apply_grouping(
             con,
             "slurm_jobs",
             None if options.project_from == DEFAULT_PROJECT else options.project_from,
             None if options.sweep_from == DEFAULT_SWEEP else options.sweep_from,
-            stream=True,
+            in_place=True,
+            # its joins must build on the facts, as written, never on the dump's lines,
+            # which would then be held whole before the first row comes out: DuckDB picks
+            # by estimates, which the line filters make too low
+            settings={"disabled_optimizers": "build_side_probe_side"},
         )
         result = ImportResult(table, rows_read, skipped, skipped_count, notes)
         handed_over = True
@@ -182,7 +178,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
     except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
         raise read_failure(exc, list(paths)) from None
     finally:
-        if not handed_over:  # else the reader keeps it open until the store has read it
+        if not handed_over:  # else its rows are a view on it, and the caller closes it
             con.close()
 
 
