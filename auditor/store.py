@@ -80,8 +80,7 @@ def _connect(
         try:
             if attach_to is None:
                 return duckdb.connect(path, read_only=read_only)
-            # a path is an identifier-free literal here: quoted, never formatted raw
-            attach_to.execute(f"ATTACH {sql.quote_literal(path)} AS {ATTACHED}")
+            attach_to.execute(f"ATTACH ? AS {ATTACHED}", [path])
             attach_to.execute(f"USE {ATTACHED}")
             # the importer's macros stay in its own in-memory database
             attach_to.execute(f"SET search_path = '{ATTACHED}.main,memory.main'")
@@ -134,9 +133,10 @@ class Store:
             )
         wait = lock_wait_seconds() if wait_s is None else wait_s
         self.con = _connect(self.path, read_only, wait, on_wait or log.warning, attach_to)
+        # an importer's connection has them already (auditor.ingest.parse_connection)
+        settings = {} if self.attached else resource_settings()
         try:
-            # an importer's connection has them already (auditor.ingest.parse_connection)
-            for name, value in {} if self.attached else resource_settings().items():
+            for name, value in settings.items():
                 self.con.execute(f"SET {name} = ?", [value])  # names from the list above only
         except duckdb.Error as exc:
             self.close()
@@ -144,8 +144,7 @@ class Store:
         try:
             self._migrate(read_only)
         except BaseException:
-            if self.attached:
-                self.close()
+            self.close()
             raise
 
     def __enter__(self) -> Store:
