@@ -249,10 +249,7 @@ class Store:
             incoming = "incoming"
         if names != list(JOB_COLUMNS):
             raise ValueError(f"importer returned columns {names}")
-        (memory,) = con.execute("SELECT current_setting('memory_limit')").fetchone() or ("",)
         if not isinstance(table, Relation):
-            # the importer's own DuckDB may still hold memory: the store takes its share
-            con.execute("SET memory_limit = ?", [memory_limit(STORE_MEMORY_SHARE, SHARE_FLOOR)])
             batches = table.to_batches() if isinstance(table, pa.Table) else table
             typed = pa.RecordBatchReader.from_batches(
                 JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
@@ -315,7 +312,6 @@ class Store:
         finally:
             if incoming == "incoming":
                 con.unregister("incoming")
-            con.execute("SET memory_limit = ?", [str(memory)])
             con.execute("RESET preserve_insertion_order")
         return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
 
@@ -334,21 +330,9 @@ def _count(result: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
-          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
-
-
-def memory_limit(share: float = 1.0, floor_bytes: int = 0) -> str:
-    """DuckDB's memory limit for parsing and writing an ingest: ``share`` of
-    ``$AUDITOR_MEMORY_LIMIT`` (a size such as ``1GB``), but at least ``floor_bytes`` or the
-    whole limit if that is less. A limit in a form not understood here is passed on whole."""
-    limit = os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
-    size = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", limit)
-    unit = _UNITS.get(size.group(2).upper()) if size else None
-    if share == 1.0 or size is None or unit is None:
-        return limit
-    whole = float(size.group(1)) * unit
-    return f"{int(max(whole * share, min(whole, floor_bytes)))}B"
+def memory_limit() -> str:
+    """DuckDB's memory limit for every auditor connection: ``$AUDITOR_MEMORY_LIMIT``, 1GB."""
+    return os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
 
 
 def resource_settings() -> dict[str, str]:
@@ -373,13 +357,3 @@ def resource_error(exc: duckdb.Error) -> ConfigError:
         f"{os.environ.get('AUDITOR_TMPDIR_MAX', '')!r} is not a size "
         f"({str(exc).splitlines()[0]}). Use a size such as 1GB."
     )
-
-
-# While an importer streams its rows into the store, both hold memory: the store takes this
-# share of the limit, the importer's parse connection the rest (the Slurm importer still holds
-# the dump's lines then, and computes the job rows as the store reads them; the store only
-# appends, a row group at a time). Neither gets less than SHARE_FLOOR (or the whole limit, if
-# that is smaller): the store holds a row group of jobs (122,880 rows, tags included) whatever
-# the export's size, and with under about 40 MB it could fail on that alone.
-STORE_MEMORY_SHARE = 0.25
-SHARE_FLOOR = 64 * 10**6

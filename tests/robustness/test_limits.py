@@ -12,7 +12,6 @@ import pytest
 
 from auditor import api
 from auditor.errors import ExitCode
-from auditor.store import memory_limit
 from tests.conftest import ROOT, db_state
 from tests.robustness import bench_module
 
@@ -82,23 +81,6 @@ def test_temporary_disk_fills_up(big_dump: Path, tmp_path: Path) -> None:
     assert "AUDITOR_TMPDIR_MAX=2MB" in done.stderr
     assert "Traceback" not in done.stderr
     assert db_state(str(db)) == before
-
-
-@pytest.mark.parametrize(
-    ("limit", "share", "floor", "expected"),
-    [
-        ("1GB", 0.75, 0, f"{int(0.75 * 10**9)}B"),
-        ("512 MiB", 0.25, 64 * 10**6, f"{int(0.25 * 512 * 2**20)}B"),
-        ("48MB", 0.25, 64 * 10**6, f"{48 * 10**6}B"),  # the floor, capped at the whole limit
-        ("100MB", 0.25, 64 * 10**6, f"{64 * 10**6}B"),
-        ("80%", 0.5, 0, "80%"),  # not understood here: DuckDB reads it whole
-    ],
-)
-def test_memory_shares(
-    limit: str, share: float, floor: int, expected: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("AUDITOR_MEMORY_LIMIT", limit)
-    assert memory_limit(share, floor) == expected
 
 
 @pytest.mark.parametrize("variable", ["AUDITOR_MEMORY_LIMIT", "AUDITOR_TMPDIR_MAX"])
