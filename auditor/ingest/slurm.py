@@ -143,8 +143,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             sql.query("slurm_checked"), {"tz": zone, "cluster": options.cluster or "default"}
         )
         con.execute(f"CREATE TEMP VIEW slurm_checked AS {checked}")
-        # first pass: every row checked, only its keys and figures kept; the second pass
-        # (slurm_jobs, streamed to the store) splits and parses the allocations again
+        # first pass: every row checked, only its keys and parsed figures kept; the second
+        # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
+        # again for their text fields and parses nothing
         con.execute(sql.query("slurm_row_keys"))
         skipped, skipped_count = _problems(con, paths, options.skip_bad_rows)
         rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")

@@ -3,7 +3,8 @@
 -- problem with their values parsed by the first pass (slurm_checked.sql), their steps'
 -- figures (steps only add utilisation, MaxRSS and TotalCPU, and energy where the allocation
 -- row has none) and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
--- the rows of `sacct_rows` whose text dumps' lines the facts name, split again.
+-- the stored rows (JSON dumps, many text dumps) and the text dumps' kept lines
+-- (slurm_alloc_lines.sql), split again.
 WITH allocs AS (
     SELECT
         f.*,
