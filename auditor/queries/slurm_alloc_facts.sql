@@ -7,7 +7,6 @@ SELECT
     -- row_key is file_order * 2^40 + line (slurm_checked.sql)
     a.row_key // 1099511627776 AS file_order,
     a.row_key % 1099511627776 AS line,
-    a.row_key,
     a.cluster_name,
     a.owner_raw AS raw_id,
     a.key_ts AS submit_ts,
