@@ -239,22 +239,25 @@ class Store:
         Relation is read in place, on the connection this store is attached to.
         """
         con = self.con
+        in_place = isinstance(table, Relation)
         if isinstance(table, Relation):
             if table.con is not con:
                 raise ValueError("a Relation is ingested by a store attached to its connection")
             names = con.sql(f"FROM {sql.quote_ident(table.view)}").columns
-            incoming = table.view
+            incoming, settings = table.view, table.settings
         else:
             names = table.schema.names
-            incoming = "incoming"
+            incoming, settings = "incoming", {}
         if names != list(JOB_COLUMNS):
             raise ValueError(f"importer returned columns {names}")
         if not isinstance(table, Relation):
             batches = table.to_batches() if isinstance(table, pa.Table) else table
-            typed = pa.RecordBatchReader.from_batches(
-                JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
+            con.register(
+                incoming,
+                pa.RecordBatchReader.from_batches(
+                    JOB_SCHEMA, (batch.cast(JOB_SCHEMA) for batch in batches)
+                ),
             )
-            con.register("incoming", typed)
         # jobs has no order: rows may be appended as they come, in parallel (a third faster)
         con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
@@ -262,7 +265,6 @@ class Store:
             ingest_id = _count(con.execute("SELECT nextval('ingest_seq')"))
             params = {"ingest_id": ingest_id, "files": list(files)}
             cols = ", ".join(sql.quote_ident(c) for c in JOB_COLUMNS)
-            settings = table.settings if isinstance(table, Relation) else {}
             for name, value in settings.items():
                 con.execute(f"SET {sql.quote_ident(name)} = ?", [value])
             # straight into jobs: rows are read once, then repeats and replaced rows deleted
@@ -310,8 +312,8 @@ class Store:
                 ) from None
             raise
         finally:
-            if incoming == "incoming":
-                con.unregister("incoming")
+            if not in_place:
+                con.unregister(incoming)
             con.execute("RESET preserve_insertion_order")
         return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
 

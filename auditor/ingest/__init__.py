@@ -160,5 +160,5 @@ def apply_grouping(
         # a view cannot take parameters: they are put in as literals
         con.execute(f"CREATE TEMP VIEW import_rows AS {sql.with_literals(text, params)}")
         return Relation(con, "import_rows", dict(settings or {}))
-    table: pa.Table = con.sql(text, params=dict(params)).to_arrow_table()
+    table: pa.Table = con.sql(text, params=params).to_arrow_table()
     return table

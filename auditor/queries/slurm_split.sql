@@ -1,7 +1,7 @@
 -- Returns the lines of __LINES__ (one text dump's: line, its number, and text) split into
--- sacct fields, as rows of `sacct_rows`. A template: the __NAMES__ are filled from the header's column
--- positions only (auditor.ingest.slurm), never from data; the $ values are put in as
--- literals. Rows with more fields than the header give the surplus to a free-text field
+-- sacct fields, as rows of `sacct_rows`. A template: the __NAMES__ are filled from the
+-- header's column positions only (auditor.ingest.slurm), never from data; the $ values are
+-- put in as literals. Rows with more fields than the header give the surplus to a free-text field
 -- (__SURPLUS__ picks which); rows that still do not fit get a shape_problem.
 SELECT
     $file AS file,
