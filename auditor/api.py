@@ -270,7 +270,8 @@ def explain(
 ) -> pa.Table:
     """One job (by uid, job id or run): every input, factor, source, as_of and the arithmetic.
 
-    Rows are (section, item, value, unit, source, as_of). Raises UsageError (no such job, or
+    Rows are (section, item, value, unit, source, as_of). Without footprint settings: the
+    inputs, GPU-hours and what settings would add. Raises UsageError (no such job, or
     several: give a uid), ConfigError, MissingFactor or StoreError.
     """
     from auditor.model import reports

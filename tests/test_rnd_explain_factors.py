@@ -227,3 +227,106 @@ def test_factors_errors(tmp_path: Path) -> None:
     (tmp_path / "auditor.toml").write_text("[site]\npue = 'x'\n")
     with pytest.raises(ConfigError, match=r"auditor.toml: \[site\] pue"):
         api.factors()
+
+
+# -- jobs left out of totals, explain without settings -------------------------------------
+
+# Four running jobs holding 56,839 GPU-hours so far, as found in a real lab's dump: they must
+# not vanish from a total without a word. 8 GPUs each, elapsed time as of the dump.
+RUNNING_HOURS = (2000, 14839 / 8, 1500, 1750)
+
+
+def running_lab() -> list[dict[str, Any]]:
+    done = [
+        job(1, gpus=1, gpu_model="V100", hours=10, sweep="s"),
+        job(2, gpus=2, gpu_model="V100", hours=3, sweep="s"),
+        job(3, gpus=1, gpu_model="V100", hours=5, project="other"),
+    ]
+    running = [
+        job(
+            10 + i,
+            gpus=8,
+            gpu_model="A100",
+            hours=h,
+            state="RUNNING",
+            running=True,
+            end_ts=None,
+            sweep="big",
+        )
+        for i, h in enumerate(RUNNING_HOURS)
+    ]
+    running[-1]["project"] = "other"
+    return done + running
+
+
+def running_note_of(notes: list[str]) -> str:
+    (note,) = [n for n in notes if "still running" in n]
+    return note
+
+
+def test_summary_names_the_running_jobs_it_leaves_out(db: str) -> None:
+    write_jobs(db, running_lab())
+    all_running = sum(8 * h for h in RUNNING_HOURS)
+    assert round(all_running) == 56839
+    for settings in ({}, {"preset": "strubell2019"}):
+        table = api.summary(db=db, by="project", **settings)  # type: ignore[arg-type]
+        assert sum(table.column("gpu_hours").to_pylist()) == pytest.approx(10 + 2 * 3 + 5)
+        note = running_note_of(api.notes(table))
+        assert note.startswith("4 jobs are still running and not in these totals (56,839.00 ")
+        assert "--include-running counts them" in note
+    # one project: only its own running jobs
+    note = running_note_of(api.notes(api.summary(db=db, by="sweep", project="p")))
+    assert note.startswith(
+        f"3 jobs are still running and not in these totals ({8 * sum(RUNNING_HOURS[:3]):,.2f} "
+    )
+    # counted, nothing is left out
+    counted = api.summary(db=db, by="project", include_running=True)
+    assert sum(counted.column("gpu_hours").to_pylist()) == pytest.approx(21 + all_running)
+    assert not [n for n in api.notes(counted) if "still running" in n]
+
+
+def test_rnd_table_names_the_running_jobs_of_its_project(db: str) -> None:
+    write_jobs(db, running_lab())
+    table = api.rnd_table(db=db, project="other", preset="strubell2019")
+    note = running_note_of(api.notes(table))
+    assert note.startswith(f"1 job is still running and not in these totals ({8 * 1750:,.2f} ")
+    assert "'auditor summary --include-running' counts them" in note
+
+
+def test_explain_says_a_running_job_is_not_in_totals(db: str) -> None:
+    write_jobs(db, running_lab())
+    for settings in ({}, {"preset": "strubell2019"}):
+        table = api.explain("10", db=db, **settings)  # type: ignore[arg-type]
+        rows = explained(table)
+        assert rows["job.counted"]["value"] == "no"
+        assert "--include-running" in rows["job.counted"]["source"]
+        assert float(rows["result.gpu_hours"]["value"]) == pytest.approx(8 * 2000)
+        assert any("csv:lab:10:0 is still running" in n for n in api.notes(table))
+    rows = explained(api.explain("1", db=db, preset="strubell2019"))
+    assert "job.counted" not in rows
+
+
+def test_explain_without_settings_shows_inputs_and_what_settings_add(db: str) -> None:
+    write_jobs(db, [job(1, gpus=2, gpu_model="V100", hours=3, cpus=4, energy_j=7.2e6)])
+    table = api.explain("1", db=db)
+    rows = explained(table)
+    assert rows["input.gpus"]["value"] == "2"
+    assert float(rows["input.hours"]["value"]) == 3
+    assert rows["input.gpu_model"]["value"] == "v100"
+    assert float(rows["input.energy_j"]["value"]) == 7.2e6
+    assert float(rows["result.gpu_hours"]["value"]) == pytest.approx(2 * 3)
+    assert not [k for k in rows if k.startswith("factor.")]
+    added = {k: r for k, r in rows.items() if r["section"] == "with settings"}
+    assert set(added) == {
+        f"with settings.{item}"
+        for item in (
+            "energy_kwh",
+            "co2e_kg",
+            "cloud_cost_usd_low",
+            "cloud_cost_usd_high",
+            "electricity_cost_usd",
+        )
+    }
+    assert all(r["value"] == "(needs settings)" for r in added.values())
+    (note,) = api.notes(table)
+    assert "--preset strubell2019" in note and "--config FILE" in note

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -176,6 +177,32 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
+def select_jobs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    uid: str | None = None,
+    project: str | None = None,
+    include_running: bool = False,
+    keep: str | None = None,
+) -> None:
+    """Define the temp view ``footprint_jobs``: the jobs a footprint is computed for.
+
+    It needs no settings, so ``explain`` shows a job's inputs without any.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE footprint_params AS SELECT "
+        "CAST($uid AS VARCHAR) AS uid, CAST($project AS VARCHAR) AS project, "
+        "CAST($include_running AS BOOLEAN) AS include_running",
+        {"uid": uid, "project": project, "include_running": include_running},
+    )
+    kept = "TRUE" if keep is None else f"c.uid IN (SELECT uid FROM {sql.quote_ident(keep)})"
+    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
+    # that, and spare every pass the joins that find no link
+    ((linked,),) = con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    select = sql.query("footprint_select").replace("__KEEP__", kept)
+    con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
+
+
 def compute(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -192,18 +219,7 @@ def compute(
     intensity that no table, config or ``--default-*`` option provides.
     """
     install(con, settings)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE footprint_params AS SELECT "
-        "CAST($uid AS VARCHAR) AS uid, CAST($project AS VARCHAR) AS project, "
-        "CAST($include_running AS BOOLEAN) AS include_running",
-        {"uid": uid, "project": project, "include_running": include_running},
-    )
-    kept = "TRUE" if keep is None else f"c.uid IN (SELECT uid FROM {sql.quote_ident(keep)})"
-    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
-    # that, and spare every pass the joins that find no link
-    ((linked,),) = con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
-    select = sql.query("footprint_select").replace("__KEEP__", kept)
-    con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
+    select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
     con.execute(sql.query("footprint_macros"))
     con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
@@ -318,6 +334,33 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"(a GPU that table prices), or set cloud_prices (one of {tables})"
         )
     return Outcome(notes)
+
+
+INCLUDE_RUNNING_HINT = "--include-running counts them"
+SUMMARY_RUNNING_HINT = "'auditor summary --include-running' counts them"
+
+
+def running_note(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    projects: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    hint: str = INCLUDE_RUNNING_HINT,
+) -> list[str]:
+    """The note naming the jobs still running that a total leaves out, or none.
+
+    ``projects``, ``since`` and ``until`` select the jobs as the total does; ``hint`` says how
+    to count them. Their GPU-hours are those so far, as their logs last gave them.
+    """
+    params = {"projects": list(projects), "since": since, "until": until}
+    ((jobs, gpu_hours),) = con.execute(sql.query("running_left_out"), params).fetchall()
+    if not jobs:
+        return []
+    return [
+        f"{jobs:,} job{'s are' if jobs != 1 else ' is'} still running and not in these totals "
+        f"({gpu_hours:,.2f} GPU-hours so far, up to the newest time their logs give); {hint}"
+    ]
 
 
 def with_notes(table: pa.Table, notes: list[str]) -> pa.Table:

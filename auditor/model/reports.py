@@ -17,7 +17,15 @@ from auditor import sql
 from auditor.errors import UsageError
 from auditor.model import factors as factor_tables
 from auditor.model.factors import KG_PER_LB
-from auditor.model.footprint import compute, first_row, install, with_notes
+from auditor.model.footprint import (
+    SUMMARY_RUNNING_HINT,
+    compute,
+    first_row,
+    install,
+    running_note,
+    select_jobs,
+    with_notes,
+)
 from auditor.settings import SCOPE_KEYS, Setting, Settings
 from auditor.store import Store
 
@@ -66,18 +74,21 @@ def summary(
     units: str,
 ) -> pa.Table:
     """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group."""
+    left_out = (
+        [] if include_running else running_note(store.con, projects=[project] if project else [])
+    )
     if not settings.configured:
         base = store.query(
             "summary", {"by": by, "project": project, "include_running": include_running}
         )
-        return with_notes(base, [NO_SETTINGS_NOTE])
+        return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
     table = store.query("summary_footprint", {"by": by})
     if settings.default_gpu_power_w is None:
         table = table.drop_columns(["default_gpu_power_jobs"])
     if settings.default_carbon_g_per_kwh is None:
         table = table.drop_columns(["default_carbon_jobs"])
-    return with_notes(_with_lb(table, units), outcome.notes)
+    return with_notes(_with_lb(table, units), [*outcome.notes, *left_out])
 
 
 # -- explain ---------------------------------------------------------------------------------
@@ -118,7 +129,21 @@ def _year_note(factor_year: Any, job_year: Any) -> str:
     return f"; year {factor_year}, the nearest in the table to the job's {job_year}"
 
 
-def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
+RUNNING_EXPLAINED = (
+    "still running: not in totals; 'auditor summary --include-running' counts it, with its "
+    "GPU-hours so far"
+)
+# what a config or preset adds to a job's explanation, and the formula each would show
+WITH_SETTINGS = (
+    ("energy_kwh", "kWh", "pue x hours x power (modeled), or pue x measured energy"),
+    ("co2e_kg", "kg CO2e", "energy_kwh x carbon_g_per_kwh / 1000"),
+    ("cloud_cost_usd_low", "USD", "gpu_hours x price_usd_low"),
+    ("cloud_cost_usd_high", "USD", "gpu_hours x price_usd_high"),
+    ("electricity_cost_usd", "USD", "energy_kwh x electricity_usd_per_kwh"),
+)
+
+
+def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(
@@ -142,6 +167,8 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
     add("job", "state", r["state"])
     start = r["start_ts"]
     add("job", "start", start.isoformat().replace("+00:00", "Z") if start else None)
+    if r["running"]:
+        add("job", "counted", "no", "", RUNNING_EXPLAINED)
 
     add("input", "hours", r["hours"], "h", "elapsed time, job log")
     add("input", "gpus", r["gpus"], "", "job log")
@@ -173,6 +200,17 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
         add("input", "gpu_util", r["gpu_util"], "fraction", "measured, job log")
     if r["cpu_util"] is not None:
         add("input", "cpu_util", r["cpu_util"], "fraction", "measured, job log")
+    if not configured:
+        add(
+            "result",
+            "gpu_hours",
+            r["gpu_hours"],
+            "GPU-h",
+            f"gpus x hours = {_fmt(r['gpus'])} x {_fmt(r['hours'])}",
+        )
+        for item, unit, formula in WITH_SETTINGS:
+            add("with settings", item, "(needs settings)", unit, formula)
+        return rows
 
     year = r["job_year"]
     add(
@@ -322,17 +360,25 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
 def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.Table:
     """Every input, factor (with source and as_of) and step of arithmetic for one job."""
     uid = find_job(store, ident)
-    outcome = compute(store.con, settings, uid=uid, include_running=True)
-    row = first_row(store.con)
+    if settings.configured:
+        notes = compute(store.con, settings, uid=uid, include_running=True).notes
+        row = first_row(store.con)
+    else:
+        notes = [NO_SETTINGS_NOTE]
+        select_jobs(store.con, uid=uid, include_running=True)
+        found = store.query("explain_inputs").to_pylist()
+        row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here
         raise UsageError(f"job '{ident}' is no longer in the database")
-    rows = _explain_rows(row, units)
+    if row["running"]:
+        notes.append(f"job {uid} is {RUNNING_EXPLAINED}")
+    rows = _explain_rows(row, units, configured=settings.configured)
     # every other input field of the log, as the log wrote it
     for key, value in store.con.execute(sql.query("explain_tags"), {"uid": uid}).fetchall():
         rows.append({"section": "tag", "item": key, "value": value, "unit": "",
                      "source": "kept from the input", "as_of": None})  # fmt: skip
     table = pa.Table.from_pylist(rows, EXPLAIN_SCHEMA)
-    return with_notes(table, outcome.notes)
+    return with_notes(table, notes)
 
 
 # -- R&D table -------------------------------------------------------------------------------
@@ -349,8 +395,14 @@ def rnd_table(
 ) -> pa.Table:
     """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
     outcome = compute(store.con, settings, project=project)
+    left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
     return rnd_rows(
-        store, project=project, final=final, tune=tune, units=units, notes=outcome.notes
+        store,
+        project=project,
+        final=final,
+        tune=tune,
+        units=units,
+        notes=[*outcome.notes, *left_out],
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from auditor import sql
 from auditor.errors import UsageError
 from auditor.model.factors import KG_PER_LB
-from auditor.model.footprint import compute, notes_of
+from auditor.model.footprint import SUMMARY_RUNNING_HINT, compute, notes_of, running_note
 from auditor.model.reports import rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
@@ -293,6 +293,9 @@ def build(
     else:
         con.execute(sql.query("report_base_gpu"))
         factors_used = []
+    notes += running_note(
+        con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
+    )
 
     (totals,) = _groups(store, "all")
     project_rows = _groups(store, "project")
