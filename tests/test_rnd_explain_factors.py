@@ -98,12 +98,12 @@ def test_rnd_defaults_are_the_median_run_and_sweep(db: str) -> None:
     # median of runs 1, 2, 4, 5, 6 is run 4; sweeps a (3 h), c (11 h), b (34 h): c
     assert names == {"model": "4", "tune": "c", "project": "p"}
     notes = api.notes(table)
-    assert "model: run 4, the median completed run by GPU-hours" in notes
+    assert "model: run 4, the median completed run by GPU-hours (of those that used GPUs)" in notes
     assert "tune: sweep c, the median sweep of two or more runs by GPU-hours" in notes
 
 
 def test_rnd_names_that_do_not_exist(db: str) -> None:
-    write_jobs(db, [job(1, power_w=100)])
+    write_jobs(db, [job(1, gpus=1, power_w=100)])
     with pytest.raises(UsageError, match="no counted jobs in project 'q'"):
         api.rnd_table(db=db, project="q", preset="strubell2019")
     with pytest.raises(UsageError, match="has no run 'zzz'"):
@@ -330,3 +330,30 @@ def test_explain_without_settings_shows_inputs_and_what_settings_add(db: str) ->
     assert all(r["value"] == "(needs settings)" for r in added.values())
     (note,) = api.notes(table)
     assert "--preset strubell2019" in note and "--config FILE" in note
+
+
+def test_rnd_default_model_is_never_a_run_without_gpu_hours(db: str) -> None:
+    # completed runs: four that never used a GPU (0 GPU-hours), then 2 h, 3 h and 7 h on GPUs.
+    # The median of all seven would be a 0 GPU-hour run; of those on GPUs it is 3 h.
+    jobs = [job(i, hours=1, gpus=0, cpus=4) for i in range(1, 5)]
+    jobs += [
+        job(5, hours=2, gpus=1, gpu_model="V100"),
+        job(6, hours=3, gpus=1, gpu_model="V100"),
+        job(7, hours=7, gpus=1, gpu_model="V100"),
+    ]
+    write_jobs(db, jobs)
+    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+    model = table.to_pylist()[0]
+    assert (model["scope"], model["name"], model["gpu_hours"]) == ("model", "6", 3 * 1)
+    assert "model: run 6, the median completed run by GPU-hours (of those that used GPUs)" in (
+        api.notes(table)
+    )
+
+
+def test_rnd_without_a_gpu_run_leaves_the_model_out(db: str) -> None:
+    write_jobs(
+        db, [job(1, hours=1, cpus=4), job(2, hours=2, gpus=1, gpu_model="V100", state="FAILED")]
+    )
+    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+    assert [r["scope"] for r in table.to_pylist()] == ["project"]
+    assert "model row left out: the project has no completed run that used GPUs" in api.notes(table)

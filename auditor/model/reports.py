@@ -437,9 +437,10 @@ def rnd_rows(
     notes = list(notes)
     if final is None:
         notes.append(
-            f"model: run {final_run}, the median completed run by GPU-hours"
+            f"model: run {final_run}, the median completed run by GPU-hours "
+            "(of those that used GPUs)"
             if final_run is not None
-            else "model row left out: the project has no completed run"
+            else "model row left out: the project has no completed run that used GPUs"
         )
     if tune is None:
         notes.append(

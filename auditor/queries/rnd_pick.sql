@@ -2,7 +2,8 @@
 -- `footprint` (one project). $final and $tune when given; otherwise the median completed run
 -- and the median sweep of two or more runs, both by GPU-hours (the lower middle one when
 -- their number is even, ties by name). A run is a job's `run`, else its job_id; a job with
--- no state counts as completed.
+-- no state counts as completed. Runs without GPU-hours (CPU jobs, jobs that never started)
+-- are no model of a GPU project's cost, so the median is over the runs that used GPUs.
 WITH runs AS (
     SELECT
         coalesce(run, job_id) AS run_id,
@@ -22,7 +23,7 @@ SELECT
     coalesce(
         $final,
         (SELECT list(run_id ORDER BY gpu_hours, run_id)[(count(*) + 1) // 2]
-         FROM runs WHERE completed)
+         FROM runs WHERE completed AND gpu_hours > 0)
     ) AS final_run,
     coalesce(
         $tune,
