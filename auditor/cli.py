@@ -32,8 +32,8 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="DuckDB file [default: $AUDITOR_DB or ./auditor.duckdb].",
-        show_default=False,
+        help="DuckDB file.",
+        show_default="$AUDITOR_DB, else ./auditor.duckdb",
     ),
 ]
 
@@ -53,13 +53,14 @@ FormatOption = Annotated[
 
 # -- footprint options (summary, explain, rnd-table, factors) --
 PresetOption = Annotated[
-    str | None, typer.Option(help="Constants of a paper: strubell2019. Config overrides it.")
+    str | None,
+    typer.Option(
+        help="Constants of a paper: strubell2019. Config overrides it.", show_default="none"
+    ),
 ]
 ConfigOption = Annotated[
     str | None,
-    typer.Option(
-        "--config", help="Config file [default: ./auditor.toml if present].", show_default=False
-    ),
+    typer.Option("--config", help="Config file.", show_default="./auditor.toml if present"),
 ]
 DefaultGpuPowerOption = Annotated[
     float | None,
@@ -67,6 +68,7 @@ DefaultGpuPowerOption = Annotated[
         "--default-gpu-power",
         metavar="W",
         help="Board power for GPUs with no known power (reported as a default).",
+        show_default="none: an unknown power is an error",
     ),
 ]
 DefaultCarbonOption = Annotated[
@@ -75,6 +77,7 @@ DefaultCarbonOption = Annotated[
         "--default-carbon",
         metavar="G",
         help="g CO2e/kWh for jobs with no known grid region (reported as a default).",
+        show_default="none: an unknown grid is an error",
     ),
 ]
 UnitsOption = Annotated[str, typer.Option(help="kg, or lb to add co2e_lb.")]
@@ -125,18 +128,25 @@ def ingest_slurm(
     dumps: Annotated[list[Path], typer.Argument(help="sacct -P text dumps or sacct --json files.")],
     db: DbOption = None,
     cluster: Annotated[
-        str | None, typer.Option(help="Cluster name for dumps without a Cluster column.")
+        str | None,
+        typer.Option(
+            help="Cluster name for dumps without a Cluster column.", show_default="default"
+        ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option(help="Zone sacct printed local times in [default: this machine's zone]."),
+        typer.Option(help="Zone sacct printed local times in.", show_default="this machine's zone"),
     ] = None,
     fields: Annotated[
         str | None,
-        typer.Option(help="Column names of a headerless dump (comma list), or 'xdmod'."),
+        typer.Option(
+            help="Column names of a headerless dump (comma list), or 'xdmod'.",
+            show_default="the dump's header",
+        ),
     ] = None,
     delimiter: Annotated[
-        str | None, typer.Option(help="Field delimiter [default: detected from the header].")
+        str | None,
+        typer.Option(help="Field delimiter.", show_default="detected from the header"),
     ] = None,
     project_from: Annotated[
         str, typer.Option(help="account|wckey|partition|user|comment|jobname:REGEX")
@@ -145,7 +155,10 @@ def ingest_slurm(
         str, typer.Option(help="array|account|wckey|partition|user|comment|jobname:REGEX")
     ] = "array",
     skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip malformed rows instead of stopping.")
+        bool,
+        typer.Option(
+            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
+        ),
     ] = False,
 ) -> None:
     """Ingest Slurm accounting dumps (sacct -P text, or sacct --json)."""
@@ -171,25 +184,46 @@ def ingest_csv(
     db: DbOption = None,
     map_: Annotated[
         list[str] | None,
-        typer.Option("--map", metavar="FIELD=COLUMN", help="Read FIELD from COLUMN; repeatable."),
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN",
+            help="Read FIELD from COLUMN; repeatable.",
+            show_default="header names matched through synonyms",
+        ),
     ] = None,
-    project: Annotated[str | None, typer.Option(help="Project of every row.")] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(help="Project of every row.", show_default="the project column, else none"),
+    ] = None,
     kind: Annotated[str, typer.Option(help="auto, jobs or codecarbon.")] = "auto",
     cluster: Annotated[
-        str | None, typer.Option(help="Cluster name for logs without a cluster column.")
+        str | None,
+        typer.Option(
+            help="Cluster name for logs without a cluster column.",
+            show_default="the cluster column, else default",
+        ),
     ] = None,
     tz: Annotated[
         str | None,
-        typer.Option(help="Zone of times without an offset [default: this machine's zone]."),
+        typer.Option(help="Zone of times without an offset.", show_default="this machine's zone"),
     ] = None,
     project_from: Annotated[
-        str | None, typer.Option(help="user|partition|jobname:REGEX|tag:COLUMN")
+        str | None,
+        typer.Option(
+            help="user|partition|jobname:REGEX|tag:COLUMN", show_default="the project column"
+        ),
     ] = None,
     sweep_from: Annotated[
-        str | None, typer.Option(help="user|partition|jobname:REGEX|tag:COLUMN")
+        str | None,
+        typer.Option(
+            help="user|partition|jobname:REGEX|tag:COLUMN", show_default="the sweep column"
+        ),
     ] = None,
     skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip malformed rows instead of stopping.")
+        bool,
+        typer.Option(
+            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
+        ),
     ] = False,
 ) -> None:
     """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
@@ -219,35 +253,39 @@ def ingest_mlflow(
         str | None,
         typer.Option(
             "--tracking-uri",
-            help="mlruns directory, file://..., sqlite:///path/mlflow.db or http(s)://host:port "
-            "[default: $MLFLOW_TRACKING_URI].",
-            show_default=False,
+            help="mlruns directory, file://..., sqlite:///path/mlflow.db or http(s)://host:port.",
+            show_default="$MLFLOW_TRACKING_URI",
         ),
     ] = None,
     experiment: Annotated[
         list[str] | None,
-        typer.Option("--experiment", help="Only this experiment (name or id); repeatable."),
+        typer.Option(
+            "--experiment",
+            help="Only this experiment (name or id); repeatable.",
+            show_default="every experiment",
+        ),
     ] = None,
     gpus_key: Annotated[
         list[str] | None,
         typer.Option(
             "--gpus-key",
-            help="Param or tag holding the GPU count; repeatable "
-            "[default: gpus, n_gpus, num_gpus, gpu_count].",
-            show_default=False,
+            help="Param or tag holding the GPU count; repeatable.",
+            show_default="gpus, n_gpus, num_gpus, gpu_count",
         ),
     ] = None,
     gpu_model_key: Annotated[
         list[str] | None,
         typer.Option(
             "--gpu-model-key",
-            help="Param or tag holding the GPU model; repeatable "
-            "[default: gpu_model, gpu_type, gpu_name].",
-            show_default=False,
+            help="Param or tag holding the GPU model; repeatable.",
+            show_default="gpu_model, gpu_type, gpu_name",
         ),
     ] = None,
     skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Skip unreadable runs instead of stopping.")
+        bool,
+        typer.Option(
+            "--skip-bad-rows", help="Skip unreadable runs instead of stopping.", show_default="off"
+        ),
     ] = False,
     db: DbOption = None,
 ) -> None:
@@ -272,9 +310,12 @@ def summary(
     by: Annotated[
         str, typer.Option(help="project, sweep, run, user, month, gpu_model or state.")
     ] = "project",
-    project: Annotated[str | None, typer.Option(help="Only this project.")] = None,
+    project: Annotated[
+        str | None, typer.Option(help="Only this project.", show_default="every project")
+    ] = None,
     include_running: Annotated[
-        bool, typer.Option("--include-running", help="Count jobs still running.")
+        bool,
+        typer.Option("--include-running", help="Count jobs still running.", show_default="off"),
     ] = False,
     fmt: FormatOption = "table",
     db: DbOption = None,
@@ -307,8 +348,12 @@ def summary(
 
 @app.command()
 def jobs(
-    project: Annotated[str | None, typer.Option(help="Only this project.")] = None,
-    sweep: Annotated[str | None, typer.Option(help="Only this sweep.")] = None,
+    project: Annotated[
+        str | None, typer.Option(help="Only this project.", show_default="every project")
+    ] = None,
+    sweep: Annotated[
+        str | None, typer.Option(help="Only this sweep.", show_default="every sweep")
+    ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -357,7 +402,11 @@ def explain(
 def factors(
     table_name: Annotated[
         str | None,
-        typer.Option("--table", help="Only one table: setting, gpu_power, grid_intensity, ..."),
+        typer.Option(
+            "--table",
+            help="Only one table: setting, gpu_power, grid_intensity, ...",
+            show_default="every table",
+        ),
     ] = None,
     fmt: FormatOption = "table",
     preset: PresetOption = None,
@@ -375,10 +424,15 @@ def factors(
 def rnd_table(
     project: Annotated[str, typer.Option(help="The project.", show_default=False)],
     final: Annotated[
-        str | None, typer.Option(help="The final model's run [default: the median completed run].")
+        str | None,
+        typer.Option(
+            help="The final model's run.",
+            show_default="the median completed run that used GPUs",
+        ),
     ] = None,
     tune: Annotated[
-        str | None, typer.Option(help="The tuning sweep [default: the median sweep].")
+        str | None,
+        typer.Option(help="The tuning sweep.", show_default="the median sweep of two or more runs"),
     ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
@@ -416,28 +470,45 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="Write to this file (.html or .md) [default: HTML on stdout].",
-            show_default=False,
+            help="Write to this file (.html or .md).",
+            show_default="HTML on stdout",
         ),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="html or markdown [default: from the -o suffix, else html]."
+            "--format",
+            "-f",
+            help="html or markdown.",
+            show_default="from the -o suffix, else html",
         ),
     ] = None,
     project: Annotated[
-        list[str] | None, typer.Option("--project", help="Only this project; repeatable.")
+        list[str] | None,
+        typer.Option(
+            "--project", help="Only this project; repeatable.", show_default="every project"
+        ),
     ] = None,
     since: Annotated[
-        str | None, typer.Option(help="Only jobs dated on or after this day (YYYY-MM-DD, UTC).")
+        str | None,
+        typer.Option(
+            help="Only jobs dated on or after this day (YYYY-MM-DD, UTC).",
+            show_default="the first job",
+        ),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Only jobs dated on or before this day (YYYY-MM-DD, UTC).")
+        str | None,
+        typer.Option(
+            help="Only jobs dated on or before this day (YYYY-MM-DD, UTC).",
+            show_default="the last job",
+        ),
     ] = None,
     top: Annotated[int, typer.Option(help="How many sweeps, runs and users to list.")] = 10,
     timestamp: Annotated[
-        bool, typer.Option("--timestamp", help="Print when the report was made (UTC).")
+        bool,
+        typer.Option(
+            "--timestamp", help="Print when the report was made (UTC).", show_default="off"
+        ),
     ] = False,
     db: DbOption = None,
     preset: PresetOption = None,

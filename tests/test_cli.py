@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from auditor.cli import app
@@ -318,3 +321,58 @@ def test_running_jobs_left_out_are_named_on_stderr_only(db: str, tmp_path: Path)
     assert code == 0, err
     assert f"auditor: {left_out}" in err
     assert left_out in report.read_text()
+
+
+def _commands() -> list[tuple[list[str], Any]]:
+    """Every command of the app as (its words after 'auditor', the command typer built)."""
+    found = []
+
+    def walk(words: list[str], cmd: Any) -> None:
+        if isinstance(cmd, typer.core.TyperGroup):
+            for name, sub in cmd.commands.items():
+                walk([*words, name], sub)
+        else:
+            found.append((words, cmd))
+
+    walk([], typer.main.get_command(app))
+    return found
+
+
+def _help_entries(text: str) -> dict[str, str]:
+    """The options panel of a --help page: each option's first name and its whole entry."""
+    entries: dict[str, str] = {}
+    current = None
+    for line in text.splitlines():
+        inner = line.strip().strip("│").strip()
+        start = re.match(r"^(?:\* +)?(--[\w-]+)", inner)  # "*" marks a required option
+        if start:
+            current = start.group(1)
+            entries[current] = inner
+        elif current and line.startswith("│") and inner:
+            entries[current] += " " + inner
+        elif not line.startswith("│"):
+            current = None
+    return {k: " ".join(v.split()) for k, v in entries.items()}
+
+
+@pytest.mark.parametrize("words", [w for w, _ in _commands()], ids=" ".join)
+def test_help_shows_every_default(words: list[str]) -> None:
+    (cmd,) = [c for w, c in _commands() if w == words]
+    result = CliRunner().invoke(app, [*words, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    entries = _help_entries(result.stdout)
+    options = [p for p in cmd.params if isinstance(p, typer.core.TyperOption) and p.name != "help"]
+    assert options
+    for option in options:
+        name = max(option.opts, key=len)  # --format, not -f
+        entry = entries[name]
+        if option.required:
+            assert "[required]" in entry
+            continue
+        assert "[default: " in entry, f"{' '.join(words)} {name}: {entry}"
+        if isinstance(option.show_default, str):
+            assert f"[default: ({option.show_default})]" in entry
+        else:
+            assert f"[default: {option.default}]" in entry
+        # a "[default: ...]" written in a help text is eaten as markup: "DuckDB file ."
+        assert not re.search(r" \.( |$)", entry), entry
