@@ -16,6 +16,7 @@ from auditor.errors import ExitCode, UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.report.data import WASTE_STATES
 from auditor.report.render import md, render
+from tests.joblog import START, job, write_jobs
 from tests.report_fixture import CONFIG, ROOT, build_db
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -321,7 +322,10 @@ def test_chart_scale_and_bars() -> None:
     assert charts.nice_max(100) == 100
     assert charts.nice_max(0) == 1
     chart = charts.hbar("k", "t", "GPU-h", [("a", 50.0), ("b" * 40, 100.0)])
-    area = charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    # margins from the longest label (24 characters shown) and value ("50.0")
+    label_w = 24 * charts.CHAR_W + 2 * charts.PAD
+    area = charts.WIDTH - label_w - (len("50.0") * charts.CHAR_W + 2 * charts.PAD)
+    assert chart.bars[0].x == label_w
     assert [b.w for b in chart.bars] == [round(area * 50 / 100, 1), round(area * 100 / 100, 1)]
     assert len(chart.bars[1].label) == charts.MAX_LABEL and "b" * 40 in chart.bars[1].title
     split = charts.split_bar("w", "t", "GPU-h", [("x", "one", 1.0), ("y", "three", 3.0)])
@@ -329,3 +333,105 @@ def test_chart_scale_and_bars() -> None:
     months = charts.columns("m", "t", "GPU-h", [("2024-01", 2.0), ("2024-02", 0.0)])
     assert months.bars[1].h == 0 and months.bars[0].h > 0
     assert [t.text for t in months.ticks][-1] == "2.00"
+
+
+# -- a report over large values: every chart text inside its chart -------------------------
+
+EM = 11 * 0.6  # an average character of the charts' 11 px sans-serif font, generously
+
+
+class _Svg(HTMLParser):
+    """Each <svg> chart's viewBox width and its texts (x, anchor, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.charts: list[tuple[float, list[tuple[float, str, str]]]] = []
+        self._text: tuple[float, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "svg" and a.get("viewbox"):  # the parser lower-cases attribute names
+            self.charts.append((float(str(a["viewbox"]).split()[2]), []))
+        elif tag == "text" and self.charts:
+            self._text = (float(str(a["x"])), a.get("text-anchor") or "start")
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            x, anchor = self._text
+            self.charts[-1][1].append((x, anchor, data))
+            self._text = None
+
+
+def big_lab() -> list[dict[str, object]]:
+    """1,200 jobs holding millions of GPU-hours: the axis labels read 5,000,000 and more."""
+    jobs = [
+        job(
+            i,
+            gpus=8,
+            gpu_model="V100",
+            hours=400_000 + i,
+            project=f"project-with-a-long-name-{i % 3}",
+            user_name=f"user{i % 40}",
+            start_ts=START.replace(month=1 + i % 12),
+        )
+        for i in range(1200)
+    ]
+    return jobs
+
+
+def test_chart_texts_fit_their_charts_on_large_values(tmp_path: Path) -> None:
+    db = str(tmp_path / "big.duckdb")
+    write_jobs(db, big_lab())
+    report = api.report(db=db, preset="strubell2019")
+    page = render(report, "html")
+    parser = _Svg()
+    parser.feed(page)
+    assert len(parser.charts) >= 6
+    longest = max(len(t) for _, texts in parser.charts for _, _, t in texts)
+    assert longest >= len("1,000,000,000")
+    for width, texts in parser.charts:
+        for x, anchor, text in texts:
+            w = len(text) * EM
+            start = {"start": x, "middle": x - w / 2, "end": x - w}[anchor]
+            assert start >= 0 and start + w <= width, (text, x, anchor, width)
+    # job counts with thousands separators, in HTML and Markdown
+    assert f"{1200:,} jobs" in page
+    md_page = render(report, "markdown")
+    assert f"{1200:,} jobs" in md_page
+    assert re.search(r"\| project-with-a-long-name-0 \| 400 \|", md_page)
+
+
+# -- methodology: the settings in force, not constants ------------------------------------
+
+
+def test_methodology_prints_the_pue_and_factors_the_jobs_used(tmp_path: Path) -> None:
+    db = str(tmp_path / "two.duckdb")
+    write_jobs(
+        db,
+        [
+            job(1, gpus=2, gpu_model="V100", hours=3, cluster="a"),
+            job(2, gpus=1, gpu_model="V100", hours=1, cluster="b"),
+            job(3, gpus=1, gpu_model="A100", hours=2, cluster="b"),
+        ],
+    )
+    config = tmp_path / "auditor.toml"
+    config.write_text(
+        "[site]\npue = 1.2\ncarbon_g_per_kwh = 100\n[clusters.b]\npue = 1.4\n"
+        '[gpus."V100"]\npower_w = 250\n[gpus."A100"]\npower_w = 350\n'
+    )
+    one = tmp_path / "one.toml"
+    one.write_text("[site]\npue = 1.1\ncarbon_g_per_kwh = 100\n")
+    for fmt in ("html", "markdown"):
+        page = render(api.report(db=db, config=str(config)), fmt)
+        assert "1.58 *" not in page
+        assert "`pue * t *" in page or "<code>pue * t *" in page
+        plain = re.sub(r"<[^>]+>|\*\*", "", page)
+        assert "PUE (ratio, 3 jobs): 1.2 (1 job), 1.4 (2 jobs)" in plain
+        assert "GPU power (W per GPU, 3 jobs): a100 350 (1 job), v100 250 (2 jobs)" in plain
+        assert "grid intensity (gCO2e/kWh, 3 jobs): 100" in plain
+        page = render(api.report(db=db, config=str(one)), fmt)
+        assert "1.1 * t * (p_c + p_r + g * p_g) / 1000" in page
+        page = render(api.report(db=db, preset="strubell2019"), fmt)
+        assert "1.58 * t * (p_c + p_r + g * p_g) / 1000" in page
+        page = render(api.report(db=db), fmt)  # no settings: no factor in force
+        assert "pue * t *" in page and "Settings in force" not in page

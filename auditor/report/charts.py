@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from auditor.report.data import number
 
 WIDTH = 500  # two charts side by side fit the page unscaled
-LABEL_W = 150  # horizontal bars: room for the labels on the left
-VALUE_W = 60  # and for the value on the right
+# Room for a text of n characters is n * CHAR_W: SVG cannot measure text, and 11 px
+# system-ui digits are about 6.1 px wide, so 7 leaves a margin for wider letters. Each chart
+# sizes its label margins from its longest text: "1,000,000" needs more than "10".
+CHAR_W = 7.0
+PAD = 6  # between a text and what it labels
 BAR_H = 18
 GAP = 6
 TOP = 8
@@ -81,27 +84,35 @@ def nice_max(value: float) -> float:
     return 10 * power  # not reached
 
 
+def text_width(text: str) -> float:
+    """The room ``text`` needs in a chart, in SVG user units (see CHAR_W)."""
+    return len(text) * CHAR_W
+
+
 def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
     """Horizontal bars, one per (label, value), in the order given."""
     top = nice_max(max((v for _, v in items), default=0.0))
-    area = WIDTH - LABEL_W - VALUE_W
+    labels = [_short(label) for label, _ in items]
+    texts = [number(value) for _, value in items]
+    label_w = _r(max(map(text_width, labels), default=0.0) + 2 * PAD)  # labels on the left
+    value_w = _r(max(map(text_width, texts), default=0.0) + 2 * PAD)  # values on the right
+    area = WIDTH - label_w - value_w
     bars = []
-    for i, (label, value) in enumerate(items):
+    for i, ((label, value), short, text) in enumerate(zip(items, labels, texts, strict=True)):
         y = TOP + i * (BAR_H + GAP)
         w = area * max(value, 0.0) / top
-        text = number(value)
         bars.append(
             Bar(
-                label=_short(label),
+                label=short,
                 title=f"{label}: {text} {unit}",
-                x=LABEL_W,
+                x=label_w,
                 y=y,
                 w=_r(w),
                 h=BAR_H,
                 value_text=text,
-                value_x=_r(LABEL_W + w + 4),
+                value_x=_r(label_w + w + PAD),
                 value_y=_r(y + BAR_H * 0.72),
-                label_x=LABEL_W - 6,
+                label_x=_r(label_w - PAD),
                 label_y=_r(y + BAR_H * 0.72),
             )
         )
@@ -111,11 +122,14 @@ def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Cha
 
 def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
     """Vertical columns over time (months), with a value axis of four steps."""
-    left, right, top, bottom = 48, 24, 16, 28
+    peak = nice_max(max((v for _, v in items), default=0.0))
+    tick_texts = [number(peak * k / 4) for k in range(5)]
+    # the axis labels end PAD left of the axis: room for the longest, and as much again
+    left = _r(max(48.0, max(map(text_width, tick_texts)) + 2 * PAD))
+    right, top, bottom = 24, 16, 28
     height = 240
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
-    peak = nice_max(max((v for _, v in items), default=0.0))
     n = max(len(items), 1)
     slot = plot_w / n
     bar_w = max(min(slot * 0.7, 48), 2)
@@ -142,10 +156,9 @@ def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> 
             )
         )
     ticks = []
-    for k in range(5):
-        value = peak * k / 4
+    for k, text in enumerate(tick_texts):
         y = _r(top + plot_h - plot_h * k / 4)
-        ticks.append(Tick(left, y, WIDTH - right, y, number(value), left - 4, _r(y + 4), "end"))
+        ticks.append(Tick(left, y, WIDTH - right, y, text, _r(left - PAD), _r(y + 4), "end"))
     return Chart(key, title, unit, WIDTH, height, bars, ticks, horizontal=False)
 
 

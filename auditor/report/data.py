@@ -101,6 +101,13 @@ class Report:
     settings_origin: str
     notes: list[str] = field(default_factory=list)  # for stderr too: defaults, blank costs
     timestamp: str | None = None
+    in_force: list[Row] = field(default_factory=list)  # factors_used, one row per factor
+
+    @property
+    def pue(self) -> float | None:
+        """The one PUE every job of the report used, or None (none, or several)."""
+        pue = [f["used"] for f in self.in_force if f["factor"] == "pue"]
+        return pue[0][0]["value"] if pue and len(pue[0]) == 1 else None
 
 
 @cache
@@ -225,6 +232,48 @@ def _groups(store: Store, by: str, *, order: str = "key", limit: int | None = No
     return _rows(store, "report_groups", {"by": by, "order": order, "limit": limit})
 
 
+FACTOR_LABELS = {
+    "pue": "PUE",
+    "gpu_power_w": "GPU power",
+    "gpu_use": "GPU use where none is measured",
+    "cpu_power_w_per_core": "CPU power per core",
+    "cpu_use": "CPU use where none is measured",
+    "mem_w_per_gb": "memory power per GB",
+    "carbon_g_per_kwh": "grid intensity",
+    "price_usd_low": "cloud price, low",
+    "price_usd_high": "cloud price, high",
+    "electricity_usd_per_kwh": "electricity price",
+}
+
+
+def in_force(factors_used: list[Row]) -> list[Row]:
+    """The factors the report's jobs used, one row per factor in the formula's order: its
+    label, unit, the jobs that used it, and ``used``: each (key, value) with its jobs.
+
+    ``factors_used`` has a row per value and source; values that differ only by source
+    (a year's table row and the same figure from a config) are one value here.
+    """
+    out: dict[str, Row] = {}
+    for row in factors_used:  # a row per distinct factor value, not per job
+        factor = out.setdefault(
+            row["factor"],
+            {
+                "factor": row["factor"],
+                "label": FACTOR_LABELS.get(row["factor"], row["factor"]),
+                "unit": row["unit"],
+                "jobs": 0,
+                "used": [],
+            },
+        )
+        factor["jobs"] += row["jobs"]
+        same = [v for v in factor["used"] if (v["key"], v["value"]) == (row["key"], row["value"])]
+        if same:
+            same[0]["jobs"] += row["jobs"]
+        else:
+            factor["used"].append({"key": row["key"], "value": row["value"], "jobs": row["jobs"]})
+    return list(out.values())
+
+
 def _settings_origin(settings: Settings) -> str:
     parts = []
     if settings.preset:
@@ -337,4 +386,5 @@ def build(
         settings_origin=_settings_origin(settings),
         notes=notes,
         timestamp=timestamp,
+        in_force=in_force(factors_used),
     )

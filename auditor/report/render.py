@@ -98,6 +98,16 @@ def pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
+def count(n: int | None) -> str:
+    """A number of jobs or runs, with thousands separators."""
+    return "n/a" if n is None else f"{n:,}"
+
+
+def njobs(n: int) -> str:
+    """``n`` jobs, counted: "1 job", "4,789 jobs"."""
+    return f"{n:,} job{'s' if n != 1 else ''}"
+
+
 def exact(x: float | None) -> str:
     """A figure in full for a data attribute (tests compare it with the library's)."""
     return "" if x is None else f"{x:.6f}"
@@ -140,6 +150,8 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         usd=usd,
         usd_range=usd_range,
         pct=pct,
+        count=count,
+        njobs=njobs,
         exact=exact,
         sig=sig,
         tonnes=tonnes,
