@@ -435,3 +435,13 @@ def test_methodology_prints_the_pue_and_factors_the_jobs_used(tmp_path: Path) ->
         assert "1.58 * t * (p_c + p_r + g * p_g) / 1000" in page
         page = render(api.report(db=db), fmt)  # no settings: no factor in force
         assert "pue * t *" in page and "Settings in force" not in page
+
+
+def test_column_values_are_shown_only_when_they_fit() -> None:
+    from auditor.report import charts
+
+    small = charts.columns("m", "t", "GPU-h", [(f"2024-{m:02d}", 12.0) for m in range(1, 13)])
+    assert [b.value_text for b in small.bars] == ["12.0"] * 12
+    large = charts.columns("m", "t", "GPU-h", [(f"2024-{m:02d}", 3.2e8) for m in range(1, 13)])
+    assert len("320,000,000") * charts.CHAR_W > (charts.WIDTH - large.bars[0].x) / 12
+    assert [b.value_text for b in large.bars] == [""] * 12

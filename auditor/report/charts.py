@@ -135,11 +135,13 @@ def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> 
     bar_w = max(min(slot * 0.7, 48), 2)
     bars = []
     every = max(1, math.ceil(n / 8))  # at most about eight month labels
-    for i, (label, value) in enumerate(items):
+    # values over the columns only when each fits its column's slot: large ones would overlap
+    texts = [number(value) for _, value in items]
+    show_values = n <= 12 and max(map(text_width, texts), default=0.0) <= slot
+    for i, ((label, value), text) in enumerate(zip(items, texts, strict=True)):
         h = plot_h * max(value, 0.0) / peak
         x = left + i * slot + (slot - bar_w) / 2
         y = top + plot_h - h
-        text = number(value)
         bars.append(
             Bar(
                 label=label if i % every == 0 else "",
@@ -148,7 +150,7 @@ def columns(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> 
                 y=_r(y),
                 w=_r(bar_w),
                 h=_r(h),
-                value_text=text if n <= 12 else "",
+                value_text=text if show_values else "",
                 value_x=_r(x + bar_w / 2),
                 value_y=_r(y - 3),
                 label_x=_r(x + bar_w / 2),
