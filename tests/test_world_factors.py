@@ -1,0 +1,142 @@
+"""Factors for the whole world: every country's grid intensity (alpha-2 and alpha-3), an
+unknown region filled by the site's intensity or --default-carbon with a note, the price of
+the job's grid country, CPU model spellings, and the CLI on a Vietnam and an Israel job.
+
+Expected intensities are the figures of codecarbon's global_energy_mix.json as published
+(``carbon_intensity`` of the country in the named release), written here as literals."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor import api
+from auditor.model import factors
+from tests.joblog import job, write_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "auditor" / "model" / "data"
+GENERATOR = ROOT / "scripts" / "make_factor_tables.py"
+
+# ISO 3166-1 codes (alpha-2, alpha-3) of every country in codecarbon 3.3.2's
+# global_energy_mix.json, which is a superset of the 205 of codecarbon 2.3.0's file
+OWID_COUNTRIES = 213
+
+
+@pytest.fixture(autouse=True)
+def no_config_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def at(year: int) -> dict[str, Any]:
+    start = datetime(year, 6, 1, tzinfo=UTC)
+    return {"start_ts": start, "submit_ts": start}
+
+
+def co2e(db: str, tmp_path: Path, grid: str, year: int) -> float:
+    """kg CO2e of a 1 kWh job (pue 1) on ``grid`` in ``year``."""
+    (tmp_path / "auditor.toml").write_text(f'[site]\npue = 1.0\ngrid = "{grid}"\n')
+    write_jobs(db, [job(1, hours=1, power_w=1000, **at(year))])
+    (row,) = api.summary(db=db, by="run").to_pylist()
+    assert row["energy_kwh"] == pytest.approx(1.0)
+    value: float = row["co2e_kg"]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("grid", "year", "g_per_kwh"),
+    [
+        ("IL", 2022, 582.927),  # ISR, codecarbon 3.3.2 (its newest year for Israel)
+        ("ISR", 2030, 582.927),  # newest year not after the job's
+        ("il", 2021, 548.03),  # codecarbon 2.3.0 (2021 for every country)
+        ("VN", 2023, 475.449),  # VNM, codecarbon 3.3.2
+        ("VNM", 2022, 386.491),  # codecarbon 2.3.5 (2022 for 81 countries)
+        ("vnm", 2019, 448.217),  # before the series: its oldest year, 2021
+        ("AE", 2022, 561.135),  # 2.3.5 says 407.975 for 2022, the newer 3.3.2 561.135
+        ("RE", 2024, 572.816),  # Réunion: 2021 is its newest year
+        ("FR", 2023, 56.0),  # a row that was there before stays as it was
+        ("FRA", 2022, 84.879),
+    ],
+)
+def test_country_intensity_by_code_and_year(
+    db: str, tmp_path: Path, grid: str, year: int, g_per_kwh: float
+) -> None:
+    assert co2e(db, tmp_path, grid, year) == pytest.approx(g_per_kwh / 1000)
+
+
+def resolved_grids() -> dict[str, str]:
+    """Each grid key, alias or not, lower-cased -> the grid_intensity key it is looked up as."""
+    regions = {k: k for k in factors.keys("grid_intensity", "grid")}
+    alias = factors.load("grid_alias")
+    for name, target in zip(
+        alias.column("grid").to_pylist(), alias.column("value").to_pylist(), strict=True
+    ):
+        regions[name.lower()] = target.lower()
+    return regions
+
+
+def owid_codes() -> list[tuple[str, str]]:
+    """(alpha-2, alpha-3) of every country the tables take from codecarbon's files."""
+    alias = factors.load("grid_alias")
+    return [
+        (a2, a3)
+        for a3, a2, source in zip(
+            *(alias.column(c).to_pylist() for c in ("grid", "value", "source")), strict=True
+        )
+        if source.startswith("ISO 3166-1 alpha-3")
+    ]
+
+
+def test_every_country_resolves_by_alpha2_and_alpha3() -> None:
+    codes = owid_codes()
+    assert len(codes) == OWID_COUNTRIES
+    regions = resolved_grids()
+    known = factors.keys("grid_intensity", "grid")
+    for a2, a3 in codes:
+        assert len(a2) == 2 and len(a3) == 3, (a2, a3)
+        assert regions[a2.lower()] == a2.lower() and a2.lower() in known
+        assert regions[a3.lower()] == a2.lower()
+    for code in ("il", "isr", "vn", "vnm", "us", "usa", "gb", "gbr", "uk"):
+        assert code in regions
+
+
+def test_every_generated_row_names_release_and_basis() -> None:
+    with (DATA / "grid_intensity.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    generated = [r for r in rows if "make_factor_tables.py" in r["source"]]
+    assert len(generated) > 2 * OWID_COUNTRIES  # several years per country
+    for r in generated:
+        assert "codecarbon " in r["source"] and "lifecycle" in r["source"], r
+        assert r["unit"] == "gCO2e/kWh" and r["as_of"] == r["year"], r
+    years = {int(r["year"]) for r in generated}
+    assert {2021, 2022, 2023} <= years
+
+
+@pytest.mark.parametrize("name", factors.names())
+def test_every_row_has_provenance(name: str) -> None:
+    with (DATA / f"{name}.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows
+    for r in rows:
+        for column in ("value", "unit", "source", "as_of"):
+            assert r[column].strip(), (name, column, r)
+
+
+def test_generator_writes_the_committed_tables(tmp_path: Path) -> None:
+    """The generated rows are what the script makes from the pinned codecarbon wheels."""
+    wheels = os.environ.get("AUDITOR_CODECARBON_WHEELS")
+    if not wheels:
+        pytest.skip("set AUDITOR_CODECARBON_WHEELS to a directory of the pinned codecarbon wheels")
+    done = subprocess.run(
+        [sys.executable, str(GENERATOR), "--wheels", wheels, "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
