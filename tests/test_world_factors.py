@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from auditor import api
+from auditor.errors import MissingFactor
 from auditor.model import factors
 from tests.joblog import job, write_jobs
 
@@ -140,3 +141,121 @@ def test_generator_writes_the_committed_tables(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+# -- a region the tables lack: filled by [site] or --default-carbon, with a note ------------
+
+
+def test_site_intensity_fills_an_unknown_job_region_and_says_so(db: str, tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text("[site]\npue = 1.0\ncarbon_g_per_kwh = 300\n")
+    write_jobs(
+        db,
+        [
+            job(1, power_w=1000, grid="Atlantis"),
+            job(2, power_w=1000, grid="Atlantis"),
+            job(3, power_w=1000, grid="VNM", **at(2023)),
+        ],
+    )
+    table = api.summary(db=db, by="run")
+    rows = {r["run"]: r["co2e_kg"] for r in table.to_pylist()}
+    # the job's own known region still beats [site]
+    assert rows == pytest.approx({"lab:1": 0.3, "lab:2": 0.3, "lab:3": 475.449 / 1000})
+    assert (
+        "grid region 'Atlantis' of the job log is not in the tables: auditor.toml [site] "
+        "carbon_g_per_kwh (300 g CO2e/kWh) used for 2 jobs (cluster lab). Set "
+        "carbon_g_per_kwh in [clusters.NAME] for their own figure"
+    ) in api.notes(table)
+    explained = {r["item"]: r for r in api.explain("1", db=db).to_pylist()}
+    assert "'Atlantis' is not in the tables" in explained["carbon_g_per_kwh"]["source"]
+
+
+def test_site_grid_fills_an_unknown_job_region(db: str, tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text('[site]\npue = 1.0\ngrid = "IL"\n')
+    write_jobs(db, [job(1, power_w=1000, grid="Atlantis", **at(2022))])
+    table = api.summary(db=db, by="run")
+    (row,) = table.to_pylist()
+    assert row["co2e_kg"] == pytest.approx(582.927 / 1000)
+    assert "(grid 'IL') used for 1 job (cluster lab)" in api.notes(table)[0]
+
+
+def test_default_carbon_fills_an_unknown_region_and_names_it(db: str, tmp_path: Path) -> None:
+    write_jobs(db, [job(1, power_w=1000, grid="Atlantis"), job(2, power_w=1000, grid="IL")])
+    table = api.summary(db=db, by="run", default_carbon_g_per_kwh=250)
+    rows = {r["run"]: r for r in table.to_pylist()}
+    pue_2019 = 1.67
+    assert rows["lab:1"]["co2e_kg"] == pytest.approx(pue_2019 * 250 / 1000)
+    assert rows["lab:2"]["co2e_kg"] == pytest.approx(pue_2019 * 548.03 / 1000)
+    assert rows["lab:1"]["default_carbon_jobs"] == 1
+    assert rows["lab:2"]["default_carbon_jobs"] == 0
+    assert "default grid intensity 250 g CO2e/kWh used for 1 job (grid: Atlantis)" in (
+        api.notes(table)
+    )
+
+
+def test_missing_intensity_names_the_jobs_cluster_section(db: str, tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text("[site]\npue = 1.5\n")
+    write_jobs(
+        db,
+        [
+            job(1, power_w=1000, grid="Atlantis", cluster="narval", uid="x:narval:1:0"),
+            job(2, power_w=1000, cluster="béluga", uid="x:beluga:2:0"),
+        ],
+    )
+    with pytest.raises(MissingFactor) as caught:
+        api.summary(db=db)
+    text = str(caught.value)
+    assert "unknown grid region 'Atlantis' (named in the job log; 1 job" in text
+    assert "    [clusters.narval]    # the cluster of those jobs\n" in text
+    assert "[clusters.NAME]" not in text
+    assert "no grid region for the jobs of cluster 'béluga'" in text
+    assert '    [clusters."béluga"]\n    grid = "US"\n' in text
+
+
+# -- electricity: the price of the job's grid country, else a reported default -------------
+
+
+def elec(db: str, tmp_path: Path, config: str, **fields: Any) -> tuple[dict[str, Any], list[str]]:
+    (tmp_path / "auditor.toml").write_text("[site]\npue = 1.0\n" + config)
+    write_jobs(db, [job(1, power_w=1000, **fields)])
+    table = api.summary(db=db, by="run")
+    (row,) = table.to_pylist()
+    return row, api.notes(table)
+
+
+@pytest.mark.parametrize(
+    ("grid", "usd_per_kwh"),
+    [
+        ("US-IL", 0.0895),  # EIA Table 5.6.B, Illinois industrial, 2024 (year to date)
+        ("US-CA", 0.081),  # a state with no row: the US industrial price of 2024 (EIA 5.3)
+        ("CAMX", 0.081),  # an eGRID subregion: its country, the US
+        ("aws:us-west-2", 0.081),  # alias to eGRID NWPP, in the US
+        ("USA", 0.081),
+    ],
+)
+def test_price_of_the_grid_zone_when_none_is_set(
+    db: str, tmp_path: Path, grid: str, usd_per_kwh: float
+) -> None:
+    row, notes = elec(db, tmp_path, f'grid = "{grid}"\n', **at(2024))
+    assert row["electricity_cost_usd"] == pytest.approx(usd_per_kwh)
+    assert notes == []
+
+
+def test_a_set_price_beats_the_grid_zone(db: str, tmp_path: Path) -> None:
+    row, _ = elec(db, tmp_path, 'grid = "US-IL"\nelectricity_usd_per_kwh = 0.2\n', **at(2024))
+    assert row["electricity_cost_usd"] == pytest.approx(0.2)
+    row, _ = elec(
+        db, tmp_path, 'grid = "US-IL"\nelectricity_usd_per_kwh = "US:commercial"\n', **at(2024)
+    )
+    assert row["electricity_cost_usd"] == pytest.approx(0.129)
+
+
+def test_unpriced_grid_country_gets_the_reported_default(db: str, tmp_path: Path) -> None:
+    row, notes = elec(db, tmp_path, "", grid="VNM", **at(2024))
+    assert row["electricity_cost_usd"] == pytest.approx(0.081)  # US industrial 2024, EIA
+    assert notes == [
+        "no electricity price for grid country 'VN' (1 job, e.g. csv:lab:1:0): the default "
+        "US industrial price was used. Set electricity_usd_per_kwh in [site] or "
+        "[clusters.NAME]"
+    ]
+    explained = {r["item"]: r for r in api.explain("1", db=db).to_pylist()}
+    assert "no price for the grid's country VN" in explained["electricity_usd_per_kwh"]["source"]

@@ -87,6 +87,13 @@ TABLES: dict[str, TableSpec] = {
             "grid region looked up as another",
         ),
         TableSpec(
+            "grid_country",
+            (("grid", pa.string()),),
+            pa.string(),
+            ("country",),
+            "country of a grid region that is not one (its electricity price zone)",
+        ),
+        TableSpec(
             "gpu_prices",
             (("prices", pa.string()), ("gpu", pa.string()), ("tier", pa.string())),
             pa.float64(),
