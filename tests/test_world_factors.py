@@ -8,6 +8,7 @@ Expected intensities are the figures of codecarbon's global_energy_mix.json as p
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -259,3 +260,53 @@ def test_unpriced_grid_country_gets_the_reported_default(db: str, tmp_path: Path
     ]
     explained = {r["item"]: r for r in api.explain("1", db=db).to_pylist()}
     assert "no price for the grid's country VN" in explained["electricity_usd_per_kwh"]["source"]
+
+
+# -- through the CLI: codecarbon logs from Vietnam and Israel ------------------------------
+
+
+def test_vietnam_and_israel_jobs_get_a_footprint_through_the_cli(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    template = (ROOT / "fixtures" / "csv" / "codecarbon-3.x.csv").read_text().splitlines()
+    header = template[0].split(",")
+    rows = []
+    for run_id, name, iso in (("vn-1", "Vietnam", "VNM"), ("il-1", "Israel", "ISR")):
+        row = dict(zip(header, template[1].split(","), strict=True))
+        row |= {"run_id": run_id, "country_name": name, "country_iso_code": iso}
+        row |= {"cloud_provider": "", "cloud_region": "", "region": ""}
+        rows.append(",".join(row[h] for h in header))
+    log = tmp_path / "emissions.csv"
+    log.write_text("\n".join([template[0], *rows]) + "\n")
+    config = tmp_path / "site.toml"
+    config.write_text("[site]\npue = 1.0\n")
+    db = str(tmp_path / "cc.duckdb")
+    runner = CliRunner()
+
+    done = runner.invoke(app, ["ingest", "csv", "--db", db, "--tz", "UTC", str(log)])
+    assert done.exit_code == 0, done.stderr
+    done = runner.invoke(
+        app, ["summary", "--db", db, "--by", "run", "--config", str(config), "--format", "json"]
+    )
+    assert done.exit_code == 0, done.stderr
+    kwh = float(row["energy_consumed"])  # measured, the same in both rows; pue 1.0
+    figures = {r["run"]: r for r in json.loads(done.stdout)}
+    assert [r["energy_kwh"] for r in figures.values()] == pytest.approx([kwh, kwh])
+    # 2026 jobs: the newest year of each country (codecarbon 3.3.2: VNM 2023, ISR 2022)
+    assert figures["default:vn-1"]["co2e_kg"] == pytest.approx(kwh * 475.449 / 1000, abs=1e-3)
+    assert figures["default:il-1"]["co2e_kg"] == pytest.approx(kwh * 582.927 / 1000, abs=1e-3)
+    for run, country, year in (("vn-1", "VN", "2023"), ("il-1", "IL", "2022")):
+        done = runner.invoke(
+            app, ["explain", run, "--db", db, "--config", str(config), "--format", "json"]
+        )
+        assert done.exit_code == 0, done.stderr
+        items = {r["item"]: r for r in json.loads(done.stdout)}
+        assert items["grid_alias"]["value"] == country
+        carbon = items["carbon_g_per_kwh"]
+        assert "codecarbon 3.3.2 global_energy_mix.json" in carbon["source"]
+        assert carbon["as_of"] == year
+        assert f"no price for the grid's country {country}" in (
+            items["electricity_usd_per_kwh"]["source"]
+        )
