@@ -186,6 +186,12 @@ def _electricity_key(v: Any) -> str | None:
     return v.strip() if (zone.lower(), sector.lower()) in pairs else None
 
 
+def _cpu_model(v: Any) -> str | None:
+    from auditor.model import factors
+
+    return factors.cpu_name(v) if isinstance(v, str) else None
+
+
 def _gpu_name(v: Any) -> str | None:
     from auditor.gpu import gpu_key
 
@@ -228,7 +234,7 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "cpu_power_w_per_core": ("cpu_power", _number(0.0, low_open=True), "a number of W, > 0"),
     "cpu_model": (
         "cpu_power",
-        _known("cpu_power", "cpu"),
+        _cpu_model,
         "a CPU of the cpu_power table (see 'auditor factors --table cpu_power')",
     ),
     "mem_w_per_gb": ("mem_w_per_gb", _number(0.0), "a number of W per GB, >= 0"),

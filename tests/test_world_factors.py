@@ -307,6 +307,7 @@ def test_vietnam_and_israel_jobs_get_a_footprint_through_the_cli(tmp_path: Path)
         carbon = items["carbon_g_per_kwh"]
         assert "codecarbon 3.3.2 global_energy_mix.json" in carbon["source"]
         assert carbon["as_of"] == year
-        assert f"no price for the grid's country {country}" in (
-            items["electricity_usd_per_kwh"]["source"]
+        assert (
+            f"no price for the grid's country {country}"
+            in (items["electricity_usd_per_kwh"]["source"])
         )
