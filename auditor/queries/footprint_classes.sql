@@ -6,7 +6,9 @@
 -- Factors come from the temp tables factor_* and settings_* (auditor.model.footprint). A factor
 -- that cannot be found stays NULL and the *_unknown flags say so. A factor chosen by year takes
 -- the newest year not after the job's year, else the oldest; undated rows apply when a key has
--- no dated ones (year_rank, footprint_macros.sql).
+-- no dated ones (year_rank, footprint_macros.sql). A job grid the tables lack is filled by
+-- [site] (unknown_job_grid says which, for a note); with no price set, the price zone is the
+-- grid's own or its country's (elec_unpriced_country names a country with no price).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
 WITH keys AS (
     SELECT DISTINCT
