@@ -159,16 +159,19 @@ def test_site_intensity_fills_an_unknown_job_region_and_says_so(db: str, tmp_pat
             job(1, power_w=1000, grid="Atlantis"),
             job(2, power_w=1000, grid="Atlantis"),
             job(3, power_w=1000, grid="VNM", **at(2023)),
+            job(4, power_w=1000, grid="Atlantis", cluster="far", uid="x:far:4:0"),
         ],
     )
     table = api.summary(db=db, by="run")
     rows = {r["run"]: r["co2e_kg"] for r in table.to_pylist()}
     # the job's own known region still beats [site]
-    assert rows == pytest.approx({"lab:1": 0.3, "lab:2": 0.3, "lab:3": 475.449 / 1000})
+    assert rows == pytest.approx(
+        {"lab:1": 0.3, "lab:2": 0.3, "lab:3": 475.449 / 1000, "far:4": 0.3}
+    )
     assert (
         "grid region 'Atlantis' of the job log is not in the tables: auditor.toml [site] "
-        "carbon_g_per_kwh (300 g CO2e/kWh) used for 2 jobs (cluster lab). Set "
-        "carbon_g_per_kwh in [clusters.NAME] for their own figure"
+        "carbon_g_per_kwh (300 g CO2e/kWh) used for 3 jobs (cluster far, lab). Set "
+        "carbon_g_per_kwh in [clusters.far] or [clusters.lab] for their own figure"
     ) in api.notes(table)
     explained = {r["item"]: r for r in api.explain("1", db=db).to_pylist()}
     assert "'Atlantis' is not in the tables" in explained["carbon_g_per_kwh"]["source"]

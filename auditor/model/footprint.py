@@ -322,15 +322,19 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         else:
             what = f"default grid intensity {settings.default_carbon_g_per_kwh:g} g CO2e/kWh"
         notes.append(f"{what} used for {total} job{'s' if total != 1 else ''} ({noun}: {keys})")
+    filled: dict[tuple[str, str], int] = {}  # one row per cluster: one note per region
     for key, origin, jobs, _example in by_kind.get("grid_filled", []):
-        in_clusters = ", ".join(sorted(set(clusters.get(("grid_filled", key, origin), []))))
+        filled[(key, origin)] = filled.get((key, origin), 0) + jobs
+    for (key, origin), jobs in filled.items():
+        in_clusters = sorted(set(clusters.get(("grid_filled", key, origin), [])))
         site = settings.site["carbon"].value
         used = f"{site:g} g CO2e/kWh" if isinstance(site, float) else f"grid '{site}'"
+        sections = " or ".join(f"[clusters.{toml_key(c)}]" for c in in_clusters[:_SHOWN])
         notes.append(
             f"grid region '{key}' of the job log is not in the tables: "
             f"{origin.split(' (the job log')[0]} ({used}) used for {jobs} "
-            f"job{'s' if jobs != 1 else ''} (cluster {in_clusters}). Set carbon_g_per_kwh "
-            "in [clusters.NAME] for their own figure"
+            f"job{'s' if jobs != 1 else ''} (cluster {', '.join(in_clusters)}). Set "
+            f"carbon_g_per_kwh in {sections} for their own figure"
         )
     for key, _detail, jobs, example in by_kind.get("electricity_default", []):
         notes.append(
