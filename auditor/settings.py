@@ -62,7 +62,12 @@ SCOPE_KEYS = (
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
     {
         "pue": Setting("global", "default: global average PUE of the job's year"),
-        "electricity": Setting("US:industrial", "default: US industrial price of the job's year"),
+        # the price of the job's grid zone wins over it (footprint_classes.sql)
+        "electricity": Setting(
+            "US:industrial",
+            "default: the industrial price of the job's grid zone, else the US's, of the "
+            "job's year",
+        ),
         "cloud_prices": Setting("gcp-2026-07", "default: the newest Google Cloud snapshot"),
         "gpu_use": Setting(1.0, "default: full use where none is measured"),
         "cpu_use": Setting(1.0, "default: full use where none is measured"),

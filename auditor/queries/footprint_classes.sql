@@ -119,8 +119,8 @@ zoned AS (
                     THEN 'default: the price of the grid''s zone ' || gz.zone
                         || ', sector ' || r.elec_sector || ', of the job''s year'
                 WHEN r.elec_default AND gz.grid_country IS NOT NULL
-                    THEN r.elec_origin || '; no price for the grid''s country '
-                        || gz.grid_country
+                    THEN 'default: US industrial price of the job''s year; no price for the '
+                        || 'grid''s country ' || gz.grid_country
                 ELSE r.elec_origin
             END AS elec_origin
         ),
