@@ -326,3 +326,13 @@ def test_vietnam_and_israel_jobs_get_a_footprint_through_the_cli(tmp_path: Path)
             f"no price for the grid's country {country}"
             in (items["electricity_usd_per_kwh"]["source"])
         )
+
+
+def test_every_region_that_is_not_a_country_has_a_country() -> None:
+    countries = {a2.lower() for a2, _ in owid_codes()}
+    mapped = factors.keys("grid_country", "grid")
+    for region in factors.keys("grid_intensity", "grid"):
+        if region not in countries and region not in ("world", "eu27"):
+            assert region in mapped, region
+    for country in factors.load("grid_country").column("value").to_pylist():
+        assert country.lower() in countries, country
