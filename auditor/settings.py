@@ -62,7 +62,12 @@ SCOPE_KEYS = (
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
     {
         "pue": Setting("global", "default: global average PUE of the job's year"),
-        "electricity": Setting("US:industrial", "default: US industrial price of the job's year"),
+        # the price of the job's grid zone wins over it (footprint_classes.sql)
+        "electricity": Setting(
+            "US:industrial",
+            "default: the industrial price of the job's grid zone, else the US's, of the "
+            "job's year",
+        ),
         "cloud_prices": Setting("gcp-2026-07", "default: the newest Google Cloud snapshot"),
         "gpu_use": Setting(1.0, "default: full use where none is measured"),
         "cpu_use": Setting(1.0, "default: full use where none is measured"),
@@ -186,6 +191,12 @@ def _electricity_key(v: Any) -> str | None:
     return v.strip() if (zone.lower(), sector.lower()) in pairs else None
 
 
+def _cpu_model(v: Any) -> str | None:
+    from auditor.model import factors
+
+    return factors.cpu_name(v) if isinstance(v, str) else None
+
+
 def _gpu_name(v: Any) -> str | None:
     from auditor.gpu import gpu_key
 
@@ -228,7 +239,7 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "cpu_power_w_per_core": ("cpu_power", _number(0.0, low_open=True), "a number of W, > 0"),
     "cpu_model": (
         "cpu_power",
-        _known("cpu_power", "cpu"),
+        _cpu_model,
         "a CPU of the cpu_power table (see 'auditor factors --table cpu_power')",
     ),
     "mem_w_per_gb": ("mem_w_per_gb", _number(0.0), "a number of W per GB, >= 0"),

@@ -133,3 +133,10 @@ def test_cloud_equivalents_are_priced_somewhere() -> None:
     priced = factors.keys("gpu_prices", "gpu")
     for target in factors.load("cloud_equivalent").column("value").to_pylist():
         assert target in priced
+
+
+def test_cpu_names_stay_distinct_when_spellings_are_tolerated() -> None:
+    names = factors.load("cpu_power").column("cpu").to_pylist()
+    keys = [factors.cpu_key(n) for n in names]
+    assert len(set(keys)) == len(keys)
+    assert factors.cpu_name("Intel(R) Xeon(R) CPU @ 2.20GHz") is None  # no model number

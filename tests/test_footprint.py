@@ -124,13 +124,13 @@ def test_modeled_gpu_job_uses_board_power_and_utilisation(db: str, tmp_path: Pat
     )
     rows = {r["run"]: r for r in api.summary(db=db, by="run").to_pylist()}
     # default PUE: the global average of the job's year (2019: 1.67); intensity: US, the
-    # oldest year of the series (2023, 369.5 g/kWh) for a 2019 job
+    # oldest year of the series (2021, 379.26 g/kWh, codecarbon 2.3.0) for a 2019 job
     it_w = 32 * 12 * 1.0 + 256 * 0.3725
     first = 1.67 * 10 * (4 * 400 * 0.8 + it_w) / 1000
     second = 1.67 * 10 * (4 * 400 * 0.5 + it_w) / 1000
     assert rows["lab:1"]["energy_kwh"] == pytest.approx(first)
     assert rows["lab:2"]["energy_kwh"] == pytest.approx(second)
-    assert rows["lab:1"]["co2e_kg"] == pytest.approx(first * 369.5 / 1000)
+    assert rows["lab:1"]["co2e_kg"] == pytest.approx(first * 379.26 / 1000)
     # default prices: Google Cloud 2026-07, A100 1.928 to 3.673 per GPU-hour
     assert rows["lab:1"]["cloud_cost_usd_low"] == pytest.approx(40 * 1.928)
     assert rows["lab:1"]["cloud_cost_usd_high"] == pytest.approx(40 * 3.673)
@@ -205,7 +205,8 @@ def test_cluster_table_beats_job_grid_which_beats_site(db: str, tmp_path: Path) 
         ],
     )
     rows = {r["run"]: r["co2e_kg"] for r in api.summary(db=db, by="run").to_pylist()}
-    assert rows == pytest.approx({"lab:1": 56.0 / 1000, "lab:2": 369.5 / 1000, "far:3": 0.01})
+    # 2019 jobs: the oldest year of the FR and US series, 2021 (codecarbon 2.3.0)
+    assert rows == pytest.approx({"lab:1": 67.39 / 1000, "lab:2": 379.26 / 1000, "far:3": 0.01})
 
 
 def test_partition_and_cluster_name_the_gpu_model(db: str, tmp_path: Path) -> None:

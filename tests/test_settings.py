@@ -134,3 +134,27 @@ def test_missing_config_file_and_unknown_preset(tmp_path: Path) -> None:
 def test_negative_defaults_are_refused(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--default-gpu-power"):
         settings.load(default_gpu_power_w=-1, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("written", "table_name"),
+    [
+        ("Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", "Intel Xeon Gold 6248"),  # codecarbon's
+        ("intel xeon gold 6248r", "Intel Xeon Gold 6248R"),
+        ("AMD EPYC 7443 24-Core Processor", "AMD EPYC 7443"),
+        ("Intel® Xeon® Platinum 8480+ Processor", "Intel Xeon Platinum 8480+"),
+        ("  AMD  EPYC 7742 64-Core Processor ", "AMD EPYC 7742"),
+    ],
+)
+def test_cpu_model_spellings_find_their_table_row(
+    tmp_path: Path, written: str, table_name: str
+) -> None:
+    write(tmp_path, f'[site]\ncpu_model = "{written}"\n')
+    s = settings.load(cwd=tmp_path)
+    assert s.site["cpu_power"].value == table_name
+
+
+def test_a_cpu_model_that_only_shares_a_prefix_is_not_taken(tmp_path: Path) -> None:
+    write(tmp_path, '[site]\ncpu_model = "Intel Xeon Gold 624"\n')
+    with pytest.raises(ConfigError, match="cpu_model: expected a CPU"):
+        settings.load(cwd=tmp_path)

@@ -7,6 +7,7 @@ where the footprint queries join them to the jobs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -87,6 +88,13 @@ TABLES: dict[str, TableSpec] = {
             "grid region looked up as another",
         ),
         TableSpec(
+            "grid_country",
+            (("grid", pa.string()),),
+            pa.string(),
+            ("country",),
+            "country of a grid region that is not one (its electricity price zone)",
+        ),
+        TableSpec(
             "gpu_prices",
             (("prices", pa.string()), ("gpu", pa.string()), ("tier", pa.string())),
             pa.float64(),
@@ -164,3 +172,20 @@ def keys(name: str, column: str) -> set[str]:
     """Distinct values of a key column, lower-cased (keys match case-insensitively)."""
     values = pc.unique(pc.utf8_lower(load(name).column(column)))
     return {v for v in values.to_pylist() if v is not None}
+
+
+# what CPU names carry besides the model: trademarks, the clock, the core count, filler words
+# ("Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", "AMD EPYC 7443 24-Core Processor")
+_CPU_NOISE = re.compile(r"\((?:r|tm)\)|[®™]|@.*$|\b\d+-core\b|\b(?:cpu|processor)\b")
+
+
+def cpu_key(name: str) -> str:
+    """A CPU name as the cpu_power table's names are compared: lower case, without noise."""
+    return " ".join(_CPU_NOISE.sub(" ", name.lower()).split())
+
+
+def cpu_name(written: str) -> str | None:
+    """The cpu_power table's name of the CPU ``written`` in any usual spelling, else None."""
+    names = load("cpu_power").column("cpu").to_pylist()
+    by_key = {cpu_key(n): n for n in names}
+    return by_key.get(cpu_key(written))

@@ -23,7 +23,7 @@ import pyarrow as pa
 from auditor import sql
 from auditor.errors import MissingFactor
 from auditor.model import factors
-from auditor.settings import Setting, Settings
+from auditor.settings import DEFAULTS, Setting, Settings
 
 NOTES_KEY = b"auditor.notes"
 
@@ -47,6 +47,7 @@ SCOPE_SCHEMA = pa.schema(
         ("elec_sector", _S),
         ("elec_origin", _S),
         ("elec_as_of", _S),
+        ("elec_default", pa.bool_()),
         ("cloud_prices", _S),
         ("prices_origin", _S),
         ("gpu_use", _F),
@@ -105,6 +106,8 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
         zone, _, sector = elec.value.partition(":")
         row |= {"elec_value": None, "elec_zone": zone, "elec_sector": sector}
     row |= {"elec_origin": elec.origin, "elec_as_of": elec.as_of}
+    # only the built-in default gives way to the price of the job's grid country
+    row["elec_default"] = elec == DEFAULTS["electricity"]
     row |= {
         "cloud_prices": str(s["cloud_prices"].value).lower(),
         "prices_origin": s["cloud_prices"].origin,
@@ -237,7 +240,7 @@ _SHOWN = 5
 
 def toml_key(name: str) -> str:
     """``name`` as a TOML key: bare when it can be, quoted otherwise."""
-    return name if _BARE_KEY.match(name) else json.dumps(name)
+    return name if _BARE_KEY.match(name) else json.dumps(name, ensure_ascii=False)
 
 
 def _jobs(n: int, example: str) -> str:
@@ -250,8 +253,11 @@ def _config_name(settings: Settings) -> str:
 
 def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
     by_kind: dict[str, list[tuple[Any, ...]]] = {}
-    for kind, key, detail, jobs, example in problems:
+    clusters: dict[tuple[str, Any, Any], list[str]] = {}
+    for kind, key, detail, cluster, jobs, example in problems:
         by_kind.setdefault(kind, []).append((key, detail, jobs, example))
+        if cluster is not None:
+            clusters.setdefault((kind, key, detail), []).append(cluster)
     errors: list[str] = []
     cfg = _config_name(settings)
 
@@ -282,20 +288,32 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
     no_grid = by_kind.get("no_grid", [])
     if no_grid:
         which = ", ".join(f"'{key}' ({_jobs(jobs, example)})" for key, _, jobs, example in no_grid)
+        sections = "".join(
+            f'    [clusters.{toml_key(key)}]\n    grid = "US"\n' for key, *_ in no_grid[:_SHOWN]
+        )
         errors.append(
             f"no grid region for the jobs of cluster{'s' if len(no_grid) > 1 else ''} {which}. "
             f"Add to {cfg}:\n"
             f"    [site]\n"
             f'    grid = "US"    # a country, an eGRID subregion ("CAMX"), '
             f'or a cloud region ("gcp:us-central1")\n'
+            f"  or, for {'those clusters' if len(no_grid) > 1 else 'that cluster'} only:\n"
+            f"{sections}"
             f"  or pass --default-carbon G (g CO2e per kWh), or --preset strubell2019."
         )
     for key, detail, jobs, example in by_kind.get("grid", [])[:_SHOWN]:
         if detail == "job log":
             where = "named in the job log"
-            fix = (
-                "    [clusters.NAME]    # the cluster of those jobs\n"
+            names = clusters.get(("grid", key, detail), [])
+            fix = "".join(
+                f"    [clusters.{toml_key(name)}]    # the cluster of those jobs\n"
                 "    carbon_g_per_kwh = 400    # replace with the g CO2e per kWh of that grid\n"
+                for name in names[:_SHOWN]
+            )
+            fix += (
+                "  or, for every job whose grid region the tables lack:\n"
+                "    [site]\n"
+                "    carbon_g_per_kwh = 400\n"
             )
         else:
             where = f"set by {detail}"
@@ -320,6 +338,26 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         else:
             what = f"default grid intensity {settings.default_carbon_g_per_kwh:g} g CO2e/kWh"
         notes.append(f"{what} used for {total} job{'s' if total != 1 else ''} ({noun}: {keys})")
+    filled: dict[tuple[str, str], int] = {}  # one row per cluster: one note per region
+    for key, origin, jobs, _example in by_kind.get("grid_filled", []):
+        filled[(key, origin)] = filled.get((key, origin), 0) + jobs
+    for (key, origin), jobs in filled.items():
+        in_clusters = sorted(set(clusters.get(("grid_filled", key, origin), [])))
+        site = settings.site["carbon"].value
+        used = f"{site:g} g CO2e/kWh" if isinstance(site, float) else f"grid '{site}'"
+        sections = " or ".join(f"[clusters.{toml_key(c)}]" for c in in_clusters[:_SHOWN])
+        notes.append(
+            f"grid region '{key}' of the job log is not in the tables: "
+            f"{origin.split(' (the job log')[0]} ({used}) used for {jobs} "
+            f"job{'s' if jobs != 1 else ''} (cluster {', '.join(in_clusters)}). Set "
+            f"carbon_g_per_kwh in {sections} for their own figure"
+        )
+    for key, _detail, jobs, example in by_kind.get("electricity_default", []):
+        notes.append(
+            f"no electricity price for grid country '{key}' ({_jobs(jobs, example)}): the "
+            "default US industrial price was used. Set electricity_usd_per_kwh in [site] or "
+            "[clusters.NAME]"
+        )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))
         if key is None:

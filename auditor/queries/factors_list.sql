@@ -49,6 +49,8 @@ listed AS (
     SELECT 9, 'electricity_price', zone || ':' || sector, year, printf('%.15g', value), unit,
         source, as_of
     FROM factor_electricity_price
+    UNION ALL
+    SELECT 10, 'grid_country', grid, NULL, value, unit, source, as_of FROM factor_grid_country
 )
 SELECT factor, key, year, value, unit, source, as_of
 FROM listed

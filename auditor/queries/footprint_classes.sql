@@ -6,7 +6,9 @@
 -- Factors come from the temp tables factor_* and settings_* (auditor.model.footprint). A factor
 -- that cannot be found stays NULL and the *_unknown flags say so. A factor chosen by year takes
 -- the newest year not after the job's year, else the oldest; undated rows apply when a key has
--- no dated ones (year_rank, footprint_macros.sql).
+-- no dated ones (year_rank, footprint_macros.sql). A job grid the tables lack is filled by
+-- [site] (unknown_job_grid says which, for a note); with no price set, the price zone is the
+-- grid's own or its country's (elec_unpriced_country names a country with no price).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
 WITH keys AS (
     SELECT DISTINCT
@@ -30,19 +32,39 @@ base AS (
         ON c.cluster = k.cluster
     JOIN settings_scope s ON s.cluster IS NOT DISTINCT FROM c.cluster
 ),
-resolved AS (
+grid_known AS (  -- every grid key that has an intensity row, directly or through an alias
+    SELECT lower(grid) AS grid_norm FROM factor_grid_intensity
+    UNION
+    SELECT lower(a.grid)
+    FROM factor_grid_alias a JOIN factor_grid_intensity g ON lower(g.grid) = lower(a.value)
+),
+scoped AS (
     SELECT
         *,
-        -- [clusters.NAME] beats the job's own grid region, which beats [site] and presets
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL
-            THEN carbon_value END AS set_carbon,
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL
-            THEN carbon_grid ELSE job_grid END AS grid,
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL
-            THEN carbon_origin ELSE 'job log' END AS grid_origin,
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL
-            THEN carbon_as_of END AS grid_origin_as_of
+        -- a job grid the tables do not know is filled by [site] (or a preset), and said so
+        job_grid IS NOT NULL AND carbon_level = 'site'
+            AND lower(trim(job_grid)) NOT IN (SELECT grid_norm FROM grid_known)
+            AS job_grid_unknown
     FROM base
+),
+resolved AS (
+    SELECT
+        * EXCLUDE (job_grid_unknown),
+        -- [clusters.NAME] beats the job's own grid region, which beats [site] and presets
+        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+            THEN carbon_value END AS set_carbon,
+        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+            THEN carbon_grid ELSE job_grid END AS grid,
+        CASE
+            WHEN job_grid_unknown THEN carbon_origin || ' (the job log''s grid region '''
+                || job_grid || ''' is not in the tables)'
+            WHEN carbon_level = 'cluster' OR job_grid IS NULL THEN carbon_origin
+            ELSE 'job log'
+        END AS grid_origin,
+        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+            THEN carbon_as_of END AS grid_origin_as_of,
+        CASE WHEN job_grid_unknown THEN job_grid END AS unknown_job_grid
+    FROM scoped
 ),
 grid_pick AS (
     SELECT
@@ -70,10 +92,47 @@ pue_pick AS (
         ORDER BY year_rank(f.year, k.job_year)
     ) = 1
 ),
+grid_zone AS (
+    -- the price zone of a grid region: its own (a country, a US state), else its country's
+    SELECT
+        g.grid_norm,
+        coalesce(upper(c.value), upper(g.target)) AS grid_country,
+        coalesce(z1.zone, z2.zone) AS zone
+    FROM (
+        SELECT DISTINCT grid_norm, lower(coalesce(grid_alias_of, grid_norm)) AS target
+        FROM grid_pick
+    ) g
+    LEFT JOIN factor_grid_country c ON lower(c.grid) = g.target
+    LEFT JOIN (SELECT DISTINCT zone FROM factor_electricity_price) z1
+        ON lower(z1.zone) = g.target
+    LEFT JOIN (SELECT DISTINCT zone FROM factor_electricity_price) z2
+        ON lower(z2.zone) = lower(coalesce(c.value, g.target))
+),
+zoned AS (
+    -- with no price set, the price of the job's grid country (or US state) beats the default
+    SELECT
+        r.* REPLACE (
+            CASE WHEN r.elec_default AND gz.zone IS NOT NULL THEN gz.zone
+                ELSE r.elec_zone END AS elec_zone,
+            CASE
+                WHEN r.elec_default AND gz.zone IS NOT NULL
+                    THEN 'default: the price of the grid''s zone ' || gz.zone
+                        || ', sector ' || r.elec_sector || ', of the job''s year'
+                WHEN r.elec_default AND gz.grid_country IS NOT NULL
+                    THEN 'default: US industrial price of the job''s year; no price for the '
+                        || 'grid''s country ' || gz.grid_country
+                ELSE r.elec_origin
+            END AS elec_origin
+        ),
+        CASE WHEN r.elec_default AND gz.zone IS NULL THEN gz.grid_country END
+            AS elec_unpriced_country
+    FROM resolved r
+    LEFT JOIN grid_zone gz ON gz.grid_norm = lower(trim(r.grid)) AND r.set_carbon IS NULL
+),
 elec_pick AS (
     SELECT k.elec_zone, k.elec_sector, k.job_year, f.year AS elec_year, f.value, f.source, f.as_of
     FROM (
-        SELECT DISTINCT elec_zone, elec_sector, job_year FROM resolved WHERE elec_value IS NULL
+        SELECT DISTINCT elec_zone, elec_sector, job_year FROM zoned WHERE elec_value IS NULL
     ) k
     JOIN factor_electricity_price f
         ON lower(f.zone) = lower(k.elec_zone) AND lower(f.sector) = lower(k.elec_sector)
@@ -143,9 +202,11 @@ factored AS (
         CASE WHEN r.elec_value IS NOT NULL THEN r.elec_as_of ELSE ep.as_of END
             AS electricity_as_of,
         ep.elec_year AS electricity_year,
+        r.elec_unpriced_country,
+        r.unknown_job_grid,
         sg.power_w IS NULL AND fg.value IS NULL AS gpu_power_unknown,
         r.set_carbon IS NULL AND gp.g_per_kwh IS NULL AS carbon_unknown
-    FROM resolved r
+    FROM zoned r
     CROSS JOIN settings_defaults d
     LEFT JOIN pue_pick pp
         ON pp.pue_key = r.pue_key AND pp.job_year IS NOT DISTINCT FROM r.job_year
@@ -171,5 +232,6 @@ factored AS (
 SELECT
     *,
     -- no job of the class can lack or default a factor unless one of these holds
-    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL AS may_lack
+    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL
+        OR elec_unpriced_country IS NOT NULL OR unknown_job_grid IS NOT NULL AS may_lack
 FROM factored

@@ -1,32 +1,46 @@
 -- Returns what the temp view `footprint` lacks or defaulted, one row per kind and key:
--- (kind, key, detail, jobs, example_uid). Kinds: gpu_model (key: partition, detail: cluster),
--- gpu_power (key: GPU), no_grid (key: cluster), grid (key: region, detail: where it was set),
--- price (key: cloud GPU, detail: price table), gpu_power_default, carbon_default.
+-- (kind, key, detail, cluster, jobs, example_uid). Kinds: gpu_model (key: partition, detail:
+-- cluster), gpu_power (key: GPU), no_grid (key: cluster), grid (key: region, detail: where it
+-- was set, cluster: the jobs' cluster), price (key: cloud GPU, detail: price table),
+-- gpu_power_default, carbon_default, grid_filled (key: the job log's region the tables lack,
+-- detail: the setting that filled it, cluster), electricity_default (key: the grid's country
+-- that has no price).
 WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
     SELECT
         uid, cluster, partition, gpu_model, grid, grid_origin, cloud_gpu, cloud_prices,
         gpu_model_missing, gpu_power_missing, carbon_missing, price_missing,
-        gpu_power_defaulted, carbon_defaulted
+        gpu_power_defaulted, carbon_defaulted,
+        CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN unknown_job_grid END AS filled_grid,
+        CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN elec_unpriced_country END
+            AS unpriced_country
     FROM footprint
     WHERE may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
-        OR gpu_power_defaulted OR carbon_defaulted)
+        OR gpu_power_defaulted OR carbon_defaulted
+        OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL)
 )
-SELECT kind, key, detail, count(*) AS jobs, min(uid) AS example_uid
+SELECT kind, key, detail, cluster, count(*) AS jobs, min(uid) AS example_uid
 FROM (
-    SELECT 'gpu_model' AS kind, partition AS key, cluster AS detail, uid
+    SELECT 'gpu_model' AS kind, partition AS key, cluster AS detail, NULL AS cluster, uid
     FROM flagged WHERE gpu_model_missing
     UNION ALL
-    SELECT 'gpu_power', gpu_model, NULL, uid FROM flagged WHERE gpu_power_missing
+    SELECT 'gpu_power', gpu_model, NULL, NULL, uid FROM flagged WHERE gpu_power_missing
     UNION ALL
-    SELECT 'no_grid', cluster, NULL, uid FROM flagged WHERE carbon_missing AND grid IS NULL
+    SELECT 'no_grid', cluster, NULL, cluster, uid FROM flagged WHERE carbon_missing AND grid IS NULL
     UNION ALL
-    SELECT 'grid', grid, grid_origin, uid FROM flagged WHERE carbon_missing AND grid IS NOT NULL
+    SELECT 'grid', grid, grid_origin, cluster, uid
+    FROM flagged WHERE carbon_missing AND grid IS NOT NULL
     UNION ALL
-    SELECT 'price', cloud_gpu, cloud_prices, uid FROM flagged WHERE price_missing
+    SELECT 'price', cloud_gpu, cloud_prices, NULL, uid FROM flagged WHERE price_missing
     UNION ALL
-    SELECT 'gpu_power_default', gpu_model, NULL, uid FROM flagged WHERE gpu_power_defaulted
+    SELECT 'gpu_power_default', gpu_model, NULL, NULL, uid FROM flagged WHERE gpu_power_defaulted
     UNION ALL
-    SELECT 'carbon_default', grid, NULL, uid FROM flagged WHERE carbon_defaulted
+    SELECT 'carbon_default', grid, NULL, NULL, uid FROM flagged WHERE carbon_defaulted
+    UNION ALL
+    SELECT 'grid_filled', filled_grid, grid_origin, cluster, uid
+    FROM flagged WHERE filled_grid IS NOT NULL AND NOT carbon_missing
+    UNION ALL
+    SELECT 'electricity_default', unpriced_country, NULL, NULL, uid
+    FROM flagged WHERE unpriced_country IS NOT NULL
 )
 GROUP BY ALL
-ORDER BY kind, key NULLS FIRST, detail NULLS FIRST;
+ORDER BY kind, key NULLS FIRST, detail NULLS FIRST, cluster NULLS FIRST;

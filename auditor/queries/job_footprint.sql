@@ -96,6 +96,7 @@ SELECT
     cloud_prices, cloud_prices_source, cloud_gpu, cloud_gpu_source, price_usd_low,
     price_usd_high, price_low_source, price_high_source, price_as_of,
     electricity_usd_per_kwh, electricity_source, electricity_as_of, electricity_year,
+    elec_unpriced_country, unknown_job_grid,
     energy_source, measured_kwh, modeled_power_w,
     energy_kwh, measured_energy_kwh,
     CASE WHEN energy_kwh = 0 THEN 0.0 ELSE energy_kwh * carbon_g_per_kwh / 1000.0 END
