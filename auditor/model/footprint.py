@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from auditor import sql
+from auditor import gpu, sql
 from auditor.errors import MissingFactor
 from auditor.model import factors
 from auditor.settings import Setting, Settings
@@ -205,6 +205,7 @@ def compute(
     select = sql.query("footprint_select").replace("__KEEP__", kept)
     con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
     con.execute(sql.query("footprint_macros"))
+    gpu.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
     con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor import sql
+from auditor import gpu, sql
 from auditor.errors import UsageError
 from auditor.model import factors as factor_tables
 from auditor.model.factors import KG_PER_LB
@@ -67,6 +67,7 @@ def summary(
 ) -> pa.Table:
     """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group."""
     if not settings.configured:
+        gpu.define_temp_macros(store.con)  # summary.sql's gpu_fraction
         base = store.query(
             "summary", {"by": by, "project": project, "include_running": include_running}
         )

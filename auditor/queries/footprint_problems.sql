@@ -5,6 +5,7 @@
 WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
     SELECT
         uid, cluster, partition, gpu_model, grid, grid_origin, cloud_gpu, cloud_prices,
+        gpu_power_gap, price_gap,
         gpu_model_missing, gpu_power_missing, carbon_missing, price_missing,
         gpu_power_defaulted, carbon_defaulted
     FROM footprint
@@ -16,13 +17,16 @@ FROM (
     SELECT 'gpu_model' AS kind, partition AS key, cluster AS detail, uid
     FROM flagged WHERE gpu_model_missing
     UNION ALL
-    SELECT 'gpu_power', gpu_model, NULL, uid FROM flagged WHERE gpu_power_missing
+    -- a key of several models names the first card without a power or a price
+    SELECT 'gpu_power', coalesce(gpu_power_gap, gpu_model), NULL, uid
+    FROM flagged WHERE gpu_power_missing
     UNION ALL
     SELECT 'no_grid', cluster, NULL, uid FROM flagged WHERE carbon_missing AND grid IS NULL
     UNION ALL
     SELECT 'grid', grid, grid_origin, uid FROM flagged WHERE carbon_missing AND grid IS NOT NULL
     UNION ALL
-    SELECT 'price', cloud_gpu, cloud_prices, uid FROM flagged WHERE price_missing
+    SELECT 'price', coalesce(price_gap, cloud_gpu), cloud_prices, uid
+    FROM flagged WHERE price_missing
     UNION ALL
     SELECT 'gpu_power_default', gpu_model, NULL, uid FROM flagged WHERE gpu_power_defaulted
     UNION ALL
