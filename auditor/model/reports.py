@@ -154,6 +154,19 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
         r["gpu_model_source"]
         or ("named by neither the job log nor the config" if r["gpus"] > 0 else ""),
     )
+    sliced = r["gpu_slice"] is not None
+    if sliced:
+        g = int(r["gpu_slice"].split("g.", 1)[0])
+        share = f"{g}/{round(g / r['gpu_fraction'])}"  # g/7, or g/4 on an A30
+        add("input", "gpu_slice", r["gpu_slice"], "MIG profile", f"a slice of one {r['gpu_model']}")
+        add(
+            "input",
+            "gpu_fraction",
+            r["gpu_fraction"],
+            "GPU",
+            f"{share} of the GPU: {g} of its {round(g / r['gpu_fraction'])} compute slices "
+            "(NVIDIA MIG profiles)",
+        )
     add("input", "cpus", r["cpus"], "", "job log")
     add("input", "mem_gb", r["mem_gb"], "GB", "allocated memory, job log")
     if r["mlflow_runs"] is not None:
@@ -253,6 +266,14 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
         "GPU-h",
         f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
     )
+    if sliced:
+        add(
+            "result",
+            "gpu_equiv_hours",
+            r["gpu_equiv_hours"],
+            "GPU-h",
+            f"gpu_hours x gpu_fraction = {f(r['gpu_hours'])} x {f(r['gpu_fraction'])}",
+        )
     if partly:
         how = (
             "measured GPUs, modeled CPUs and memory: pue x (energy_j / 3,600,000 J per kWh + "
@@ -272,11 +293,11 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
             f"{f(r['pue'])} x {f(r['hours'])} x {f(r['power_w'])} / 1000"
         )
     else:
-        gpu_term = (
-            f"{f(r['gpus'])} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
-        )
+        gpus = f"{f(r['gpus'])} x {f(r['gpu_fraction'])}" if sliced else f(r["gpus"])
+        gpu_term = f"{gpus} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
         how = (
-            "modeled: pue x hours x (gpus x gpu_power_w x gpu_use + cpus x "
+            f"modeled: pue x hours x (gpus{' x gpu_fraction' if sliced else ''} x gpu_power_w x "
+            "gpu_use + cpus x "
             "cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = "
             f"{f(r['pue'])} x {f(r['hours'])} x ({gpu_term} + {f(r['cpus'])} x "
             f"{f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + {f(r['mem_gb'])} x "
@@ -299,6 +320,7 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
             "lb CO2e",
             f"co2e_kg / 0.45359237 kg per lb = {f(r['co2e_kg'])} / 0.45359237",
         )
+    hours_name = "gpu_equiv_hours" if sliced else "gpu_hours"
     for tier in ("low", "high"):
         cost = r[f"cloud_cost_usd_{tier}"]
         add(
@@ -306,7 +328,7 @@ def _explain_rows(r: Mapping[str, Any], units: str) -> list[dict[str, Any]]:
             f"cloud_cost_usd_{tier}",
             cost if cost is not None else "(no price)",
             "USD",
-            f"gpu_hours x price_usd_{tier} = {f(r['gpu_hours'])} x "
+            f"{hours_name} x price_usd_{tier} = {f(r[hours_name])} x "
             f"{f(r[f'price_usd_{tier}']) or '(no price)'}",
         )
     add(

@@ -29,7 +29,7 @@ base AS (
         CASE
             WHEN gpu_parent(k.logged_gpu_model) IS NOT NULL THEN 'job log'
             WHEN k.logged_gpu_model IS NOT NULL THEN 'job log (MIG ' || k.logged_gpu_model
-                || ') on the GPU of ' || CASE
+                || '), its GPU from ' || CASE
                     WHEN gpu_parent(p.gpu_model) IS NOT NULL THEN p.origin
                     WHEN mp.value IS NOT NULL THEN 'the MIG profile table: ' || mp.source
                     ELSE s.gpu_model_origin END

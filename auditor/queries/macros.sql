@@ -67,15 +67,15 @@ CREATE OR REPLACE MACRO gpu_key_one(x) AS list_transform(
     lambda k: CASE WHEN k.slice IS NULL THEN k.parent WHEN k.parent IS NULL THEN k.slice
         ELSE k.parent || ':' || k.slice END)[1];
 -- gpu_cards(x): the models a name lists, as [{n, name}], or NULL for a name of one model.
--- codecarbon joins "N x NAME" with no separator, so a count glued to a model number
--- ("RTX 40601 x ...") is read as its last digit: a count of 10 or more of one model beside
--- another is not expected on one machine. A key of several ('2*a100+t4') reads back.
+-- codecarbon joins "N x NAME" with no separator, so the count of every card but the first
+-- is glued to the name before it ("RTX 40601 x ...", "RTX A60001 x ...") and is read as its
+-- last digit: 10 or more of one model beside another model is not expected on one machine.
+-- A key of several ('2*a100+t4') reads back as its cards.
 CREATE OR REPLACE MACRO gpu_cards_text(x) AS CASE
     WHEN regexp_matches(x, '^\s*\d+\s*x\s.*\d\s*x\s') THEN string_split(
-        regexp_replace(regexp_replace(regexp_replace(trim(x),
+        regexp_replace(regexp_replace(trim(x),
             '^(\d+)\s*x\s+', '\1' || chr(31)),
-            '([a-zA-Z)\]])(\d+) x ', '\1' || chr(30) || '\2' || chr(31), 'g'),
-            '(\d) x ', chr(30) || '\1' || chr(31), 'g'),
+            '(\d)\s*x ', chr(30) || '\1' || chr(31), 'g'),
         chr(30))
     WHEN contains(regexp_replace(x, '\+me\b', '', 'g'), '+') THEN list_transform(
         string_split(x, '+'),
