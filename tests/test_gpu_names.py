@@ -284,7 +284,8 @@ def test_a_job_of_several_models_draws_the_sum_of_their_cards(tmp_path: Path) ->
 def test_a_card_without_power_is_named_not_the_list(tmp_path: Path) -> None:
     log = tmp_path / "jobs.csv"
     log.write_text(
-        "job_id,gpus,gpu_model,duration_h,grid\n1,2,1 x NVIDIA A100-PCIE-40GB1 x Cerebras WSE-2,1,US\n"
+        "job_id,gpus,gpu_model,duration_h,grid\n"
+        "1,2,1 x NVIDIA A100-PCIE-40GB1 x Cerebras WSE-2,1,US\n"
     )
     db = str(tmp_path / "jobs.duckdb")
     api.ingest_csv([str(log)], db=db, tz="UTC")
@@ -482,3 +483,25 @@ def test_every_gpu_of_the_power_table_has_a_default_price() -> None:
 )
 def test_the_names_that_stopped_real_files_resolve(name: str) -> None:
     assert _unresolved(name) == []
+
+
+@pytest.mark.parametrize(
+    ("tres", "key"),
+    [
+        ("cpu=8,gres/gpu:v100=1,gres/gpu:p100=2", "2*p100+v100"),
+        ("gres/gpu=2,gres/gpu:A100-SXM4-80GB=2", "a100"),
+        ("gres/gpu=1,gres/gpu:1g.10gb=1", "1g.10gb"),
+        ("gres/gpu:nvidia_a100_3g.20gb=1,gres/gpu:nvidia_a100_1g.5gb=1", "a100:3g.20gb"),
+        ("gres/gpu:quadro_rtx_8000=2", "rtx8000"),
+    ],
+)
+def test_slurm_types_give_the_key(tres: str, key: str) -> None:
+    import duckdb
+
+    from auditor import sql
+
+    con = duckdb.connect()
+    con.execute(sql.query("macros"))
+    con.execute(sql.query("slurm_macros"))
+    ((got,),) = con.execute("SELECT gpu_key(tres_gpu_type(?))", [tres]).fetchall()
+    assert got == key
