@@ -151,18 +151,19 @@ gpu_pick AS (
         max(power_as_of) AS gpu_power_as_of,
         bool_or(power_unknown) AS gpu_power_unknown,
         min(card) FILTER (WHERE power_w IS NULL) AS gpu_power_gap,
-        CASE WHEN count(*) = 1 THEN any_value(cloud_gpu)
-            ELSE string_agg(card || '=' || cloud_gpu, '+' ORDER BY card) END AS cloud_gpu,
+        -- cards priced as one cloud GPU show that GPU and its prices' sources
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(cloud_gpu)
+            ELSE string_agg(DISTINCT cloud_gpu, '+' ORDER BY cloud_gpu) END AS cloud_gpu,
         CASE WHEN count(*) = 1 THEN any_value(cloud_gpu_source)
-            ELSE string_agg(card || ': ' || cloud_gpu_source, '; ' ORDER BY card)
-            END AS cloud_gpu_source,
+            ELSE string_agg(card || ' as ' || cloud_gpu || ': ' || cloud_gpu_source, '; '
+                ORDER BY card) END AS cloud_gpu_source,
         CASE WHEN bool_and(low IS NOT NULL) THEN sum(n * low) / sum(n) END AS price_usd_low,
         CASE WHEN bool_and(high IS NOT NULL) THEN sum(n * high) / sum(n) END AS price_usd_high,
-        CASE WHEN count(*) = 1 THEN any_value(low_source)
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(low_source)
             ELSE 'mean of the cards: ' || string_agg(n || ' x ' || cloud_gpu || ' '
                 || printf('%.15g', low) || ' (' || low_source || ')', '; ' ORDER BY card)
             END AS price_low_source,
-        CASE WHEN count(*) = 1 THEN any_value(high_source)
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(high_source)
             ELSE 'mean of the cards: ' || string_agg(n || ' x ' || cloud_gpu || ' '
                 || printf('%.15g', high) || ' (' || high_source || ')', '; ' ORDER BY card)
             END AS price_high_source,
