@@ -505,3 +505,10 @@ def test_slurm_types_give_the_key(tres: str, key: str) -> None:
     con.execute(sql.query("slurm_macros"))
     ((got,),) = con.execute("SELECT gpu_key(tres_gpu_type(?))", [tres]).fetchall()
     assert got == key
+
+
+def test_mig_profile_table_names_gpus_of_the_power_table() -> None:
+    power, _, _, parent = _default_resolution()
+    for profile, gpu in parent.items():
+        assert gpu_key(profile) == profile  # what a bare profile in a log becomes
+        assert gpu in power, profile
