@@ -303,6 +303,7 @@ MIG_DUMP = """JobID|JobIDRaw|Account|Partition|State|Start|End|ElapsedRaw|AllocT
 2|2|vision|mig|COMPLETED|2025-02-01T00:00:00|2025-02-01T02:00:00|7200|gres/gpu=1,gres/gpu:1g.10gb=1
 3|3|vision|gpu|COMPLETED|2025-02-01T00:00:00|2025-02-01T01:00:00|3600|gres/gpu:1g.18gb=4
 4|4|vision|gpu|COMPLETED|2025-02-01T00:00:00|2025-02-01T01:00:00|3600|gres/gpu:a100=1
+5|5|vision|slices|COMPLETED|2025-02-01T00:00:00|2025-02-01T01:00:00|3600|gres/gpu=2
 """
 
 
@@ -315,6 +316,7 @@ def mig_db(tmp_path: Path) -> tuple[str, str]:
     config = tmp_path / "auditor.toml"
     config.write_text(
         '[site]\npue = 1.5\ncarbon_g_per_kwh = 400\n[partitions.mig]\ngpu_model = "H100"\n'
+        '[partitions.slices]\ngpu_model = "A100 3g.20gb"\n'
     )
     return db, str(config)
 
@@ -349,8 +351,12 @@ def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> Non
     assert three["cloud_cost_usd_low"] == pytest.approx(4 * 1 * 1 / 7 * 43.26 / 8)
     # a whole GPU is unchanged
     assert rows["default:4"]["energy_kwh"] == pytest.approx(1.5 * 1 * a100_w / 1000)
+    # job 5: untyped GPUs on a partition of slices the config names
+    five = rows["default:5"]
+    assert five["gpu_equiv_hours"] == pytest.approx(2 * 1 * 3 / 7)
+    assert five["energy_kwh"] == pytest.approx(1.5 * 1 * (2 * 3 / 7 * a100_w) / 1000)
     total = api.summary(db=db, config=config, by="project").to_pylist()[0]
-    assert total["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7 + 2 / 7 + 4 / 7 + 1)
+    assert total["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7 + 2 / 7 + 4 / 7 + 1 + 2 * 3 / 7)
 
 
 def test_explain_shows_the_slice_and_its_share(mig_db: tuple[str, str]) -> None:
