@@ -79,8 +79,9 @@ def test_config_file_summary_is_clean_csv(fixtures_db: str) -> None:
     assert {r["project"] for r in rows} >= {"nlp", "vision", "chem"}
     for r in rows:
         assert all(float(r[f]) >= 0 for f in FIGURES)
-    # nothing left to say: the MIG slice is priced as 1/7 of an A100
-    assert err == ""
+    # the only thing left to say: the MIG slice named alone is read as 1/7 of an A100
+    assert err.count("\n") == 1
+    assert "MIG profile '1g.10gb' named without its GPU read as a slice of 'a100'" in err
 
 
 def test_config_in_working_directory_is_used(fixtures_db: str, tmp_path: Path) -> None:

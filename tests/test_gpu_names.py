@@ -332,7 +332,12 @@ def test_mig_equivalent_hours_without_settings(mig_db: tuple[str, str]) -> None:
 
 def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> None:
     db, config = mig_db
-    rows = {r["run"]: r for r in api.summary(db=db, config=config, by="run").to_pylist()}
+    table = api.summary(db=db, config=config, by="run")
+    rows = {r["run"]: r for r in table.to_pylist()}
+    # the profile table chose job 3's GPU, and the output says so; the config chose job 2's
+    notes = api.notes(table)
+    assert [n for n in notes if n.startswith("MIG profile '1g.18gb'")]
+    assert not [n for n in notes if "1g.10gb" in n]
     a100_w, h100_w, h200_w = 400, 700, 700
     # job 1: 2 slices 3g.20gb of an A100, 3 h
     one = rows["default:1"]

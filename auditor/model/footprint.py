@@ -305,6 +305,12 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         else:
             what = f"default grid intensity {settings.default_carbon_g_per_kwh:g} g CO2e/kWh"
         notes.append(f"{what} used for {total} job{'s' if total != 1 else ''} ({noun}: {keys})")
+    for key, gpu_model, jobs, example in by_kind.get("mig_table", []):
+        notes.append(
+            f"MIG profile '{key}' named without its GPU read as a slice of '{gpu_model}', the "
+            f"GPU the MIG profile table gives it ({_jobs(jobs, example)}); if not, name the GPU "
+            f"in the Slurm type or set [partitions.NAME] gpu_model"
+        )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))
         if key is None:

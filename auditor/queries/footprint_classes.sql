@@ -36,6 +36,10 @@ base AS (
             WHEN p.gpu_model IS NOT NULL THEN p.origin
             ELSE s.gpu_model_origin
         END AS gpu_model_source,
+        -- the profile table chose the GPU: said in a note, since the A100 80GB and H100 80GB
+        -- share profiles
+        k.logged_gpu_model IS NOT NULL AND gpu_parent(k.logged_gpu_model) IS NULL
+            AND gpu_parent(p.gpu_model) IS NULL AND mp.value IS NOT NULL AS gpu_from_mig_table,
         s.* EXCLUDE (cluster, gpu_model, gpu_model_origin)
     FROM keys k
     LEFT JOIN settings_partition p ON p.partition = k.partition
@@ -175,7 +179,7 @@ gpu_pick AS (
 factored AS (
     SELECT
         r.cluster, r.partition, r.logged_gpu_model, r.job_year, r.job_grid,
-        r.gpu_model, r.gpu_model_source,
+        r.gpu_model, r.gpu_model_source, r.gpu_from_mig_table,
         -- PUE
         coalesce(r.pue_value, pp.value) AS pue,
         CASE WHEN r.pue_value IS NOT NULL THEN r.pue_origin
@@ -240,5 +244,6 @@ factored AS (
 SELECT
     *,
     -- no job of the class can lack or default a factor unless one of these holds
-    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL AS may_lack
+    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL OR gpu_from_mig_table
+        AS may_lack
 FROM factored

@@ -116,5 +116,6 @@ SELECT
     coalesce(energy_kwh > 0, active) AND carbon_g_per_kwh IS NULL AS carbon_missing,
     coalesce(energy_kwh > 0, active) AND carbon_unknown AND carbon_g_per_kwh IS NOT NULL
         AS carbon_defaulted,
-    gpu_hours > 0 AND price_usd_low IS NULL AS price_missing
+    gpu_hours > 0 AND price_usd_low IS NULL AS price_missing,
+    gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table
 FROM footprint
