@@ -228,6 +228,13 @@ def test_keys_are_fixed_points() -> None:
         # two spellings of one family are one model, never a list
         ("2 x NVIDIA A100-SXM4-80GB1 x NVIDIA A100-PCIE-40GB", "a100", 2 + 1),
         ("12 x NVIDIA A100 80GB PCIe", "a100", 12),
+        # a slice beside a whole GPU: both kept; the slice has no power of its own, so the
+        # footprint names it rather than guess its share
+        (
+            "1 x NVIDIA A100-SXM4-40GB MIG 3g.20gb1 x NVIDIA A100-SXM4-40GB",
+            "a100+a100:3g.20gb",
+            1 + 1,
+        ),
     ],
 )
 def test_multi_card_names_split_into_their_cards(name: str, key: str, cards: int) -> None:

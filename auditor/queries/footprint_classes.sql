@@ -53,7 +53,8 @@ resolved AS (
         *,
         -- a MIG slice counts as its share of its GPU (gpu_fraction, macros.sql)
         gpu_parent(gpu_model_key) AS gpu_model,
-        nullif(regexp_extract(gpu_model_key, '[1-7]g\.\d+gb$'), '') AS gpu_slice_of,
+        CASE WHEN gpu_slices(gpu_model_key) IS NOT NULL
+            THEN regexp_extract(gpu_model_key, '[1-7]g\.\d+gb$') END AS gpu_slice_of,
         gpu_fraction(gpu_model_key) AS gpu_fraction,
         -- [clusters.NAME] beats the job's own grid region, which beats [site] and presets
         CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL

@@ -106,8 +106,9 @@ END;
 -- gpu_slices(key): g of a MIG key ('a100:3g.20gb' -> 3), else NULL; gpu_fraction(key): the
 -- share of the parent GPU a device of that key is, g/7 (g/4 on the A30, whose profiles
 -- 1g.6gb, 2g.12gb and 4g.24gb no other GPU has), 1.0 for a whole GPU
-CREATE OR REPLACE MACRO gpu_slices(k) AS
-    try_cast(nullif(regexp_extract(k, '([1-7])g\.\d+gb$', 1), '') AS INTEGER);
+-- (a key of several models is never a slice: a slice among them has no power of its own)
+CREATE OR REPLACE MACRO gpu_slices(k) AS CASE WHEN NOT contains(k, '+') THEN
+    try_cast(nullif(regexp_extract(k, '([1-7])g\.\d+gb$', 1), '') AS INTEGER) END;
 CREATE OR REPLACE MACRO gpu_fraction(k) AS coalesce(gpu_slices(k) / CASE
     WHEN k ~ '(^a30:|(^|:)(1g\.6gb|2g\.12gb|4g\.24gb)$)' THEN 4.0 ELSE 7.0 END, 1.0);
 -- gpu_parent(key): the GPU a key names without its MIG profile ('a100:3g.20gb' -> 'a100',
