@@ -10,6 +10,7 @@ import gzip
 import re
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -465,17 +466,18 @@ def _fixture_gpu_names() -> set[str]:
 
 
 def _mlflow_gpu_names(path: Path) -> set[str]:
-    copy = Path(pytest.importorskip("tempfile").mkdtemp()) / path.stem
-    with gzip.open(path, "rb") as src, copy.open("wb") as dst:
-        shutil.copyfileobj(src, dst)
-    con = sqlite3.connect(copy)
-    try:
-        rows = con.execute(
-            "SELECT value FROM params WHERE key IN ('gpu_model', 'gpu_type', 'gpu_name') "
-            "UNION SELECT value FROM tags WHERE key IN ('gpu_model', 'gpu_type', 'gpu_name')"
-        ).fetchall()
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / path.stem
+        with gzip.open(path, "rb") as src, copy.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+        con = sqlite3.connect(copy)
+        try:
+            rows = con.execute(
+                "SELECT value FROM params WHERE key IN ('gpu_model', 'gpu_type', 'gpu_name') "
+                "UNION SELECT value FROM tags WHERE key IN ('gpu_model', 'gpu_type', 'gpu_name')"
+            ).fetchall()
+        finally:
+            con.close()
     return {r[0] for r in rows if r[0]}
 
 
