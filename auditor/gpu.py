@@ -14,6 +14,13 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql.query("macros"))
 
 
+def define_temp_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The same macros as temp macros: a read-only store can hold those, not others."""
+    con.execute(
+        sql.query("macros").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO")
+    )
+
+
 @cache
 def _con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()

@@ -31,7 +31,8 @@ JOB_SCHEMA = pa.schema(
         pa.field("elapsed_s", pa.float64()),  # wall-clock seconds; 0 when it never started
         pa.field("running", pa.bool_()),  # no end yet: kept, flagged, left out of totals
         pa.field("gpus", pa.float64()),
-        pa.field("gpu_model", pa.string()),  # normalised key, see gpu_key() in macros.sql
+        # normalised key, see gpu_key() in macros.sql: a100, a100:3g.20gb (MIG), a+b (several)
+        pa.field("gpu_model", pa.string()),
         pa.field("cpus", pa.float64()),
         pa.field("mem_gb", pa.float64()),  # allocated memory, GiB
         pa.field("nodes", pa.int64()),

@@ -13,6 +13,7 @@ Raises ``ConfigError`` naming the file and key for anything it cannot use.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,7 +69,10 @@ DEFAULTS: Mapping[str, Setting] = MappingProxyType(
             "default: the industrial price of the job's grid zone, else the US's, of the "
             "job's year",
         ),
-        "cloud_prices": Setting("gcp-2026-07", "default: the newest Google Cloud snapshot"),
+        "cloud_prices": Setting(
+            "cloud-2026",
+            "default: Google Cloud 2026-07 where it rents the GPU, else AWS or Azure about 2024",
+        ),
         "gpu_use": Setting(1.0, "default: full use where none is measured"),
         "cpu_use": Setting(1.0, "default: full use where none is measured"),
         "cpu_power": Setting("any", "default: power per core of an unknown CPU"),
@@ -232,7 +236,7 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
     "cloud_prices": (
         "cloud_prices",
         _known("gpu_prices", "prices"),
-        "a price table: gcp-2019, gcp-2026-07, aws-2024 or azure-2024",
+        "a price table: cloud-2026, gcp-2019, gcp-2026-07, aws-2024 or azure-2024",
     ),
     "gpu_use": ("gpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
     "cpu_use": ("cpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
@@ -302,6 +306,11 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
         key = gpu_key(name)
         if key is None:
             raise ConfigError(f"{shown}: {where}: not a GPU model name.")
+        if re.search(r"[1-7]g\.\d+gb$", key):
+            raise ConfigError(
+                f"{shown}: {where}: a MIG slice counts as its share (g/7) of its GPU's power "
+                'and price; set them for the GPU instead, e.g. [gpus."A100"].'
+            )
         if key in out:
             raise ConfigError(
                 f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '

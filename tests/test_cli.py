@@ -85,7 +85,7 @@ def test_summary_csv_is_clean(db: str) -> None:
 def test_summary_markdown_and_table(db: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
     code, out, _ = run("summary", "--db", db, "--format", "markdown", *EXAMPLE)
-    header = ["project", "jobs", "gpu_hours", *FOOTPRINT_COLUMNS]
+    header = ["project", "jobs", "gpu_hours", "gpu_equiv_hours", *FOOTPRINT_COLUMNS]
     assert code == 0 and out.splitlines()[0] == "| " + " | ".join(header) + " |"
     code, out, _ = run("summary", "--db", db, *EXAMPLE)
     assert code == 0 and out.splitlines()[0].split() == header

@@ -238,12 +238,12 @@ def test_config_gpu_power_and_cloud_equivalent(db: str, tmp_path: Path) -> None:
 
 
 def test_unknown_gpu_is_an_error_with_the_config_lines(db: str) -> None:
-    write_jobs(db, [job(1, gpus=2, gpu_model="Quadro RTX 8000")])
+    write_jobs(db, [job(1, gpus=2, gpu_model="Cerebras WSE-2")])
     with pytest.raises(MissingFactor) as caught:
         api.summary(db=db, preset="strubell2019")
     text = str(caught.value)
-    assert "no power figure for GPU model 'rtx8000' (1 job, e.g. csv:lab:1:0)" in text
-    assert '[gpus."rtx8000"]\n    power_w = ' in text
+    assert "no power figure for GPU model 'cerebras' (1 job, e.g. csv:lab:1:0)" in text
+    assert '[gpus."cerebras"]\n    power_w = ' in text
     assert "--default-gpu-power W" in text
 
 
@@ -257,16 +257,16 @@ def test_gpu_job_without_a_model_is_an_error(db: str) -> None:
 
 
 def test_default_gpu_power_is_used_and_reported(db: str) -> None:
-    write_jobs(db, [job(1, gpus=2, gpu_model="rtx8000", hours=3), job(2, gpus=1, gpu_model="V100")])
+    write_jobs(db, [job(1, gpus=2, gpu_model="mystery", hours=3), job(2, gpus=1, gpu_model="V100")])
     table = api.summary(db=db, preset="strubell2019", default_gpu_power_w=250)
     (row,) = table.to_pylist()
     assert row["energy_kwh"] == pytest.approx(1.58 * (3 * 2 * 250 + 1 * 300) / 1000)
     assert row["default_gpu_power_jobs"] == 1
     notes = api.notes(table)
-    assert "default GPU power 250 W used for 1 job (GPU model: rtx8000)" in notes
+    assert "default GPU power 250 W used for 1 job (GPU model: mystery)" in notes
     # no price either: the group's cloud cost is blank, not a partial sum
     assert row["cloud_cost_usd_low"] is None and row["cloud_cost_usd_high"] is None
-    assert any("no price for GPU 'rtx8000' in price table 'gcp-2019'" in n for n in notes)
+    assert any("no price for GPU 'mystery' in price table 'gcp-2019'" in n for n in notes)
 
 
 def pue_only(tmp_path: Path) -> str:
@@ -279,8 +279,9 @@ def pue_only(tmp_path: Path) -> str:
 def test_no_settings_gives_gpu_hours_and_says_so(db: str) -> None:
     write_jobs(db, [job(1, gpus=2, gpu_model="mystery", hours=3, grid="nowhere")])
     table = api.summary(db=db)
-    assert table.column_names == ["project", "jobs", "gpu_hours"]
+    assert table.column_names == ["project", "jobs", "gpu_hours", "gpu_equiv_hours"]
     assert table.column("gpu_hours").to_pylist() == [2 * 3]
+    assert table.column("gpu_equiv_hours").to_pylist() == [2 * 3]  # whole GPUs
     assert any("GPU-hours only" in n for n in api.notes(table))
 
 

@@ -41,7 +41,8 @@ def fixtures_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_preset_alone_names_every_missing_factor(fixtures_db: str) -> None:
     code, out, err = run("summary", "--db", fixtures_db, "--preset", "strubell2019")
     assert code == ExitCode.MISSING_FACTOR and out == ""
-    assert err.startswith("auditor: error: no power figure for GPU model '1g.10gb'")
+    assert err.startswith("auditor: error: jobs of cluster 'c2' have GPUs but neither")
+    assert "1g.10gb" not in err  # a MIG slice of the A100 the profile table names
     assert "[partitions.gpu]\n    gpu_model = " in err
     assert "--default-gpu-power W" in err
     assert "no grid region" not in err  # the preset gives the intensity
@@ -78,9 +79,12 @@ def test_config_file_summary_is_clean_csv(fixtures_db: str) -> None:
     assert {r["project"] for r in rows} >= {"nlp", "vision", "chem"}
     for r in rows:
         assert all(float(r[f]) >= 0 for f in FIGURES)
-    # the only thing left to say: jobs still running are not in the totals
-    (line,) = err.splitlines()
-    assert "jobs are still running and not in these totals" in line
+    # the only things left to say: jobs still running are not in the totals, and the MIG
+    # slice named alone is read as 1/7 of an A100
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert any("jobs are still running and not in these totals" in line for line in lines)
+    assert "MIG profile '1g.10gb' named without its GPU read as a slice of 'a100'" in err
 
 
 def test_config_in_working_directory_is_used(fixtures_db: str, tmp_path: Path) -> None:

@@ -189,7 +189,8 @@ def test_explain_reports_a_default(db: str) -> None:
         "default GPU power 123 W used for 1 job (GPU model: mystery)",
         "cloud cost left blank for 1 job, e.g. csv:lab:1:0: no price for GPU 'mystery' in "
         'price table \'gcp-2019\'. Add [gpus."mystery"] cloud_equivalent = "..." (a GPU that '
-        "table prices), or set cloud_prices (one of aws-2024, azure-2024, gcp-2019, gcp-2026-07)",
+        "table prices), or set cloud_prices (one of aws-2024, azure-2024, cloud-2026, gcp-2019, "
+        "gcp-2026-07)",
     ]
 
 

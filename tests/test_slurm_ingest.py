@@ -75,7 +75,7 @@ def test_typed_gpus_counted_once_and_normalised(db: str) -> None:
         "801": (2, "a100", 2 * 3600),
         "802": (2, "a100", 86400),  # untyped first, typed A100-SXM4-80GB second
         "803": (4, "a100", 45 * 60 + 30),  # typed only; MM:SS
-        "804": (1 + 2, "v100", 3600),  # two types, summed
+        "804": (1 + 2, "2*p100+v100", 3600),  # two types, summed; each card its model
         "805": (1, None, 10 * 3600),  # gpumem/gpuutil are not GPUs
         "806": (1, "1g.10gb", 15.5),  # MIG slice; sub-second elapsed
         "807": (0, None, 5 * 3600),  # CPU job

@@ -312,10 +312,11 @@ def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
 
         model = exprs["gpu_model"]
         if "gpus" in pos:
-            # an empty gpu_count with no gpu_model is a CPU-only run; "2 x NVIDIA ..." counts
+            # an empty gpu_count with no gpu_model is a CPU-only run; "2 x NVIDIA ..." counts,
+            # and "1 x NVIDIA A1 x NVIDIA B" counts its cards (gpu_card_count, macros.sql)
             exprs["gpus"] = (
                 f"coalesce(nullif(trim({exprs['gpus']}), ''), "
-                f"nullif(regexp_extract(coalesce({model}, ''), '^\\s*(\\d+)\\s*x\\s', 1), ''), "
+                f"CAST(gpu_card_count({model}) AS VARCHAR), "
                 f"CASE WHEN nullif(trim({model}), '') IS NULL THEN '0' END)"
             )
         # a cloud region when the run was on a cloud, else the country (ISO 3166 alpha-3)

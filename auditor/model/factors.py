@@ -53,6 +53,13 @@ TABLES: dict[str, TableSpec] = {
             "cloud GPU an on-premises GPU is priced as",
         ),
         TableSpec(
+            "mig_profiles",
+            (("profile", pa.string()),),
+            pa.string(),
+            ("gpu",),
+            "GPU a MIG profile named without its GPU is a slice of",
+        ),
+        TableSpec(
             "cpu_power",
             (("cpu", pa.string()), ("cores", pa.int64())),
             pa.float64(),

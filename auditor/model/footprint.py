@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from auditor import sql
+from auditor import gpu, sql
 from auditor.errors import MissingFactor
 from auditor.model import factors
 from auditor.settings import DEFAULTS, Setting, Settings
@@ -224,6 +224,7 @@ def compute(
     install(con, settings)
     select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
     con.execute(sql.query("footprint_macros"))
+    gpu.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
     con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
@@ -357,6 +358,12 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"no electricity price for grid country '{key}' ({_jobs(jobs, example)}): the "
             "default US industrial price was used. Set electricity_usd_per_kwh in [site] or "
             "[clusters.NAME]"
+        )
+    for key, gpu_model, jobs, example in by_kind.get("mig_table", []):
+        notes.append(
+            f"MIG profile '{key}' named without its GPU read as a slice of '{gpu_model}', the "
+            f"GPU the MIG profile table gives it ({_jobs(jobs, example)}); if not, name the GPU "
+            f"in the Slurm type or set [partitions.NAME] gpu_model"
         )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))

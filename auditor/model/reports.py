@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor import sql
+from auditor import gpu, sql
 from auditor.errors import UsageError
 from auditor.model import factors as factor_tables
 from auditor.model.factors import KG_PER_LB
@@ -78,6 +78,7 @@ def summary(
         [] if include_running else running_note(store.con, projects=[project] if project else [])
     )
     if not settings.configured:
+        gpu.define_temp_macros(store.con)  # summary.sql's gpu_fraction
         base = store.query(
             "summary", {"by": by, "project": project, "include_running": include_running}
         )
@@ -180,6 +181,19 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["gpu_model_source"]
         or ("named by neither the job log nor the config" if r["gpus"] > 0 else ""),
     )
+    sliced = r["gpu_slice"] is not None
+    if sliced:
+        g = int(r["gpu_slice"].split("g.", 1)[0])
+        share = f"{g}/{round(g / r['gpu_fraction'])}"  # g/7, or g/4 on an A30
+        add("input", "gpu_slice", r["gpu_slice"], "MIG profile", f"a slice of one {r['gpu_model']}")
+        add(
+            "input",
+            "gpu_fraction",
+            r["gpu_fraction"],
+            "GPU",
+            f"{share} of the GPU: {g} of its {round(g / r['gpu_fraction'])} compute slices "
+            "(NVIDIA MIG profiles)",
+        )
     add("input", "cpus", r["cpus"], "", "job log")
     add("input", "mem_gb", r["mem_gb"], "GB", "allocated memory, job log")
     if r["mlflow_runs"] is not None:
@@ -290,6 +304,14 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         "GPU-h",
         f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
     )
+    if sliced:
+        add(
+            "result",
+            "gpu_equiv_hours",
+            r["gpu_equiv_hours"],
+            "GPU-h",
+            f"gpu_hours x gpu_fraction = {f(r['gpu_hours'])} x {f(r['gpu_fraction'])}",
+        )
     if partly:
         how = (
             "measured GPUs, modeled CPUs and memory: pue x (energy_j / 3,600,000 J per kWh + "
@@ -309,11 +331,11 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             f"{f(r['pue'])} x {f(r['hours'])} x {f(r['power_w'])} / 1000"
         )
     else:
-        gpu_term = (
-            f"{f(r['gpus'])} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
-        )
+        gpus = f"{f(r['gpus'])} x {f(r['gpu_fraction'])}" if sliced else f(r["gpus"])
+        gpu_term = f"{gpus} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
         how = (
-            "modeled: pue x hours x (gpus x gpu_power_w x gpu_use + cpus x "
+            f"modeled: pue x hours x (gpus{' x gpu_fraction' if sliced else ''} x gpu_power_w x "
+            "gpu_use + cpus x "
             "cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = "
             f"{f(r['pue'])} x {f(r['hours'])} x ({gpu_term} + {f(r['cpus'])} x "
             f"{f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + {f(r['mem_gb'])} x "
@@ -336,6 +358,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             "lb CO2e",
             f"co2e_kg / 0.45359237 kg per lb = {f(r['co2e_kg'])} / 0.45359237",
         )
+    hours_name = "gpu_equiv_hours" if sliced else "gpu_hours"
     for tier in ("low", "high"):
         cost = r[f"cloud_cost_usd_{tier}"]
         add(
@@ -343,7 +366,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             f"cloud_cost_usd_{tier}",
             cost if cost is not None else "(no price)",
             "USD",
-            f"gpu_hours x price_usd_{tier} = {f(r['gpu_hours'])} x "
+            f"{hours_name} x price_usd_{tier} = {f(r[hours_name])} x "
             f"{f(r[f'price_usd_{tier}']) or '(no price)'}",
         )
     add(
@@ -366,6 +389,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     else:
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
+        gpu.define_temp_macros(store.con)
         found = store.query("explain_inputs").to_pylist()
         row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here

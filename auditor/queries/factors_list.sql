@@ -28,6 +28,8 @@ listed AS (
     UNION ALL
     SELECT 2, 'cloud_equivalent', key, NULL, value, 'gpu', source, as_of FROM cloud_equivalent
     UNION ALL
+    SELECT 2.5, 'mig_profiles', profile, NULL, value, unit, source, as_of FROM factor_mig_profiles
+    UNION ALL
     SELECT 3, 'cpu_power', cpu, NULL, printf('%.15g', value) || ' W / ' || cores || ' cores',
         'W', source, as_of
     FROM factor_cpu_power

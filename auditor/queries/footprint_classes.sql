@@ -18,16 +18,34 @@ WITH keys AS (
 base AS (
     SELECT
         k.*,
-        -- the log's model, else the partition's, else the cluster's or site's
-        coalesce(k.logged_gpu_model, p.gpu_model, s.gpu_model) AS gpu_model,
+        -- the log's model, else the partition's, else the cluster's or site's; a MIG profile
+        -- logged without its GPU ('1g.10gb') is a slice of the partition's GPU, else of the
+        -- GPU the profile table names, else of the cluster's or site's
         CASE
-            WHEN k.logged_gpu_model IS NOT NULL THEN 'job log'
+            WHEN gpu_parent(k.logged_gpu_model) IS NOT NULL THEN k.logged_gpu_model
+            WHEN k.logged_gpu_model IS NOT NULL THEN
+                coalesce(gpu_parent(p.gpu_model), mp.value, gpu_parent(s.gpu_model))
+                || ':' || k.logged_gpu_model
+            ELSE coalesce(p.gpu_model, s.gpu_model)
+        END AS gpu_model_key,
+        CASE
+            WHEN gpu_parent(k.logged_gpu_model) IS NOT NULL THEN 'job log'
+            WHEN k.logged_gpu_model IS NOT NULL THEN 'job log (MIG ' || k.logged_gpu_model
+                || '), its GPU from ' || CASE
+                    WHEN gpu_parent(p.gpu_model) IS NOT NULL THEN p.origin
+                    WHEN mp.value IS NOT NULL THEN 'the MIG profile table: ' || mp.source
+                    ELSE s.gpu_model_origin END
             WHEN p.gpu_model IS NOT NULL THEN p.origin
             ELSE s.gpu_model_origin
         END AS gpu_model_source,
+        -- the profile table chose the GPU: said in a note, since the A100 80GB and H100 80GB
+        -- share profiles
+        k.logged_gpu_model IS NOT NULL AND gpu_parent(k.logged_gpu_model) IS NULL
+            AND gpu_parent(p.gpu_model) IS NULL AND mp.value IS NOT NULL AS gpu_from_mig_table,
         s.* EXCLUDE (cluster, gpu_model, gpu_model_origin)
     FROM keys k
     LEFT JOIN settings_partition p ON p.partition = k.partition
+    LEFT JOIN factor_mig_profiles mp ON mp.profile = k.logged_gpu_model
     LEFT JOIN (SELECT cluster FROM settings_scope WHERE cluster IS NOT NULL) c
         ON c.cluster = k.cluster
     JOIN settings_scope s ON s.cluster IS NOT DISTINCT FROM c.cluster
@@ -41,6 +59,11 @@ grid_known AS (  -- every grid key that has an intensity row, directly or throug
 scoped AS (
     SELECT
         *,
+        -- a MIG slice counts as its share of its GPU (gpu_fraction, macros.sql)
+        gpu_parent(gpu_model_key) AS gpu_model,
+        CASE WHEN gpu_slices(gpu_model_key) IS NOT NULL
+            THEN regexp_extract(gpu_model_key, '[1-7]g\.\d+gb$') END AS gpu_slice_of,
+        gpu_fraction(gpu_model_key) AS gpu_fraction,
         -- a job grid the tables do not know is filled by [site] (or a preset), and said so
         job_grid IS NOT NULL AND carbon_level = 'site'
             AND lower(trim(job_grid)) NOT IN (SELECT grid_norm FROM grid_known)
@@ -141,24 +164,94 @@ elec_pick AS (
         ORDER BY year_rank(f.year, k.job_year)
     ) = 1
 ),
+-- each GPU model (several for a key like 'rtx3080ti+rtx4060') with its power, cloud
+-- equivalent and prices; a key of several models draws the sum of their cards' powers and
+-- costs the sum of their prices, so per device it is the mean weighted by the cards
+gpu_cards AS (
+    SELECT m.gpu_model, m.cloud_prices, c.n, c.key AS card
+    FROM (SELECT DISTINCT gpu_model, cloud_prices FROM resolved WHERE gpu_model IS NOT NULL) m,
+        unnest(coalesce(gpu_cards(m.gpu_model), [{'n': 1, 'key': m.gpu_model}])) AS u(c)
+),
+card_factors AS (
+    SELECT
+        c.*,
+        coalesce(sg.power_w, fg.value, d.default_gpu_power_w) AS power_w,
+        CASE
+            WHEN sg.power_w IS NOT NULL THEN sg.power_origin
+            WHEN fg.value IS NOT NULL THEN fg.source
+            WHEN d.default_gpu_power_w IS NOT NULL THEN 'default: --default-gpu-power'
+        END AS power_source,
+        CASE WHEN sg.power_w IS NULL THEN fg.as_of END AS power_as_of,
+        sg.power_w IS NULL AND fg.value IS NULL AS power_unknown,
+        coalesce(sg.cloud_equivalent, ce.value, c.card) AS cloud_gpu,
+        CASE
+            WHEN sg.cloud_equivalent IS NOT NULL THEN sg.equivalent_origin
+            WHEN ce.value IS NOT NULL THEN ce.source
+            ELSE 'the GPU itself'
+        END AS cloud_gpu_source,
+        pl.value AS low, ph.value AS high, pl.source AS low_source, ph.source AS high_source,
+        coalesce(ph.as_of, pl.as_of) AS price_as_of
+    FROM gpu_cards c
+    CROSS JOIN settings_defaults d
+    LEFT JOIN settings_gpu sg ON sg.gpu = c.card
+    LEFT JOIN factor_gpu_power fg ON fg.gpu = c.card
+    LEFT JOIN factor_cloud_equivalent ce ON ce.gpu = c.card
+    LEFT JOIN factor_gpu_prices pl
+        ON pl.prices = c.cloud_prices
+        AND pl.gpu = coalesce(sg.cloud_equivalent, ce.value, c.card) AND pl.tier = 'low'
+    LEFT JOIN factor_gpu_prices ph
+        ON ph.prices = c.cloud_prices
+        AND ph.gpu = coalesce(sg.cloud_equivalent, ce.value, c.card) AND ph.tier = 'high'
+),
+gpu_pick AS (
+    SELECT
+        gpu_model, cloud_prices,
+        CASE WHEN bool_and(power_w IS NOT NULL)
+            THEN sum(n * power_w) / sum(n) END AS gpu_power_w,
+        CASE WHEN count(*) = 1 THEN any_value(power_source)
+            ELSE 'mean of the cards: ' || string_agg(
+                n || ' x ' || card || ' ' || printf('%.15g', power_w) || ' W (' || power_source
+                || ')', '; ' ORDER BY card) END AS gpu_power_source,
+        max(power_as_of) AS gpu_power_as_of,
+        bool_or(power_unknown) AS gpu_power_unknown,
+        min(card) FILTER (WHERE power_w IS NULL) AS gpu_power_gap,
+        -- cards priced as one cloud GPU show that GPU and its prices' sources
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(cloud_gpu)
+            ELSE string_agg(DISTINCT cloud_gpu, '+' ORDER BY cloud_gpu) END AS cloud_gpu,
+        CASE WHEN count(*) = 1 THEN any_value(cloud_gpu_source)
+            ELSE string_agg(card || ' as ' || cloud_gpu || ': ' || cloud_gpu_source, '; '
+                ORDER BY card) END AS cloud_gpu_source,
+        CASE WHEN bool_and(low IS NOT NULL) THEN sum(n * low) / sum(n) END AS price_usd_low,
+        CASE WHEN bool_and(high IS NOT NULL) THEN sum(n * high) / sum(n) END AS price_usd_high,
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(low_source)
+            ELSE 'mean of the cards: ' || string_agg(n || ' x ' || cloud_gpu || ' '
+                || printf('%.15g', low) || ' (' || low_source || ')', '; ' ORDER BY card)
+            END AS price_low_source,
+        CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(high_source)
+            ELSE 'mean of the cards: ' || string_agg(n || ' x ' || cloud_gpu || ' '
+                || printf('%.15g', high) || ' (' || high_source || ')', '; ' ORDER BY card)
+            END AS price_high_source,
+        max(price_as_of) AS price_as_of,
+        min(cloud_gpu) FILTER (WHERE low IS NULL) AS price_gap
+    FROM card_factors
+    GROUP BY gpu_model, cloud_prices
+),
 factored AS (
     SELECT
         r.cluster, r.partition, r.logged_gpu_model, r.job_year, r.job_grid,
-        r.gpu_model, r.gpu_model_source,
+        r.gpu_model, r.gpu_model_source, r.gpu_from_mig_table,
         -- PUE
         coalesce(r.pue_value, pp.value) AS pue,
         CASE WHEN r.pue_value IS NOT NULL THEN r.pue_origin
             ELSE pp.source || ' (' || r.pue_origin || ')' END AS pue_source,
         CASE WHEN r.pue_value IS NOT NULL THEN r.pue_as_of ELSE pp.as_of END AS pue_as_of,
         pp.pue_year,
-        -- GPU power: config, then table, then --default-gpu-power
-        coalesce(sg.power_w, fg.value, d.default_gpu_power_w) AS gpu_power_w,
-        CASE
-            WHEN sg.power_w IS NOT NULL THEN sg.power_origin
-            WHEN fg.value IS NOT NULL THEN fg.source
-            WHEN d.default_gpu_power_w IS NOT NULL THEN 'default: --default-gpu-power'
-        END AS gpu_power_source,
-        CASE WHEN sg.power_w IS NULL THEN fg.as_of END AS gpu_power_as_of,
+        -- GPU power: config, then table, then --default-gpu-power (gpu_pick)
+        r.gpu_slice_of, r.gpu_fraction,
+        coalesce(gk.gpu_power_w, d.default_gpu_power_w) AS gpu_power_w,
+        coalesce(gk.gpu_power_source, CASE WHEN d.default_gpu_power_w IS NOT NULL
+            THEN 'default: --default-gpu-power' END) AS gpu_power_source,
+        gk.gpu_power_as_of, gk.gpu_power_gap,
         -- the share of their power GPUs and CPUs draw when the job log does not measure it
         r.gpu_use, r.gpu_use_origin, r.cpu_use, r.cpu_use_origin,
         -- CPU and memory
@@ -184,17 +277,8 @@ factored AS (
             ELSE gp.grid_as_of END AS carbon_as_of,
         -- cloud equivalent and its prices
         r.cloud_prices, r.prices_origin AS cloud_prices_source,
-        coalesce(sg.cloud_equivalent, ce.value, r.gpu_model) AS cloud_gpu,
-        CASE
-            WHEN sg.cloud_equivalent IS NOT NULL THEN sg.equivalent_origin
-            WHEN ce.value IS NOT NULL THEN ce.source
-            WHEN r.gpu_model IS NOT NULL THEN 'the GPU itself'
-        END AS cloud_gpu_source,
-        pl.value AS price_usd_low,
-        ph.value AS price_usd_high,
-        pl.source AS price_low_source,
-        ph.source AS price_high_source,
-        coalesce(ph.as_of, pl.as_of) AS price_as_of,
+        gk.cloud_gpu, gk.cloud_gpu_source, gk.price_usd_low, gk.price_usd_high,
+        gk.price_low_source, gk.price_high_source, gk.price_as_of, gk.price_gap,
         -- electricity price
         coalesce(r.elec_value, ep.value) AS electricity_usd_per_kwh,
         CASE WHEN r.elec_value IS NOT NULL THEN r.elec_origin
@@ -204,27 +288,17 @@ factored AS (
         ep.elec_year AS electricity_year,
         r.elec_unpriced_country,
         r.unknown_job_grid,
-        sg.power_w IS NULL AND fg.value IS NULL AS gpu_power_unknown,
+        coalesce(gk.gpu_power_unknown, TRUE) AS gpu_power_unknown,
         r.set_carbon IS NULL AND gp.g_per_kwh IS NULL AS carbon_unknown
     FROM zoned r
     CROSS JOIN settings_defaults d
     LEFT JOIN pue_pick pp
         ON pp.pue_key = r.pue_key AND pp.job_year IS NOT DISTINCT FROM r.job_year
-    LEFT JOIN settings_gpu sg ON sg.gpu = r.gpu_model
-    LEFT JOIN factor_gpu_power fg ON fg.gpu = r.gpu_model
+    LEFT JOIN gpu_pick gk ON gk.gpu_model = r.gpu_model AND gk.cloud_prices = r.cloud_prices
     LEFT JOIN factor_cpu_power cp ON lower(cp.cpu) = lower(r.cpu_model)
     LEFT JOIN factor_memory_power fm ON lower(fm.key) = lower(r.mem_key)
     LEFT JOIN grid_pick gp
         ON gp.grid_norm = lower(trim(r.grid)) AND gp.job_year IS NOT DISTINCT FROM r.job_year
-    LEFT JOIN factor_cloud_equivalent ce ON ce.gpu = r.gpu_model
-    LEFT JOIN factor_gpu_prices pl
-        ON pl.prices = r.cloud_prices
-        AND pl.gpu = coalesce(sg.cloud_equivalent, ce.value, r.gpu_model)
-        AND pl.tier = 'low'
-    LEFT JOIN factor_gpu_prices ph
-        ON ph.prices = r.cloud_prices
-        AND ph.gpu = coalesce(sg.cloud_equivalent, ce.value, r.gpu_model)
-        AND ph.tier = 'high'
     LEFT JOIN elec_pick ep
         ON ep.elec_zone = r.elec_zone AND ep.elec_sector = r.elec_sector
         AND ep.job_year IS NOT DISTINCT FROM r.job_year
@@ -232,6 +306,6 @@ factored AS (
 SELECT
     *,
     -- no job of the class can lack or default a factor unless one of these holds
-    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL
+    gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL OR gpu_from_mig_table
         OR elec_unpriced_country IS NOT NULL OR unknown_job_grid IS NOT NULL AS may_lack
 FROM factored

@@ -4,10 +4,12 @@
 -- was set, cluster: the jobs' cluster), price (key: cloud GPU, detail: price table),
 -- gpu_power_default, carbon_default, grid_filled (key: the job log's region the tables lack,
 -- detail: the setting that filled it, cluster), electricity_default (key: the grid's country
--- that has no price).
+-- that has no price), mig_table (key: the MIG profile logged, detail: the GPU the profile
+-- table gave it).
 WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
     SELECT
         uid, cluster, partition, gpu_model, grid, grid_origin, cloud_gpu, cloud_prices,
+        gpu_power_gap, price_gap, logged_gpu_model, gpu_from_mig_table,
         gpu_model_missing, gpu_power_missing, carbon_missing, price_missing,
         gpu_power_defaulted, carbon_defaulted,
         CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN unknown_job_grid END AS filled_grid,
@@ -15,7 +17,7 @@ WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
             AS unpriced_country
     FROM footprint
     WHERE may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
-        OR gpu_power_defaulted OR carbon_defaulted
+        OR gpu_power_defaulted OR carbon_defaulted OR gpu_from_mig_table
         OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL)
 )
 SELECT kind, key, detail, cluster, count(*) AS jobs, min(uid) AS example_uid
@@ -23,14 +25,17 @@ FROM (
     SELECT 'gpu_model' AS kind, partition AS key, cluster AS detail, NULL AS cluster, uid
     FROM flagged WHERE gpu_model_missing
     UNION ALL
-    SELECT 'gpu_power', gpu_model, NULL, NULL, uid FROM flagged WHERE gpu_power_missing
+    -- a key of several models names the first card without a power or a price
+    SELECT 'gpu_power', coalesce(gpu_power_gap, gpu_model), NULL, NULL, uid
+    FROM flagged WHERE gpu_power_missing
     UNION ALL
     SELECT 'no_grid', cluster, NULL, cluster, uid FROM flagged WHERE carbon_missing AND grid IS NULL
     UNION ALL
     SELECT 'grid', grid, grid_origin, cluster, uid
     FROM flagged WHERE carbon_missing AND grid IS NOT NULL
     UNION ALL
-    SELECT 'price', cloud_gpu, cloud_prices, NULL, uid FROM flagged WHERE price_missing
+    SELECT 'price', coalesce(price_gap, cloud_gpu), cloud_prices, NULL, uid
+    FROM flagged WHERE price_missing
     UNION ALL
     SELECT 'gpu_power_default', gpu_model, NULL, NULL, uid FROM flagged WHERE gpu_power_defaulted
     UNION ALL
@@ -41,6 +46,8 @@ FROM (
     UNION ALL
     SELECT 'electricity_default', unpriced_country, NULL, NULL, uid
     FROM flagged WHERE unpriced_country IS NOT NULL
+    UNION ALL
+    SELECT 'mig_table', logged_gpu_model, gpu_model, NULL, uid FROM flagged WHERE gpu_from_mig_table
 )
 GROUP BY ALL
 ORDER BY kind, key NULLS FIRST, detail NULLS FIRST, cluster NULLS FIRST;

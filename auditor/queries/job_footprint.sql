@@ -7,7 +7,8 @@
 --   measured GPUs only (energy_scope 'gpu', e.g. MLflow system metrics): the measured GPU
 --             energy plus the modeled CPU and memory terms, times pue
 --   co2e_kg = energy_kwh * carbon_g_per_kwh / 1000
---   cloud_cost_usd_low|high = gpus * hours * price per device-hour of the cloud equivalent
+--   cloud_cost_usd_low|high = gpu_equiv_hours * price per device-hour of the cloud equivalent
+--   gpu_equiv_hours = gpus * hours * gpu_fraction (g/7 for a MIG slice of g slices, else 1)
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
 -- A factor that cannot be found is NULL and the *_missing flags say so; the caller turns them
 -- into MissingFactor errors.
@@ -42,6 +43,7 @@ energy AS (
                 ELSE cpu_use_origin END AS cpu_use_origin
         ),
         gpus * hours AS gpu_hours,
+        gpus * hours * gpu_fraction AS gpu_equiv_hours,
         CASE
             WHEN energy_j IS NOT NULL THEN energy_j / 3600000.0
             WHEN power_w IS NOT NULL THEN power_w * hours / 1000.0
@@ -59,7 +61,7 @@ modeled AS (
         END AS energy_source,
         CASE
             WHEN gpus = 0 OR (measured_kwh IS NOT NULL AND energy_scope = 'gpu') THEN 0.0
-            ELSE gpus * gpu_power_w * gpu_use
+            ELSE gpus * gpu_fraction * gpu_power_w * gpu_use
         END
             + cpus * cpu_power_w_per_core * cpu_use
             + mem_gb * mem_w_per_gb AS modeled_power_w,
@@ -82,8 +84,9 @@ footprint AS (
 SELECT
     uid, source, cluster, job_id, run, project, sweep, user_name, partition, state,
     submit_ts, start_ts, end_ts, running, job_year, logged_gpu_model, elapsed_s, hours, gpus,
-    gpu_hours, cpus, mem_gb,
-    gpu_model, gpu_model_source, energy_j, power_w, cpu_util, gpu_util,
+    gpu_hours, gpu_equiv_hours, cpus, mem_gb,
+    gpu_model, gpu_model_source, gpu_slice_of AS gpu_slice, gpu_fraction, gpu_power_gap,
+    price_gap, energy_j, power_w, cpu_util, gpu_util,
     energy_scope, mlflow_runs, energy_from,
     pue, pue_source, pue_as_of, pue_year,
     gpu_power_w, gpu_power_source, gpu_power_as_of,
@@ -101,8 +104,10 @@ SELECT
     energy_kwh, measured_energy_kwh,
     CASE WHEN energy_kwh = 0 THEN 0.0 ELSE energy_kwh * carbon_g_per_kwh / 1000.0 END
         AS co2e_kg,
-    CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_hours * price_usd_low END AS cloud_cost_usd_low,
-    CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_hours * price_usd_high END AS cloud_cost_usd_high,
+    CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_equiv_hours * price_usd_low END
+        AS cloud_cost_usd_low,
+    CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_equiv_hours * price_usd_high END
+        AS cloud_cost_usd_high,
     energy_kwh * electricity_usd_per_kwh AS electricity_cost_usd,
     -- what the caller must report; none of it can hold in a class that is not may_lack
     may_lack,
@@ -112,5 +117,6 @@ SELECT
     coalesce(energy_kwh > 0, active) AND carbon_g_per_kwh IS NULL AS carbon_missing,
     coalesce(energy_kwh > 0, active) AND carbon_unknown AND carbon_g_per_kwh IS NOT NULL
         AS carbon_defaulted,
-    gpu_hours > 0 AND price_usd_low IS NULL AS price_missing
+    gpu_hours > 0 AND price_usd_low IS NULL AS price_missing,
+    gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table
 FROM footprint

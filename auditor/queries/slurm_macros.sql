@@ -64,11 +64,21 @@ CREATE OR REPLACE MACRO tres_gpus(tres) AS list_transform(
         WHEN v IS NOT NULL THEN tres_count(v)
         ELSE list_sum(list_transform(tres_gpu_typed(tres), lambda n: tres_count(n)))
     END)[1];
--- tres_gpu_type(tres): the first GPU type named in a TRES string (gres/gpu:<type>=N).
+-- tres_gpu_type(tres): the GPU type named in a TRES string (gres/gpu:<type>=N); several
+-- types as a list of models gpu_key reads ('gres/gpu:v100=1,gres/gpu:p100=2' -> '1*v100+2*p100'),
+-- except MIG slices, whose job counts as slices of the first type named.
 -- (the regular expression only where a type can be: many TRES strings name none)
 CREATE OR REPLACE MACRO tres_gpu_type(tres) AS
-    CASE WHEN contains(tres, 'gres/gpu:')
-         THEN nullif(regexp_extract(tres, '(?:^|,)gres/gpu:([^=,]+)=', 1), '') END;
+    CASE WHEN contains(tres, 'gres/gpu:') THEN list_transform(
+        [regexp_extract_all(tres, '(?:^|,)gres/gpu:([^=,]+=[^,]*)', 1)],
+        lambda ps: CASE
+            WHEN len(ps) = 0 THEN NULL
+            WHEN len(ps) = 1 OR list_bool_or(list_transform(ps, lambda p: p ~ '[1-7]g\.\d+gb'))
+                THEN nullif(split_part(ps[1], '=', 1), '')
+            ELSE array_to_string(
+                list_transform(ps, lambda p: split_part(p, '=', 2) || '*' || split_part(p, '=', 1)),
+                '+')
+        END)[1] END;
 
 -- gres_gpus(s) / gres_gpu_type(s): the same from the pre-20.11 AllocGRES "gpu:2", "gpu:k80:2".
 CREATE OR REPLACE MACRO gres_gpus(s) AS

@@ -1,4 +1,5 @@
--- Returns one row per group (group_key, jobs, running, gpu_hours), sorted by the key.
+-- Returns one row per group (group_key, jobs, gpu_hours, gpu_equiv_hours), sorted by the key.
+-- gpu_equiv_hours counts a MIG slice as its share of its GPU (gpu_fraction, macros.sql).
 -- $by picks the grouping; jobs still running are left out unless $include_running.
 WITH keyed AS (
     SELECT
@@ -19,7 +20,8 @@ WITH keyed AS (
 SELECT
     coalesce(group_key, '(none)') AS group_key,
     count(*) AS jobs,
-    fsum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours
+    fsum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours,
+    fsum(coalesce(gpus, 0) * elapsed_s * gpu_fraction(gpu_model)) / 3600.0 AS gpu_equiv_hours
 FROM keyed
 GROUP BY ALL
 ORDER BY group_key;

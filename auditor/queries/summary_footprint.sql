@@ -1,4 +1,4 @@
--- Returns summary.sql's columns (group_key, jobs, gpu_hours) and the footprint of each group
+-- Returns summary.sql's columns (group_key, jobs, gpu_hours, gpu_equiv_hours) and the footprint of each group
 -- of the temp view `footprint` (energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
 -- electricity_cost_usd, measured_share, default_gpu_power_jobs, default_carbon_jobs), grouped
 -- by $by as in summary.sql, in one pass.
@@ -22,6 +22,7 @@ SELECT
     coalesce(group_key, '(none)') AS group_key,
     count(*) AS jobs,
     fsum(gpus * elapsed_s) / 3600.0 AS gpu_hours,  -- as summary.sql adds them
+    fsum(gpus * elapsed_s * gpu_fraction) / 3600.0 AS gpu_equiv_hours,
     fsum(energy_kwh) AS energy_kwh,
     fsum(co2e_kg) AS co2e_kg,
     CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -148,8 +149,25 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 
 def gpu_label(key: str) -> str:
-    """A GPU key as people write it: ``a100`` -> ``A100``."""
-    return "GPUs of unknown model" if key == "(none)" else key.upper()
+    """A GPU key as people write it: ``a100`` -> ``A100``, ``a100:3g.20gb`` -> ``A100 MIG
+    3g.20gb``, ``2*p100+v100`` -> ``2 x P100 + V100``."""
+    if key == "(none)":
+        return "GPUs of unknown model"
+    labels = []
+    for card in key.split("+"):
+        count, star, name = card.partition("*")
+        if not star:
+            count, name = "", card
+        parent, _, profile = name.rpartition(":") if ":" in name else ("", "", name)
+        if _MIG.fullmatch(profile):
+            label = f"{parent.upper()} MIG {profile}".strip()
+        else:
+            label = name.upper()
+        labels.append(f"{count} x {label}" if count else label)
+    return " + ".join(labels)
+
+
+_MIG = re.compile(r"[1-7]g\.\d+gb")
 
 
 def _and(items: list[str]) -> str:
