@@ -22,7 +22,7 @@ from auditor import sql
 from auditor.errors import UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.model.footprint import compute, notes_of
-from auditor.model.reports import rnd_rows
+from auditor.model.reports import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
 
@@ -278,6 +278,7 @@ def build(
             "no counted jobs for this report. Check --since/--until, or ingest some logs."
         )
 
+    name_groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
