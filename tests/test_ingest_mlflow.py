@@ -483,16 +483,18 @@ def test_cli_summary_by_sweep(sqlite_store: tuple[str, dict[str, str]], tmp_path
     sweeps = {row["sweep"]: row for row in json.loads(result.stdout)}
     # lr-0.1: 2 GPUs x 600 s, lr-0.01: 4 x 600 s, lr-0.001 (in the nested bracket): 1 x 300 s
     # (JSON figures carry 6 decimals)
-    sweep = sweeps["sweep-lr"]
+    sweep = sweeps["nlp/sweep-lr"]  # the key: project/name
     assert sweep["jobs"] == 3
     assert sweep["gpu_hours"] == round((2 * 600 + 4 * 600 + 1 * 300) / 3600, 6)
     # every run measured: the preset's PUE 1.58 times the integrated GPU energy
     measured_j = 2 * 300 * 600 + (100 + 300) / 2 * 600 + 250 * (100 + 50)
     assert sweep["energy_kwh"] == round(1.58 * measured_j / 3_600_000, 6)
     assert sweep["measured_share"] == 1
-    assert sweeps["resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
-    assert sweeps["resnet-killed"]["energy_kwh"] == round(1.58 * 200 * 300 / 3_600_000, 6)
-    assert "still-running" not in sweeps  # running: left out unless --include-running
+    assert sweeps["cv/resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
+    assert sweeps["cv/resnet-killed"]["energy_kwh"] == round(1.58 * 200 * 300 / 3_600_000, 6)
+    assert not [
+        k for k in sweeps if k.endswith("/still-running")
+    ]  # running: left out unless --include-running
 
 
 def test_cli_default_uri_from_environment(
