@@ -77,7 +77,7 @@ def find_group(store: Store, by: str, ident: str, project: str | None) -> Group:
     Raises UsageError when no group, or several, have that name.
     """
     found = store.con.execute(
-        sql.query("group_find"), {"ident": ident, "project": project}
+        sql.query("group_find"), {"by": by, "ident": ident, "project": project}
     ).fetchall()
     hits = [r for r in found if r[5]] or found
     if len(hits) == 1:

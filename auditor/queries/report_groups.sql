@@ -10,7 +10,9 @@ WITH keyed AS (
     SELECT
         CASE $by
             WHEN 'project' THEN b.project
-            WHEN 'sweep' THEN coalesce(n.group_key, b.sweep)
+            WHEN 'sweep' THEN coalesce(
+                n.group_key,
+                coalesce(b.project, '(none)') || '/' || coalesce(b.sweep, '(none)'))
             WHEN 'user' THEN b.user_name
             WHEN 'month' THEN b.month
             WHEN 'gpu_model' THEN b.gpu_model

@@ -37,7 +37,9 @@ SELECT
     m.s.source AS tune_source,
     m.s.cluster AS tune_cluster,
     m.s.sweep AS tune_sweep,
-    n.group_key AS tune_key
+    CASE WHEN m.s IS NOT NULL
+        THEN coalesce(n.group_key, coalesce($project, '(none)') || '/' || m.s.sweep)
+    END AS tune_key
 FROM median_sweep m
 LEFT JOIN group_names n
     ON n.source = m.s.source AND n.cluster = m.s.cluster

@@ -34,7 +34,9 @@ FROM keyed
 GROUP BY ALL
 )
 SELECT
-    coalesce(n.group_key, g.group_key) AS group_key,
+    CASE WHEN $by IN ('sweep', 'run')
+        THEN coalesce(n.group_key, g.group_project || '/' || g.group_key)
+        ELSE g.group_key END AS group_key,
     g.group_project AS project,
     g.* EXCLUDE (group_key, group_project, group_source, group_cluster)
 FROM grouped g
