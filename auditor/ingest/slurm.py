@@ -322,7 +322,8 @@ def _check_delimiter(
     path: str, number: int, line: str, delimiter: str, fields: int, defaulted: bool
 ) -> None:
     """Raises InputError naming the delimiter the first line holds when it is not
-    ``delimiter`` (too few fields split on it for the ``fields`` of --fields)."""
+    ``delimiter``: split on it, the line has too few fields for the ``fields`` of --fields,
+    and split on another, just as many."""
     held = [
         d
         for d in _DELIMITER_CANDIDATES
@@ -334,20 +335,14 @@ def _check_delimiter(
     if line.count(delimiter) >= fields - 1 and not wider:
         return
     held = wider or held
+    if not held:
+        return  # no other delimiter fits either: each row's own error says what is wrong
     not_ = _shown(delimiter) + (" (the default)" if defaulted else "")
-    if held:
-        raise InputError(
-            f"the lines hold {_shown(held[0])} between fields, not {not_}: "
-            f"use --delimiter {_shown(held[0])}",
-            file=path,
-            line=number,
-        )
     raise InputError(
-        f"the first line has {line.count(delimiter) + 1} field(s) split on {not_}, but "
-        f"--fields names {fields}",
+        f"the lines hold {_shown(held[0])} between fields, not {not_}: "
+        f"use --delimiter {_shown(held[0])}",
         file=path,
         line=number,
-        hint="Check --delimiter and --fields against the sacct command that wrote the dump.",
     )
 
 
