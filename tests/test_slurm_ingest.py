@@ -55,7 +55,7 @@ def test_arrays_steps_and_pending_range(db: str) -> None:
         {"vision": (7200 * 1 + 1800 * 1 + 86400 * 2) / 3600, "nlp": 10800 * 4 / 3600}
     )
     assert gpu_hours(db, "sweep") == pytest.approx(
-        {"7000": (7200 + 1800 + 86400 * 2) / 3600, "7100": 10800 * 4 / 3600}
+        {"vision/7000": (7200 + 1800 + 86400 * 2) / 3600, "nlp/7100": 10800 * 4 / 3600}
     )
 
 
@@ -65,7 +65,7 @@ def test_het_components_each_count(db: str) -> None:
     assert set(rows) == {"500+0", "500+1"}
     assert rows["500+1"]["job_id"] == "501" and rows["500+1"]["cluster"] == "hpc"
     assert rows["500+1"]["tags"]["het_offset"] == "1"
-    assert gpu_hours(db, "sweep") == pytest.approx({"500": (3600 * 1 + 3600 * 4) / 3600})
+    assert gpu_hours(db, "sweep") == pytest.approx({"physics/500": (3600 * 1 + 3600 * 4) / 3600})
 
 
 def test_typed_gpus_counted_once_and_normalised(db: str) -> None:
