@@ -65,8 +65,9 @@ class Group:
 
 
 def name_groups(store: Store, by: str) -> None:
-    """Create the temp table ``group_names``: the key of every sweep or run (``by``; no row
-    for another grouping), which summaries, ``jobs``, ``rnd-table`` and the report show."""
+    """Create the temp table ``group_names``: the sweeps or runs (``by``; none for another
+    grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
+    and the report show them (queries/group_names.sql)."""
     store.con.execute(sql.query("group_names"), {"by": by})
 
 
@@ -93,14 +94,20 @@ def find_group(store: Store, by: str, ident: str, project: str | None) -> Group:
 
 def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
     """The counted jobs of ``project`` and of the sweep ``sweep`` names (see find_group)."""
-    params: dict[str, str | None] = {"project": project, "sweep_source": None,
-              "sweep_cluster": None, "sweep_project": None, "sweep_name": None}  # fmt: skip
+    group = None
     if sweep is not None:
         name_groups(store, "sweep")
         group = find_group(store, "sweep", sweep, project)
-        params.update(sweep_source=group.source, sweep_cluster=group.cluster,
-                      sweep_project=group.project, sweep_name=group.name)  # fmt: skip
-    return store.query("jobs", params)
+    return store.query(
+        "jobs",
+        {
+            "project": project,
+            "sweep_source": group.source if group else None,
+            "sweep_cluster": group.cluster if group else None,
+            "sweep_project": group.project if group else None,
+            "sweep_name": group.name if group else None,
+        },
+    )
 
 
 # -- summary ---------------------------------------------------------------------------------
