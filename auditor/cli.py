@@ -308,7 +308,10 @@ def summary(
 @app.command()
 def jobs(
     project: Annotated[str | None, typer.Option(help="Only this project.")] = None,
-    sweep: Annotated[str | None, typer.Option(help="Only this sweep.")] = None,
+    sweep: Annotated[
+        str | None,
+        typer.Option(help="Only this sweep: its key (summary --by sweep) or an unambiguous name."),
+    ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
@@ -378,7 +381,7 @@ def rnd_table(
         str | None, typer.Option(help="The final model's run [default: the median completed run].")
     ] = None,
     tune: Annotated[
-        str | None, typer.Option(help="The tuning sweep [default: the median sweep].")
+        str | None, typer.Option(help="The tuning sweep, key or name [default: the median sweep].")
     ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
