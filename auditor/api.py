@@ -222,9 +222,15 @@ def summary(
 
 
 def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa.Table:
-    """The allocations and runs behind a figure, one row each."""
+    """The allocations and runs behind a figure, one row each.
+
+    ``sweep`` is a key of ``summary --by sweep`` (``project/name``), or a bare sweep name that
+    one sweep alone has (within ``project``). Raises UsageError when none or several do.
+    """
+    from auditor.model import reports
+
     with Store(db, read_only=True) as store:
-        return store.query("jobs", {"project": project, "sweep": sweep})
+        return reports.jobs(store, project=project, sweep=sweep)
 
 
 # -- footprint: settings, explain, factors, R&D table --------------------------------------

@@ -352,7 +352,11 @@ def jobs(
         str | None, typer.Option(help="Only this project.", show_default="every project")
     ] = None,
     sweep: Annotated[
-        str | None, typer.Option(help="Only this sweep.", show_default="every sweep")
+        str | None,
+        typer.Option(
+            help="Only this sweep: its key (summary --by sweep) or an unambiguous name.",
+            show_default="every sweep",
+        ),
     ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,
@@ -432,7 +436,10 @@ def rnd_table(
     ] = None,
     tune: Annotated[
         str | None,
-        typer.Option(help="The tuning sweep.", show_default="the median sweep of two or more runs"),
+        typer.Option(
+            help="The tuning sweep: its key or an unambiguous name.",
+            show_default="the median sweep of two or more runs",
+        ),
     ] = None,
     fmt: FormatOption = "table",
     db: DbOption = None,

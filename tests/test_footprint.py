@@ -128,14 +128,14 @@ def test_modeled_gpu_job_uses_board_power_and_utilisation(db: str, tmp_path: Pat
     it_w = 32 * 12 * 1.0 + 256 * 0.3725
     first = 1.67 * 10 * (4 * 400 * 0.8 + it_w) / 1000
     second = 1.67 * 10 * (4 * 400 * 0.5 + it_w) / 1000
-    assert rows["lab:1"]["energy_kwh"] == pytest.approx(first)
-    assert rows["lab:2"]["energy_kwh"] == pytest.approx(second)
-    assert rows["lab:1"]["co2e_kg"] == pytest.approx(first * 379.26 / 1000)
+    assert rows["p/1"]["energy_kwh"] == pytest.approx(first)
+    assert rows["p/2"]["energy_kwh"] == pytest.approx(second)
+    assert rows["p/1"]["co2e_kg"] == pytest.approx(first * 379.26 / 1000)
     # default prices: Google Cloud 2026-07, A100 1.928 to 3.673 per GPU-hour
-    assert rows["lab:1"]["cloud_cost_usd_low"] == pytest.approx(40 * 1.928)
-    assert rows["lab:1"]["cloud_cost_usd_high"] == pytest.approx(40 * 3.673)
+    assert rows["p/1"]["cloud_cost_usd_low"] == pytest.approx(40 * 1.928)
+    assert rows["p/1"]["cloud_cost_usd_high"] == pytest.approx(40 * 3.673)
     # default electricity: US industrial, oldest year not after 2019 (0.068 USD/kWh)
-    assert rows["lab:1"]["electricity_cost_usd"] == pytest.approx(first * 0.068)
+    assert rows["p/1"]["electricity_cost_usd"] == pytest.approx(first * 0.068)
 
 
 def test_measured_energy_wins_and_is_counted_in_measured_share(db: str) -> None:
@@ -206,7 +206,7 @@ def test_cluster_table_beats_job_grid_which_beats_site(db: str, tmp_path: Path) 
     )
     rows = {r["run"]: r["co2e_kg"] for r in api.summary(db=db, by="run").to_pylist()}
     # 2019 jobs: the oldest year of the FR and US series, 2021 (codecarbon 2.3.0)
-    assert rows == pytest.approx({"lab:1": 67.39 / 1000, "lab:2": 379.26 / 1000, "far:3": 0.01})
+    assert rows == pytest.approx({"p/1": 67.39 / 1000, "p/2": 379.26 / 1000, "p/3": 0.01})
 
 
 def test_partition_and_cluster_name_the_gpu_model(db: str, tmp_path: Path) -> None:
@@ -216,7 +216,7 @@ def test_partition_and_cluster_name_the_gpu_model(db: str, tmp_path: Path) -> No
     )
     write_jobs(db, [job(1, gpus=1, partition="big"), job(2, gpus=1, partition="small")])
     rows = {r["run"]: r["energy_kwh"] for r in api.summary(db=db, by="run").to_pylist()}
-    assert rows == pytest.approx({"lab:1": 700 / 1000, "lab:2": 70 / 1000})
+    assert rows == pytest.approx({"p/1": 700 / 1000, "p/2": 70 / 1000})
 
 
 def test_config_gpu_power_and_cloud_equivalent(db: str, tmp_path: Path) -> None:
@@ -228,10 +228,10 @@ def test_config_gpu_power_and_cloud_equivalent(db: str, tmp_path: Path) -> None:
         [job(1, gpus=2, gpu_model="TITAN X", hours=10), job(2, gpus=1, gpu_model="A100")],
     )
     rows = {r["run"]: r for r in api.summary(db=db, by="run", preset="strubell2019").to_pylist()}
-    assert rows["lab:1"]["energy_kwh"] == pytest.approx(1.58 * 10 * 2 * 216.96 / 1000)
+    assert rows["p/1"]["energy_kwh"] == pytest.approx(1.58 * 10 * 2 * 216.96 / 1000)
     # Titan X is priced as a P100 by the shipped table, as in the paper
-    assert rows["lab:1"]["cloud_cost_usd_low"] == pytest.approx(20 * 0.43)
-    assert rows["lab:2"]["cloud_cost_usd_high"] == pytest.approx(1 * 2.48)
+    assert rows["p/1"]["cloud_cost_usd_low"] == pytest.approx(20 * 0.43)
+    assert rows["p/2"]["cloud_cost_usd_high"] == pytest.approx(1 * 2.48)
 
 
 # -- missing factors: an error, or an explicit and reported default ------------------------

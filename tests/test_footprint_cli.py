@@ -126,8 +126,8 @@ def test_rnd_table_on_fixtures(fixtures_db: str) -> None:
     assert code == 0, err
     rows = json.loads(out)
     assert [r["scope"] for r in rows] == ["model", "tune", "project"]
-    assert rows[1]["name"] == "7000" and rows[2]["models"] == 4
-    assert "model: run " in err and "tune: sweep 7000" in err
+    assert rows[1]["name"] == "vision/7000" and rows[2]["models"] == 4
+    assert "model: run " in err and "tune: sweep vision/7000" in err
     code, out, err = run(
         "rnd-table",
         "--project",

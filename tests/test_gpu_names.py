@@ -257,7 +257,7 @@ def test_codecarbon_fixture_with_several_models(tmp_path: Path) -> None:
     config = tmp_path / "auditor.toml"
     config.write_text('[site]\ngrid = "US"\n')
     table = api.summary(db=db, config=str(config), by="run")
-    by_run = {r["run"].split(":")[1][:8]: r for r in table.to_pylist()}
+    by_run = {r["run"].split("/", 1)[1][:8]: r for r in table.to_pylist()}
     # each card priced as its cloud equivalent (RTX 3080 Ti: A10G, RTX 4060: L4), cloud-2026
     one = by_run["0c5a7d1e"]
     assert one["cloud_cost_usd_low"] == pytest.approx(1 * (0.309 + 0.397))
@@ -332,10 +332,10 @@ def mig_db(tmp_path: Path) -> tuple[str, str]:
 def test_mig_equivalent_hours_without_settings(mig_db: tuple[str, str]) -> None:
     db, _ = mig_db
     rows = {r["run"]: r for r in api.summary(db=db, by="run").to_pylist()}
-    assert rows["default:1"]["gpu_hours"] == pytest.approx(2 * 3)  # device-hours
-    assert rows["default:1"]["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7)
-    assert rows["default:2"]["gpu_equiv_hours"] == pytest.approx(1 * 2 * 1 / 7)
-    assert rows["default:4"]["gpu_equiv_hours"] == rows["default:4"]["gpu_hours"] == 1
+    assert rows["vision/1"]["gpu_hours"] == pytest.approx(2 * 3)  # device-hours
+    assert rows["vision/1"]["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7)
+    assert rows["vision/2"]["gpu_equiv_hours"] == pytest.approx(1 * 2 * 1 / 7)
+    assert rows["vision/4"]["gpu_equiv_hours"] == rows["vision/4"]["gpu_hours"] == 1
 
 
 def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> None:
@@ -348,24 +348,24 @@ def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> Non
     assert not [n for n in notes if "1g.10gb" in n]
     a100_w, h100_w, h200_w = 400, 700, 700
     # job 1: 2 slices 3g.20gb of an A100, 3 h
-    one = rows["default:1"]
+    one = rows["vision/1"]
     assert one["gpu_hours"] == pytest.approx(2 * 3)
     assert one["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7)
     assert one["energy_kwh"] == pytest.approx(1.5 * 3 * (2 * 3 / 7 * a100_w) / 1000)
     assert one["cloud_cost_usd_low"] == pytest.approx(2 * 3 * 3 / 7 * 1.928)
     assert one["cloud_cost_usd_high"] == pytest.approx(2 * 3 * 3 / 7 * 3.673)
     # job 2: a bare 1g.10gb on partition mig, whose GPU the config names: H100
-    two = rows["default:2"]
+    two = rows["vision/2"]
     assert two["energy_kwh"] == pytest.approx(1.5 * 2 * (1 / 7 * h100_w) / 1000)
     assert two["cloud_cost_usd_high"] == pytest.approx(2 * 1 / 7 * 11.06125)
     # job 3: 1g.18gb exists on the H200 only (the MIG profile table)
-    three = rows["default:3"]
+    three = rows["vision/3"]
     assert three["energy_kwh"] == pytest.approx(1.5 * 1 * (4 * 1 / 7 * h200_w) / 1000)
     assert three["cloud_cost_usd_low"] == pytest.approx(4 * 1 * 1 / 7 * 43.26 / 8)
     # a whole GPU is unchanged
-    assert rows["default:4"]["energy_kwh"] == pytest.approx(1.5 * 1 * a100_w / 1000)
+    assert rows["vision/4"]["energy_kwh"] == pytest.approx(1.5 * 1 * a100_w / 1000)
     # job 5: untyped GPUs on a partition of slices the config names
-    five = rows["default:5"]
+    five = rows["vision/5"]
     assert five["gpu_equiv_hours"] == pytest.approx(2 * 1 * 3 / 7)
     assert five["energy_kwh"] == pytest.approx(1.5 * 1 * (2 * 3 / 7 * a100_w) / 1000)
     total = api.summary(db=db, config=config, by="project").to_pylist()[0]

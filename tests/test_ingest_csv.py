@@ -144,7 +144,8 @@ def test_codecarbon_2x(db: str) -> None:
     a100 = got["979336a5-c7de-4edf-b1ed-ab25fad914c1"]
     assert a100["source"] == "codecarbon"
     assert a100["uid"] == "csv:codecarbon-2.x.csv:979336a5-c7de-4edf-b1ed-ab25fad914c1"
-    assert a100["project"] == "codecarbon" and a100["sweep"] == "(none)"
+    # codecarbon's default project_name names no project: the file's folder does
+    assert a100["project"] == "csv" and a100["sweep"] == "(none)"
     assert a100["energy_j"] == pytest.approx(0.033888 * J_PER_KWH)
     assert a100["elapsed_s"] == pytest.approx(299.78)
     # the timestamp is the end, in local time: 11:31:35 in Singapore (UTC+8)
@@ -158,7 +159,7 @@ def test_codecarbon_2x(db: str) -> None:
     assert got["0b7d3e55-1c43-4c1e-9d8e-2f6b8a4f7c10"]["gpus"] == 2
     cpu_only = got["5c1f0a2e-8b1d-4f55-a4f7-6f0e2b9d3a21"]
     assert (cpu_only["gpus"], cpu_only["gpu_model"]) == (0, None)
-    assert "local times without an offset read as Asia/Singapore" in outcome.notes[0]
+    assert any("local times without an offset read as Asia/Singapore" in n for n in outcome.notes)
 
 
 def test_codecarbon_3x_and_its_footprint(db: str) -> None:
@@ -167,7 +168,8 @@ def test_codecarbon_3x_and_its_footprint(db: str) -> None:
     quebec = got["6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c"]
     cloud = got["7a2e3d4c-5b6f-4071-9c8d-0e1f2a3b4c5d"]
     assert quebec["project"] == "bert-finetune"
-    assert quebec["sweep"] == "5b0fa12a-3dd7-45bb-9766-cc326314d9f1"
+    # codecarbon's built-in default experiment id is no sweep anyone chose
+    assert quebec["sweep"] == "(none)"
     assert (quebec["grid"], cloud["grid"]) == ("CAN", "gcp:us-central1")
     assert quebec["tags"]["region"] == "quebec"
     assert quebec["tags"]["gpu_utilization_percent"] == "91.4"
@@ -178,6 +180,70 @@ def test_codecarbon_3x_and_its_footprint(db: str) -> None:
     shown = {(r["section"], r["item"]): r["value"] for r in table.to_pylist()}
     assert float(shown[("result", "energy_kwh")]) == pytest.approx(1.58 * 2.524)
     assert shown[("tag", "codecarbon_version")] == "3.3.0"
+
+
+DEFAULT_EXPERIMENT = "5b0fa12a-3dd7-45bb-9766-cc326314d9f1"  # codecarbon 2.0 to 3.x
+
+
+@pytest.mark.parametrize(
+    ("fixture", "run_id", "kwh", "seconds", "gpus", "gpu_model", "grid", "project"),
+    [
+        # 1.x: 12 columns, experiment_id is a fresh uuid per run (no run_id column)
+        ("codecarbon-1.x.csv", "d2e7b9f0-1a3c-4b6d-8e5f-7c0a2b4d6e91", 0.3901245, 3600, 0, None,
+         "gcp:us-central1", "ner-crf"),
+        # 2.0 and 2.1: 29 columns, no codecarbon_version yet
+        ("codecarbon-2.0.csv", "8a4f2d61-0c7e-4b3a-a5d9-2e6f1b8c7a04", 1.06122, 7200, 2, "v100",
+         "DEU", "csv"),
+    ],
+)  # fmt: skip
+def test_older_codecarbon_headers_are_codecarbon(
+    db: str,
+    fixture: str,
+    run_id: str,
+    kwh: float,
+    seconds: float,
+    gpus: float,
+    gpu_model: str | None,
+    grid: str,
+    project: str,
+) -> None:
+    api.ingest_csv([str(CSV / fixture)], db=db, tz="UTC")
+    got = rows(db)
+    run_ = got[run_id]
+    assert {r["source"] for r in got.values()} == {"codecarbon"}
+    assert run_["energy_j"] == pytest.approx(kwh * J_PER_KWH)
+    assert run_["elapsed_s"] == pytest.approx(seconds)
+    assert run_["start_epoch"] == pytest.approx(run_["end_epoch"] - seconds)
+    assert (run_["gpus"], run_["gpu_model"], run_["grid"]) == (gpus, gpu_model, grid)
+    assert (run_["project"], run_["sweep"]) == (project, "(none)")
+    assert run_["tags"]["energy_scope"] == "job"
+    if fixture == "codecarbon-1.x.csv":  # the run id, so not a tag
+        assert "experiment_id" not in run_["tags"]
+
+
+def test_codecarbon_defaults_are_no_names(db: str, tmp_path: Path) -> None:
+    header, first, second = (CSV / "codecarbon-3.x.csv").read_text().splitlines()
+    chosen = second.replace(DEFAULT_EXPERIMENT, "0e9c2a7b-lr-search")
+    paths = []
+    for repo, line in (("repo-a", first), ("repo-b", chosen)):
+        (tmp_path / repo).mkdir()
+        text = "\n".join([header, line.replace(",bert-finetune,", ",codecarbon,")]) + "\n"
+        paths.append(write(tmp_path / repo, "emissions.csv", text))
+    code, out, err = run("ingest", "csv", *paths, "--db", db, "--tz", "UTC")
+    assert code == 0 and "default project_name" not in out, err
+    got = {r["project"]: r["sweep"] for r in rows(db).values()}
+    # five repositories' default project is five projects, named after their folders
+    assert got == {"repo-a": "(none)", "repo-b": "0e9c2a7b-lr-search"}
+    for path, folder in zip(paths, ("repo-a", "repo-b"), strict=True):
+        assert (
+            f"{path}: 1 run has codecarbon's default project_name 'codecarbon': its project "
+            f"is '{folder}', the file's folder (name one with --project)"
+        ) in err
+    # --project wins, and then there is nothing to say
+    other = str(tmp_path / "other.duckdb")
+    code, _, err = run("ingest", "csv", *paths, "--db", other, "--tz", "UTC", "--project", "nlp")
+    assert code == 0 and "default project_name" not in err
+    assert {r["project"] for r in rows(other).values()} == {"nlp"}
 
 
 def test_codecarbon_kind_is_checked(db: str, tmp_path: Path) -> None:

@@ -151,7 +151,9 @@ def test_leaf_runs_become_jobs_parents_do_not(store: tuple[str, str, dict[str, s
     assert result.rows_read == len(LEAVES) + len(PARENTS)
     assert all(r["uid"] == f"mlflow:{ids[name]}" for name, r in rows.items())
     assert {r["job_id"] for r in rows.values()} == {ids[n] for n in LEAVES}
-    assert {r["cluster"] for r in rows.values()} == {resolve_store(uri).uri}
+    # the cluster is the store's short name; src_file keeps the whole normalised URI
+    short = {"file": "mlruns", "sqlite": "mlflow.db", "http": "127.0.0.1"}[store[0]]
+    assert {r["cluster"] for r in rows.values()} == {short}
     assert {r["src_file"] for r in rows.values()} == {resolve_store(uri).uri}
     assert "2 runs with children not counted themselves (their children are)." in result.notes
 
@@ -481,16 +483,18 @@ def test_cli_summary_by_sweep(sqlite_store: tuple[str, dict[str, str]], tmp_path
     sweeps = {row["sweep"]: row for row in json.loads(result.stdout)}
     # lr-0.1: 2 GPUs x 600 s, lr-0.01: 4 x 600 s, lr-0.001 (in the nested bracket): 1 x 300 s
     # (JSON figures carry 6 decimals)
-    sweep = sweeps["sweep-lr"]
+    sweep = sweeps["nlp/sweep-lr"]  # the key: project/name
     assert sweep["jobs"] == 3
     assert sweep["gpu_hours"] == round((2 * 600 + 4 * 600 + 1 * 300) / 3600, 6)
     # every run measured: the preset's PUE 1.58 times the integrated GPU energy
     measured_j = 2 * 300 * 600 + (100 + 300) / 2 * 600 + 250 * (100 + 50)
     assert sweep["energy_kwh"] == round(1.58 * measured_j / 3_600_000, 6)
     assert sweep["measured_share"] == 1
-    assert sweeps["resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
-    assert sweeps["resnet-killed"]["energy_kwh"] == round(1.58 * 200 * 300 / 3_600_000, 6)
-    assert "still-running" not in sweeps  # running: left out unless --include-running
+    assert sweeps["cv/resnet-killed"]["gpu_hours"] == round(2 * 300 / 3600, 6)
+    assert sweeps["cv/resnet-killed"]["energy_kwh"] == round(1.58 * 200 * 300 / 3_600_000, 6)
+    assert not [
+        k for k in sweeps if k.endswith("/still-running")
+    ]  # running: left out unless --include-running
 
 
 def test_cli_default_uri_from_environment(
@@ -632,6 +636,7 @@ def test_not_a_store(tmp_path: Path) -> None:
 def test_uris_are_normalised_without_credentials(tmp_path: Path) -> None:
     ref = resolve_store("HTTP://alice:secret@Example.org:5000/mlflow/")
     assert (ref.kind, ref.uri) == ("http", "http://example.org:5000/mlflow")
+    assert ref.name == "example.org"
     (tmp_path / "mlruns").mkdir()
     assert resolve_store(f"file://{tmp_path}/mlruns").uri == (tmp_path / "mlruns").as_uri()
     assert resolve_store(str(tmp_path / "mlruns")).kind == "file"
@@ -700,3 +705,27 @@ def test_explain_a_linked_run_shows_both_sources(
     assert float(energy["value"]) == pytest.approx(400 * 3600)
     assert "MLflow runs linked to this job" in energy["source"]
     assert "measured GPU energy" in energy["source"]  # MLflow measures the GPUs only
+
+
+@pytest.mark.parametrize("inside", ["experiment", "run"])
+def test_a_folder_inside_the_store_names_the_store(
+    file_store: tuple[str, dict[str, str]], tmp_path: Path, inside: str
+) -> None:
+    root = Path(file_store[0])
+    experiment = next(
+        d for d in sorted(root.iterdir()) if d.name.isdigit() and any(d.glob("*/meta.yaml"))
+    )
+    run_dir = next(d for d in sorted(experiment.iterdir()) if (d / "meta.yaml").is_file())
+    given = experiment if inside == "experiment" else run_dir
+    db = tmp_path / "a.duckdb"
+    result = runner.invoke(app, ["ingest", "mlflow", "--tracking-uri", str(given), "--db", str(db)])
+    assert result.exit_code == 2 and result.stdout == ""
+    what = "an experiment folder" if inside == "experiment" else "a run folder"
+    assert result.stderr == (
+        f"auditor: error: {given} is {what} of the store {root}/; use --tracking-uri {root} "
+        f"(with --experiment {experiment.name} for this experiment alone).\n"
+    )
+    assert not db.exists()
+    with pytest.raises(UsageError, match="is an experiment folder of the store"):
+        resolve_store(experiment.as_uri())
+    assert resolve_store(str(root)).name == "mlruns"

@@ -95,11 +95,11 @@ def test_rnd_defaults_are_the_median_run_and_sweep(db: str) -> None:
     write_jobs(db, jobs)
     table = api.rnd_table(db=db, project="p", preset="strubell2019")
     names = {r["scope"]: r["name"] for r in table.to_pylist()}
-    # median of runs 1, 2, 4, 5, 6 is run 4; sweeps a (3 h), c (11 h), b (34 h): c
-    assert names == {"model": "4", "tune": "c", "project": "p"}
+    # median of runs 1, 2, 4, 5, 6 is run 4; sweeps a (3 h), c (11 h), b (34 h): c, by its key
+    assert names == {"model": "4", "tune": "p/c", "project": "p"}
     notes = api.notes(table)
     assert "model: run 4, the median completed run by GPU-hours (of those that used GPUs)" in notes
-    assert "tune: sweep c, the median sweep of two or more runs by GPU-hours" in notes
+    assert "tune: sweep p/c, the median sweep of two or more runs by GPU-hours" in notes
 
 
 def test_rnd_names_that_do_not_exist(db: str) -> None:
@@ -108,7 +108,7 @@ def test_rnd_names_that_do_not_exist(db: str) -> None:
         api.rnd_table(db=db, project="q", preset="strubell2019")
     with pytest.raises(UsageError, match="has no run 'zzz'"):
         api.rnd_table(db=db, project="p", final="zzz", preset="strubell2019")
-    with pytest.raises(UsageError, match="has no sweep 'zzz'"):
+    with pytest.raises(UsageError, match="no sweep 'zzz' in project 'p'"):
         api.rnd_table(db=db, project="p", tune="zzz", preset="strubell2019")
     table = api.rnd_table(db=db, project="p", preset="strubell2019")
     assert [r["scope"] for r in table.to_pylist()] == ["model", "project"]

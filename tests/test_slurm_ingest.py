@@ -55,7 +55,7 @@ def test_arrays_steps_and_pending_range(db: str) -> None:
         {"vision": (7200 * 1 + 1800 * 1 + 86400 * 2) / 3600, "nlp": 10800 * 4 / 3600}
     )
     assert gpu_hours(db, "sweep") == pytest.approx(
-        {"7000": (7200 + 1800 + 86400 * 2) / 3600, "7100": 10800 * 4 / 3600}
+        {"vision/7000": (7200 + 1800 + 86400 * 2) / 3600, "nlp/7100": 10800 * 4 / 3600}
     )
 
 
@@ -65,7 +65,7 @@ def test_het_components_each_count(db: str) -> None:
     assert set(rows) == {"500+0", "500+1"}
     assert rows["500+1"]["job_id"] == "501" and rows["500+1"]["cluster"] == "hpc"
     assert rows["500+1"]["tags"]["het_offset"] == "1"
-    assert gpu_hours(db, "sweep") == pytest.approx({"500": (3600 * 1 + 3600 * 4) / 3600})
+    assert gpu_hours(db, "sweep") == pytest.approx({"physics/500": (3600 * 1 + 3600 * 4) / 3600})
 
 
 def test_typed_gpus_counted_once_and_normalised(db: str) -> None:
@@ -376,3 +376,46 @@ def test_rows_inserted_in_place_leave_nothing_of_the_parse(tmp_path: object) -> 
     assert objects(slurm_db) == objects(csv_db)
     assert ("table", "jobs") in objects(slurm_db)
     assert len(job_rows(slurm_db)) > 0
+
+
+# -- headerless dumps: the delimiter the lines hold ----------------------------------------
+
+HEADERLESS_FIELDS = "JobID,JobIDRaw,Account,State,ElapsedRaw,AllocTRES"
+
+
+@pytest.mark.parametrize(
+    ("held", "option", "said"),
+    [
+        (";", None,
+         "the lines hold ';' between fields, not '|' (the default): use --delimiter ';'"),
+        ("|", ",", "the lines hold '|' between fields, not ',': use --delimiter '|'"),
+        ("\t", None,
+         "the lines hold '\\t' between fields, not '|' (the default): use --delimiter '\\t'"),
+        (";|;", "|", "the lines hold ';|;' between fields, not '|': use --delimiter ';|;'"),
+    ],
+)  # fmt: skip
+def test_headerless_dump_with_another_delimiter_names_it(
+    db: str, tmp_path: Path, held: str, option: str | None, said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+    from tests.conftest import db_state
+
+    rows = [
+        ["700", "700", "nlp", "COMPLETED", "3600", "billing=8,cpu=8,gres/gpu=2,mem=64G,node=1"],
+        ["701", "701", "nlp", "FAILED", "60", "billing=8,cpu=8,gres/gpu=1,mem=64G,node=1"],
+    ]
+    path = tmp_path / "dump.txt"
+    path.write_text("".join(held.join(r) + "\n" for r in rows))
+    api.ingest_slurm([str(SLURM / "pipes.psv")], db=db)
+    before = db_state(db)
+    args = ["ingest", "slurm", str(path), "--db", db, "--fields", HEADERLESS_FIELDS]
+    result = CliRunner().invoke(app, args + (["--delimiter", option] if option else []))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"auditor: error: {path}:1: {said}")
+    assert db_state(db) == before
+    # with the delimiter it names, the same file reads
+    out = api.ingest_slurm([str(path)], db=db, fields=HEADERLESS_FIELDS, delimiter=held)
+    assert out.report.jobs_added == 2

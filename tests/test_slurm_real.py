@@ -135,9 +135,13 @@ def ingest(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str], In
 
 
 def summary(db: str, by: str) -> dict[str, tuple[int, float]]:
-    """{group: (jobs, GPU-seconds)}"""
+    """{group: (jobs, GPU-seconds)}; a sweep or run by its name (its key less the project)"""
     table = api.summary(db=db, by=by).to_pylist()
-    return {row[by]: (row["jobs"], row["gpu_hours"] * 3600) for row in table}
+    return {
+        row[by].removeprefix(f"{row['project']}/") if "project" in row and by != "project"
+        else row[by]: (row["jobs"], row["gpu_hours"] * 3600)
+        for row in table
+    }  # fmt: skip
 
 
 def within(value: float, bounds: tuple[int, int]) -> bool:

@@ -166,7 +166,7 @@ def test_site_intensity_fills_an_unknown_job_region_and_says_so(db: str, tmp_pat
     rows = {r["run"]: r["co2e_kg"] for r in table.to_pylist()}
     # the job's own known region still beats [site]
     assert rows == pytest.approx(
-        {"lab:1": 0.3, "lab:2": 0.3, "lab:3": 475.449 / 1000, "far:4": 0.3}
+        {"p/1": 0.3, "p/2": 0.3, "p/3": 475.449 / 1000, "p/4": 0.3}
     )
     assert (
         "grid region 'Atlantis' of the job log is not in the tables: auditor.toml [site] "
@@ -191,10 +191,10 @@ def test_default_carbon_fills_an_unknown_region_and_names_it(db: str, tmp_path: 
     table = api.summary(db=db, by="run", default_carbon_g_per_kwh=250)
     rows = {r["run"]: r for r in table.to_pylist()}
     pue_2019 = 1.67
-    assert rows["lab:1"]["co2e_kg"] == pytest.approx(pue_2019 * 250 / 1000)
-    assert rows["lab:2"]["co2e_kg"] == pytest.approx(pue_2019 * 548.03 / 1000)
-    assert rows["lab:1"]["default_carbon_jobs"] == 1
-    assert rows["lab:2"]["default_carbon_jobs"] == 0
+    assert rows["p/1"]["co2e_kg"] == pytest.approx(pue_2019 * 250 / 1000)
+    assert rows["p/2"]["co2e_kg"] == pytest.approx(pue_2019 * 548.03 / 1000)
+    assert rows["p/1"]["default_carbon_jobs"] == 1
+    assert rows["p/2"]["default_carbon_jobs"] == 0
     assert "default grid intensity 250 g CO2e/kWh used for 1 job (grid: Atlantis)" in (
         api.notes(table)
     )
@@ -307,11 +307,11 @@ def test_vietnam_and_israel_jobs_get_a_footprint_through_the_cli(tmp_path: Path)
     )
     assert done.exit_code == 0, done.stderr
     kwh = float(row["energy_consumed"])  # measured, the same in both rows; pue 1.0
-    figures = {r["run"]: r for r in json.loads(done.stdout)}
+    figures = {r["run"].rsplit("/", 1)[-1]: r for r in json.loads(done.stdout)}
     assert [r["energy_kwh"] for r in figures.values()] == pytest.approx([kwh, kwh])
     # 2026 jobs: the newest year of each country (codecarbon 3.3.2: VNM 2023, ISR 2022)
-    assert figures["default:vn-1"]["co2e_kg"] == pytest.approx(kwh * 475.449 / 1000, abs=1e-3)
-    assert figures["default:il-1"]["co2e_kg"] == pytest.approx(kwh * 582.927 / 1000, abs=1e-3)
+    assert figures["vn-1"]["co2e_kg"] == pytest.approx(kwh * 475.449 / 1000, abs=1e-3)
+    assert figures["il-1"]["co2e_kg"] == pytest.approx(kwh * 582.927 / 1000, abs=1e-3)
     for run, country, year in (("vn-1", "VN", "2023"), ("il-1", "IL", "2022")):
         done = runner.invoke(
             app, ["explain", run, "--db", db, "--config", str(config), "--format", "json"]

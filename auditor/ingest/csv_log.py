@@ -1,5 +1,5 @@
 """CSV job logs: any log with a header line (columns matched to canonical fields through
-synonyms or ``--map``), and codecarbon's ``emissions.csv`` (2.x and 3.x), detected by header.
+synonyms or ``--map``), and codecarbon's ``emissions.csv`` (1.x to 3.x), detected by header.
 
 Python reads only the header line (delimiter, column names) and builds the column positions;
 DuckDB's CSV reader reads the rows (every value as text) and auditor/queries/csv_*.sql parse
@@ -63,9 +63,13 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
 }  # fmt: skip
 FIELDS: tuple[str, ...] = tuple(SYNONYMS)
 
-# codecarbon's emissions.csv (2.x and 3.x): the columns that identify it, and what auditor
-# reads from it. Everything else (emissions, *_power, *_energy, os, ...) is kept as tags.
-CODECARBON_SIGNATURE = frozenset({"codecarbon_version", "energy_consumed", "emissions_rate"})
+# codecarbon's emissions.csv: the columns every version from 1.x on writes (with run_id, or in
+# 1.x experiment_id, a fresh uuid per run), and what auditor reads from it. Everything else
+# (emissions, *_power, *_energy, os, ...) is kept as tags.
+CODECARBON_SIGNATURE = frozenset(
+    {"timestamp", "project_name", "duration", "emissions", "energy_consumed"}
+)
+CODECARBON_RUN_IDS = ("run_id", "experiment_id")
 CODECARBON_FIELDS: Mapping[str, str] = {
     "job_id": "run_id",
     "project": "project_name",
@@ -77,6 +81,11 @@ CODECARBON_FIELDS: Mapping[str, str] = {
     "gpu_model": "gpu_model",
 }
 KINDS = ("auto", "jobs", "codecarbon")
+# Names codecarbon writes when nobody chose one: the default project_name of its trackers, and
+# the experiment id its trackers fall back to (DEFAULT_EXPERIMENT_ID in emissions_tracker.py,
+# the same from 2.0 to 3.3). They group nothing, so they count as absent.
+CODECARBON_DEFAULT_PROJECT = "codecarbon"
+CODECARBON_DEFAULT_EXPERIMENT = "5b0fa12a-3dd7-45bb-9766-cc326314d9f1"
 
 _READ_DELIM = "\x01"  # a byte text logs never hold: each physical line is read whole
 _MAX_LINE = 8 * 1024 * 1024
@@ -117,6 +126,7 @@ class _Read:
 
     layout: _Layout
     rejected: list[tuple[int | str, str]] = field(default_factory=list)
+    default_projects: int = 0  # codecarbon rows whose project_name is the default or empty
 
 
 def parse_mapping(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -154,6 +164,8 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
         for order, path in enumerate(paths):
             layout = _layout(path, options)
             reads[path] = _load(con, path, order, layout, options.progress, notes)
+            if reads[path].default_projects and not (options.project or options.project_from):
+                notes.append(_default_project_note(path, reads[path].default_projects))
         if _scalar(con, sql.query("csv_local_times")):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
@@ -177,8 +189,23 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
         con.close()
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
-    row = con.execute(query).fetchone()
+def _folder(path: str) -> str:
+    """The name of the folder holding ``path``: what a codecarbon run without a project of its
+    own is grouped by (its repository, as a rule)."""
+    return Path(path).resolve().parent.name or "(none)"
+
+
+def _default_project_note(path: str, count: int) -> str:
+    runs = "1 run has" if count == 1 else f"{count} runs have"
+    return (
+        f"{path}: {runs} codecarbon's default project_name '{CODECARBON_DEFAULT_PROJECT}': "
+        f"{'its' if count == 1 else 'their'} project is '{_folder(path)}', the file's folder "
+        "(name one with --project)"
+    )
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, query: str, params: Any = None) -> int:
+    row = con.execute(query, params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -225,11 +252,13 @@ def _layout(path: str, options: CsvOptions) -> _Layout:
     delimiter, header = _split_header(line)
     found = ", ".join(h for h in header if h) or "none"
     normal = [_normalise(h) for h in header]
-    is_codecarbon = set(normal) >= CODECARBON_SIGNATURE
+    is_codecarbon = set(normal) >= CODECARBON_SIGNATURE and any(
+        c in normal for c in CODECARBON_RUN_IDS
+    )
     if options.kind == "codecarbon" and not is_codecarbon:
         raise InputError(
-            "is not a codecarbon emissions.csv: no codecarbon_version, energy_consumed and "
-            f"emissions_rate columns (found: {found})",
+            "is not a codecarbon emissions.csv: no timestamp, project_name, run_id, duration, "
+            f"emissions and energy_consumed columns (found: {found})",
             file=path,
             line=number,
             hint="Use --kind jobs for a job log.",
@@ -237,7 +266,11 @@ def _layout(path: str, options: CsvOptions) -> _Layout:
     kind = "codecarbon" if is_codecarbon and options.kind != "jobs" else "jobs"
     positions: dict[str, int] = {}
     if kind == "codecarbon":
-        for fld, column in CODECARBON_FIELDS.items():
+        columns = dict(CODECARBON_FIELDS)
+        if "run_id" not in normal:  # 1.x: experiment_id is the run's own uuid, no group
+            columns["job_id"] = "experiment_id"
+            del columns["sweep"]
+        for fld, column in columns.items():
             if column in normal:
                 positions[fld] = normal.index(column) + 1
     else:
@@ -310,6 +343,16 @@ def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
         def cc(name: str) -> str:
             return f"nullif(trim({_col(normal.index(name) + 1)}), '')" if name in normal else "NULL"
 
+        folder = sql.quote_literal(_folder(path))
+        default_project = sql.quote_literal(CODECARBON_DEFAULT_PROJECT)
+        exprs["project"] = (
+            f"CASE WHEN coalesce(trim({exprs['project']}), '') IN ('', {default_project}) "
+            f"THEN {folder} ELSE {exprs['project']} END"
+        )
+        exprs["sweep"] = (
+            f"CASE WHEN trim({exprs['sweep']}) <> "
+            f"{sql.quote_literal(CODECARBON_DEFAULT_EXPERIMENT)} THEN {exprs['sweep']} END"
+        )
         model = exprs["gpu_model"]
         if "gpus" in pos:
             # an empty gpu_count with no gpu_model is a CPU-only run; "2 x NVIDIA ..." counts,
@@ -457,9 +500,22 @@ def _load(
             **({"first": layout.header_line} if simple else {}),
         },
     )
+    default_projects = 0
+    if layout.kind == "codecarbon":
+        project = layout.positions.get("project")
+        default_projects = (
+            _scalar(
+                con,
+                f"SELECT count(*) FROM csv_data WHERE coalesce(trim({_col(project)}), '') "
+                "IN ('', $default)",
+                {"default": CODECARBON_DEFAULT_PROJECT},
+            )
+            if project is not None
+            else records
+        )
     for table in ("csv_data", "raw_lines", "csv_starts", "csv_line_map"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
-    return _Read(layout, rejected)
+    return _Read(layout, rejected, default_projects)
 
 
 def _map_lines(

@@ -73,8 +73,9 @@ class StoreRef:
     """A tracking store: its kind, where it is, and the URI it is known by (no credentials)."""
 
     kind: Literal["file", "sqlite", "http"]
-    uri: str  # normalised; becomes the rows' cluster and src_file
+    uri: str  # normalised; becomes the rows' src_file
     location: str  # directory or database path, or the URI handed to MlflowClient
+    name: str  # short, for the rows' cluster: the server's host, the file or directory name
 
 
 # -- the raw tables every reader fills -----------------------------------------------------
@@ -151,14 +152,14 @@ def resolve_store(uri: str | None) -> StoreRef:
         if parts.port is not None:
             netloc += f":{parts.port}"
         clean = urlunsplit((scheme, netloc, parts.path.rstrip("/"), "", ""))
-        return StoreRef("http", clean, uri)
+        return StoreRef("http", clean, uri, parts.hostname.lower())
     if scheme == "sqlite":
         # SQLAlchemy form: sqlite:///relative.db, sqlite:////absolute.db
         rest = uri[len("sqlite:") :].split("?", 1)[0]
         if not rest.startswith("///") or rest[3:] in ("", ":memory:"):
             raise UsageError(f"'{uri}' names no database file. Use sqlite:///path/to/mlflow.db.")
         path = _existing(Path(unquote(rest[3:])), uri)
-        return StoreRef("sqlite", "sqlite:///" + str(path), str(path))
+        return StoreRef("sqlite", "sqlite:///" + str(path), str(path), path.name)
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
             raise UsageError(f"'{uri}' names a remote host. Copy the directory here first.")
@@ -180,9 +181,27 @@ def _existing(path: Path, uri: str) -> Path:
     return path.resolve()
 
 
+def _inside_store(path: Path, uri: str) -> None:
+    """Raises UsageError when ``path`` is an experiment or run folder of a file store (it
+    holds a meta.yaml, which a store's root never does), naming the store's root."""
+    if not (path / "meta.yaml").is_file():
+        return
+    experiment, what = path, "an experiment folder"
+    if (path.parent / "meta.yaml").is_file():
+        experiment, what = path.parent, "a run folder"
+    root = experiment.parent
+    if root.name == ".trash":  # a deleted experiment
+        root = root.parent
+    raise UsageError(
+        f"{uri} is {what} of the store {root}/; use --tracking-uri {root} "
+        f"(with --experiment {experiment.name} for this experiment alone)."
+    )
+
+
 def _local(path: Path, uri: str) -> StoreRef:
     if path.is_dir():
-        return StoreRef("file", path.as_uri(), str(path))
+        _inside_store(path, uri)
+        return StoreRef("file", path.as_uri(), str(path), path.name)
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
@@ -194,7 +213,7 @@ def _local(path: Path, uri: str) -> StoreRef:
             file=uri,
             hint="Pass the mlruns directory, sqlite:///path/mlflow.db or a server's http:// URI.",
         )
-    return StoreRef("sqlite", "sqlite:///" + str(path), str(path))
+    return StoreRef("sqlite", "sqlite:///" + str(path), str(path), path.name)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -801,6 +820,7 @@ def _to_jobs(ref: StoreRef, raw: Raw, options: MlflowOptions) -> ImportResult:
             sql.query("mlflow_jobs"),
             params={
                 "store_uri": ref.uri,
+                "store_name": ref.name,
                 "gpus_keys": list(options.gpus_keys),
                 "gpu_model_keys": list(options.gpu_model_keys),
                 "project_tag": options.project_tag,

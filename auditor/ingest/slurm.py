@@ -287,6 +287,7 @@ def _text_layout(path: str, options: SlurmOptions) -> _TextLayout:
     elif options.fields:
         names = list(XDMOD_FIELDS) if options.fields == "xdmod" else options.fields.split(",")
         delimiter = options.delimiter or "|"
+        _check_delimiter(path, number, line, delimiter, len(names), options.delimiter is None)
         trailing = line.endswith(delimiter) and line.count(delimiter) == len(names)
         first_data = number
     elif re.match(r"\s*\d", line):
@@ -307,6 +308,42 @@ def _text_layout(path: str, options: SlurmOptions) -> _TextLayout:
     fields = _field_names(names)
     _require(path, fields, names)
     return _TextLayout(fields, delimiter, first_data, trailing)
+
+
+# What headerless dumps are seen separated by: sacct's own and the usual exports of tables.
+_DELIMITER_CANDIDATES = (";|;", "^|^", "|", ";", ",", "\t", ":")
+
+
+def _shown(delimiter: str) -> str:
+    return "'" + delimiter.replace("\t", "\\t") + "'"
+
+
+def _check_delimiter(
+    path: str, number: int, line: str, delimiter: str, fields: int, defaulted: bool
+) -> None:
+    """Raises InputError naming the delimiter the first line holds when it is not
+    ``delimiter``: split on it, the line has too few fields for the ``fields`` of --fields,
+    and split on another, just as many."""
+    held = [
+        d
+        for d in _DELIMITER_CANDIDATES
+        if d != delimiter and line.count(d) in (fields - 1, fields)  # a trailing one too
+    ]
+    # as many as --fields names, or more (a '|' inside a free-text field), unless they are
+    # the parts of a longer delimiter that fits ('|' of ';|;')
+    wider = [d for d in held if delimiter in d]
+    if line.count(delimiter) >= fields - 1 and not wider:
+        return
+    held = wider or held
+    if not held:
+        return  # no other delimiter fits either: each row's own error says what is wrong
+    not_ = _shown(delimiter) + (" (the default)" if defaulted else "")
+    raise InputError(
+        f"the lines hold {_shown(held[0])} between fields, not {not_}: "
+        f"use --delimiter {_shown(held[0])}",
+        file=path,
+        line=number,
+    )
 
 
 def _header_delimiter(path: str, number: int, line: str) -> str:

@@ -7,6 +7,7 @@ returns an Arrow table; notes for stderr travel in its schema metadata (``notes_
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -55,6 +56,68 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+# -- sweeps and runs: named within their source, cluster and project -----------------------
+
+NAMED_GROUPS = ("sweep", "run")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One sweep or run: what it is (source, cluster, project, name) and its key."""
+
+    source: str
+    cluster: str
+    project: str
+    name: str
+    key: str
+
+
+def name_groups(store: Store, by: str) -> None:
+    """Create the temp table ``group_names``: the sweeps or runs (``by``; none for another
+    grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
+    and the report show them (queries/group_names.sql)."""
+    store.con.execute(sql.query("group_names"), {"by": by})
+
+
+def find_group(store: Store, by: str, ident: str, project: str | None) -> Group:
+    """The sweep or run (``by``) that ``ident`` names, within ``project`` when given: by its
+    key, or by its bare name when one group alone has it. Needs ``name_groups(store, by)``.
+
+    Raises UsageError when no group, or several, have that name.
+    """
+    found = store.con.execute(
+        sql.query("group_find"), {"by": by, "ident": ident, "project": project}
+    ).fetchall()
+    hits = [r for r in found if r[5]] or found
+    if len(hits) == 1:
+        return Group(*hits[0][:5])
+    if not hits:
+        where = f" in project '{project}'" if project is not None else ""
+        raise UsageError(f"no {by} '{ident}'{where}. See 'auditor summary --by {by}' for the keys.")
+    keys = [str(r[4]) for r in hits]
+    shown = ", ".join(keys[:10]) + (" ..." if len(keys) > 10 else "")
+    fix = "Give one of these keys" + ("" if project is not None else ", or --project")
+    raise UsageError(f"'{ident}' names {len(keys)} {by}s: {shown}. {fix}.")
+
+
+def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
+    """The counted jobs of ``project`` and of the sweep ``sweep`` names (see find_group)."""
+    group = None
+    if sweep is not None:
+        name_groups(store, "sweep")
+        group = find_group(store, "sweep", sweep, project)
+    return store.query(
+        "jobs",
+        {
+            "project": project,
+            "sweep_source": group.source if group else None,
+            "sweep_cluster": group.cluster if group else None,
+            "sweep_project": group.project if group else None,
+            "sweep_name": group.name if group else None,
+        },
+    )
+
+
 # -- summary ---------------------------------------------------------------------------------
 
 
@@ -73,18 +136,24 @@ def summary(
     include_running: bool,
     units: str,
 ) -> pa.Table:
-    """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group."""
+    """The summary rows (group_key, jobs, gpu_hours, ...) with the footprint of each group;
+    a sweep or run is keyed by its project and name (see name_groups), with a project column."""
     left_out = (
         [] if include_running else running_note(store.con, projects=[project] if project else [])
     )
+    name_groups(store, by)
     if not settings.configured:
         gpu.define_temp_macros(store.con)  # summary.sql's gpu_fraction
         base = store.query(
             "summary", {"by": by, "project": project, "include_running": include_running}
         )
+        if by not in NAMED_GROUPS:
+            base = base.drop_columns(["project"])
         return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
     table = store.query("summary_footprint", {"by": by})
+    if by not in NAMED_GROUPS:
+        table = table.drop_columns(["project"])
     if settings.default_gpu_power_w is None:
         table = table.drop_columns(["default_gpu_power_jobs"])
     if settings.default_carbon_g_per_kwh is None:
@@ -420,6 +489,7 @@ def rnd_table(
     """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
     outcome = compute(store.con, settings, project=project)
     left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
+    name_groups(store, "sweep")
     return rnd_rows(
         store,
         project=project,
@@ -441,7 +511,9 @@ def rnd_rows(
 ) -> pa.Table:
     """The R&D table over the temp view ``footprint``, which holds the jobs of ``project``.
 
-    ``notes`` are the footprint's own; the picks of model and tune are added to them.
+    ``tune`` is a sweep's key or bare name (find_group); the temp table ``group_names`` must
+    hold the sweeps (name_groups). ``notes`` are the footprint's own; the picks of model and
+    tune are added to them.
     """
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
     ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
@@ -449,15 +521,15 @@ def rnd_rows(
         raise UsageError(
             f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
         )
-    ((final_run, tune_sweep, final_known, tune_known),) = store.con.execute(
-        sql.query("rnd_pick"), {"final": final, "tune": tune}
+    chosen = find_group(store, "sweep", tune, project) if tune is not None else None
+    ((final_run, final_known, *median),) = store.con.execute(
+        sql.query("rnd_pick"), {"final": final, "project": project}
     ).fetchall()
     if not final_known:
         raise UsageError(f"project '{project}' has no run '{final}'. See 'auditor jobs'.")
-    if not tune_known:
-        raise UsageError(
-            f"project '{project}' has no sweep '{tune}'. See 'auditor summary --by sweep'."
-        )
+    source, cluster, tune_sweep, tune_key = (
+        (chosen.source, chosen.cluster, chosen.name, chosen.key) if chosen else median
+    )
     notes = list(notes)
     if final is None:
         notes.append(
@@ -468,12 +540,19 @@ def rnd_rows(
         )
     if tune is None:
         notes.append(
-            f"tune: sweep {tune_sweep}, the median sweep of two or more runs by GPU-hours"
+            f"tune: sweep {tune_key}, the median sweep of two or more runs by GPU-hours"
             if tune_sweep is not None
             else "tune row left out: the project has no sweep of two or more runs"
         )
     table = store.con.sql(
-        sql.query("rnd_table"), params={"final": final_run, "tune": tune_sweep}
+        sql.query("rnd_table"),
+        params={
+            "final": final_run,
+            "tune_source": source,
+            "tune_cluster": cluster,
+            "tune_sweep": tune_sweep,
+            "tune_key": tune_key,
+        },
     ).to_arrow_table()
     return with_notes(_with_lb(table, units), notes)
 

@@ -109,7 +109,7 @@ shaped AS (
 SELECT
     'mlflow:' || run_id AS uid,
     'mlflow' AS source,
-    $store_uri AS cluster,
+    $store_name AS cluster,
     run_id AS job_id,
     coalesce(name_resolved, run_id) AS run,
     name_resolved AS name,

@@ -3,7 +3,8 @@
 -- used (the job log's, else the partition's, cluster's or site's), '(none)' when unknown.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
-    f.uid, f.project, f.sweep, coalesce(f.run, f.job_id) AS run, j.name, f.user_name,
+    f.uid, f.source, f.cluster, f.project, f.sweep,
+    coalesce(f.run, f.job_id) AS run, j.name, f.user_name,
     coalesce(f.gpu_model, '(none)') AS gpu_model,
     coalesce(f.state, '(none)') AS state,
     strftime(j.job_date, '%Y-%m') AS month,

@@ -3,7 +3,8 @@
 -- footprint column NULL. Same columns as report_base.sql.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
-    c.uid, c.project, c.sweep, coalesce(c.run, c.job_id) AS run, j.name, c.user_name,
+    c.uid, c.source, c.cluster, c.project, c.sweep,
+    coalesce(c.run, c.job_id) AS run, j.name, c.user_name,
     coalesce(c.gpu_model, '(none)') AS gpu_model,
     coalesce(c.state, '(none)') AS state,
     strftime(j.job_date, '%Y-%m') AS month,

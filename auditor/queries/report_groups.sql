@@ -4,21 +4,27 @@
 -- of the group's jobs has no price: a partial sum would mislead), electricity_cost_usd,
 -- measured_share, the range of grid intensity and PUE over the jobs that used energy
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
--- at most $limit rows (all when NULL). A sweep is keyed by its project and name.
+-- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
+-- (group_names.sql): by its project and name, and its cluster or source where needed.
 WITH keyed AS (
     SELECT
         CASE $by
-            WHEN 'project' THEN project
-            WHEN 'sweep' THEN sweep
-            WHEN 'user' THEN user_name
-            WHEN 'month' THEN month
-            WHEN 'gpu_model' THEN gpu_model
-            WHEN 'state' THEN state
+            WHEN 'project' THEN b.project
+            WHEN 'sweep' THEN coalesce(
+                n.group_key,
+                coalesce(b.project, '(none)') || '/' || coalesce(b.sweep, '(none)'))
+            WHEN 'user' THEN b.user_name
+            WHEN 'month' THEN b.month
+            WHEN 'gpu_model' THEN b.gpu_model
+            WHEN 'state' THEN b.state
             WHEN 'all' THEN 'all'
         END AS key_raw,
-        CASE WHEN $by = 'sweep' THEN project END AS group_project,
-        *
-    FROM report_base
+        CASE WHEN $by = 'sweep' THEN b.project END AS group_project,
+        b.*
+    FROM report_base b
+    LEFT JOIN group_names n
+        ON $by = 'sweep' AND n.source = b.source AND n.cluster = b.cluster
+        AND n.project = coalesce(b.project, '(none)') AND n.name = coalesce(b.sweep, '(none)')
 )
 SELECT
     coalesce(key_raw, '(none)') AS group_key,

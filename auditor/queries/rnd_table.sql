@@ -1,13 +1,15 @@
 -- Returns the R&D table of Strubell et al. 2019 (their Table 4) for the jobs of the temp table
--- `footprint` (one project): a row for the run $final ('model'), one for the sweep $tune
--- ('tune') and one for the whole project, each with (scope, name, models, gpu_hours,
+-- `footprint` (one project): a row for the run $final ('model'), one for the sweep $tune_sweep
+-- of $tune_source and $tune_cluster ('tune', named by its key $tune_key) and one for the
+-- whole project, each with (scope, name, models, gpu_hours,
 -- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, energy_kwh, co2e_kg).
 -- models counts distinct runs; a cloud cost is NULL when one of the jobs has no price.
 WITH scoped AS (
     SELECT 1 AS ord, 'model' AS scope, $final AS name, *
     FROM footprint WHERE coalesce(run, job_id) = $final
     UNION ALL
-    SELECT 2, 'tune', $tune, * FROM footprint WHERE sweep = $tune
+    SELECT 2, 'tune', $tune_key, * FROM footprint
+    WHERE source = $tune_source AND cluster = $tune_cluster AND sweep = $tune_sweep
     UNION ALL
     SELECT 3, 'project', project, * FROM footprint
 )

@@ -23,7 +23,7 @@ from auditor import sql
 from auditor.errors import UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.model.footprint import SUMMARY_RUNNING_HINT, compute, notes_of, running_note
-from auditor.model.reports import rnd_rows
+from auditor.model.reports import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
 
@@ -345,6 +345,7 @@ def build(
             "no counted jobs for this report. Check --since/--until, or ingest some logs."
         )
 
+    name_groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:

@@ -1,0 +1,26 @@
+-- Returns the sweeps ($by = 'sweep') or runs ($by = 'run') of the counted jobs that $ident
+-- names, by their key or by their bare name, within $project when it is given: (source,
+-- cluster, project, name, group_key, exact), exact when $ident is the key. Keys are as in
+-- group_names.sql, whose temp table holds the keys that are not simply `project/name`.
+-- Sorted by key.
+WITH named AS (
+    SELECT DISTINCT
+        source,
+        cluster,
+        coalesce(project, '(none)') AS project,
+        CASE $by WHEN 'sweep' THEN coalesce(sweep, '(none)') ELSE coalesce(run, job_id) END
+            AS name
+    FROM counted_jobs
+    WHERE $project IS NULL OR project = $project
+),
+keyed AS (
+    SELECT n.*, coalesce(g.group_key, n.project || '/' || n.name) AS group_key
+    FROM named n
+    LEFT JOIN group_names g
+        ON g.source = n.source AND g.cluster = n.cluster
+        AND g.project = n.project AND g.name = n.name
+)
+SELECT source, cluster, project, name, group_key, group_key = $ident AS exact
+FROM keyed
+WHERE group_key = $ident OR name = $ident
+ORDER BY group_key;
