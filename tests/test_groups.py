@@ -281,9 +281,7 @@ def test_same_file_name_in_two_folders_is_two_stores(
         api.jobs(db=db, sweep="lr-sweep", project="nlp-lab")
 
 
-def test_runs_of_one_name_stay_apart(
-    db: str, two_repos: tuple[Path, Path, dict[str, str]]
-) -> None:
+def test_runs_of_one_name_stay_apart(db: str, two_repos: tuple[Path, Path, dict[str, str]]) -> None:
     a, b, ids = two_repos
     api.ingest_mlflow(db=db, tracking_uri=f"sqlite:///{a}")
     api.ingest_mlflow(db=db, tracking_uri=f"sqlite:///{b}")
