@@ -79,8 +79,11 @@ def name_groups(store: Store, by: str, table: str = "group_names") -> None:
     grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
     and the report show them (queries/group_names.sql). Summaries read ``group_names``;
     ``rnd_rows`` reads the sweeps there and the runs in ``run_names``."""
+    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
+    # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
+    ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
     text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
-    store.con.execute(text, {"by": by})
+    store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
 
 
 def find_group(

@@ -13,11 +13,12 @@
 -- `~` six hex digits of the URI's md5, that differs for each store (nothing for one store);
 -- then, for runs one store holds several of, the first of their sweep, the first eight
 -- characters of the run id, the run id, that differs for each run.
--- Every stored job counts (running ones too), so a key does not change with a command's
--- filters. Only the shared names are kept: they are few, and a summary of a million groups
+-- __JOBS__ is counted_jobs, or the jobs table when no MLflow run is linked to a Slurm job
+-- (then the two hold the same rows). Every counted job counts (running ones too), so a key
+-- does not change with a command's filters. Only the shared names are kept: they are few, and a summary of a million groups
 -- joins them at no cost.
 CREATE OR REPLACE TEMP TABLE __NAMES__ AS
-WITH named AS (
+WITH identified AS NOT MATERIALIZED (
     SELECT
         source,
         cluster,
@@ -27,23 +28,25 @@ WITH named AS (
             AS name,
         CASE WHEN $by = 'run' AND source = 'mlflow' THEN job_id ELSE '' END AS ident,
         sweep
-    FROM counted_jobs
+    FROM __JOBS__
     WHERE $by IN ('sweep', 'run')
 ),
 shared AS (
     -- the smallest and largest hash of a group's identity differ: one cheap pass over the
     -- jobs, where a count of distinct tuples or min and max of strings take twice as long
     SELECT project, name
-    FROM named
+    FROM identified
     GROUP BY ALL
     HAVING min(hash(source, store, ident)) <> max(hash(source, store, ident))
 ),
 groups AS (
+    -- read again rather than kept: there are seldom any shared names, and then this pass
+    -- stops at once
     SELECT
         n.source, n.store, n.project, n.name, n.ident,
         any_value(n.cluster) AS cluster,
         coalesce(min(n.sweep), '(none)') AS sweep
-    FROM named n
+    FROM identified n
     SEMI JOIN shared s ON s.project = n.project AND s.name = n.name
     GROUP BY ALL
 ),
