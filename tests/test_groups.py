@@ -321,6 +321,12 @@ def test_rnd_final_takes_a_run_key(db: str, two_repos: tuple[Path, Path, dict[st
     default = by_key(api.rnd_table(db=db, project="nlp", **settings).to_pylist(), "scope")
     assert (default["model"]["name"], default["model"]["models"]) == ("nlp/lr=0.1@sweep-a", 1)
     assert default["model"]["gpu_hours"] == 3.0
+    code, out, err = run(
+        "rnd-table", "--db", db, "--project", "nlp", "--final", "nlp/lr=0.1@sweep-b",
+        "--preset", "strubell2019", "--default-gpu-power", "300", "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "\nmodel,nlp/lr=0.1@sweep-b,1,5.0," in out
 
 
 def test_same_folder_and_file_names_get_a_short_stable_suffix(
@@ -339,3 +345,18 @@ def test_same_folder_and_file_names_get_a_short_stable_suffix(
         f"nlp-lab/lr-sweep@repoA/mlflow.db~{suffix[a]}": 3 * 1.0,
         f"nlp-lab/lr-sweep@repoA/mlflow.db~{suffix[other]}": 7.0,
     }
+
+
+def test_a_requeued_slurm_job_stays_one_run(db: str, tmp_path: Path) -> None:
+    """sacct -D lists a requeued job once per submit, with one JobID: one run of two rows."""
+    dump = tmp_path / "requeued.psv"
+    header = "Cluster|JobID|JobIDRaw|Account|State|Submit|Start|End|ElapsedRaw|AllocTRES"
+    rows = [
+        f"mila|8000|8000|nlp|{state}|{submit}|{submit}|{submit + hours * 3600}|{hours * 3600}|"
+        "cpu=1,gres/gpu=2"
+        for state, submit, hours in (("REQUEUED", 1700000000, 1), ("COMPLETED", 1700010000, 3))
+    ]
+    dump.write_text("\n".join([header, *rows]) + "\n")
+    api.ingest_slurm([str(dump)], db=db, tz="UTC")
+    runs = api.summary(db=db, by="run").to_pylist()
+    assert [(r["run"], r["jobs"], r["gpu_hours"]) for r in runs] == [("nlp/8000", 2, 2 * (1 + 3.0))]
