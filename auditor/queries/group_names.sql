@@ -15,8 +15,8 @@
 -- characters of the run id, the run id, that differs for each run.
 -- __JOBS__ is counted_jobs, or the jobs table when no MLflow run is linked to a Slurm job
 -- (then the two hold the same rows). Every counted job counts (running ones too), so a key
--- does not change with a command's filters. Only the shared names are kept: they are few, and a summary of a million groups
--- joins them at no cost.
+-- does not change with a command's filters. Only the shared names are kept: they are few,
+-- and a summary of a million groups joins them at no cost.
 CREATE OR REPLACE TEMP TABLE __NAMES__ AS
 WITH identified AS NOT MATERIALIZED (
     SELECT
