@@ -320,9 +320,9 @@ def rnd_table(
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
-    ``final`` is a run (default: the median completed run by GPU-hours), ``tune`` a sweep
-    (default: the median sweep of two or more runs). Raises UsageError, ConfigError,
-    MissingFactor or StoreError.
+    ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
+    ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
+    ConfigError, MissingFactor or StoreError.
     """
     from auditor.model import reports
 

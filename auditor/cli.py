@@ -430,7 +430,7 @@ def rnd_table(
     final: Annotated[
         str | None,
         typer.Option(
-            help="The final model's run.",
+            help="The final model's run: its key or an unambiguous name.",
             show_default="the median completed run that used GPUs",
         ),
     ] = None,

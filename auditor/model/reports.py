@@ -56,45 +56,63 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-# -- sweeps and runs: named within their source, cluster and project -----------------------
+# -- sweeps and runs: a sweep is one of its store, a run one run --------------------------
 
 NAMED_GROUPS = ("sweep", "run")
 
 
 @dataclass(frozen=True)
 class Group:
-    """One sweep or run: what it is (source, cluster, project, name) and its key."""
+    """One sweep or run: what it is (source, store, project, ident, name; see
+    queries/group_names.sql) and its key."""
 
     source: str
-    cluster: str
+    store: str
     project: str
+    ident: str
     name: str
     key: str
 
 
-def name_groups(store: Store, by: str) -> None:
-    """Create the temp table ``group_names``: the sweeps or runs (``by``; none for another
+def name_groups(store: Store, by: str, table: str = "group_names") -> None:
+    """Create the temp table ``table``: the sweeps or runs (``by``; none for another
     grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
-    and the report show them (queries/group_names.sql)."""
-    store.con.execute(sql.query("group_names"), {"by": by})
+    and the report show them (queries/group_names.sql). Summaries read ``group_names``;
+    ``rnd_rows`` reads the sweeps there and the runs in ``run_names``."""
+    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
+    # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
+    ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
+    store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
 
 
-def find_group(store: Store, by: str, ident: str, project: str | None) -> Group:
+def find_group(
+    store: Store,
+    by: str,
+    ident: str,
+    project: str | None,
+    *,
+    table: str = "group_names",
+    unknown: str | None = None,
+) -> Group:
     """The sweep or run (``by``) that ``ident`` names, within ``project`` when given: by its
-    key, or by its bare name when one group alone has it. Needs ``name_groups(store, by)``.
+    key, or by its bare name when one group alone has it. Needs ``name_groups(store, by,
+    table)``.
 
-    Raises UsageError when no group, or several, have that name.
+    Raises UsageError when no group (``unknown`` is then the message, when given), or
+    several, have that name.
     """
-    found = store.con.execute(
-        sql.query("group_find"), {"by": by, "ident": ident, "project": project}
-    ).fetchall()
-    hits = [r for r in found if r[5]] or found
+    text = sql.query("group_find").replace("__NAMES__", sql.quote_ident(table))
+    found = store.con.execute(text, {"by": by, "ident": ident, "project": project}).fetchall()
+    hits = [r for r in found if r[6]] or found
     if len(hits) == 1:
-        return Group(*hits[0][:5])
+        return Group(*hits[0][:6])
     if not hits:
         where = f" in project '{project}'" if project is not None else ""
-        raise UsageError(f"no {by} '{ident}'{where}. See 'auditor summary --by {by}' for the keys.")
-    keys = [str(r[4]) for r in hits]
+        raise UsageError(
+            unknown or f"no {by} '{ident}'{where}. See 'auditor summary --by {by}' for the keys."
+        )
+    keys = [str(r[5]) for r in hits]
     shown = ", ".join(keys[:10]) + (" ..." if len(keys) > 10 else "")
     fix = "Give one of these keys" + ("" if project is not None else ", or --project")
     raise UsageError(f"'{ident}' names {len(keys)} {by}s: {shown}. {fix}.")
@@ -111,7 +129,7 @@ def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
         {
             "project": project,
             "sweep_source": group.source if group else None,
-            "sweep_cluster": group.cluster if group else None,
+            "sweep_store": group.store if group else None,
             "sweep_project": group.project if group else None,
             "sweep_name": group.name if group else None,
         },
@@ -490,6 +508,7 @@ def rnd_table(
     outcome = compute(store.con, settings, project=project)
     left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
     name_groups(store, "sweep")
+    name_groups(store, "run", "run_names")
     return rnd_rows(
         store,
         project=project,
@@ -511,9 +530,9 @@ def rnd_rows(
 ) -> pa.Table:
     """The R&D table over the temp view ``footprint``, which holds the jobs of ``project``.
 
-    ``tune`` is a sweep's key or bare name (find_group); the temp table ``group_names`` must
-    hold the sweeps (name_groups). ``notes`` are the footprint's own; the picks of model and
-    tune are added to them.
+    ``final`` is a run's key or bare name, ``tune`` a sweep's (find_group); the temp tables
+    ``group_names`` and ``run_names`` must hold the sweeps and the runs (name_groups).
+    ``notes`` are the footprint's own; the picks of model and tune are added to them.
     """
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
     ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
@@ -521,21 +540,35 @@ def rnd_rows(
         raise UsageError(
             f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
         )
+    unknown = f"project '{project}' has no run '{final}'. See 'auditor summary --by run'."
+    model = (
+        find_group(store, "run", final, project, table="run_names", unknown=unknown)
+        if final is not None
+        else None
+    )
     chosen = find_group(store, "sweep", tune, project) if tune is not None else None
-    ((final_run, final_known, *median),) = store.con.execute(
-        sql.query("rnd_pick"), {"final": final, "project": project}
+    ((*picked,),) = store.con.execute(
+        sql.query("rnd_pick"),
+        {
+            "final_source": model.source if model else None,
+            "final_store": model.store if model else None,
+            "final_ident": model.ident if model else None,
+            "final_name": model.name if model else None,
+            "project": project,
+        },
     ).fetchall()
+    final_run, final_key, final_known, median = picked[:4], picked[4], picked[5], picked[6:]
     if not final_known:
-        raise UsageError(f"project '{project}' has no run '{final}'. See 'auditor jobs'.")
-    source, cluster, tune_sweep, tune_key = (
-        (chosen.source, chosen.cluster, chosen.name, chosen.key) if chosen else median
+        raise UsageError(unknown)
+    source, tune_store, tune_sweep, tune_key = (
+        (chosen.source, chosen.store, chosen.name, chosen.key) if chosen else median
     )
     notes = list(notes)
     if final is None:
         notes.append(
-            f"model: run {final_run}, the median completed run by GPU-hours "
+            f"model: run {final_key}, the median completed run by GPU-hours "
             "(of those that used GPUs)"
-            if final_run is not None
+            if final_key is not None
             else "model row left out: the project has no completed run that used GPUs"
         )
     if tune is None:
@@ -544,12 +577,17 @@ def rnd_rows(
             if tune_sweep is not None
             else "tune row left out: the project has no sweep of two or more runs"
         )
+    final_source, final_store, final_ident, final_name = final_run
     table = store.con.sql(
         sql.query("rnd_table"),
         params={
-            "final": final_run,
+            "final_source": final_source,
+            "final_store": final_store,
+            "final_ident": final_ident,
+            "final_name": final_name,
+            "final_key": final_key,
             "tune_source": source,
-            "tune_cluster": cluster,
+            "tune_store": tune_store,
             "tune_sweep": tune_sweep,
             "tune_key": tune_key,
         },

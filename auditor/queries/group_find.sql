@@ -1,13 +1,14 @@
 -- Returns the sweeps ($by = 'sweep') or runs ($by = 'run') of the counted jobs that $ident
 -- names, by their key or by their bare name, within $project when it is given: (source,
--- cluster, project, name, group_key, exact), exact when $ident is the key. Keys are as in
--- group_names.sql, whose temp table holds the keys that are not simply `project/name`.
--- Sorted by key.
+-- store, project, ident, name, group_key, exact), exact when $ident is the key. Groups and
+-- keys are as in group_names.sql, whose temp table `__NAMES__` holds the keys that are not
+-- simply `project/name`. Sorted by key.
 WITH named AS (
     SELECT DISTINCT
         source,
-        cluster,
+        CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END AS store,
         coalesce(project, '(none)') AS project,
+        CASE WHEN $by = 'run' AND source = 'mlflow' THEN job_id ELSE '' END AS ident,
         CASE $by WHEN 'sweep' THEN coalesce(sweep, '(none)') ELSE coalesce(run, job_id) END
             AS name
     FROM counted_jobs
@@ -16,11 +17,11 @@ WITH named AS (
 keyed AS (
     SELECT n.*, coalesce(g.group_key, n.project || '/' || n.name) AS group_key
     FROM named n
-    LEFT JOIN group_names g
-        ON g.source = n.source AND g.cluster = n.cluster
-        AND g.project = n.project AND g.name = n.name
+    LEFT JOIN __NAMES__ g
+        ON g.source = n.source AND g.store = n.store AND g.project = n.project
+        AND g.ident = n.ident AND g.name = n.name
 )
-SELECT source, cluster, project, name, group_key, group_key = $ident AS exact
+SELECT source, store, project, ident, name, group_key, group_key = $ident AS exact
 FROM keyed
 WHERE group_key = $ident OR name = $ident
 ORDER BY group_key;

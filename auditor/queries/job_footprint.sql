@@ -22,7 +22,7 @@ WITH base AS (
         coalesce(j.cpus, 0) AS cpus,
         coalesce(j.mem_gb, 0) AS mem_gb,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
-        j.energy_from,
+        j.energy_from, j.src_file,
         c.* EXCLUDE (cluster, partition, logged_gpu_model, job_year, job_grid)
     FROM footprint_jobs j
     JOIN footprint_classes c
@@ -87,7 +87,7 @@ SELECT
     gpu_hours, gpu_equiv_hours, cpus, mem_gb,
     gpu_model, gpu_model_source, gpu_slice_of AS gpu_slice, gpu_fraction, gpu_power_gap,
     price_gap, energy_j, power_w, cpu_util, gpu_util,
-    energy_scope, mlflow_runs, energy_from,
+    energy_scope, mlflow_runs, energy_from, src_file,
     pue, pue_source, pue_as_of, pue_year,
     gpu_power_w, gpu_power_source, gpu_power_as_of,
     gpu_use, gpu_use_origin AS gpu_use_source,

@@ -1,5 +1,5 @@
 -- Returns the stored allocations and runs, one row each, sorted by project, sweep, start.
--- $sweep_* name one sweep as group_names.sql does (source, cluster, project, name), or NULL.
+-- $sweep_* name one sweep as group_names.sql does (source, store, project, name), or NULL.
 SELECT
     source, cluster, job_id, run, project, sweep, user_name AS "user", state,
     start_ts, end_ts, elapsed_s, gpus, gpu_model,
@@ -8,7 +8,8 @@ SELECT
 FROM counted_jobs
 WHERE ($project IS NULL OR project = $project)
   AND ($sweep_name IS NULL OR (
-      source = $sweep_source AND cluster = $sweep_cluster
+      source = $sweep_source
+      AND CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END = $sweep_store
       AND coalesce(project, '(none)') = $sweep_project
       AND coalesce(sweep, '(none)') = $sweep_name))
 ORDER BY project, sweep, start_ts NULLS LAST, cluster, job_id, uid;

@@ -1,48 +1,82 @@
--- Returns (final_run, final_known, tune_source, tune_cluster, tune_sweep, tune_key) for the
--- jobs of the temp table `footprint` (the one project $project). final_run is $final when
--- given, else the median completed run by GPU-hours; the tune is the median sweep of two or
--- more runs by GPU-hours (NULLs when there is none), a sweep being one of its source, cluster
--- and name, keyed as in the temp table `group_names` (group_names.sql). Medians are the lower
--- middle one when their number is even, ties by name. A run is a job's `run`, else its
--- job_id; a job with no state counts as completed. Runs without GPU-hours (CPU jobs, jobs
--- that never started) are no model of a GPU project's cost, so the median final run is over
--- the runs that used GPUs.
-WITH runs AS (
+-- Returns (final_source, final_store, final_ident, final_name, final_key, final_known,
+-- tune_source, tune_store, tune_sweep, tune_key) for the jobs of the temp table `footprint`
+-- (the one project $project). The final run is the one $final_* name (source, store, ident,
+-- name as group_names.sql has them) when given, else the median completed run by GPU-hours;
+-- final_key is its name, or its key in the temp table `run_names` (runs, group_names.sql)
+-- when another run shares the name. The tune is the median sweep of two or more runs by
+-- GPU-hours (NULLs when there is none), a sweep being one of its store, keyed as in the temp
+-- table `group_names` (sweeps). A run is one run, as group_names.sql counts them: runs that
+-- merely share a name are two. Medians are the lower middle one when their number is even,
+-- ties by name. A job with no state counts as completed. Runs without GPU-hours (CPU jobs,
+-- jobs that never started) are no model of a GPU project's cost, so the median final run is
+-- over the runs that used GPUs.
+WITH jobs AS (
     SELECT
-        coalesce(run, job_id) AS run_id,
+        *,
+        CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END AS store,
+        CASE WHEN source = 'mlflow' THEN job_id ELSE '' END AS ident,
+        coalesce(run, job_id) AS run_name
+    FROM footprint
+),
+runs AS (
+    SELECT
+        source, store, ident, run_name AS name,
         fsum(gpu_hours) AS gpu_hours,
         bool_and(coalesce(state, 'COMPLETED') = 'COMPLETED') AS completed
-    FROM footprint
+    FROM jobs
     GROUP BY ALL
 ),
+median_run AS (
+    SELECT list(
+        {'source': source, 'store': store, 'ident': ident, 'name': name}
+        ORDER BY gpu_hours, name, store, source, ident
+    )[(count(*) + 1) // 2] AS r
+    FROM runs
+    WHERE completed AND gpu_hours > 0
+),
+final AS (
+    SELECT CASE WHEN $final_name IS NULL THEN m.r ELSE {
+        'source': $final_source, 'store': $final_store, 'ident': $final_ident,
+        'name': $final_name} END AS r
+    FROM median_run m
+),
 sweeps AS (
-    SELECT source, cluster, sweep, fsum(gpu_hours) AS gpu_hours
-    FROM footprint
+    SELECT source, store, sweep, fsum(gpu_hours) AS gpu_hours
+    FROM jobs
     WHERE sweep IS NOT NULL AND sweep <> '(none)'
     GROUP BY ALL
-    HAVING count(DISTINCT coalesce(run, job_id)) >= 2
+    HAVING count(DISTINCT {'ident': ident, 'name': run_name}) >= 2
 ),
 median_sweep AS (
     SELECT list(
-        {'source': source, 'cluster': cluster, 'sweep': sweep}
-        ORDER BY gpu_hours, sweep, cluster, source
+        {'source': source, 'store': store, 'sweep': sweep}
+        ORDER BY gpu_hours, sweep, store, source
     )[(count(*) + 1) // 2] AS s
     FROM sweeps
 )
 SELECT
-    coalesce(
-        $final,
-        (SELECT list(run_id ORDER BY gpu_hours, run_id)[(count(*) + 1) // 2]
-         FROM runs WHERE completed AND gpu_hours > 0)
-    ) AS final_run,
-    $final IS NULL OR $final IN (SELECT run_id FROM runs) AS final_known,
+    f.r.source AS final_source,
+    f.r.store AS final_store,
+    f.r.ident AS final_ident,
+    f.r.name AS final_name,
+    coalesce(rn.group_key, f.r.name) AS final_key,
+    $final_name IS NULL OR EXISTS (
+        SELECT 1 FROM runs u
+        WHERE u.source = f.r.source AND u.store = f.r.store AND u.ident = f.r.ident
+            AND u.name = f.r.name
+    ) AS final_known,
     m.s.source AS tune_source,
-    m.s.cluster AS tune_cluster,
+    m.s.store AS tune_store,
     m.s.sweep AS tune_sweep,
     CASE WHEN m.s IS NOT NULL
         THEN coalesce(n.group_key, coalesce($project, '(none)') || '/' || m.s.sweep)
     END AS tune_key
-FROM median_sweep m
+FROM final f
+CROSS JOIN median_sweep m
+LEFT JOIN run_names rn
+    ON rn.source = f.r.source AND rn.store = f.r.store
+    AND rn.project = coalesce($project, '(none)') AND rn.ident = f.r.ident
+    AND rn.name = f.r.name
 LEFT JOIN group_names n
-    ON n.source = m.s.source AND n.cluster = m.s.cluster
+    ON n.source = m.s.source AND n.store = m.s.store
     AND n.project = coalesce($project, '(none)') AND n.name = m.s.sweep;

@@ -14,10 +14,12 @@ WITH keyed AS (
             WHEN 'gpu_model' THEN gpu_model
             WHEN 'state' THEN state
         END AS group_key,
-        -- a sweep or run is one of its source, cluster and project (group_names.sql)
+        -- a sweep is one of its store and project, a run one run (group_names.sql)
         CASE WHEN $by IN ('sweep', 'run') THEN coalesce(project, '(none)') END AS group_project,
         CASE WHEN $by IN ('sweep', 'run') THEN source END AS group_source,
-        CASE WHEN $by IN ('sweep', 'run') THEN cluster END AS group_cluster,
+        CASE WHEN $by IN ('sweep', 'run')
+            THEN CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END END AS group_store,
+        CASE WHEN $by = 'run' AND source = 'mlflow' THEN job_id ELSE '' END AS group_ident,
         *
     FROM counted_jobs
     WHERE ($project IS NULL OR project = $project)
@@ -28,7 +30,8 @@ SELECT
     coalesce(group_key, '(none)') AS group_key,
     group_project,
     group_source,
-    group_cluster,
+    group_store,
+    group_ident,
     count(*) AS jobs,
     fsum(coalesce(gpus, 0) * elapsed_s) / 3600.0 AS gpu_hours,
     fsum(coalesce(gpus, 0) * elapsed_s * gpu_fraction(gpu_model)) / 3600.0 AS gpu_equiv_hours
@@ -40,9 +43,9 @@ SELECT
         THEN coalesce(n.group_key, g.group_project || '/' || g.group_key)
         ELSE g.group_key END AS group_key,
     g.group_project AS project,
-    g.* EXCLUDE (group_key, group_project, group_source, group_cluster)
+    g.* EXCLUDE (group_key, group_project, group_source, group_store, group_ident)
 FROM grouped g
 LEFT JOIN group_names n
-    ON n.source = g.group_source AND n.cluster = g.group_cluster
-    AND n.project = g.group_project AND n.name = g.group_key
+    ON n.source = g.group_source AND n.store = g.group_store AND n.project = g.group_project
+    AND n.ident = g.group_ident AND n.name = g.group_key
 ORDER BY 1, 2;

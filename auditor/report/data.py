@@ -351,6 +351,7 @@ def build(
     if settings.configured:
         notes += compute(con, settings, keep="report_jobs").notes
         con.execute(sql.query("report_footprint"))  # computed once, read many times
+        name_groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
         for project in sorted(p for p in found if p is not None):
             con.execute("DELETE FROM report_project")
             con.execute("INSERT INTO report_project VALUES (?)", [project])
