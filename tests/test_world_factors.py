@@ -165,9 +165,7 @@ def test_site_intensity_fills_an_unknown_job_region_and_says_so(db: str, tmp_pat
     table = api.summary(db=db, by="run")
     rows = {r["run"]: r["co2e_kg"] for r in table.to_pylist()}
     # the job's own known region still beats [site]
-    assert rows == pytest.approx(
-        {"p/1": 0.3, "p/2": 0.3, "p/3": 475.449 / 1000, "p/4": 0.3}
-    )
+    assert rows == pytest.approx({"p/1": 0.3, "p/2": 0.3, "p/3": 475.449 / 1000, "p/4": 0.3})
     assert (
         "grid region 'Atlantis' of the job log is not in the tables: auditor.toml [site] "
         "carbon_g_per_kwh (300 g CO2e/kWh) used for 3 jobs (cluster far, lab). Set "
