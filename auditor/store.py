@@ -463,11 +463,11 @@ class Store:
                 if theirs is None or theirs == key_options:
                     continue
                 mine = _sha_file(entry, files, con, earlier_id, earlier_file)
+                changed = _flags(_differing(key_options, theirs), unset=True)
                 raise InputError(
                     f"has the same content as {earlier_file} of ingest {earlier_id} "
-                    f"({finished}), read with {_flags(theirs)}; read again with "
-                    f"{_flags(_differing(key_options, theirs), unset=True)} its jobs would be counted "
-                    f"twice",
+                    f"({finished}), read with {_flags(theirs)}; read again with {changed} "
+                    "its jobs would be counted twice",
                     file=mine,
                     hint=f"Use the same options, or --replace to swap ingest {earlier_id}'s "
                     "jobs for this reading.",
