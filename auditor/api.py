@@ -102,6 +102,18 @@ def _store_result(
     return IngestOutcome(report, result.skipped, notes)
 
 
+# Names of UTC: a dump read in any of them is read the same (the ledger compares zone names)
+_UTC_NAMES = frozenset(
+    {"Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
+    | {"GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "GMT-0", "Etc/GMT+0", "Etc/GMT-0"}
+    | {"Greenwich", "Etc/Greenwich"}
+)
+
+
+def _zone(name: str) -> str:
+    return "UTC" if name in _UTC_NAMES else name
+
+
 def _read_files(
     paths: Sequence[str],
     read: Callable[[], ImportResult],
@@ -157,7 +169,7 @@ def ingest_slurm(
     )
     keys = {
         # the zone the importer reads local times in (an XDMoD dump is UTC)
-        "tz": tz or ("UTC" if fields == "xdmod" else local_zone()),
+        "tz": _zone(tz or ("UTC" if fields == "xdmod" else local_zone())),
         "cluster": cluster,
         "fields": fields,
         "delimiter": delimiter,
@@ -218,7 +230,7 @@ def ingest_csv(
         progress=progress,
     )
     keys = {
-        "tz": tz or local_zone(),
+        "tz": _zone(tz or local_zone()),
         "cluster": cluster,
         "map": list(mapping),
         "kind": kind,
