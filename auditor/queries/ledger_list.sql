@@ -7,7 +7,7 @@ SELECT
     array_to_string(files, ', ') AS files,
     array_to_string(list_transform(file_sha256,
         lambda s: CASE WHEN $short_sha256 THEN s[1:12] ELSE s END), ', ') AS sha256,
-    list_sum(file_bytes) AS bytes,
+    CAST(list_sum(file_bytes) AS BIGINT) AS bytes,
     key_options,
     row_options,
     rows_read,
