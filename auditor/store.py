@@ -374,10 +374,7 @@ class Store:
             con.execute(sql.query("ingest_dedupe"), params)
             entry = ledger() if ledger is not None else LedgerEntry()
             replaced = self._check_ledger(ingest_id, source, list(files), entry, replace)
-            counts = con.execute(
-                "SELECT count(*) FILTER (WHERE updated), count(*) FILTER (WHERE NOT updated) "
-                "FROM ingest_displaced"
-            ).fetchone()
+            counts = con.execute(sql.query("ingest_displaced_counts")).fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
             con.execute(sql.query("ingest_keep_replaced"), {"ingest_id": ingest_id})
             con.execute(sql.query("ingest_replace"))
@@ -421,7 +418,7 @@ class Store:
                 ) from None
             raise
         finally:
-            for temp in ("ingest_displaced", "ingest_shifted", "replace_files"):
+            for temp in ("ingest_displaced", "ingest_shifted", "ingest_same_content"):
                 con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
             if not in_place:
                 con.unregister(incoming)
@@ -447,63 +444,52 @@ class Store:
         """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
         leaves the temp tables ingest_displaced.sql reads. Returns the ingests replaced."""
         con = self.con
-        same = con.execute(
-            sql.query("ledger_same_content"),
+        con.execute(
+            f"CREATE TEMP TABLE ingest_same_content AS {sql.query('ledger_same_content')}",
             {
                 "ingest_id": ingest_id,
                 "sha256": [s for s in entry.file_sha256 or [] if s],
                 "files": files,
                 "source": source,
             },
-        ).fetchall()
-        key_options = json.loads(_json(entry.key_options))
+        )
         if not replace:
-            for earlier_id, earlier_file, earlier_keys, finished in same:
+            key_options = json.loads(_json(entry.key_options))
+            same = con.execute("FROM temp.ingest_same_content").fetchall()
+            for earlier_id, earlier_file, digest, earlier_keys, finished in same:
                 theirs = json.loads(earlier_keys) if earlier_keys else None
                 if theirs is None or theirs == key_options:
                     continue
-                mine = _sha_file(entry, files, con, earlier_id, earlier_file)
+                mine = dict(zip(entry.file_sha256 or [], files, strict=False))
                 changed = _flags(_differing(key_options, theirs), unset=True)
                 raise InputError(
                     f"has the same content as {earlier_file} of ingest {earlier_id} "
                     f"({finished}), read with {_flags(theirs)}; read again with {changed} "
                     "its jobs would be counted twice",
-                    file=mine,
+                    file=mine.get(digest, earlier_file),
                     hint=f"Use the same options, or --replace to swap ingest {earlier_id}'s "
                     "jobs for this reading.",
                 )
-            same = []
-        con.execute("CREATE TEMP TABLE replace_files (ingest_id BIGINT, file VARCHAR)")
-        if same:
-            con.executemany(
-                "INSERT INTO temp.replace_files VALUES (?, ?)", [(r[0], r[1]) for r in same]
-            )
+            # read with the same keys: its jobs are updated, nothing is swapped wholesale
+            con.execute("DELETE FROM temp.ingest_same_content")
         con.execute(
             f"CREATE TEMP TABLE ingest_shifted AS {sql.query('ingest_shifted')}",
             {"ingest_id": ingest_id},
         )
         if not replace:
-            first = con.execute(
-                "SELECT s.*, count(*) OVER () FROM temp.ingest_shifted s LIMIT 1"
-            ).fetchone()
+            first = con.execute(sql.query("ingest_shifted_first")).fetchone()
             if first is not None:
-                raise self._shift_error(ingest_id, first)
+                raise self._shift_error(first)
         con.execute(
             f"CREATE TEMP TABLE ingest_displaced AS {sql.query('ingest_displaced')}",
             {"ingest_id": ingest_id},
         )
-        found = con.execute(
-            "SELECT ingest_id FROM temp.replace_files UNION "
-            "SELECT old_ingest FROM temp.ingest_shifted ORDER BY 1"
-        ).fetchall()
+        found = con.execute(sql.query("ingest_replaced_ingests")).fetchall()
         return tuple(int(r[0]) for r in found)
 
-    def _shift_error(self, ingest_id: int, row: tuple[Any, ...]) -> InputError:
-        _new_uid, _old_uid, old_ingest, cluster, job_id, run, shift_h, pairs = row
+    def _shift_error(self, row: tuple[Any, ...]) -> InputError:
+        old_ingest, cluster, job_id, run, new_file, shift_h, pairs = row
         earlier = self.con.execute(sql.query("ledger_one"), {"ingest_id": old_ingest}).fetchone()
-        new_file = self.con.execute(
-            "SELECT src_file FROM jobs WHERE uid = ? AND ingest_id = ?", [_new_uid, ingest_id]
-        ).fetchone()
         if earlier is None:  # pragma: no cover - every stored row has its ledger row
             raise StoreError(f"{self.path}: job {run} has no ingest {old_ingest} in the ledger.")
         theirs = json.loads(earlier[3]) if earlier[3] else {}
@@ -518,7 +504,7 @@ class Store:
             + ("earlier" if shift_h > 0 else "later")
             + " than in this file and the same elapsed time and AllocTRES: the same jobs read "
             "in another zone would be counted twice",
-            file=new_file[0] if new_file else None,
+            file=new_file,
             hint=f"Ingest with {suggest}, or use --replace to swap those jobs for this reading.",
         )
 
@@ -533,7 +519,7 @@ class Store:
         con = self.con
         one = con.execute(sql.query("ledger_one"), {"ingest_id": ingest_id}).fetchone()
         if one is None:
-            known = con.execute("SELECT ingest_id FROM ingests ORDER BY ingest_id").fetchall()
+            known = con.execute(sql.query("ledger_ids")).fetchall()
             listed = ", ".join(str(r[0]) for r in known) or "none"
             raise UsageError(
                 f"no ingest {ingest_id} in {self.path} (ingests: {listed}). See 'auditor ingests'."
@@ -610,25 +596,6 @@ def _flags(options: Mapping[str, Any], *, unset: bool = False) -> str:
 
 def _differing(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mine.items() if theirs.get(k) != v}
-
-
-def _sha_file(
-    entry: LedgerEntry,
-    files: list[str],
-    con: duckdb.DuckDBPyConnection,
-    earlier_id: int,
-    earlier_file: str,
-) -> str:
-    """This ingest's file whose content ``earlier_file`` of ``earlier_id`` had."""
-    row = con.execute(
-        "SELECT file_sha256[list_position(files, ?)] FROM ingests WHERE ingest_id = ?",
-        [earlier_file, earlier_id],
-    ).fetchone()
-    digest = row[0] if row else None
-    for path, sha in zip(files, entry.file_sha256 or [], strict=False):
-        if sha == digest:
-            return path
-    return earlier_file
 
 
 def memory_limit() -> str:

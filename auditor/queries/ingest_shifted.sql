@@ -3,7 +3,7 @@
 -- elapsed time and AllocTRES: the same job read in another zone, which the key (it holds
 -- Submit) would count twice. One row per pair, the earliest ingest and job first.
 SELECT n.uid AS new_uid, o.uid AS old_uid, o.ingest_id AS old_ingest, n.cluster, n.job_id,
-    n.run, (epoch_ms(n.submit_ts) - epoch_ms(o.submit_ts)) / 3600000 AS shift_h
+    n.run, n.src_file AS new_file, (epoch_ms(n.submit_ts) - epoch_ms(o.submit_ts)) / 3600000 AS shift_h
 FROM jobs n
 JOIN jobs o ON o.cluster = n.cluster AND o.job_id = n.job_id
 WHERE n.ingest_id = $ingest_id

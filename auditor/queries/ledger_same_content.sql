@@ -7,7 +7,7 @@ WITH files AS (
     FROM ingests
     WHERE ingest_id <> $ingest_id
 )
-SELECT f.ingest_id, f.file, f.key_options,
+SELECT f.ingest_id, f.file, f.sha256, f.key_options,
     strftime(f.finished_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M UTC') AS finished
 FROM files f
 WHERE (list_contains(CAST($sha256 AS VARCHAR[]), f.sha256)
