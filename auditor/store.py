@@ -418,7 +418,12 @@ class Store:
                 ) from None
             raise
         finally:
-            for temp in ("ingest_displaced", "ingest_shifted", "ingest_same_content"):
+            for temp in (
+                "ingest_displaced",
+                "ingest_shifted",
+                "ingest_new_slurm",
+                "ingest_same_content",
+            ):
                 con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
             if not in_place:
                 con.unregister(incoming)
@@ -472,6 +477,10 @@ class Store:
                 )
             # read with the same keys: its jobs are updated, nothing is swapped wholesale
             con.execute("DELETE FROM temp.ingest_same_content")
+        con.execute(
+            f"CREATE TEMP TABLE ingest_new_slurm AS {sql.query('ingest_new_slurm')}",
+            {"ingest_id": ingest_id},
+        )
         con.execute(
             f"CREATE TEMP TABLE ingest_shifted AS {sql.query('ingest_shifted')}",
             {"ingest_id": ingest_id},
