@@ -376,7 +376,9 @@ class Store:
             replaced = self._check_ledger(ingest_id, source, list(files), entry, replace)
             counts = con.execute(sql.query("ingest_displaced_counts")).fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+            con.execute(sql.query("ingest_unchanged"), {"ingest_id": ingest_id})
             con.execute(sql.query("ingest_keep_replaced"), {"ingest_id": ingest_id})
+            con.execute(sql.query("ingest_keep_unchanged"), {"ingest_id": ingest_id})
             con.execute(sql.query("ingest_replace"))
             con.execute(sql.query("ledger_supersede"), {"ingest_id": ingest_id})
             stored = _count(
@@ -548,6 +550,8 @@ class Store:
                 int(r[0]): int(r[1])
                 for r in con.execute(sql.query("forget_later"), params).fetchall()
             }
+            con.execute(sql.query("forget_materialize"), params)
+            con.execute(sql.query("forget_drop_materialized"), params)
             con.execute(sql.query("forget_relink_later"), params)
             con.execute(sql.query("forget_drop_displaced"), params)
             counts = con.execute(sql.query("forget_counts"), params).fetchone()

@@ -339,6 +339,38 @@ def test_forget_in_the_middle_of_three_readings(db: str, tmp_path: Path) -> None
     assert job_rows(db)["77"]["elapsed_s"] == 600
 
 
+def test_unchanged_rows_are_kept_narrow_and_come_back_whole(db: str, tmp_path: Path) -> None:
+    api.ingest_slurm([ARRAYS], db=db, tz="UTC")
+    original = job_rows(db)
+    copy = tmp_path / "copy.psv"  # the same export under another name: other src_file
+    copy.write_bytes(Path(ARRAYS).read_bytes())
+    api.ingest_slurm([str(copy)], db=db, tz="UTC")
+    api.ingest_slurm([ARRAYS], db=db, tz="UTC")
+    kept = scalar(
+        db,
+        "SELECT count(*) FILTER (WHERE unchanged AND elapsed_s IS NULL AND tags IS NULL) "
+        "FROM jobs_replaced",
+    )
+    assert kept == 2 * ARRAYS_JOBS  # ingest 1's rows (for 2), 2's (for 3): keys only
+    assert scalar(db, "SELECT min(src_file) FROM jobs_replaced WHERE ingest_id = 2") == str(copy)
+    assert api.forget(2, db=db).kept_later == {3: ARRAYS_JOBS}  # narrow, linked on to 3
+    assert api.forget(3, db=db).jobs_restored == ARRAYS_JOBS
+    assert job_rows(db) == original  # every value, src_file and ingest 1 included
+    assert scalar(db, "SELECT count(*) FROM jobs_replaced") == 0
+
+
+def test_a_narrow_row_before_a_changed_one(db: str, tmp_path: Path) -> None:
+    a = write_dump(tmp_path, "a.psv", RUNNING_77)
+    api.ingest_slurm([a], db=db, tz="UTC")
+    original = job_rows(db)
+    api.ingest_slurm([a], db=db, tz="UTC")  # unchanged: ingest 1's row kept narrow
+    api.ingest_slurm([write_dump(tmp_path, "c.psv", DONE_77)], db=db, tz="UTC")
+    api.forget(2, db=db)  # 1's row takes 2's values, kept whole, then linked to 3
+    assert job_rows(db)["77"]["state"] == "COMPLETED"
+    api.forget(3, db=db)
+    assert job_rows(db) == original
+
+
 def test_forget_cannot_undo_updates_made_before_the_ledger(db: str, tmp_path: Path) -> None:
     api.ingest_slurm([write_dump(tmp_path, "a.psv", RUNNING_77)], db=db, tz="UTC")
     api.ingest_slurm([write_dump(tmp_path, "b.psv", DONE_77)], db=db, tz="UTC")
