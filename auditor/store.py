@@ -376,7 +376,10 @@ class Store:
             replaced = self._check_ledger(ingest_id, source, list(files), entry, replace)
             counts = con.execute(sql.query("ingest_displaced_counts")).fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-            con.execute(sql.query("ingest_unchanged"), {"ingest_id": ingest_id})
+            con.execute(
+                f"CREATE TEMP TABLE ingest_unchanged AS {sql.query('ingest_unchanged')}",
+                {"ingest_id": ingest_id},
+            )
             con.execute(sql.query("ingest_keep_replaced"), {"ingest_id": ingest_id})
             con.execute(sql.query("ingest_keep_unchanged"), {"ingest_id": ingest_id})
             con.execute(sql.query("ingest_replace"))
@@ -421,6 +424,7 @@ class Store:
             raise
         finally:
             for temp in (
+                "ingest_unchanged",
                 "ingest_displaced",
                 "ingest_shifted",
                 "ingest_new_slurm",

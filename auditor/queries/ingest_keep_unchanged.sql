@@ -1,7 +1,5 @@
--- The narrow copies of the displaced rows ingest $ingest_id left unchanged (see
--- ingest_unchanged.sql): keys and provenance only.
+-- The narrow copies of the displaced rows ingest $ingest_id left unchanged (ingest_unchanged):
+-- keys and provenance only.
 INSERT INTO jobs_replaced BY NAME
-SELECT uid, source, cluster, job_id, src_file, src_line, ingest_id,
-    $ingest_id AS replaced_by, true AS unchanged
-FROM jobs
-WHERE rowid IN (SELECT row_id FROM ingest_displaced WHERE unchanged);
+SELECT * EXCLUDE (row_id), $ingest_id AS replaced_by, true AS unchanged
+FROM ingest_unchanged;
