@@ -348,7 +348,7 @@ def test_unchanged_rows_are_kept_narrow_and_come_back_whole(db: str, tmp_path: P
     api.ingest_slurm([ARRAYS], db=db, tz="UTC")
     kept = scalar(
         db,
-        "SELECT count(*) FILTER (WHERE unchanged AND elapsed_s IS NULL AND tags IS NULL) "
+        "SELECT count(*) FILTER (WHERE unchanged AND job_id IS NULL AND tags IS NULL) "
         "FROM jobs_replaced",
     )
     assert kept == 2 * ARRAYS_JOBS  # ingest 1's rows (for 2), 2's (for 3): keys only

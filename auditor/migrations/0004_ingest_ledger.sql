@@ -16,7 +16,7 @@ ALTER TABLE ingests ALTER COLUMN kept_replaced SET DEFAULT true;
 -- A job row as it was before ingest replaced_by updated or replaced it. A migration that
 -- adds a column to jobs adds it here too (rows move between the two tables BY NAME).
 -- A row the update left unchanged (a re-ingest of the same export) is kept narrow: unchanged
--- is true and only its keys and src_file, src_line are set; its values are the replacing
+-- is true and only uid, ingest_id, src_file and src_line are set; its values are the replacing
 -- ingest's version of the job.
 CREATE TABLE jobs_replaced AS
 SELECT *, CAST(NULL AS BIGINT) AS replaced_by, CAST(NULL AS BOOLEAN) AS unchanged
