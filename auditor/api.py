@@ -6,15 +6,16 @@ Errors are ``auditor.errors.AuditorError`` subclasses; anything else is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from auditor.errors import UsageError
 from auditor.ingest import GroupSpec, ImportResult, SkippedRow
-from auditor.store import IngestReport, Relation, Store
+from auditor.store import FileDigests, ForgetReport, IngestReport, LedgerEntry, Relation, Store
+from auditor.timezones import local_zone
 
 if TYPE_CHECKING:
     from auditor.report.data import Report
@@ -22,12 +23,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUMMARY_GROUPS",
+    "ForgetReport",
     "IngestOutcome",
     "explain",
     "factors",
+    "forget",
     "ingest_csv",
     "ingest_mlflow",
     "ingest_slurm",
+    "ingests",
     "jobs",
     "load_settings",
     "notes",
@@ -59,7 +63,14 @@ class IngestOutcome:
 
 
 def _store_result(
-    db: str, result: ImportResult, *, source: str, files: Sequence[str], options: dict[str, object]
+    db: str,
+    result: ImportResult,
+    *,
+    source: str,
+    files: Sequence[str],
+    options: dict[str, object],
+    ledger: Callable[[], LedgerEntry],
+    replace: bool,
 ) -> IngestOutcome:
     # rows left on the importer's connection are inserted there, the database attached to it
     importer = result.table.con if isinstance(result.table, Relation) else None
@@ -72,11 +83,57 @@ def _store_result(
                 options=options,
                 rows_read=result.rows_read,
                 rows_skipped=result.skipped_count,
+                ledger=ledger,
+                replace=replace,
             )
     finally:
         if importer is not None:
             importer.close()
-    return IngestOutcome(report, result.skipped, result.notes)
+    notes = list(result.notes)
+    if report.replaced_ingests:
+        ids = ", ".join(map(str, report.replaced_ingests))
+        notes.append(
+            f"replaced what ingest {ids} had read of the same jobs with this reading; "
+            f"{report.jobs_removed} of its jobs this reading does not hold were removed "
+            f"('auditor forget {report.ingest_id}' puts them back)"
+        )
+    elif replace:
+        notes.append("--replace: no earlier ingest read these files, nothing replaced")
+    return IngestOutcome(report, result.skipped, notes)
+
+
+# Names of UTC: a dump read in any of them is read the same (the ledger compares zone names)
+_UTC_NAMES = frozenset(
+    {"Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"}
+    | {"GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "GMT-0", "Etc/GMT+0", "Etc/GMT-0"}
+    | {"Greenwich", "Etc/Greenwich"}
+)
+
+
+def _zone(name: str) -> str:
+    return "UTC" if name in _UTC_NAMES else name
+
+
+def _read_files(
+    paths: Sequence[str],
+    read: Callable[[], ImportResult],
+    key_options: Mapping[str, Any],
+    row_options: Mapping[str, Any],
+) -> tuple[ImportResult, Callable[[], LedgerEntry], FileDigests]:
+    """Run an importer while the files are hashed on a thread; the ledger entry waits for
+    the digests only when the store asks for it, after it has read the rows."""
+    digests = FileDigests(paths)
+    try:
+        result = read()
+    except BaseException:
+        digests.cancel()
+        raise
+
+    def ledger() -> LedgerEntry:
+        sizes, shas = digests.result()
+        return LedgerEntry(sizes, shas, key_options, row_options)
+
+    return result, ledger, digests
 
 
 def ingest_slurm(
@@ -91,8 +148,13 @@ def ingest_slurm(
     sweep_from: str = "array",
     skip_bad_rows: bool = False,
     progress: bool = False,
+    replace: bool = False,
 ) -> IngestOutcome:
-    """Read sacct dumps (text or JSON) into ``db``; raises InputError on a bad row."""
+    """Read sacct dumps (text or JSON) into ``db``; raises InputError on a bad row.
+
+    Raises InputError, nothing written, when a dump's content was ingested before with
+    another zone, cluster or layout, or its jobs are stored under a Submit shifted by whole
+    quarter-hours (another zone); ``replace`` swaps those earlier jobs for this reading."""
     from auditor.ingest.slurm import SlurmOptions, read_slurm
 
     options = SlurmOptions(
@@ -105,8 +167,29 @@ def ingest_slurm(
         skip_bad_rows=skip_bad_rows,
         progress=progress,
     )
-    result = read_slurm(list(paths), options)
-    return _store_result(db, result, source="slurm", files=paths, options=options.as_dict())
+    keys = {
+        # the zone the importer reads local times in (an XDMoD dump is UTC)
+        "tz": _zone(tz or ("UTC" if fields == "xdmod" else local_zone())),
+        "cluster": cluster,
+        "fields": fields,
+        "delimiter": delimiter,
+    }
+    rows = {"project_from": project_from, "sweep_from": sweep_from}
+    result, ledger, digests = _read_files(
+        paths, lambda: read_slurm(list(paths), options), keys, rows
+    )
+    try:
+        return _store_result(
+            db,
+            result,
+            source="slurm",
+            files=paths,
+            options=options.as_dict(),
+            ledger=ledger,
+            replace=replace,
+        )
+    finally:
+        digests.cancel()
 
 
 # -- CSV job logs ----------------------------------------------------------------------------
@@ -125,11 +208,13 @@ def ingest_csv(
     sweep_from: str | None = None,
     skip_bad_rows: bool = False,
     progress: bool = False,
+    replace: bool = False,
 ) -> IngestOutcome:
     """Read CSV job logs or codecarbon emissions.csv files into ``db``.
 
     ``mapping`` holds ``FIELD=COLUMN`` strings for columns the synonyms do not find. Raises
-    InputError (a missing column, a bad row: file, line and column) or UsageError.
+    InputError (a missing column, a bad row: file, line and column; a file ingested before
+    with another --tz, --cluster, --map or --kind, unless ``replace``) or UsageError.
     """
     from auditor.ingest.csv_log import CsvOptions, parse_mapping, read_csv_logs
 
@@ -144,8 +229,28 @@ def ingest_csv(
         skip_bad_rows=skip_bad_rows,
         progress=progress,
     )
-    result = read_csv_logs(list(paths), options)
-    return _store_result(db, result, source="csv", files=paths, options=options.as_dict())
+    keys = {
+        "tz": _zone(tz or local_zone()),
+        "cluster": cluster,
+        "map": list(mapping),
+        "kind": kind,
+    }
+    rows = {"project": project, "project_from": project_from, "sweep_from": sweep_from}
+    result, ledger, digests = _read_files(
+        paths, lambda: read_csv_logs(list(paths), options), keys, rows
+    )
+    try:
+        return _store_result(
+            db,
+            result,
+            source="csv",
+            files=paths,
+            options=options.as_dict(),
+            ledger=ledger,
+            replace=replace,
+        )
+    finally:
+        digests.cancel()
 
 
 # -- MLflow --------------------------------------------------------------------------------
@@ -159,11 +264,14 @@ def ingest_mlflow(
     gpus_keys: Sequence[str] = (),
     gpu_model_keys: Sequence[str] = (),
     skip_bad_rows: bool = False,
+    replace: bool = False,
 ) -> IngestOutcome:
     """Read the leaf runs of an MLflow store into ``db``; the store is only read.
 
     ``tracking_uri`` defaults to ``$MLFLOW_TRACKING_URI``. Raises InputError for a missing or
     unreadable store or a bad run, UsageError for a bad URI or an unknown experiment.
+    ``replace`` swaps every job earlier ingests of the same store hold for this reading
+    (runs deleted from the store since then go).
     """
     from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
 
@@ -176,10 +284,43 @@ def ingest_mlflow(
     store_uri = resolve_store(tracking_uri).uri
     result = read_mlflow(tracking_uri, experiments, options)
     recorded = {**options.as_dict(), "experiments": list(experiments)}
-    return _store_result(db, result, source="mlflow", files=[store_uri], options=recorded)
+    # a run's key is its id: nothing read differently from the same store counts twice
+    entry = LedgerEntry(
+        row_options={
+            "gpus_key": list(options.gpus_keys),
+            "gpu_model_key": list(options.gpu_model_keys),
+            "experiment": list(experiments),
+        }
+    )
+    return _store_result(
+        db,
+        result,
+        source="mlflow",
+        files=[store_uri],
+        options=recorded,
+        ledger=lambda: entry,
+        replace=replace,
+    )
 
 
 # -- end of MLflow -------------------------------------------------------------------------
+
+
+def ingests(*, db: str, short_sha256: bool = False) -> pa.Table:
+    """The ledger of ingests, one row each: id, source, files, each file's SHA-256, the key
+    and row options (JSON), rows read, jobs added and updated, when (UTC); ``short_sha256``
+    cuts each digest to 12 characters. Raises StoreError."""
+    with Store(db, read_only=True) as store:
+        return store.ingests(short_sha256=short_sha256)
+
+
+def forget(ingest: int, *, db: str) -> ForgetReport:
+    """Remove what ingest ``ingest`` brought, in one transaction (see Store.forget); its
+    ``lines()`` say what was removed, restored, and what later ingests keep.
+
+    Raises UsageError (no such ingest, or one that cannot be undone) or StoreError."""
+    with Store(db) as store:
+        return store.forget(ingest)
 
 
 def summary(

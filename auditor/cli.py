@@ -81,6 +81,13 @@ DefaultCarbonOption = Annotated[
     ),
 ]
 UnitsOption = Annotated[str, typer.Option(help="kg, or lb to add co2e_lb.")]
+ReplaceOption = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help="Swap the jobs an earlier ingest read from the same content for this reading.",
+    ),
+]
 
 
 class _StderrHandler(logging.Handler):
@@ -160,6 +167,7 @@ def ingest_slurm(
             "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
         ),
     ] = False,
+    replace: ReplaceOption = False,
 ) -> None:
     """Ingest Slurm accounting dumps (sacct -P text, or sacct --json)."""
     _report_ingest(
@@ -174,6 +182,7 @@ def ingest_slurm(
             sweep_from=sweep_from,
             skip_bad_rows=skip_bad_rows,
             progress=sys.stderr.isatty(),
+            replace=replace,
         )
     )
 
@@ -225,6 +234,7 @@ def ingest_csv(
             "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
         ),
     ] = False,
+    replace: ReplaceOption = False,
 ) -> None:
     """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
     _report_ingest(
@@ -240,6 +250,7 @@ def ingest_csv(
             sweep_from=sweep_from,
             skip_bad_rows=skip_bad_rows,
             progress=sys.stderr.isatty(),
+            replace=replace,
         )
     )
 
@@ -287,6 +298,7 @@ def ingest_mlflow(
             "--skip-bad-rows", help="Skip unreadable runs instead of stopping.", show_default="off"
         ),
     ] = False,
+    replace: ReplaceOption = False,
     db: DbOption = None,
 ) -> None:
     """Ingest the runs of an MLflow tracking store (read-only: the store is never changed)."""
@@ -298,11 +310,41 @@ def ingest_mlflow(
             gpus_keys=gpus_key or [],
             gpu_model_keys=gpu_model_key or [],
             skip_bad_rows=skip_bad_rows,
+            replace=replace,
         )
     )
 
 
 # -- end of MLflow -------------------------------------------------------------------------
+
+
+# -- the ledger of ingests --
+
+
+@app.command()
+def ingests(fmt: FormatOption = "table", db: DbOption = None) -> None:
+    """The ledger: every ingest, its files and their SHA-256, its options and counts."""
+    try:
+        table = api.ingests(db=_db(db), short_sha256=fmt == "table")
+        typer.echo(render(table, fmt), nl=False)
+    except AuditorError as exc:
+        fail(exc)
+
+
+@app.command()
+def forget(
+    ingest: Annotated[
+        int, typer.Argument(metavar="INGEST", help="An ingest id (auditor ingests).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Remove what one ingest brought: its own jobs go, jobs it updated get their values back."""
+    try:
+        done = api.forget(ingest, db=_db(db))
+    except AuditorError as exc:
+        fail(exc)
+    for line in done.lines():
+        warn(line)
 
 
 @app.command()

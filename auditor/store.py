@@ -6,10 +6,12 @@ transaction: either all its rows land, or the database is exactly as before.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import ConfigError, StoreError
+from auditor.errors import ConfigError, InputError, StoreError, UsageError
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 DEFAULT_DB = "auditor.duckdb"
@@ -53,6 +55,91 @@ class IngestReport:
     jobs_added: int
     jobs_updated: int
     rows_skipped: int
+    # with --replace: the earlier ingests whose files (or shifted jobs) this one re-read,
+    # and how many of their jobs it removed that its own reading does not hold
+    replaced_ingests: tuple[int, ...] = ()
+    jobs_removed: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What the ledger keeps of an ingest besides its counts: each file's size and SHA-256
+    (None for an MLflow store, known by its URI), the options that shape job keys (a
+    re-reading of the same content must share them) and those that only change values."""
+
+    file_bytes: list[int] | None = None
+    file_sha256: list[str] | None = None
+    key_options: Mapping[str, Any] = field(default_factory=dict)
+    row_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ForgetReport:
+    ingest_id: int
+    description: str  # 'ingest 3 (dump.txt, 2026-01-02 10:00 UTC)'
+    jobs_removed: int  # jobs only it brought
+    jobs_restored: int  # jobs back at the values it had replaced
+    kept_later: dict[int, int]  # later ingest -> jobs it brought that keep that ingest's values
+
+    def lines(self) -> list[str]:
+        """What forgetting did, for stderr: one line, and one per later ingest that keeps
+        jobs this one also brought (what could not be undone)."""
+        out = [
+            f"forgot {self.description}: removed {self.jobs_removed} jobs only it brought, "
+            f"restored {self.jobs_restored} jobs to their earlier values"
+        ]
+        out += [
+            f"{n} jobs it brought were updated since by ingest {later}, and keep its values "
+            f"(forget ingest {later} too to remove them)"
+            for later, n in sorted(self.kept_later.items())
+        ]
+        return out
+
+
+HASH_CHUNK = 1 << 20  # large reads: hashlib lets go of the GIL while it hashes each
+
+
+class FileDigests:
+    """Size and SHA-256 of each file, computed on a thread that starts at once, so it runs
+    while DuckDB (which also lets go of the GIL) parses the same files."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = list(paths)
+        self._stop = threading.Event()
+        self._result: list[tuple[int, str]] = []
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="auditor-sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        buffer = bytearray(HASH_CHUNK)
+        view = memoryview(buffer)
+        try:
+            for path in self.paths:
+                digest = hashlib.sha256()
+                size = 0
+                with open(path, "rb", buffering=0) as f:
+                    while n := f.readinto(buffer):
+                        if self._stop.is_set():
+                            return
+                        digest.update(view[:n])
+                        size += n
+                self._result.append((size, digest.hexdigest()))
+        except OSError as exc:
+            self._error = exc
+
+    def cancel(self) -> None:
+        """Stop hashing (the ingest failed before it needed the digests)."""
+        self._stop.set()
+
+    def result(self) -> tuple[list[int], list[str]]:
+        """Sizes and hex digests, in the order of the paths; InputError if a file could not
+        be read."""
+        self._thread.join()
+        if self._error is not None:
+            name = self._error.filename or ",".join(self.paths)
+            raise InputError(f"cannot be read ({self._error.strerror})", file=str(name))
+        return [r[0] for r in self._result], [r[1] for r in self._result]
 
 
 def lock_wait_seconds() -> float:
@@ -229,6 +316,8 @@ class Store:
         options: Mapping[str, Any],
         rows_read: int,
         rows_skipped: int,
+        ledger: Callable[[], LedgerEntry] | None = None,
+        replace: bool = False,
     ) -> IngestReport:
         """Upsert canonical job rows in one transaction; returns what changed.
 
@@ -237,6 +326,13 @@ class Store:
         A RecordBatchReader is read once, batch by batch, so an export larger than memory
         never has to be held whole; the write spills past ``$AUDITOR_MEMORY_LIMIT``. A
         Relation is read in place, on the connection this store is attached to.
+
+        ``ledger`` gives the files' digests and options; it is called after the rows are
+        read (so hashing can run meanwhile). Content an earlier ingest read with other key
+        options, or Slurm jobs stored under a Submit shifted by whole quarter-hours, raise
+        InputError (nothing written) unless ``replace``: then those earlier rows are
+        swapped for this reading. Rows this ingest displaces are kept (``jobs_replaced``)
+        so that ``forget`` can put them back.
         """
         con = self.con
         in_place = isinstance(table, Relation)
@@ -276,23 +372,38 @@ class Store:
             for name in settings:
                 con.execute(f"RESET {sql.quote_ident(name)}")
             con.execute(sql.query("ingest_dedupe"), params)
-            updated = _count(con.execute(sql.query("ingest_replace"), {"ingest_id": ingest_id}))
+            entry = ledger() if ledger is not None else LedgerEntry()
+            replaced = self._check_ledger(ingest_id, source, list(files), entry, replace)
+            counts = con.execute(sql.query("ingest_displaced_counts")).fetchone()
+            updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+            con.execute(
+                f"CREATE TEMP TABLE ingest_unchanged AS {sql.query('ingest_unchanged')}",
+                {"ingest_id": ingest_id},
+            )
+            con.execute(sql.query("ingest_keep_replaced"), {"ingest_id": ingest_id})
+            con.execute(sql.query("ingest_keep_unchanged"), {"ingest_id": ingest_id})
+            con.execute(sql.query("ingest_replace"))
+            con.execute(sql.query("ledger_supersede"), {"ingest_id": ingest_id})
             stored = _count(
                 con.execute("SELECT count(*) FROM jobs WHERE ingest_id = ?", [ingest_id])
             )
             added = stored - updated
             con.execute(
-                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-                [
-                    ingest_id,
-                    source,
-                    list(files),
-                    json.dumps(dict(options), sort_keys=True, default=str),
-                    rows_read,
-                    added,
-                    updated,
-                    rows_skipped,
-                ],
+                sql.query("ledger_insert"),
+                {
+                    "ingest_id": ingest_id,
+                    "source": source,
+                    "files": list(files),
+                    "options": json.dumps(dict(options), sort_keys=True, default=str),
+                    "rows_read": rows_read,
+                    "jobs_added": added,
+                    "jobs_updated": updated,
+                    "rows_skipped": rows_skipped,
+                    "file_bytes": entry.file_bytes,
+                    "file_sha256": entry.file_sha256,
+                    "key_options": _json(entry.key_options),
+                    "row_options": _json(entry.row_options),
+                },
             )
             con.execute("COMMIT")
         except BaseException as exc:
@@ -312,12 +423,160 @@ class Store:
                 ) from None
             raise
         finally:
+            for temp in (
+                "ingest_unchanged",
+                "ingest_displaced",
+                "ingest_shifted",
+                "ingest_new_slurm",
+                "ingest_same_content",
+            ):
+                con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
             if not in_place:
                 con.unregister(incoming)
             con.execute("RESET preserve_insertion_order")
-        return IngestReport(int(ingest_id), rows_read, int(added), int(updated), rows_skipped)
+        return IngestReport(
+            int(ingest_id),
+            rows_read,
+            int(added),
+            int(updated),
+            rows_skipped,
+            replaced_ingests=replaced,
+            jobs_removed=removed,
+        )
+
+    def _check_ledger(
+        self,
+        ingest_id: int,
+        source: str,
+        files: list[str],
+        entry: LedgerEntry,
+        replace: bool,
+    ) -> tuple[int, ...]:
+        """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
+        leaves the temp tables ingest_displaced.sql reads. Returns the ingests replaced."""
+        con = self.con
+        con.execute(
+            f"CREATE TEMP TABLE ingest_same_content AS {sql.query('ledger_same_content')}",
+            {
+                "ingest_id": ingest_id,
+                "sha256": [s for s in entry.file_sha256 or [] if s],
+                "files": files,
+                "source": source,
+            },
+        )
+        if not replace:
+            key_options = json.loads(_json(entry.key_options))
+            same = con.execute("FROM temp.ingest_same_content").fetchall()
+            for earlier_id, earlier_file, digest, earlier_keys, finished in same:
+                theirs = json.loads(earlier_keys) if earlier_keys else None
+                if theirs is None or theirs == key_options:
+                    continue
+                mine = dict(zip(entry.file_sha256 or [], files, strict=False))
+                changed = _flags(_differing(key_options, theirs), unset=True)
+                raise InputError(
+                    f"has the same content as {earlier_file} of ingest {earlier_id} "
+                    f"({finished}), read with {_flags(theirs)}; read again with {changed} "
+                    "its jobs would be counted twice",
+                    file=mine.get(digest, earlier_file),
+                    hint=f"Use the same options, or --replace to swap ingest {earlier_id}'s "
+                    "jobs for this reading.",
+                )
+            # read with the same keys: its jobs are updated, nothing is swapped wholesale
+            con.execute("DELETE FROM temp.ingest_same_content")
+        con.execute(
+            f"CREATE TEMP TABLE ingest_new_slurm AS {sql.query('ingest_new_slurm')}",
+            {"ingest_id": ingest_id},
+        )
+        con.execute(
+            f"CREATE TEMP TABLE ingest_shifted AS {sql.query('ingest_shifted')}",
+            {"ingest_id": ingest_id},
+        )
+        if not replace:
+            first = con.execute(sql.query("ingest_shifted_first")).fetchone()
+            if first is not None:
+                raise self._shift_error(first)
+        con.execute(
+            f"CREATE TEMP TABLE ingest_displaced AS {sql.query('ingest_displaced')}",
+            {"ingest_id": ingest_id},
+        )
+        found = con.execute(sql.query("ingest_replaced_ingests")).fetchall()
+        return tuple(int(r[0]) for r in found)
+
+    def _shift_error(self, row: tuple[Any, ...]) -> InputError:
+        old_ingest, cluster, job_id, run, new_file, shift_h, pairs = row
+        earlier = self.con.execute(sql.query("ledger_one"), {"ingest_id": old_ingest}).fetchone()
+        if earlier is None:  # pragma: no cover - every stored row has its ledger row
+            raise StoreError(f"{self.path}: job {run} has no ingest {old_ingest} in the ledger.")
+        theirs = json.loads(earlier[3]) if earlier[3] else {}
+        zone = theirs.get("tz")
+        others = f" and {pairs - 1} more jobs are" if pairs > 1 else " is"
+        suggest = f"--tz {zone} (as ingest {old_ingest})" if zone else "the zone of that ingest"
+        return InputError(
+            f"job {run} (JobIDRaw {job_id}, cluster {cluster}){others} already stored from "
+            f"ingest {old_ingest} ({earlier[2]}, {earlier[4]}"
+            + (f", --tz {zone}" if zone else "")
+            + f") with a Submit {abs(shift_h):g} h "
+            + ("earlier" if shift_h > 0 else "later")
+            + " than in this file and the same elapsed time and AllocTRES: the same jobs read "
+            "in another zone would be counted twice",
+            file=new_file,
+            hint=f"Ingest with {suggest}, or use --replace to swap those jobs for this reading.",
+        )
+
+    def forget(self, ingest_id: int) -> ForgetReport:
+        """Remove what ingest ``ingest_id`` brought, in one transaction: jobs only it
+        contributed are deleted, jobs it updated or replaced get their earlier values back,
+        and jobs a later ingest has since updated keep that ingest's values (reported).
+
+        Raises UsageError for an unknown id, or for an ingest made before the ledger kept
+        the rows an ingest replaces that updated jobs (their earlier values are gone).
+        """
+        con = self.con
+        one = con.execute(sql.query("ledger_one"), {"ingest_id": ingest_id}).fetchone()
+        if one is None:
+            known = con.execute(sql.query("ledger_ids")).fetchall()
+            listed = ", ".join(str(r[0]) for r in known) or "none"
+            raise UsageError(
+                f"no ingest {ingest_id} in {self.path} (ingests: {listed}). See 'auditor ingests'."
+            )
+        _id, _source, files, _keys, finished, updated, kept_replaced = one
+        description = f"ingest {ingest_id} ({files}, {finished})"
+        if not kept_replaced and updated:
+            raise UsageError(
+                f"{description} cannot be undone: it updated {updated} jobs before this "
+                "database kept the rows an ingest replaces, so their earlier values are gone. "
+                "Nothing was changed."
+            )
+        params = {"ingest_id": ingest_id}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            later = {
+                int(r[0]): int(r[1])
+                for r in con.execute(sql.query("forget_later"), params).fetchall()
+            }
+            con.execute(sql.query("forget_materialize"), params)
+            con.execute(sql.query("forget_drop_materialized"), params)
+            con.execute(sql.query("forget_relink_later"), params)
+            con.execute(sql.query("forget_drop_displaced"), params)
+            counts = con.execute(sql.query("forget_counts"), params).fetchone()
+            stored, restorable = (int(counts[0]), int(counts[1])) if counts else (0, 0)
+            con.execute(sql.query("forget_delete"), params)
+            con.execute(sql.query("forget_relink_current"), params)
+            restored = _count(con.execute(sql.query("forget_restore"), params))
+            con.execute(sql.query("forget_drop_restored"), params)
+            con.execute(sql.query("forget_unsupersede"), params)
+            con.execute(sql.query("forget_ledger_row"), params)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ForgetReport(ingest_id, description, stored - restorable, restored, later)
 
     # -- reading ------------------------------------------------------------------------
+
+    def ingests(self, *, short_sha256: bool = False) -> pa.Table:
+        """The ledger, one row per ingest (queries/ledger_list.sql)."""
+        return self.query("ledger_list", {"short_sha256": short_sha256})
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run ``queries/<name>.sql`` with named parameters; the result as Arrow."""
@@ -330,6 +589,30 @@ def _count(result: duckdb.DuckDBPyConnection) -> int:
     """The one number a query returns (the rows a DELETE touched, a count)."""
     rows = result.fetchall()
     return int(rows[0][0]) if rows else 0
+
+
+def _json(options: Mapping[str, Any]) -> str:
+    return json.dumps(dict(options), sort_keys=True, default=str)
+
+
+def _flags(options: Mapping[str, Any], *, unset: bool = False) -> str:
+    """Options as the command line spells them: ``--tz UTC --cluster gpu1``; options not
+    given are left out, or with ``unset`` shown as ``--cluster (none)``."""
+    parts = []
+    for name, value in sorted(options.items()):
+        flag = "--" + name.replace("_", "-")
+        if value is None or value == []:
+            if unset:
+                parts.append(f"{flag} (none)")
+        elif isinstance(value, list):
+            parts.extend(f"{flag} {v}" for v in value)
+        else:
+            parts.append(f"{flag} {value}")
+    return " ".join(parts) or "no such options"
+
+
+def _differing(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mine.items() if theirs.get(k) != v}
 
 
 def memory_limit() -> str:

@@ -1,5 +1,4 @@
--- Deletes the stored rows of earlier ingests whose uid ingest $ingest_id holds again (an
--- update: uids are unique before an ingest, so the count deleted is the count updated).
+-- Deletes the stored rows ingest $ingest_id displaces (ingest_displaced, kept first in
+-- jobs_replaced by ingest_keep_replaced.sql).
 DELETE FROM jobs
-WHERE ingest_id <> $ingest_id
-  AND uid IN (SELECT uid FROM jobs WHERE ingest_id = $ingest_id);
+WHERE rowid IN (SELECT row_id FROM ingest_displaced);

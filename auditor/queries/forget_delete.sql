@@ -1,0 +1,2 @@
+-- Deletes the stored rows of ingest $ingest_id.
+DELETE FROM jobs WHERE ingest_id = $ingest_id;
