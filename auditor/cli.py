@@ -86,6 +86,7 @@ ReplaceOption = Annotated[
     typer.Option(
         "--replace",
         help="Swap the jobs an earlier ingest read from the same content for this reading.",
+        show_default="off",
     ),
 ]
 
