@@ -114,26 +114,38 @@ def _zone(name: str) -> str:
     return "UTC" if name in _UTC_NAMES else name
 
 
-def _read_files(
+def _ingest_files(
+    db: str,
     paths: Sequence[str],
     read: Callable[[], ImportResult],
+    *,
+    source: str,
+    options: dict[str, object],
     key_options: Mapping[str, Any],
     row_options: Mapping[str, Any],
-) -> tuple[ImportResult, Callable[[], LedgerEntry], FileDigests]:
-    """Run an importer while the files are hashed on a thread; the ledger entry waits for
-    the digests only when the store asks for it, after it has read the rows."""
+    replace: bool,
+) -> IngestOutcome:
+    """Run an importer while the files are hashed on a thread, then store its rows; the
+    ledger entry waits for the digests only when the store asks for it, after the rows."""
     digests = FileDigests(paths)
     try:
         result = read()
-    except BaseException:
+
+        def ledger() -> LedgerEntry:
+            sizes, shas = digests.result()
+            return LedgerEntry(sizes, shas, key_options, row_options)
+
+        return _store_result(
+            db,
+            result,
+            source=source,
+            files=paths,
+            options=options,
+            ledger=ledger,
+            replace=replace,
+        )
+    finally:
         digests.cancel()
-        raise
-
-    def ledger() -> LedgerEntry:
-        sizes, shas = digests.result()
-        return LedgerEntry(sizes, shas, key_options, row_options)
-
-    return result, ledger, digests
 
 
 def ingest_slurm(
@@ -175,21 +187,16 @@ def ingest_slurm(
         "delimiter": delimiter,
     }
     rows = {"project_from": project_from, "sweep_from": sweep_from}
-    result, ledger, digests = _read_files(
-        paths, lambda: read_slurm(list(paths), options), keys, rows
+    return _ingest_files(
+        db,
+        paths,
+        lambda: read_slurm(list(paths), options),
+        source="slurm",
+        options=options.as_dict(),
+        key_options=keys,
+        row_options=rows,
+        replace=replace,
     )
-    try:
-        return _store_result(
-            db,
-            result,
-            source="slurm",
-            files=paths,
-            options=options.as_dict(),
-            ledger=ledger,
-            replace=replace,
-        )
-    finally:
-        digests.cancel()
 
 
 # -- CSV job logs ----------------------------------------------------------------------------
@@ -236,21 +243,16 @@ def ingest_csv(
         "kind": kind,
     }
     rows = {"project": project, "project_from": project_from, "sweep_from": sweep_from}
-    result, ledger, digests = _read_files(
-        paths, lambda: read_csv_logs(list(paths), options), keys, rows
+    return _ingest_files(
+        db,
+        paths,
+        lambda: read_csv_logs(list(paths), options),
+        source="csv",
+        options=options.as_dict(),
+        key_options=keys,
+        row_options=rows,
+        replace=replace,
     )
-    try:
-        return _store_result(
-            db,
-            result,
-            source="csv",
-            files=paths,
-            options=options.as_dict(),
-            ledger=ledger,
-            replace=replace,
-        )
-    finally:
-        digests.cancel()
 
 
 # -- MLflow --------------------------------------------------------------------------------
