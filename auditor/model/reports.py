@@ -82,6 +82,7 @@ def name_groups(store: Store, by: str, table: str = "group_names") -> None:
     # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
     # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
     ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    gpu.define_temp_macros(store.con)  # group_store, run_ident
     text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
     store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
 
@@ -120,6 +121,7 @@ def find_group(
 
 def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
     """The counted jobs of ``project`` and of the sweep ``sweep`` names (see find_group)."""
+    gpu.define_temp_macros(store.con)  # group_store
     group = None
     if sweep is not None:
         name_groups(store, "sweep")

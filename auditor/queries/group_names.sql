@@ -22,11 +22,11 @@ WITH identified AS NOT MATERIALIZED (
     SELECT
         source,
         cluster,
-        CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END AS store,
+        group_store(source, src_file, cluster) AS store,
         coalesce(project, '(none)') AS project,
         CASE $by WHEN 'sweep' THEN coalesce(sweep, '(none)') ELSE coalesce(run, job_id) END
             AS name,
-        CASE WHEN $by = 'run' AND source = 'mlflow' THEN job_id ELSE '' END AS ident,
+        CASE WHEN $by = 'run' THEN run_ident(source, job_id) ELSE '' END AS ident,
         sweep
     FROM __JOBS__
     WHERE $by IN ('sweep', 'run')

@@ -9,7 +9,7 @@ FROM counted_jobs
 WHERE ($project IS NULL OR project = $project)
   AND ($sweep_name IS NULL OR (
       source = $sweep_source
-      AND CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END = $sweep_store
+      AND group_store(source, src_file, cluster) = $sweep_store
       AND coalesce(project, '(none)') = $sweep_project
       AND coalesce(sweep, '(none)') = $sweep_name))
 ORDER BY project, sweep, start_ts NULLS LAST, cluster, job_id, uid;

@@ -118,6 +118,15 @@ CREATE OR REPLACE MACRO gpu_parent(k) AS CASE
     ELSE nullif(regexp_replace(k, ':?[1-7]g\.\d+gb$', ''), '')
 END;
 
+-- group_store(source, src_file, cluster): where a sweep or run lives, as group_names.sql names
+-- it: an MLflow store by its URI (two stores may share a short name), else the job's cluster.
+CREATE OR REPLACE MACRO group_store(source, src_file, cluster) AS
+    CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END;
+-- run_ident(source, job_id): what tells two runs of one name apart: an MLflow run's id; a Slurm
+-- or CSV run is its name (a requeued job stays one run).
+CREATE OR REPLACE MACRO run_ident(source, job_id) AS
+    CASE WHEN source = 'mlflow' THEN job_id ELSE '' END;
+
 -- clock_seconds(d, parts): seconds of a clock duration split as days d (NULL for none) and
 -- parts, the "HH:MM:SS" or "MM:SS" fields; NULL when the fields are neither.
 CREATE OR REPLACE MACRO clock_seconds(d, parts) AS

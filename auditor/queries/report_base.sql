@@ -5,7 +5,7 @@ CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,
     -- where a sweep is named (group_names.sql): an MLflow run's store, else the cluster
-    CASE WHEN f.source = 'mlflow' THEN f.src_file ELSE f.cluster END AS store,
+    group_store(f.source, f.src_file, f.cluster) AS store,
     coalesce(f.run, f.job_id) AS run, j.name, f.user_name,
     coalesce(f.gpu_model, '(none)') AS gpu_model,
     coalesce(f.state, '(none)') AS state,

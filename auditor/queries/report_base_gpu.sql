@@ -5,7 +5,7 @@ CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     c.uid, c.source, c.cluster, c.project, c.sweep,
     -- where a sweep is named (group_names.sql): an MLflow run's store, else the cluster
-    CASE WHEN c.source = 'mlflow' THEN c.src_file ELSE c.cluster END AS store,
+    group_store(c.source, c.src_file, c.cluster) AS store,
     coalesce(c.run, c.job_id) AS run, j.name, c.user_name,
     coalesce(c.gpu_model, '(none)') AS gpu_model,
     coalesce(c.state, '(none)') AS state,

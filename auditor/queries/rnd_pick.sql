@@ -13,8 +13,8 @@
 WITH jobs AS (
     SELECT
         *,
-        CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END AS store,
-        CASE WHEN source = 'mlflow' THEN job_id ELSE '' END AS ident,
+        group_store(source, src_file, cluster) AS store,
+        run_ident(source, job_id) AS ident,
         coalesce(run, job_id) AS run_name
     FROM footprint
 ),

@@ -18,8 +18,8 @@ WITH keyed AS (
         CASE WHEN $by IN ('sweep', 'run') THEN coalesce(project, '(none)') END AS group_project,
         CASE WHEN $by IN ('sweep', 'run') THEN source END AS group_source,
         CASE WHEN $by IN ('sweep', 'run')
-            THEN CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END END AS group_store,
-        CASE WHEN $by = 'run' AND source = 'mlflow' THEN job_id ELSE '' END AS group_ident,
+            THEN group_store(source, src_file, cluster) END AS group_store,
+        CASE WHEN $by = 'run' THEN run_ident(source, job_id) ELSE '' END AS group_ident,
         *
     FROM counted_jobs
     WHERE ($project IS NULL OR project = $project)
