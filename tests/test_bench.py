@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from auditor import api
 
@@ -39,10 +38,12 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     ]
     walls = [float(cells[1]) for cells in rows]
     assert all(w > 0 for w in walls)
-    base, floor, ingest = walls[0], walls[1], walls[2]
-    # the table rounds the times, not the ratios
-    assert float(rows[1][3]) == pytest.approx(floor / base, rel=0.05)
-    assert float(rows[2][3]) == pytest.approx(ingest / base, rel=0.05)
+    # the ratios are of the unrounded times: each lies within what the times printed to two
+    # decimals allow (at 200 jobs they are hundredths of a second), itself printed to two
+    half = 0.005
+    for row in rows[1:3]:
+        ratio, wall, base = float(row[3]), float(row[1]), walls[0]
+        assert (wall - half) / (base + half) - half <= ratio <= (wall + half) / (base - half) + half
     # the floor wrote the allocation rows (200 jobs, none of their steps) into its file
     copied = duckdb.connect(str(tmp_path / "floor-200.duckdb"), read_only=True)
     assert copied.execute("SELECT count(*) FROM jobs").fetchall() == [(200,)]

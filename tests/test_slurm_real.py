@@ -32,7 +32,7 @@ from tests.slurm_workload import (
 )
 
 COMMITTED = SLURM / "real-22.05"
-SANDBOX_LIMIT_S = 180  # the whole sandbox, install included, stays under 3 minutes
+SANDBOX_LIMIT_S = 180  # the whole sandbox, install included, takes under 3 minutes
 
 # layout name: (file the sandbox writes, extra ingest options)
 LAYOUTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -339,8 +339,9 @@ def test_never_started_nodes_agree(dump_dir: Path, ingest: Callable[[Path, str],
 
 
 @pytest.mark.slurm
-def test_sandbox_is_quick_and_stops_its_daemons(sandbox_run: SandboxRun) -> None:
-    assert sandbox_run.wall_s < SANDBOX_LIMIT_S, sandbox_run.log
+def test_sandbox_stops_its_daemons(sandbox_run: SandboxRun) -> None:
+    # how long the install takes depends on the mirror and the machine: the run's timeout
+    # bounds it, no test asserts it
     stopped = dict(re.findall(r"stopped (\w+) \(pid (\d+)\)", sandbox_run.log))
     assert set(stopped) == {"slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged"}
     for pid in stopped.values():
