@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.duckdb
 
-.PHONY: install demo test check format bench clean golden screenshot
+.PHONY: install demo test check format bench clean golden screenshot docs-cli
 
 install: $(VENV)/.installed
 
@@ -35,6 +35,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir "$$(mktemp -d)"
 	$(PY) -m pytest -q
 
 format: install
@@ -45,6 +46,10 @@ bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_mlflow.py
 	$(PY) scripts/bench_csv.py
+
+# Regenerate docs/cli-reference.md from every command's --help (tests/test_docs.py checks it).
+docs-cli: install
+	$(PY) -m cogapp -r docs/cli-reference.md
 
 # Rewrite tests/golden/ from the current code (review the diff before committing).
 golden: install
