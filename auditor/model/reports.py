@@ -143,7 +143,7 @@ def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
 
 NO_SETTINGS_NOTE = (
     "GPU-hours only: no footprint settings. For energy, CO2e and costs pass --preset "
-    "strubell2019 or --config FILE, or put an auditor.toml here (README: Footprint method)"
+    "strubell2019 or --config FILE, or put an auditor.toml here (docs/footprint.md)"
 )
 
 

@@ -48,7 +48,7 @@ WASTE_STATES = (
 # shown in the report itself; NO_SETTINGS_NOTE is the line for stderr
 NO_SETTINGS = (
     "Energy, CO2e and costs need footprint settings: pass --preset strubell2019 or "
-    "--config FILE, or put an auditor.toml in the working directory (README: Footprint method). "
+    "--config FILE, or put an auditor.toml in the working directory (docs/footprint.md). "
     "This report gives GPU-hours only."
 )
 
