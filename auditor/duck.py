@@ -1,7 +1,7 @@
 """DuckDB for every auditor connection: the memory and temporary-disk limits it runs under,
 an in-memory connection for parsing, and the user's sentences for running out of either.
 
-The lowest module that touches DuckDB: the store and the importers both build on it.
+The store and the importers both build on it, and it imports neither.
 """
 
 from __future__ import annotations
