@@ -36,6 +36,7 @@ check: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir "$$(mktemp -d)"
+	$(BIN)/lint-imports
 	$(PY) -m pytest -q
 
 format: install

@@ -1,10 +1,110 @@
 """auditor: what research compute cost, from the logs a lab already has.
 
-The public API is in ``auditor.api``; the command line in ``auditor.cli`` only adapts it.
+The public API: the functions of ``auditor.api``, their result types and the errors they raise
+(``auditor.errors``), importable from here. The lab-wide report is ``auditor.api.report``:
+the name ``auditor.report`` is the package that builds and renders it. The command line in
+``auditor.cli`` only adapts the API.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from auditor.errors import (
+    AuditorError,
+    ConfigError,
+    ExitCode,
+    InputError,
+    LimitError,
+    MissingFactor,
+    StoreError,
+    UsageError,
+)
+
+if TYPE_CHECKING:
+    from auditor.api import (
+        SUMMARY_GROUPS,
+        ForgetReport,
+        IngestOutcome,
+        explain,
+        factors,
+        forget,
+        ingest_csv,
+        ingest_mlflow,
+        ingest_slurm,
+        ingests,
+        jobs,
+        load_settings,
+        notes,
+        rnd_table,
+        summary,
+    )
+    from auditor.report.data import Report
+    from auditor.settings import Settings
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+# Loaded on first use, not on ``import auditor``: the API opens DuckDB and Arrow, which a
+# script that only catches auditor's errors (or ``auditor --help``) does not need.
+_LAZY = {
+    "SUMMARY_GROUPS": "auditor.api",
+    "ForgetReport": "auditor.api",
+    "IngestOutcome": "auditor.api",
+    "explain": "auditor.api",
+    "factors": "auditor.api",
+    "forget": "auditor.api",
+    "ingest_csv": "auditor.api",
+    "ingest_mlflow": "auditor.api",
+    "ingest_slurm": "auditor.api",
+    "ingests": "auditor.api",
+    "jobs": "auditor.api",
+    "load_settings": "auditor.api",
+    "notes": "auditor.api",
+    "rnd_table": "auditor.api",
+    "summary": "auditor.api",
+    "Report": "auditor.report.data",
+    "Settings": "auditor.settings",
+}
+
+__all__ = [
+    "SUMMARY_GROUPS",
+    "AuditorError",
+    "ConfigError",
+    "ExitCode",
+    "ForgetReport",
+    "IngestOutcome",
+    "InputError",
+    "LimitError",
+    "MissingFactor",
+    "Report",
+    "Settings",
+    "StoreError",
+    "UsageError",
+    "__version__",
+    "explain",
+    "factors",
+    "forget",
+    "ingest_csv",
+    "ingest_mlflow",
+    "ingest_slurm",
+    "ingests",
+    "jobs",
+    "load_settings",
+    "notes",
+    "rnd_table",
+    "summary",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from auditor.errors import UsageError
-from auditor.ingest import GroupSpec, ImportResult, SkippedRow
-from auditor.store import FileDigests, ForgetReport, IngestReport, LedgerEntry, Relation, Store
+from auditor.ingest.base import GroupSpec, ImportResult, Relation, SkippedRow
+from auditor.store import FileDigests, ForgetReport, IngestReport, LedgerEntry, Store
 from auditor.timezones import local_zone
 
 if TYPE_CHECKING:

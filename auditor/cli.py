@@ -9,17 +9,30 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from auditor import api
 from auditor.errors import AuditorError, ExitCode
 from auditor.output import check_format, render
 from auditor.store import default_db_path
 
+
+class _Commands(TyperGroup):
+    """Every command's auditor error becomes the one stderr line and its exit code, here."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer's own click Context, which it keeps private
+        try:
+            return super().invoke(ctx)
+        except AuditorError as exc:
+            fail(exc)
+
+
 app = typer.Typer(
     name="auditor",
+    cls=_Commands,
     help="R&D compute-footprint auditor: GPU-hours, energy, CO2e and cost from job logs.",
     no_args_is_help=True,
     add_completion=False,
@@ -40,10 +53,7 @@ DbOption = Annotated[
 
 def _format_option(value: str) -> str:
     """Check --format while parsing, before any work is done."""
-    try:
-        return check_format(value)
-    except AuditorError as exc:
-        fail(exc)
+    return check_format(value)
 
 
 FormatOption = Annotated[
@@ -122,10 +132,7 @@ def warn(message: str) -> None:
 
 def _report_ingest(run: Callable[[], api.IngestOutcome]) -> None:
     """Run one ingest; its notes and its one-line account go to stderr."""
-    try:
-        outcome = run()
-    except AuditorError as exc:
-        fail(exc)
+    outcome = run()
     for note in outcome.notes:
         warn(note)
     typer.echo(outcome.summary_line(), err=True)
@@ -325,11 +332,8 @@ def ingest_mlflow(
 @app.command()
 def ingests(fmt: FormatOption = "table", db: DbOption = None) -> None:
     """The ledger: every ingest, its files and their SHA-256, its options and counts."""
-    try:
-        table = api.ingests(db=_db(db), short_sha256=fmt == "table")
-        typer.echo(render(table, fmt), nl=False)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.ingests(db=_db(db), short_sha256=fmt == "table")
+    typer.echo(render(table, fmt), nl=False)
 
 
 @app.command()
@@ -340,10 +344,7 @@ def forget(
     db: DbOption = None,
 ) -> None:
     """Remove what one ingest brought: its own jobs go, jobs it updated get their values back."""
-    try:
-        done = api.forget(ingest, db=_db(db))
-    except AuditorError as exc:
-        fail(exc)
+    done = api.forget(ingest, db=_db(db))
     for line in done.lines():
         warn(line)
 
@@ -369,21 +370,18 @@ def summary(
     units: UnitsOption = "kg",
 ) -> None:
     """GPU-hours, energy, CO2e, cloud and electricity cost per group."""
-    try:
-        table = api.summary(
-            db=_db(db),
-            by=by,
-            project=project,
-            include_running=include_running,
-            preset=preset,
-            config=config,
-            default_gpu_power_w=default_gpu_power,
-            default_carbon_g_per_kwh=default_carbon,
-            units=units,
-        )
-        text = render(table, fmt)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.summary(
+        db=_db(db),
+        by=by,
+        project=project,
+        include_running=include_running,
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power,
+        default_carbon_g_per_kwh=default_carbon,
+        units=units,
+    )
+    text = render(table, fmt)
     for note in api.notes(table):
         warn(note)
     typer.echo(text, nl=False)
@@ -405,11 +403,8 @@ def jobs(
     db: DbOption = None,
 ) -> None:
     """The single jobs and runs behind a figure."""
-    try:
-        table = api.jobs(db=_db(db), project=project, sweep=sweep)
-        typer.echo(render(table, fmt), nl=False)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.jobs(db=_db(db), project=project, sweep=sweep)
+    typer.echo(render(table, fmt), nl=False)
 
 
 # -- footprint commands --
@@ -427,19 +422,16 @@ def explain(
     units: UnitsOption = "kg",
 ) -> None:
     """One job: every input, factor, source and as_of, and the arithmetic."""
-    try:
-        table = api.explain(
-            ident,
-            db=_db(db),
-            preset=preset,
-            config=config,
-            default_gpu_power_w=default_gpu_power,
-            default_carbon_g_per_kwh=default_carbon,
-            units=units,
-        )
-        text = render(table, fmt)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.explain(
+        ident,
+        db=_db(db),
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power,
+        default_carbon_g_per_kwh=default_carbon,
+        units=units,
+    )
+    text = render(table, fmt)
     for note in api.notes(table):
         warn(note)
     typer.echo(text, nl=False)
@@ -460,11 +452,8 @@ def factors(
     config: ConfigOption = None,
 ) -> None:
     """The factor values and settings in force, and where each came from."""
-    try:
-        table = api.factors(preset=preset, config=config, table=table_name)
-        typer.echo(render(table, fmt), nl=False)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.factors(preset=preset, config=config, table=table_name)
+    typer.echo(render(table, fmt), nl=False)
 
 
 @app.command("rnd-table")
@@ -493,21 +482,18 @@ def rnd_table(
     units: UnitsOption = "kg",
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
-    try:
-        table = api.rnd_table(
-            db=_db(db),
-            project=project,
-            final=final,
-            tune=tune,
-            preset=preset,
-            config=config,
-            default_gpu_power_w=default_gpu_power,
-            default_carbon_g_per_kwh=default_carbon,
-            units=units,
-        )
-        text = render(table, fmt)
-    except AuditorError as exc:
-        fail(exc)
+    table = api.rnd_table(
+        db=_db(db),
+        project=project,
+        final=final,
+        tune=tune,
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power,
+        default_carbon_g_per_kwh=default_carbon,
+        units=units,
+    )
+    text = render(table, fmt)
     for note in api.notes(table):
         warn(note)
     typer.echo(text, nl=False)
@@ -572,25 +558,22 @@ def report(
     from auditor.model.reports import NO_SETTINGS_NOTE
     from auditor.report.render import format_for, render, write_atomically
 
-    try:
-        chosen = format_for(output, fmt)
-        data = api.report(
-            db=_db(db),
-            projects=project or [],
-            since=since,
-            until=until,
-            top=top,
-            preset=preset,
-            config=config,
-            default_gpu_power_w=default_gpu_power,
-            default_carbon_g_per_kwh=default_carbon,
-            timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
-        )
-        text = render(data, chosen)
-        if output is not None:
-            write_atomically(output, text)
-    except AuditorError as exc:
-        fail(exc)
+    chosen = format_for(output, fmt)
+    data = api.report(
+        db=_db(db),
+        projects=project or [],
+        since=since,
+        until=until,
+        top=top,
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power,
+        default_carbon_g_per_kwh=default_carbon,
+        timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
+    )
+    text = render(data, chosen)
+    if output is not None:
+        write_atomically(output, text)
     if not data.configured:
         warn(NO_SETTINGS_NOTE)
     for note in data.notes:

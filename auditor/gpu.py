@@ -9,22 +9,10 @@ import duckdb
 from auditor import sql
 
 
-def define_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the package's SQL macros (``gpu_key`` ...) on ``con``."""
-    con.execute(sql.query("macros"))
-
-
-def define_temp_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The same macros as temp macros: a read-only store can hold those, not others."""
-    con.execute(
-        sql.query("macros").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO")
-    )
-
-
 @cache
 def _con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    define_macros(con)
+    sql.define_macros(con)
     return con
 
 

@@ -22,6 +22,8 @@ from types import MappingProxyType
 from typing import Any
 
 from auditor.errors import ConfigError, UsageError
+from auditor.gpu import gpu_key
+from auditor.model import factors
 
 CONFIG_NAME = "auditor.toml"
 G_PER_LB = 453.59237
@@ -166,8 +168,6 @@ def _number(
 
 def _known(table: str, column: str) -> Callable[[Any], str | None]:
     def check(v: Any) -> str | None:
-        from auditor.model import factors
-
         if isinstance(v, str) and v.strip().lower() in factors.keys(table, column):
             return v.strip()
         return None
@@ -180,8 +180,6 @@ def _text(v: Any) -> str | None:
 
 
 def _electricity_key(v: Any) -> str | None:
-    from auditor.model import factors
-
     if not isinstance(v, str):
         return None
     zone, _, sector = v.strip().partition(":")
@@ -196,14 +194,10 @@ def _electricity_key(v: Any) -> str | None:
 
 
 def _cpu_model(v: Any) -> str | None:
-    from auditor.model import factors
-
     return factors.cpu_name(v) if isinstance(v, str) else None
 
 
 def _gpu_name(v: Any) -> str | None:
-    from auditor.gpu import gpu_key
-
     return gpu_key(v) if isinstance(v, str) else None
 
 
@@ -294,8 +288,6 @@ def _scope_table(raw: Any, shown: str, where: str) -> dict[str, Setting]:
 
 
 def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
-    from auditor.gpu import gpu_key
-
     if not isinstance(raw, dict):
         raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"].')
     out: dict[str, GpuSetting] = {}
@@ -340,8 +332,6 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
 
 
 def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:
-    from auditor.gpu import gpu_key
-
     if not isinstance(raw, dict):
         raise ConfigError(f"{shown}: [partitions] must hold tables like [partitions.gpu].")
     out: dict[str, Setting] = {}

@@ -6,6 +6,10 @@ import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @cache
@@ -45,3 +49,13 @@ def with_literals(text: str, values: Mapping[str, str | int]) -> str:
         return quote_literal(value) if isinstance(value, str) else str(value)
 
     return re.sub(rf"\$({names})\b", literal, text)
+
+
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the package's SQL macros (``gpu_key`` ...) on ``con``."""
+    con.execute(query("macros"))
+
+
+def define_temp_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The same macros as temp macros: a read-only store can hold those, not others."""
+    con.execute(query("macros").replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO"))

@@ -23,7 +23,9 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.errors import ConfigError, InputError, StoreError, UsageError
+from auditor.duck import limit_error, resource_error, resource_settings
+from auditor.errors import InputError, StoreError, UsageError
+from auditor.ingest.base import Relation
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 DEFAULT_DB = "auditor.duckdb"
@@ -33,19 +35,6 @@ log = logging.getLogger("auditor")
 def default_db_path() -> str:
     """``$AUDITOR_DB`` if set, else ``auditor.duckdb`` in the working directory."""
     return os.environ.get("AUDITOR_DB") or DEFAULT_DB
-
-
-@dataclass(frozen=True)
-class Relation:
-    """Canonical job rows as a view on an importer's own connection (an in-memory DuckDB).
-    The store attaches its database to that connection and inserts the rows in place, with
-    no copy through Arrow; the importer still writes nothing."""
-
-    con: duckdb.DuckDBPyConnection
-    view: str
-    # DuckDB settings in force while the view is read, and only then (the store's own
-    # queries after it plan as usual)
-    settings: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -220,7 +209,7 @@ class Store:
             )
         wait = lock_wait_seconds() if wait_s is None else wait_s
         self.con = _connect(self.path, read_only, wait, on_wait or log.warning, attach_to)
-        # an importer's connection has them already (auditor.ingest.parse_connection)
+        # an importer's connection has them already (auditor.duck.parse_connection)
         settings = {} if self.attached else resource_settings()
         try:
             for name, value in settings.items():
@@ -412,8 +401,6 @@ class Store:
             if isinstance(exc, duckdb.OutOfMemoryException) or (
                 isinstance(exc, duckdb.Error) and "out of memory" in str(exc).lower()
             ):
-                from auditor.ingest import limit_error
-
                 raise limit_error(exc) from None
             if isinstance(exc, duckdb.IOException):
                 first = str(exc).splitlines()[0]
@@ -613,32 +600,3 @@ def _flags(options: Mapping[str, Any], *, unset: bool = False) -> str:
 
 def _differing(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in mine.items() if theirs.get(k) != v}
-
-
-def memory_limit() -> str:
-    """DuckDB's memory limit for every auditor connection: ``$AUDITOR_MEMORY_LIMIT``, 1GB."""
-    return os.environ.get("AUDITOR_MEMORY_LIMIT", "1GB")
-
-
-def resource_settings() -> dict[str, str]:
-    """DuckDB's memory limit, spill directory and spill cap for every auditor connection, from
-    ``$AUDITOR_MEMORY_LIMIT`` (default 1GB), ``$AUDITOR_TMPDIR`` (default the system's
-    temporary directory) and ``$AUDITOR_TMPDIR_MAX`` (default DuckDB's: most of the free disk)."""
-    import tempfile
-
-    settings = {
-        "memory_limit": memory_limit(),
-        "temp_directory": os.environ.get("AUDITOR_TMPDIR") or tempfile.gettempdir(),
-    }
-    if cap := os.environ.get("AUDITOR_TMPDIR_MAX"):
-        settings["max_temp_directory_size"] = cap
-    return settings
-
-
-def resource_error(exc: duckdb.Error) -> ConfigError:
-    """The user's sentence for a resource setting DuckDB refused."""
-    return ConfigError(
-        f"AUDITOR_MEMORY_LIMIT={memory_limit()!r} or AUDITOR_TMPDIR_MAX="
-        f"{os.environ.get('AUDITOR_TMPDIR_MAX', '')!r} is not a size "
-        f"({str(exc).splitlines()[0]}). Use a size such as 1GB."
-    )

@@ -8,7 +8,6 @@ import duckdb
 import pytest
 
 from auditor import sql
-from auditor.gpu import define_macros
 
 KIB = 1024
 
@@ -16,7 +15,7 @@ KIB = 1024
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    define_macros(con)
+    sql.define_macros(con)
     con.execute(sql.query("slurm_macros"))
     return con
 

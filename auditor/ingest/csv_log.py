@@ -20,15 +20,14 @@ from typing import Any
 import duckdb
 
 from auditor import sql
+from auditor.duck import parse_connection
 from auditor.errors import InputError, UsageError
-from auditor.gpu import define_macros
-from auditor.ingest import (
+from auditor.ingest.base import (
     GroupSpec,
     ImportResult,
     SkippedRow,
     apply_grouping,
     existing_file,
-    parse_connection,
     read_failure,
 )
 from auditor.progress import run_with_progress
@@ -156,7 +155,7 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
     check_zone(zone)
     con = parse_connection()
     try:
-        define_macros(con)
+        sql.define_macros(con)
         con.execute(sql.query("csv_macros"))
         con.execute(sql.query("csv_rows_table"))
         notes: list[str] = []

@@ -35,9 +35,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor import sql
+from auditor.duck import limit_error, parse_connection
 from auditor.errors import InputError, UsageError
-from auditor.gpu import define_macros
-from auditor.ingest import ImportResult, SkippedRow, limit_error, parse_connection
+from auditor.ingest.base import ImportResult, SkippedRow
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
 
 __all__ = ["MlflowOptions", "StoreRef", "read_mlflow", "resolve_store"]
@@ -810,7 +810,7 @@ def _all_pages(fetch: Any) -> list[Any]:
 def _to_jobs(ref: StoreRef, raw: Raw, options: MlflowOptions) -> ImportResult:
     con = parse_connection()
     try:
-        define_macros(con)
+        sql.define_macros(con)
         for name in ("runs", "experiments", "exp_tags", "run_kv", "metric_keys", "points"):
             con.register(f"mlflow_{name}", getattr(raw, name))
         con.execute(

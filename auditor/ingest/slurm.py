@@ -16,15 +16,14 @@ from typing import Any
 import duckdb
 
 from auditor import sql
+from auditor.duck import parse_connection
 from auditor.errors import InputError, UsageError
-from auditor.gpu import define_macros
-from auditor.ingest import (
+from auditor.ingest.base import (
     GroupSpec,
     ImportResult,
     SkippedRow,
     apply_grouping,
     existing_file,
-    parse_connection,
     read_failure,
 )
 from auditor.progress import run_with_progress
@@ -109,7 +108,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
     con = parse_connection()
     handed_over = False
     try:
-        define_macros(con)
+        sql.define_macros(con)
         con.execute(sql.query("slurm_macros"))
         con.execute(sql.query("slurm_rows_table"))
         notes: list[str] = []

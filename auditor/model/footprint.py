@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from auditor import gpu, sql
+from auditor import sql
 from auditor.errors import MissingFactor
 from auditor.model import factors
 from auditor.settings import DEFAULTS, Setting, Settings
@@ -224,7 +224,7 @@ def compute(
     install(con, settings)
     select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
     con.execute(sql.query("footprint_macros"))
-    gpu.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
+    sql.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
     con.execute(sql.query("footprint_classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))

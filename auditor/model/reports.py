@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor import gpu, sql
+from auditor import sql
 from auditor.errors import UsageError
 from auditor.model import factors as factor_tables
 from auditor.model.factors import KG_PER_LB
@@ -82,7 +82,7 @@ def name_groups(store: Store, by: str, table: str = "group_names") -> None:
     # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
     # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
     ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
-    gpu.define_temp_macros(store.con)  # group_store, run_ident
+    sql.define_temp_macros(store.con)  # group_store, run_ident
     text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
     store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
 
@@ -121,7 +121,7 @@ def find_group(
 
 def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
     """The counted jobs of ``project`` and of the sweep ``sweep`` names (see find_group)."""
-    gpu.define_temp_macros(store.con)  # group_store
+    sql.define_temp_macros(store.con)  # group_store
     group = None
     if sweep is not None:
         name_groups(store, "sweep")
@@ -163,7 +163,7 @@ def summary(
     )
     name_groups(store, by)
     if not settings.configured:
-        gpu.define_temp_macros(store.con)  # summary.sql's gpu_fraction
+        sql.define_temp_macros(store.con)  # summary.sql's gpu_fraction
         base = store.query(
             "summary", {"by": by, "project": project, "include_running": include_running}
         )
@@ -478,7 +478,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     else:
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
-        gpu.define_temp_macros(store.con)
+        sql.define_temp_macros(store.con)
         found = store.query("explain_inputs").to_pylist()
         row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here

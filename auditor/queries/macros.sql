@@ -1,4 +1,4 @@
--- Scalar macros every connection defines (auditor.gpu.define_macros).
+-- Scalar macros every connection defines (auditor.sql.define_macros).
 -- gpu_key(text): one key per GPU family, whatever the spelling (sacct gres types, NVML and
 -- rocm-smi names, MLflow params, codecarbon's gpu_model):
 --   'a100', 'A100-SXM4-80GB', 'NVIDIA A100 80GB PCIe', 'nvidia_a100-sxm4-80gb' -> 'a100'
