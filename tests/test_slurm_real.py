@@ -53,12 +53,16 @@ STEP_ROWS = 2 * (ALLOCATIONS - 1 - 1 - 2) + 2 + 2  # less interactive, never_sta
 # -- running the sandbox ------------------------------------------------------------------
 
 
-def sandbox_unavailable() -> str | None:
-    """Why the sandbox cannot run here, or None."""
-    wanted = os.environ.get("CI", "").lower() in ("true", "1") or (
+def sandbox_wanted() -> bool:
+    """CI runs the sandbox, as does a developer who asks for it: there it must run."""
+    return os.environ.get("CI", "").lower() in ("true", "1") or (
         os.environ.get("AUDITOR_SLURM_SANDBOX") == "1"
     )
-    if not wanted:
+
+
+def sandbox_unavailable() -> str | None:
+    """Why the sandbox cannot run here, or None."""
+    if not sandbox_wanted():
         return (
             "the Slurm sandbox installs packages and starts daemons: it runs when CI=true "
             "or AUDITOR_SLURM_SANDBOX=1"
@@ -80,6 +84,8 @@ class SandboxRun:
 @pytest.fixture(scope="session")
 def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> SandboxRun:
     reason = sandbox_unavailable()
+    if reason and sandbox_wanted():
+        pytest.fail(f"CI=true or AUDITOR_SLURM_SANDBOX=1, but {reason}")
     if reason:
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("slurm-sandbox")
