@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from tests.golden_files import check_golden
-from tests.report_fixture import CONFIG, ROOT, build_db
+from tests.report_fixture import CONFIG, ROOT
 
 FORMATS = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}
 LISA = ["--preset", "strubell2019", "--config", "fixtures/lisa/auditor.toml"]
@@ -45,16 +45,6 @@ def stable(text: str, fmt: str) -> str:
             for line in replaced.split("\n")
         )
     return replaced
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_db(str(tmp_path_factory.mktemp("golden") / "bundled.duckdb"))
-
-
-@pytest.fixture
-def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the config's path shows in factor sources as given
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -18,19 +18,9 @@ from auditor.report.data import WASTE_STATES
 from auditor.report.render import md, render
 from tests.golden_files import check_golden
 from tests.joblog import START, job, write_jobs
-from tests.report_fixture import CONFIG, ROOT, build_db
+from tests.report_fixture import CONFIG, ROOT
 
 G_PER_KWH_STRUBELL = 0.954 * 453.59237  # 0.954 lb CO2e per kWh
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_db(str(tmp_path_factory.mktemp("report") / "bundled.duckdb"))
-
-
-@pytest.fixture
-def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the config's path shows in factor sources as given
 
 
 # -- a small lab whose figures are easy to write down -----------------------------------------
