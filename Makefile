@@ -54,7 +54,7 @@ docs-cli: install
 
 # Rewrite tests/golden/ from the current code (review the diff before committing).
 golden: install
-	AUDITOR_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_report.py -k golden
+	AUDITOR_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_report.py tests/test_golden_cli.py -k golden
 
 # docs/report.png for the README, taken in headless Chromium.
 screenshot: install

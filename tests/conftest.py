@@ -8,8 +8,21 @@ from typing import Any
 import duckdb
 import pytest
 
+from tests.report_fixture import build_db
+
 ROOT = Path(__file__).resolve().parent.parent
 SLURM = ROOT / "fixtures" / "slurm"
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database of every bundled fixture (tests/report_fixture.py); read it, never write."""
+    return build_db(str(tmp_path_factory.mktemp("bundled") / "bundled.duckdb"))
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # the config's path shows in factor sources as given
 
 
 @pytest.fixture

@@ -16,22 +16,11 @@ from auditor.errors import ExitCode, UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.report.data import WASTE_STATES
 from auditor.report.render import md, render
+from tests.golden_files import check_golden
 from tests.joblog import START, job, write_jobs
-from tests.report_fixture import CONFIG, ROOT, build_db
+from tests.report_fixture import CONFIG, ROOT
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-UPDATE = os.environ.get("AUDITOR_UPDATE_GOLDEN") == "1"
 G_PER_KWH_STRUBELL = 0.954 * 453.59237  # 0.954 lb CO2e per kWh
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return build_db(str(tmp_path_factory.mktemp("report") / "bundled.duckdb"))
-
-
-@pytest.fixture
-def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the config's path shows in factor sources as given
 
 
 # -- a small lab whose figures are easy to write down -----------------------------------------
@@ -260,12 +249,7 @@ def test_same_input_same_output(bundled: str, at_root: None) -> None:
 def test_golden(bundled: str, at_root: None, name: str, options: dict[str, object]) -> None:
     fmt = "html" if name.endswith(".html") else "markdown"
     text = render(api.report(db=bundled, **options), fmt)  # type: ignore[arg-type]
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing {path}: run 'make golden'"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed: run 'make golden' and review"
+    check_golden(name, text)
 
 
 # -- command line --------------------------------------------------------------------------
