@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -14,8 +14,35 @@ if TYPE_CHECKING:
 
 @cache
 def query(name: str) -> str:
-    """Text of ``auditor/queries/<name>.sql``."""
-    return resources.files("auditor.queries").joinpath(f"{name}.sql").read_text("utf-8")
+    """Text of ``auditor/queries/<name>.sql``; ``name`` may hold the stage's folder
+    (``"slurm/canonical"``)."""
+    path = resources.files("auditor.queries")
+    *folders, file = name.split("/")
+    for folder in folders:
+        path = path.joinpath(folder)
+    return path.joinpath(f"{file}.sql").read_text("utf-8")
+
+
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def fill(name: str, **identifiers: str | Sequence[str]) -> str:
+    """Query ``name`` with each ``{{slot}}`` replaced by the identifier given for it, quoted
+    (a sequence becomes a comma-separated list). The one way an identifier enters SQL: values
+    go in as DuckDB parameters (``$name``). A slot without an identifier, or an identifier
+    without a slot, is a bug and raises ``KeyError``."""
+    text = query(name)
+    slots = set(_SLOT.findall(text))
+    if slots != set(identifiers):
+        raise KeyError(f"{name}.sql: slots {sorted(slots)}, given {sorted(identifiers)}")
+
+    def ident(found: re.Match[str]) -> str:
+        value = identifiers[found.group(1)]
+        if isinstance(value, str):
+            return quote_ident(value)
+        return ", ".join(map(quote_ident, value))
+
+    return _SLOT.sub(ident, text)
 
 
 def migrations() -> list[tuple[int, str, str]]:
