@@ -19,9 +19,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from mlflow_scenario import populate  # noqa: E402
+from scripts.mlflow_scenario import populate  # noqa: E402
 
 TARGET = ROOT / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
 

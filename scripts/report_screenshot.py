@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 from auditor import api  # noqa: E402
 from auditor.report.render import render  # noqa: E402
-from tests.browser import Browser, install_browser  # noqa: E402
-from tests.report_fixture import CONFIG, build_db  # noqa: E402
+from scripts.browser import Browser, install_browser  # noqa: E402
+from scripts.report_fixture import CONFIG, build_db  # noqa: E402
 
 
 def main() -> int:

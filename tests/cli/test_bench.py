@@ -10,8 +10,7 @@ from pathlib import Path
 import duckdb
 
 from auditor import api
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.paths import ROOT
 
 
 def test_bench_script_prints_every_step(tmp_path: Path) -> None:

@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ExitCode
-from tests.conftest import SLURM, db_state
-from tests.joblog import write_jobs
-from tests.test_rnd_explain_factors import RUNNING_HOURS, running_lab
+from tests.helpers.db import db_state
+from tests.helpers.joblog import write_jobs
+from tests.helpers.labs import RUNNING_HOURS, running_lab
+from tests.helpers.paths import SLURM
 
 runner = CliRunner()
 # footprint settings for the fixtures: summary needs a grid region and a model for every GPU

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ExitCode
-from tests.conftest import SLURM
+from tests.helpers.paths import SLURM
 
 runner = CliRunner()
 EXAMPLE = str(SLURM.parent.parent / "examples" / "auditor.toml")

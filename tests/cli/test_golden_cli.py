@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.golden_files import check_golden
-from tests.report_fixture import CONFIG, ROOT
+from scripts.report_fixture import CONFIG, ROOT
+from tests.helpers.golden_files import check_golden
 
 FORMATS = {"table": "txt", "json": "json", "csv": "csv", "markdown": "md"}
 LISA = ["--preset", "strubell2019", "--config", "fixtures/lisa/auditor.toml"]

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from auditor import api
 from auditor.cli import app
 from auditor.errors import InputError, UsageError
-from tests.conftest import ROOT, db_state
+from tests.helpers.db import db_state
+from tests.helpers.paths import ROOT
 
 LISA = ROOT / "fixtures" / "lisa"
 CSV = ROOT / "fixtures" / "csv"

@@ -32,9 +32,10 @@ from auditor.errors import InputError, UsageError
 from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
 from auditor.schema import JOB_SCHEMA
 from auditor.store import Store
-from tests.mlflow_scenario import LEAVES, PARENTS, T0, T1, T2, populate
+from scripts.mlflow_scenario import LEAVES, PARENTS, T0, T1, T2, populate
+from tests.helpers.paths import ROOT
 
-FIXTURE_V2 = Path(__file__).resolve().parent.parent / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
+FIXTURE_V2 = ROOT / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
 
 
 def ts(ms: int) -> datetime:
@@ -395,7 +396,7 @@ def test_reingest_updates_and_never_duplicates(
 # -- counted once with Slurm ----------------------------------------------------------------
 
 
-SLURM_JOBS = Path(__file__).resolve().parent.parent / "fixtures" / "mlflow" / "slurm-jobs.psv"
+SLURM_JOBS = ROOT / "fixtures" / "mlflow" / "slurm-jobs.psv"
 
 
 def test_run_in_a_slurm_job_counts_once(

@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from auditor import api, sql
 from auditor.cli import app
 from auditor.errors import InputError, UsageError
-from tests.conftest import ROOT, SLURM, db_state, job_rows
+from tests.helpers.db import db_state, job_rows
+from tests.helpers.paths import ROOT, SLURM
 
 ARRAYS = str(SLURM / "arrays.psv")
 TYPED = str(SLURM / "typed-gpus.psv")
@@ -423,7 +424,7 @@ def test_forget_is_one_transaction(
 
 @pytest.fixture(scope="module")
 def mlflow_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from tests.mlflow_scenario import populate
+    from scripts.mlflow_scenario import populate
 
     base = tmp_path_factory.mktemp("mlflow")
     with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
@@ -458,7 +459,7 @@ def test_forget_of_slurm_jobs_lets_their_linked_runs_count(
 
 
 def test_mlflow_reingest_and_replace(mlflow_store: str, db: str) -> None:
-    from tests.mlflow_scenario import LEAVES
+    from scripts.mlflow_scenario import LEAVES
 
     api.ingest_mlflow(db=db, tracking_uri=mlflow_store)
     again = api.ingest_mlflow(db=db, tracking_uri=mlflow_store, gpus_keys=["gpus"])

@@ -10,7 +10,8 @@ import pytest
 
 from auditor import api
 from auditor.errors import InputError, UsageError
-from tests.conftest import ROOT, SLURM, job_rows
+from tests.helpers.db import job_rows
+from tests.helpers.paths import ROOT, SLURM
 
 
 def ingest(db: str, *names: str, **options: object) -> api.IngestOutcome:
@@ -400,7 +401,7 @@ def test_headerless_dump_with_another_delimiter_names_it(
     from typer.testing import CliRunner
 
     from auditor.cli import app
-    from tests.conftest import db_state
+    from tests.helpers.db import db_state
 
     rows = [
         ["700", "700", "nlp", "COMPLETED", "3600", "billing=8,cpu=8,gres/gpu=2,mem=64G,node=1"],

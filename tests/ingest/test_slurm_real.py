@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from auditor import api
-from tests.conftest import ROOT, SLURM, job_rows
-from tests.slurm_workload import (
+from tests.helpers.db import job_rows
+from tests.helpers.paths import ROOT, SLURM
+from tests.helpers.slurm_workload import (
     BY_KEY,
     CLUSTER,
     GPU_MODEL,

@@ -16,37 +16,15 @@ from auditor.errors import ExitCode, UsageError
 from auditor.model.factors import KG_PER_LB
 from auditor.report.data import WASTE_STATES
 from auditor.report.render import md, render
-from tests.golden_files import check_golden
-from tests.joblog import START, job, write_jobs
-from tests.report_fixture import CONFIG, ROOT
+from scripts.report_fixture import CONFIG, ROOT
+from tests.helpers.golden_files import check_golden
+from tests.helpers.joblog import START, job, write_jobs
+from tests.helpers.labs import lab_db
 
 G_PER_KWH_STRUBELL = 0.954 * 453.59237  # 0.954 lb CO2e per kWh
 
 
 # -- a small lab whose figures are easy to write down -----------------------------------------
-
-HEADER = (
-    "JobID|JobIDRaw|User|Account|State|Submit|Start|End|ElapsedRaw|NCPUS|ReqMem|AllocTRES|JobName"
-)
-LAB = [
-    # 2 V100 x 1 h, completed in January
-    "1|1|ann|nlp|COMPLETED|2024-01-15T10:00:00|2024-01-15T10:00:00|2024-01-15T11:00:00|3600|4|16G"
-    "|cpu=4,mem=16G,gres/gpu:v100=2|train",
-    # 1 V100 x 2 h, failed in February
-    "2|2|bob|nlp|FAILED|2024-02-10T08:00:00|2024-02-10T08:00:00|2024-02-10T10:00:00|7200|4|16G"
-    "|cpu=4,mem=16G,gres/gpu:v100=1|sweep-a",
-    # 4 V100 x 0.5 h, cancelled on 1 March
-    "3|3|bob|vision|CANCELLED by 42|2024-03-01T12:00:00|2024-03-01T12:00:00|2024-03-01T12:30:00"
-    "|1800|8|32G|cpu=8,mem=32G,gres/gpu:v100=4|big",
-]
-
-
-def lab_db(tmp_path: Path, lines: list[str] = LAB) -> str:
-    dump = tmp_path / "lab.psv"
-    dump.write_text("\n".join([HEADER, *lines]) + "\n")
-    db = str(tmp_path / "lab.duckdb")
-    api.ingest_slurm([str(dump)], db=db, tz="UTC")
-    return db
 
 
 def test_lab_gpu_hours_waste_and_dates(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from auditor import api
 from auditor.report.data import WASTE_STATES
-from tests.report_fixture import CONFIG, FIXTURES
+from scripts.report_fixture import CONFIG, FIXTURES
 
 # The states a report counts as waste, written out so a change to WASTE_STATES shows here.
 WASTE = {

@@ -16,9 +16,9 @@ import pytest
 from auditor import api
 from auditor.report.data import number
 from auditor.report.render import render
-from tests.browser import Browser, Page, install_browser
-from tests.report_fixture import CONFIG, ROOT, build_db
-from tests.test_report import lab_db
+from scripts.browser import Browser, Page, install_browser
+from scripts.report_fixture import CONFIG, ROOT, build_db
+from tests.helpers.labs import lab_db
 
 pytestmark = pytest.mark.browser
 

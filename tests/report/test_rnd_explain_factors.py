@@ -9,7 +9,8 @@ import pytest
 
 from auditor import api
 from auditor.errors import ConfigError, MissingFactor, UsageError
-from tests.joblog import job, write_jobs
+from tests.helpers.joblog import job, write_jobs
+from tests.helpers.labs import RUNNING_HOURS, running_lab
 
 
 @pytest.fixture(autouse=True)
@@ -231,33 +232,6 @@ def test_factors_errors(tmp_path: Path) -> None:
 
 
 # -- jobs left out of totals, explain without settings -------------------------------------
-
-# Four running jobs holding 56,839 GPU-hours so far, as found in a real lab's dump: they must
-# not vanish from a total without a word. 8 GPUs each, elapsed time as of the dump.
-RUNNING_HOURS = (2000, 14839 / 8, 1500, 1750)
-
-
-def running_lab() -> list[dict[str, Any]]:
-    done = [
-        job(1, gpus=1, gpu_model="V100", hours=10, sweep="s"),
-        job(2, gpus=2, gpu_model="V100", hours=3, sweep="s"),
-        job(3, gpus=1, gpu_model="V100", hours=5, project="other"),
-    ]
-    running = [
-        job(
-            10 + i,
-            gpus=8,
-            gpu_model="A100",
-            hours=h,
-            state="RUNNING",
-            running=True,
-            end_ts=None,
-            sweep="big",
-        )
-        for i, h in enumerate(RUNNING_HOURS)
-    ]
-    running[-1]["project"] = "other"
-    return done + running
 
 
 def running_note_of(notes: list[str]) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import SLURM
-from tests.robustness import bench_module
+from tests.helpers.paths import SLURM
+from tests.helpers.robustness import bench_module
 
 
 def count_jobs(db: str) -> int:

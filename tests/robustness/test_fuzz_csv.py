@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from auditor import api
-from tests.conftest import ROOT, db_state
-from tests.robustness import check_outcome
+from tests.helpers.db import db_state
+from tests.helpers.paths import ROOT
+from tests.helpers.robustness import check_outcome
 
 HEADERS = ["job_id", "project", "sweep", "start", "end", "hours", "n_gpus", "gpu_model",
            "energy_kwh", "note"]  # fmt: skip

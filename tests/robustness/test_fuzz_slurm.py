@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from auditor import api
-from tests.conftest import SLURM, db_state
-from tests.robustness import check_outcome
+from tests.helpers.db import db_state
+from tests.helpers.paths import SLURM
+from tests.helpers.robustness import check_outcome
 
 FIELDS = ["JobID", "JobIDRaw", "User", "Account", "State", "Submit", "Start", "End",
           "ElapsedRaw", "NCPUS", "AllocTRES", "JobName"]  # fmt: skip

@@ -12,8 +12,9 @@ import pytest
 
 from auditor import api
 from auditor.errors import ExitCode
-from tests.conftest import ROOT, db_state
-from tests.robustness import bench_module
+from tests.helpers.db import db_state
+from tests.helpers.paths import ROOT
+from tests.helpers.robustness import bench_module
 
 JOBS = 100_000
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from auditor import api
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 def _tree(folder: Path) -> dict[str, str]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from auditor import api
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 CLI_REFERENCE = "docs/cli-reference.md"
 

@@ -12,7 +12,7 @@ import pytest
 
 from auditor import api
 from auditor.errors import MissingFactor
-from tests.joblog import job, write_jobs
+from tests.helpers.joblog import job, write_jobs
 
 LB_PER_KWH_2019 = 0.954  # Strubell et al.: US average, lb CO2e per kWh
 KG_PER_LB = 0.45359237

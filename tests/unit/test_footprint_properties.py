@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor import api
-from tests.joblog import job, write_jobs
+from tests.helpers.joblog import job, write_jobs
 
 CONFIG = """
 [site]

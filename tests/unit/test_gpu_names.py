@@ -20,8 +20,9 @@ from auditor.errors import ConfigError, MissingFactor
 from auditor.gpu import _con, gpu_key
 from auditor.model import factors
 from auditor.settings import DEFAULTS
+from tests.helpers.paths import ROOT
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = ROOT / "fixtures"
 
 # (spelling, key): sacct gres types, NVML / rocm-smi / hl-smi names, MLflow params,
 # codecarbon's gpu_model

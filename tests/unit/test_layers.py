@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from importlinter.cli import lint_imports
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
 
 
 def test_import_contracts_are_kept(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,9 +21,9 @@ import pytest
 from auditor import api
 from auditor.errors import MissingFactor
 from auditor.model import factors
-from tests.joblog import job, write_jobs
+from tests.helpers.joblog import job, write_jobs
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "auditor" / "model" / "data"
 GENERATOR = ROOT / "scripts" / "make_factor_tables.py"
 

@@ -1,0 +1,1 @@
+"""The command line through typer's CliRunner, its golden files, and the bench script."""

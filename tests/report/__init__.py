@@ -1,0 +1,1 @@
+"""Reports: rnd-table, explain and factors through the library, and ``auditor report``."""
