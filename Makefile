@@ -48,13 +48,13 @@ bench: install
 	$(PY) scripts/bench_mlflow.py
 	$(PY) scripts/bench_csv.py
 
-# Regenerate docs/cli-reference.md from every command's --help (tests/test_docs.py checks it).
+# Regenerate docs/cli-reference.md from every command's --help (tests/unit/test_docs.py checks it).
 docs-cli: install
 	$(PY) -m cogapp -r docs/cli-reference.md
 
 # Rewrite tests/golden/ from the current code (review the diff before committing).
 golden: install
-	AUDITOR_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_report.py tests/test_golden_cli.py -k golden
+	AUDITOR_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/report/test_report.py tests/cli/test_golden_cli.py -k golden
 
 # docs/report.png for the README, taken in headless Chromium.
 screenshot: install

@@ -1,6 +1,6 @@
 """Golden files of every output format of summary, jobs, explain, factors and rnd-table.
 
-Each command runs through the CLI on the bundled database (tests/report_fixture.py) with
+Each command runs through the CLI on the bundled database (scripts/report_fixture.py) with
 examples/auditor.toml; ``make golden`` rewrites tests/golden/cli/ from the current code.
 """
 

@@ -1,6 +1,6 @@
 """MLflow ingest against real stores written by the mlflow library: a file store, an SQLite
 store, a running ``mlflow server`` and an MLflow 2.22 database. Expected values are
-arithmetic on the scenario's constants (tests/mlflow_scenario.py)."""
+arithmetic on the scenario's constants (scripts/mlflow_scenario.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Genuine Slurm 22.05 output: the committed dumps in fixtures/slurm/real-22.05 (always) and a
 fresh run of scripts/slurm-sandbox (marked ``slurm``) must both give the figures of the
-workload that was submitted (tests/slurm_workload.py), in every sacct layout.
+workload that was submitted (tests/helpers/slurm_workload.py), in every sacct layout.
 """
 
 from __future__ import annotations
