@@ -1,9 +1,9 @@
 """auditor: what research compute cost, from the logs a lab already has.
 
 The public API: the functions of ``auditor.api``, the options they take (``FootprintOptions``),
-their result types and the errors they raise (``auditor.errors``), importable from here. The lab-wide report is ``auditor.api.report``:
-the name ``auditor.report`` is the package that builds and renders it. The command line in
-``auditor.cli`` only adapts the API.
+their result types and the errors they raise (``auditor.errors``), importable from here. The
+lab-wide report is ``auditor.api.report``: the name ``auditor.report`` is the package that
+builds and renders it. The command line in ``auditor.cli`` only adapts the API.
 """
 
 from __future__ import annotations
