@@ -180,6 +180,12 @@ FootprintInKg = Annotated[
     Group(_footprint, only=("preset", "config", "default_gpu_power", "default_carbon")),
 ]
 FactorSources = Annotated[api.FootprintOptions, Group(_footprint, only=("preset", "config"))]
+SkipBadRowsOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
+    ),
+]
 ReplaceOption = Annotated[
     bool,
     typer.Option(
@@ -263,12 +269,7 @@ def ingest_slurm(
     sweep_from: Annotated[
         str, typer.Option(help="array|account|wckey|partition|user|comment|jobname:REGEX")
     ] = "array",
-    skip_bad_rows: Annotated[
-        bool,
-        typer.Option(
-            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
-        ),
-    ] = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     replace: ReplaceOption = False,
 ) -> None:
     """Ingest Slurm accounting dumps (sacct -P text, or sacct --json)."""
@@ -331,12 +332,7 @@ def ingest_csv(
             help="user|partition|jobname:REGEX|tag:COLUMN", show_default="the sweep column"
         ),
     ] = None,
-    skip_bad_rows: Annotated[
-        bool,
-        typer.Option(
-            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
-        ),
-    ] = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     replace: ReplaceOption = False,
 ) -> None:
     """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
