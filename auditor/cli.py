@@ -49,7 +49,7 @@ app.add_typer(ingest_app, name="ingest")
 
 
 @dataclass(frozen=True)
-class Group:
+class OptionGroup:
     """A command parameter made of several options, defined once for every command.
 
     In the command's signature, ``make``'s own parameters (all, or those named in ``only``)
@@ -66,12 +66,14 @@ class Group:
 
 
 def with_groups(command: Callable[..., None]) -> Callable[..., None]:
-    """Let ``command`` take parameters annotated with a ``Group`` (before ``app.command``)."""
+    """Let ``command`` take parameters annotated with an ``OptionGroup`` (under app.command)."""
     signature = inspect.signature(command, eval_str=True)
-    groups: dict[str, tuple[Group, list[str]]] = {}
+    groups: dict[str, tuple[OptionGroup, list[str]]] = {}
     params: list[inspect.Parameter] = []
     for param in signature.parameters.values():
-        found = [m for m in getattr(param.annotation, "__metadata__", ()) if isinstance(m, Group)]
+        found = [
+            m for m in getattr(param.annotation, "__metadata__", ()) if isinstance(m, OptionGroup)
+        ]
         if not found:
             params.append(param)
             continue
@@ -112,7 +114,7 @@ def _db(db: DbOption = None) -> str:
 
 
 # the database path, $AUDITOR_DB or the default when --db is not given
-Db = Annotated[str, Group(_db)]
+Db = Annotated[str, OptionGroup(_db)]
 
 
 def _format_option(value: str) -> str:
@@ -125,7 +127,7 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="table, json, csv or markdown.", callback=_format_option),
 ]
 
-# -- footprint options (summary, explain, rnd-table, factors) --
+# -- footprint options (summary, explain, rnd-table, report, factors) --
 PresetOption = Annotated[
     str | None,
     typer.Option(
@@ -173,13 +175,15 @@ def _footprint(
     )
 
 
-Footprint = Annotated[api.FootprintOptions, Group(_footprint)]
+Footprint = Annotated[api.FootprintOptions, OptionGroup(_footprint)]
 # the report is in kg; factors shows what a preset and a config set
 FootprintInKg = Annotated[
     api.FootprintOptions,
-    Group(_footprint, only=("preset", "config", "default_gpu_power", "default_carbon")),
+    OptionGroup(_footprint, only=("preset", "config", "default_gpu_power", "default_carbon")),
 ]
-FactorSources = Annotated[api.FootprintOptions, Group(_footprint, only=("preset", "config"))]
+FactorSources = Annotated[api.FootprintOptions, OptionGroup(_footprint, only=("preset", "config"))]
+
+# -- ingest options --
 SkipBadRowsOption = Annotated[
     bool,
     typer.Option(

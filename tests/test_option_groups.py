@@ -9,7 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from auditor import api
-from auditor.cli import Db, Footprint, Group, with_groups
+from auditor.cli import Db, Footprint, OptionGroup, with_groups
 
 
 def test_a_command_receives_each_group_made_and_lists_its_options_in_place(
@@ -40,7 +40,7 @@ def _path(db: str = "") -> str:
 
 
 # annotations are read from this module's names, as in auditor.cli
-def clash(db: str = "", *, other: Annotated[str, Group(_path)]) -> None:
+def clash(db: str = "", *, other: Annotated[str, OptionGroup(_path)]) -> None:
     del db, other
 
 
