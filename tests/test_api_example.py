@@ -12,7 +12,8 @@ import pytest
 from auditor import api
 from auditor.errors import UsageError
 
-ROOT = Path(__file__).resolve().parent.parent
+# found from here, so the module may sit in any folder of tests/
+ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 # a sacct dump whose GPUs name no model: the example's default GPU power is what prices them
 DUMP = ROOT / "fixtures" / "slurm" / "arrays.psv"
 
