@@ -1,9 +1,9 @@
 """auditor: what research compute cost, from the logs a lab already has.
 
-The public API: the functions of ``auditor.api``, their result types and the errors they raise
-(``auditor.errors``), importable from here. The lab-wide report is ``auditor.api.report``:
-the name ``auditor.report`` is the package that builds and renders it. The command line in
-``auditor.cli`` only adapts the API.
+The public API: the functions of ``auditor.api``, the options they take (``FootprintOptions``),
+their result types and the errors they raise (``auditor.errors``), importable from here. The
+lab-wide report is ``auditor.api.report``: the name ``auditor.report`` is the package that
+builds and renders it. The command line in ``auditor.cli`` only adapts the API.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from auditor.errors import (
 if TYPE_CHECKING:
     from auditor.api import (
         SUMMARY_GROUPS,
+        FootprintOptions,
         ForgetReport,
         IngestOutcome,
         explain,
@@ -49,6 +50,7 @@ __version__ = "0.1.0"
 # script that only catches auditor's errors (or ``auditor --help``) does not need.
 _LAZY = {
     "SUMMARY_GROUPS": "auditor.api",
+    "FootprintOptions": "auditor.api",
     "ForgetReport": "auditor.api",
     "IngestOutcome": "auditor.api",
     "explain": "auditor.api",
@@ -72,6 +74,7 @@ __all__ = [
     "AuditorError",
     "ConfigError",
     "ExitCode",
+    "FootprintOptions",
     "ForgetReport",
     "IngestOutcome",
     "InputError",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUMMARY_GROUPS",
+    "FootprintOptions",
     "ForgetReport",
     "IngestOutcome",
     "explain",
@@ -325,21 +326,53 @@ def forget(ingest: int, *, db: str) -> ForgetReport:
         return store.forget(ingest)
 
 
+@dataclass(frozen=True)
+class FootprintOptions:
+    """How energy, CO2e and costs are worked out: the command line's footprint options.
+
+    ``preset`` and ``config`` (else ./auditor.toml if present) give the factors;
+    ``default_gpu_power_w`` and ``default_carbon_g_per_kwh`` stand in for a GPU power or grid
+    no table knows (each use is reported); ``units='lb'`` adds co2e_lb to summary, explain
+    and rnd_table. The default, no options, gives GPU-hours only unless ./auditor.toml exists.
+    """
+
+    preset: str | None = None
+    config: str | None = None
+    default_gpu_power_w: float | None = None
+    default_carbon_g_per_kwh: float | None = None
+    units: str = "kg"
+
+    def settings(self) -> Settings:
+        """The settings these options resolve to (see ``load_settings``).
+
+        Raises UsageError (unknown units, a negative default) or ConfigError.
+        """
+        from auditor.model import reports
+
+        reports.check_units(self.units)
+        return load_settings(
+            preset=self.preset,
+            config=self.config,
+            default_gpu_power_w=self.default_gpu_power_w,
+            default_carbon_g_per_kwh=self.default_carbon_g_per_kwh,
+        )
+
+
+# what the command line's footprint options are when none is given
+_NO_OPTIONS = FootprintOptions()
+
+
 def summary(
     *,
     db: str,
     by: str = "project",
     project: str | None = None,
     include_running: bool = False,
-    preset: str | None = None,
-    config: str | None = None,
-    default_gpu_power_w: float | None = None,
-    default_carbon_g_per_kwh: float | None = None,
-    units: str = "kg",
+    footprint: FootprintOptions = _NO_OPTIONS,
 ) -> pa.Table:
     """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
 
-    Footprint columns: energy_kwh, co2e_kg (and co2e_lb with ``units='lb'``),
+    Footprint columns: energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``),
     cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share; with a
     ``default_*`` option, how many jobs used it. Notes for stderr: ``notes(table)``.
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
@@ -349,16 +382,15 @@ def summary(
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
-    reports.check_units(units)
-    settings = load_settings(
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power_w,
-        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
-    )
+    settings = footprint.settings()
     with Store(db, read_only=True) as store:
         table = reports.summary(
-            store, settings, by=by, project=project, include_running=include_running, units=units
+            store,
+            settings,
+            by=by,
+            project=project,
+            include_running=include_running,
+            units=footprint.units,
         )
     renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
     return renamed.replace_schema_metadata(table.schema.metadata)
@@ -411,11 +443,7 @@ def explain(
     ident: str,
     *,
     db: str,
-    preset: str | None = None,
-    config: str | None = None,
-    default_gpu_power_w: float | None = None,
-    default_carbon_g_per_kwh: float | None = None,
-    units: str = "kg",
+    footprint: FootprintOptions = _NO_OPTIONS,
 ) -> pa.Table:
     """One job (by uid, job id or run): every input, factor, source, as_of and the arithmetic.
 
@@ -425,28 +453,19 @@ def explain(
     """
     from auditor.model import reports
 
-    reports.check_units(units)
-    settings = load_settings(
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power_w,
-        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
-    )
+    settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        return reports.explain(store, settings, ident, units=units)
+        return reports.explain(store, settings, ident, units=footprint.units)
 
 
-def factors(
-    *, preset: str | None = None, config: str | None = None, table: str | None = None
-) -> pa.Table:
+def factors(*, footprint: FootprintOptions = _NO_OPTIONS, table: str | None = None) -> pa.Table:
     """The settings and factor values in force, each with its source and as_of.
 
     ``table`` picks one factor table (or 'setting'). Raises UsageError or ConfigError.
     """
     from auditor.model import reports
 
-    settings = load_settings(preset=preset, config=config)
-    return reports.factors(settings, factor=table)
+    return reports.factors(footprint.settings(), factor=table)
 
 
 def rnd_table(
@@ -455,11 +474,7 @@ def rnd_table(
     project: str,
     final: str | None = None,
     tune: str | None = None,
-    preset: str | None = None,
-    config: str | None = None,
-    default_gpu_power_w: float | None = None,
-    default_carbon_g_per_kwh: float | None = None,
-    units: str = "kg",
+    footprint: FootprintOptions = _NO_OPTIONS,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
@@ -469,16 +484,10 @@ def rnd_table(
     """
     from auditor.model import reports
 
-    reports.check_units(units)
-    settings = load_settings(
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power_w,
-        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
-    )
+    settings = footprint.settings()
     with Store(db, read_only=True) as store:
         return reports.rnd_table(
-            store, settings, project=project, final=final, tune=tune, units=units
+            store, settings, project=project, final=final, tune=tune, units=footprint.units
         )
 
 
@@ -492,10 +501,7 @@ def report(
     since: str | None = None,
     until: str | None = None,
     top: int = 10,
-    preset: str | None = None,
-    config: str | None = None,
-    default_gpu_power_w: float | None = None,
-    default_carbon_g_per_kwh: float | None = None,
+    footprint: FootprintOptions = _NO_OPTIONS,
     timestamp: str | None = None,
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
@@ -504,18 +510,16 @@ def report(
     (YYYY-MM-DD, both included, UTC) to jobs dated in that range; ``top`` is the number of
     sweeps, runs and users listed. ``timestamp`` is printed in the footer (none by default,
     so the same database gives the same report). Without footprint settings the report has
-    GPU-hours only. Raises UsageError, ConfigError, MissingFactor or StoreError.
+    GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
+    UsageError, ConfigError, MissingFactor or StoreError.
     """
     from auditor.report import data
 
+    if footprint.units != "kg":
+        raise UsageError("The report is in kg: units='lb' is for summary, explain and rnd_table.")
     first = data.parse_day(since, "--since")
     last = data.parse_day(until, "--until")
-    settings = load_settings(
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power_w,
-        default_carbon_g_per_kwh=default_carbon_g_per_kwh,
-    )
+    settings = footprint.settings()
     with Store(db, read_only=True) as store:
         return data.build(
             store,

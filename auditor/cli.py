@@ -5,11 +5,14 @@ No SQL, parsing or arithmetic here: everything is in the library and tested ther
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -18,6 +21,9 @@ from auditor import api
 from auditor.errors import AuditorError, ExitCode
 from auditor.output import check_format, render
 from auditor.store import default_db_path
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class _Commands(TyperGroup):
@@ -41,6 +47,58 @@ app = typer.Typer(
 ingest_app = typer.Typer(help="Read job logs into the database.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """A command parameter made of several options, defined once for every command.
+
+    In the command's signature, ``make``'s own parameters (all, or those named in ``only``)
+    take the annotated parameter's place, so each command's --help lists them where it
+    always did; the command receives what ``make`` returns. See ``with_groups``.
+    """
+
+    make: Callable[..., Any]
+    only: tuple[str, ...] | None = None
+
+    def parameters(self) -> list[inspect.Parameter]:
+        made_from = inspect.signature(self.make, eval_str=True).parameters.values()
+        return [p for p in made_from if self.only is None or p.name in self.only]
+
+
+def with_groups(command: Callable[..., None]) -> Callable[..., None]:
+    """Let ``command`` take parameters annotated with an ``OptionGroup`` (under app.command)."""
+    signature = inspect.signature(command, eval_str=True)
+    groups: dict[str, tuple[OptionGroup, list[str]]] = {}
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        found = [
+            m for m in getattr(param.annotation, "__metadata__", ()) if isinstance(m, OptionGroup)
+        ]
+        if not found:
+            params.append(param)
+            continue
+        options = found[0].parameters()
+        groups[param.name] = (found[0], [p.name for p in options])
+        params.extend(options)
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise TypeError(f"{command.__name__}: an option group repeats a parameter name")
+    # typer passes every option by name, so their order alone matters, not their kind
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params]
+
+    @functools.wraps(command)
+    def run(**given: Any) -> None:
+        made = {
+            name: group.make(**{n: given.pop(n) for n in options})
+            for name, (group, options) in groups.items()
+        }
+        command(**given, **made)
+
+    run.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return run
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -49,6 +107,14 @@ DbOption = Annotated[
         show_default="$AUDITOR_DB, else ./auditor.duckdb",
     ),
 ]
+
+
+def _db(db: DbOption = None) -> str:
+    return db or default_db_path()
+
+
+# the database path, $AUDITOR_DB or the default when --db is not given
+Db = Annotated[str, OptionGroup(_db)]
 
 
 def _format_option(value: str) -> str:
@@ -61,7 +127,7 @@ FormatOption = Annotated[
     typer.Option("--format", "-f", help="table, json, csv or markdown.", callback=_format_option),
 ]
 
-# -- footprint options (summary, explain, rnd-table, factors) --
+# -- footprint options (summary, explain, rnd-table, report, factors) --
 PresetOption = Annotated[
     str | None,
     typer.Option(
@@ -91,6 +157,39 @@ DefaultCarbonOption = Annotated[
     ),
 ]
 UnitsOption = Annotated[str, typer.Option(help="kg, or lb to add co2e_lb.")]
+
+
+def _footprint(
+    preset: PresetOption = None,
+    config: ConfigOption = None,
+    default_gpu_power: DefaultGpuPowerOption = None,
+    default_carbon: DefaultCarbonOption = None,
+    units: UnitsOption = "kg",
+) -> api.FootprintOptions:
+    return api.FootprintOptions(
+        preset=preset,
+        config=config,
+        default_gpu_power_w=default_gpu_power,
+        default_carbon_g_per_kwh=default_carbon,
+        units=units,
+    )
+
+
+Footprint = Annotated[api.FootprintOptions, OptionGroup(_footprint)]
+# the report is in kg; factors shows what a preset and a config set
+FootprintInKg = Annotated[
+    api.FootprintOptions,
+    OptionGroup(_footprint, only=("preset", "config", "default_gpu_power", "default_carbon")),
+]
+FactorSources = Annotated[api.FootprintOptions, OptionGroup(_footprint, only=("preset", "config"))]
+
+# -- ingest options --
+SkipBadRowsOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
+    ),
+]
 ReplaceOption = Annotated[
     bool,
     typer.Option(
@@ -116,10 +215,6 @@ def _setup() -> None:
     logger.propagate = False
 
 
-def _db(db: str | None) -> str:
-    return db or default_db_path()
-
-
 def fail(exc: AuditorError) -> NoReturn:
     """Print the one error line on stderr and exit with the error's code."""
     typer.echo(f"auditor: error: {exc}", err=True)
@@ -128,6 +223,14 @@ def fail(exc: AuditorError) -> NoReturn:
 
 def warn(message: str) -> None:
     typer.echo(f"auditor: {message}", err=True)
+
+
+def _show_with_notes(table: pa.Table, fmt: str) -> None:
+    """A footprint table on stdout; what it asks to tell the user (``api.notes``) on stderr."""
+    text = render(table, fmt)
+    for note in api.notes(table):
+        warn(note)
+    typer.echo(text, nl=False)
 
 
 def _report_ingest(run: Callable[[], api.IngestOutcome]) -> None:
@@ -139,9 +242,10 @@ def _report_ingest(run: Callable[[], api.IngestOutcome]) -> None:
 
 
 @ingest_app.command("slurm")
+@with_groups
 def ingest_slurm(
     dumps: Annotated[list[Path], typer.Argument(help="sacct -P text dumps or sacct --json files.")],
-    db: DbOption = None,
+    db: Db,
     cluster: Annotated[
         str | None,
         typer.Option(
@@ -169,19 +273,14 @@ def ingest_slurm(
     sweep_from: Annotated[
         str, typer.Option(help="array|account|wckey|partition|user|comment|jobname:REGEX")
     ] = "array",
-    skip_bad_rows: Annotated[
-        bool,
-        typer.Option(
-            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
-        ),
-    ] = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     replace: ReplaceOption = False,
 ) -> None:
     """Ingest Slurm accounting dumps (sacct -P text, or sacct --json)."""
     _report_ingest(
         lambda: api.ingest_slurm(
             [str(d) for d in dumps],
-            db=_db(db),
+            db=db,
             cluster=cluster,
             tz=tz,
             fields=fields,
@@ -196,9 +295,10 @@ def ingest_slurm(
 
 
 @ingest_app.command("csv")
+@with_groups
 def ingest_csv(
     files: Annotated[list[Path], typer.Argument(help="CSV job logs or codecarbon emissions.csv.")],
-    db: DbOption = None,
+    db: Db,
     map_: Annotated[
         list[str] | None,
         typer.Option(
@@ -236,19 +336,14 @@ def ingest_csv(
             help="user|partition|jobname:REGEX|tag:COLUMN", show_default="the sweep column"
         ),
     ] = None,
-    skip_bad_rows: Annotated[
-        bool,
-        typer.Option(
-            "--skip-bad-rows", help="Skip malformed rows instead of stopping.", show_default="off"
-        ),
-    ] = False,
+    skip_bad_rows: SkipBadRowsOption = False,
     replace: ReplaceOption = False,
 ) -> None:
     """Ingest CSV job logs (header names matched through synonyms) and codecarbon files."""
     _report_ingest(
         lambda: api.ingest_csv(
             [str(f) for f in files],
-            db=_db(db),
+            db=db,
             mapping=map_ or [],
             project=project,
             kind=kind,
@@ -267,6 +362,7 @@ def ingest_csv(
 
 
 @ingest_app.command("mlflow")
+@with_groups
 def ingest_mlflow(
     tracking_uri: Annotated[
         str | None,
@@ -307,12 +403,13 @@ def ingest_mlflow(
         ),
     ] = False,
     replace: ReplaceOption = False,
-    db: DbOption = None,
+    *,
+    db: Db,
 ) -> None:
     """Ingest the runs of an MLflow tracking store (read-only: the store is never changed)."""
     _report_ingest(
         lambda: api.ingest_mlflow(
-            db=_db(db),
+            db=db,
             tracking_uri=tracking_uri,
             experiments=experiment or [],
             gpus_keys=gpus_key or [],
@@ -330,26 +427,29 @@ def ingest_mlflow(
 
 
 @app.command()
-def ingests(fmt: FormatOption = "table", db: DbOption = None) -> None:
+@with_groups
+def ingests(fmt: FormatOption = "table", *, db: Db) -> None:
     """The ledger: every ingest, its files and their SHA-256, its options and counts."""
-    table = api.ingests(db=_db(db), short_sha256=fmt == "table")
+    table = api.ingests(db=db, short_sha256=fmt == "table")
     typer.echo(render(table, fmt), nl=False)
 
 
 @app.command()
+@with_groups
 def forget(
     ingest: Annotated[
         int, typer.Argument(metavar="INGEST", help="An ingest id (auditor ingests).")
     ],
-    db: DbOption = None,
+    db: Db,
 ) -> None:
     """Remove what one ingest brought: its own jobs go, jobs it updated get their values back."""
-    done = api.forget(ingest, db=_db(db))
+    done = api.forget(ingest, db=db)
     for line in done.lines():
         warn(line)
 
 
 @app.command()
+@with_groups
 def summary(
     by: Annotated[
         str, typer.Option(help="project, sweep, run, user, month, gpu_model or state.")
@@ -362,32 +462,19 @@ def summary(
         typer.Option("--include-running", help="Count jobs still running.", show_default="off"),
     ] = False,
     fmt: FormatOption = "table",
-    db: DbOption = None,
-    preset: PresetOption = None,
-    config: ConfigOption = None,
-    default_gpu_power: DefaultGpuPowerOption = None,
-    default_carbon: DefaultCarbonOption = None,
-    units: UnitsOption = "kg",
+    *,
+    db: Db,
+    footprint: Footprint,
 ) -> None:
     """GPU-hours, energy, CO2e, cloud and electricity cost per group."""
     table = api.summary(
-        db=_db(db),
-        by=by,
-        project=project,
-        include_running=include_running,
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power,
-        default_carbon_g_per_kwh=default_carbon,
-        units=units,
+        db=db, by=by, project=project, include_running=include_running, footprint=footprint
     )
-    text = render(table, fmt)
-    for note in api.notes(table):
-        warn(note)
-    typer.echo(text, nl=False)
+    _show_with_notes(table, fmt)
 
 
 @app.command()
+@with_groups
 def jobs(
     project: Annotated[
         str | None, typer.Option(help="Only this project.", show_default="every project")
@@ -400,10 +487,11 @@ def jobs(
         ),
     ] = None,
     fmt: FormatOption = "table",
-    db: DbOption = None,
+    *,
+    db: Db,
 ) -> None:
     """The single jobs and runs behind a figure."""
-    table = api.jobs(db=_db(db), project=project, sweep=sweep)
+    table = api.jobs(db=db, project=project, sweep=sweep)
     typer.echo(render(table, fmt), nl=False)
 
 
@@ -411,33 +499,20 @@ def jobs(
 
 
 @app.command()
+@with_groups
 def explain(
     ident: Annotated[str, typer.Argument(metavar="ID", help="A job's uid, job id or run.")],
     fmt: FormatOption = "table",
-    db: DbOption = None,
-    preset: PresetOption = None,
-    config: ConfigOption = None,
-    default_gpu_power: DefaultGpuPowerOption = None,
-    default_carbon: DefaultCarbonOption = None,
-    units: UnitsOption = "kg",
+    *,
+    db: Db,
+    footprint: Footprint,
 ) -> None:
     """One job: every input, factor, source and as_of, and the arithmetic."""
-    table = api.explain(
-        ident,
-        db=_db(db),
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power,
-        default_carbon_g_per_kwh=default_carbon,
-        units=units,
-    )
-    text = render(table, fmt)
-    for note in api.notes(table):
-        warn(note)
-    typer.echo(text, nl=False)
+    _show_with_notes(api.explain(ident, db=db, footprint=footprint), fmt)
 
 
 @app.command()
+@with_groups
 def factors(
     table_name: Annotated[
         str | None,
@@ -448,15 +523,16 @@ def factors(
         ),
     ] = None,
     fmt: FormatOption = "table",
-    preset: PresetOption = None,
-    config: ConfigOption = None,
+    *,
+    footprint: FactorSources,
 ) -> None:
     """The factor values and settings in force, and where each came from."""
-    table = api.factors(preset=preset, config=config, table=table_name)
+    table = api.factors(footprint=footprint, table=table_name)
     typer.echo(render(table, fmt), nl=False)
 
 
 @app.command("rnd-table")
+@with_groups
 def rnd_table(
     project: Annotated[str, typer.Option(help="The project.", show_default=False)],
     final: Annotated[
@@ -474,32 +550,17 @@ def rnd_table(
         ),
     ] = None,
     fmt: FormatOption = "table",
-    db: DbOption = None,
-    preset: PresetOption = None,
-    config: ConfigOption = None,
-    default_gpu_power: DefaultGpuPowerOption = None,
-    default_carbon: DefaultCarbonOption = None,
-    units: UnitsOption = "kg",
+    *,
+    db: Db,
+    footprint: Footprint,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
-    table = api.rnd_table(
-        db=_db(db),
-        project=project,
-        final=final,
-        tune=tune,
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power,
-        default_carbon_g_per_kwh=default_carbon,
-        units=units,
-    )
-    text = render(table, fmt)
-    for note in api.notes(table):
-        warn(note)
-    typer.echo(text, nl=False)
+    table = api.rnd_table(db=db, project=project, final=final, tune=tune, footprint=footprint)
+    _show_with_notes(table, fmt)
 
 
 @app.command()
+@with_groups
 def report(
     output: Annotated[
         str | None,
@@ -546,11 +607,9 @@ def report(
             "--timestamp", help="Print when the report was made (UTC).", show_default="off"
         ),
     ] = False,
-    db: DbOption = None,
-    preset: PresetOption = None,
-    config: ConfigOption = None,
-    default_gpu_power: DefaultGpuPowerOption = None,
-    default_carbon: DefaultCarbonOption = None,
+    *,
+    db: Db,
+    footprint: FootprintInKg,
 ) -> None:
     """A lab-wide report: one self-contained HTML page (or Markdown) with charts."""
     from datetime import UTC, datetime
@@ -560,15 +619,12 @@ def report(
 
     chosen = format_for(output, fmt)
     data = api.report(
-        db=_db(db),
+        db=db,
         projects=project or [],
         since=since,
         until=until,
         top=top,
-        preset=preset,
-        config=config,
-        default_gpu_power_w=default_gpu_power,
-        default_carbon_g_per_kwh=default_carbon,
+        footprint=footprint,
         timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
     )
     text = render(data, chosen)

@@ -157,7 +157,7 @@ def library_summary_seconds(db: str, by: str) -> tuple[float, float]:
         "import statistics, time; from auditor import api\n"
         "def once():\n"
         "    t = time.perf_counter()\n"
-        f"    api.summary(db={db!r}, by={by!r}, config={CONFIG!r})\n"
+        f"    api.summary(db={db!r}, by={by!r}, footprint=api.FootprintOptions(config={CONFIG!r}))\n"
         "    return time.perf_counter() - t\n"
         "first = once(); print(first, statistics.median(once() for _ in range(3)))"
     )

@@ -32,7 +32,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = build_db(str(Path(tmp) / "report.duckdb"))
         page_path = Path(tmp) / "report.html"
-        page_path.write_text(render(api.report(db=db, config=CONFIG), "html"), encoding="utf-8")
+        page_path.write_text(
+            render(api.report(db=db, footprint=api.FootprintOptions(config=CONFIG)), "html"),
+            encoding="utf-8",
+        )
         with Browser(binary) as browser:
             page = browser.open_page(page_path)
             if page.errors() or page.dialogs:

@@ -157,7 +157,11 @@ def test_a_source_is_added_when_the_cluster_does_not_tell(db: str, tmp_path: Pat
     assert set(rows) == {"nlp/7000@slurm:mila", "nlp/7000@csv:mila"}
     assert rows["nlp/7000@csv:mila"]["gpu_hours"] == 2 * 1.0
     # the same keys with the footprint model on
-    configured = api.summary(db=db, by="sweep", preset="strubell2019", default_gpu_power_w=300)
+    configured = api.summary(
+        db=db,
+        by="sweep",
+        footprint=api.FootprintOptions(preset="strubell2019", default_gpu_power_w=300),
+    )
     assert {r["sweep"]: r["project"] for r in configured.to_pylist()} == {
         "nlp/7000@slurm:mila": "nlp",
         "nlp/7000@csv:mila": "nlp",
@@ -175,14 +179,14 @@ def test_rnd_tune_takes_the_key_and_names_it(db: str, tmp_path: Path) -> None:
         db=db,
         tz="UTC",
     )
-    settings = {"preset": "strubell2019", "default_gpu_power_w": 250.0}
-    table = api.rnd_table(db=db, project="nlp", tune="nlp/7000@narval", **settings)
+    settings = api.FootprintOptions(preset="strubell2019", default_gpu_power_w=250.0)
+    table = api.rnd_table(db=db, project="nlp", tune="nlp/7000@narval", footprint=settings)
     tune = by_key(table.to_pylist(), "scope")["tune"]
     assert (tune["name"], tune["models"], tune["gpu_hours"]) == ("nlp/7000@narval", 2, 2 * 3.0)
     with pytest.raises(UsageError, match=r"'7000' names 2 sweeps: nlp/7000@mila, nlp/7000@narval"):
-        api.rnd_table(db=db, project="nlp", tune="7000", **settings)
+        api.rnd_table(db=db, project="nlp", tune="7000", footprint=settings)
     # the default tune is one sweep of one cluster, named by its key (median: the lower one)
-    default = by_key(api.rnd_table(db=db, project="nlp", **settings).to_pylist(), "scope")
+    default = by_key(api.rnd_table(db=db, project="nlp", footprint=settings).to_pylist(), "scope")
     assert (default["tune"]["name"], default["tune"]["gpu_hours"]) == ("nlp/7000@mila", 2 * 1.0)
 
 
@@ -300,25 +304,28 @@ def test_runs_of_one_name_stay_apart(db: str, two_repos: tuple[Path, Path, dict[
     # totals are the sum of the groups, with the footprint model on as well
     total = api.summary(db=db, by="project").to_pylist()
     assert sum(r["gpu_hours"] for r in everything) == sum(r["gpu_hours"] for r in total)
-    settings = {"preset": "strubell2019", "default_gpu_power_w": 300.0}
-    configured = api.summary(db=db, by="run", **settings).to_pylist()
+    settings = api.FootprintOptions(preset="strubell2019", default_gpu_power_w=300.0)
+    configured = api.summary(db=db, by="run", footprint=settings).to_pylist()
     assert {r["run"] for r in configured} == {r["run"] for r in everything}
     assert sum(r["energy_kwh"] for r in configured) == pytest.approx(
-        sum(r["energy_kwh"] for r in api.summary(db=db, by="project", **settings).to_pylist())
+        sum(
+            r["energy_kwh"]
+            for r in api.summary(db=db, by="project", footprint=settings).to_pylist()
+        )
     )
 
 
 def test_rnd_final_takes_a_run_key(db: str, two_repos: tuple[Path, Path, dict[str, str]]) -> None:
     a, _, _ = two_repos
     api.ingest_mlflow(db=db, tracking_uri=f"sqlite:///{a}")
-    settings = {"preset": "strubell2019", "default_gpu_power_w": 300.0}
-    table = api.rnd_table(db=db, project="nlp", final="nlp/lr=0.1@sweep-b", **settings)
+    settings = api.FootprintOptions(preset="strubell2019", default_gpu_power_w=300.0)
+    table = api.rnd_table(db=db, project="nlp", final="nlp/lr=0.1@sweep-b", footprint=settings)
     model = by_key(table.to_pylist(), "scope")["model"]
     assert (model["name"], model["models"], model["gpu_hours"]) == ("nlp/lr=0.1@sweep-b", 1, 5.0)
     with pytest.raises(UsageError, match=r"'lr=0.1' names 2 runs: nlp/lr=0.1@sweep-a, nlp/lr="):
-        api.rnd_table(db=db, project="nlp", final="lr=0.1", **settings)
+        api.rnd_table(db=db, project="nlp", final="lr=0.1", footprint=settings)
     # the median run (1, 3, 4, 5 h: the lower middle, 3 h) is named by its key, as shared
-    default = by_key(api.rnd_table(db=db, project="nlp", **settings).to_pylist(), "scope")
+    default = by_key(api.rnd_table(db=db, project="nlp", footprint=settings).to_pylist(), "scope")
     assert (default["model"]["name"], default["model"]["models"]) == ("nlp/lr=0.1@sweep-a", 1)
     assert default["model"]["gpu_hours"] == 3.0
     code, out, err = run(

@@ -91,9 +91,9 @@ def test_lisa_reproduces_table_4_and_table_1(db: str) -> None:
         project="lisa",
         final="final-24",
         tune="final-model",
-        preset="strubell2019",
-        config=str(LISA / "auditor.toml"),
-        units="lb",
+        footprint=api.FootprintOptions(
+            preset="strubell2019", config=str(LISA / "auditor.toml"), units="lb"
+        ),
     )
     got = {r["scope"]: r for r in table.to_pylist()}
     kwh_per_gpu_h = 1.58 * 216.96 / 1000  # PUE x W per GPU: 78,468 lb / 0.954 / 239,942 h
@@ -177,7 +177,7 @@ def test_codecarbon_3x_and_its_footprint(db: str) -> None:
     assert (cloud["gpus"], cloud["gpu_model"]) == (2, "rtxa6000")
     assert cloud["energy_j"] == pytest.approx(2.524 * J_PER_KWH)
     # measured whole-job energy: the footprint is PUE x energy_consumed, nothing modeled
-    table = api.explain(cloud["uid"], db=db, preset="strubell2019")
+    table = api.explain(cloud["uid"], db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     shown = {(r["section"], r["item"]): r["value"] for r in table.to_pylist()}
     assert float(shown[("result", "energy_kwh")]) == pytest.approx(1.58 * 2.524)
     assert shown[("tag", "codecarbon_version")] == "3.3.0"

@@ -450,7 +450,11 @@ def test_linked_totals_count_slurm_hardware_time(
     db = str(tmp_path / "a.duckdb")
     api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
     api.ingest_mlflow(db=db, tracking_uri=sqlite_store[0], experiments=["vision"])
-    table = api.summary(db=db, by="project", preset="strubell2019", default_gpu_power_w=250)
+    table = api.summary(
+        db=db,
+        by="project",
+        footprint=api.FootprintOptions(preset="strubell2019", default_gpu_power_w=250),
+    )
     rows = {r["project"]: r for r in table.to_pylist()}
     # vision (Slurm account and MLflow experiment): the three Slurm jobs (1 GPU x 3630 s,
     # 8 x 60 s, 2 x 1800 s) and of the runs not linked, the deleted one (no GPU count) and
@@ -698,7 +702,11 @@ def test_explain_a_linked_run_shows_both_sources(
     db = str(tmp_path / "a.duckdb")
     api.ingest_slurm([str(SLURM_JOBS)], db=db, tz="UTC")
     api.ingest_mlflow(db=db, tracking_uri=uri)
-    table = api.explain(ids["slurm-linked"], db=db, preset="strubell2019", default_gpu_power_w=250)
+    table = api.explain(
+        ids["slurm-linked"],
+        db=db,
+        footprint=api.FootprintOptions(preset="strubell2019", default_gpu_power_w=250),
+    )
     rows = {(r["section"], r["item"]): r for r in table.to_pylist()}
     assert rows[("job", "source")]["value"] == "slurm"  # counted as the Slurm job
     assert rows[("source", "mlflow_runs")]["value"] == ids["slurm-linked"]

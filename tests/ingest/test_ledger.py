@@ -37,7 +37,11 @@ TYPED_GPU_HOURS = (2 * 7200 + 2 * 86400 + 4 * 2730 + 3 * 3600 + 1 * 36000 + 1 * 
 
 
 def total_gpu_hours(db: str) -> float:
-    table = api.summary(db=db, by="project", default_gpu_power_w=300, default_carbon_g_per_kwh=400)
+    table = api.summary(
+        db=db,
+        by="project",
+        footprint=api.FootprintOptions(default_gpu_power_w=300, default_carbon_g_per_kwh=400),
+    )
     return float(sum(table.column("gpu_hours").to_pylist()))
 
 

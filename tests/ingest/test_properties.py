@@ -55,7 +55,11 @@ def write(path: Path, lines: list[str]) -> str:
 
 def totals(db: str, by: str) -> tuple[float, int, list[float]]:
     # any power and intensity will do: these properties are about GPU-hours and counts
-    table = api.summary(db=db, by=by, default_gpu_power_w=300, default_carbon_g_per_kwh=400)
+    table = api.summary(
+        db=db,
+        by=by,
+        footprint=api.FootprintOptions(default_gpu_power_w=300, default_carbon_g_per_kwh=400),
+    )
     hours = table.column("gpu_hours").to_pylist()
     return sum(hours), sum(table.column("jobs").to_pylist()), hours
 

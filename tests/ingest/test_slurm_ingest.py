@@ -24,11 +24,11 @@ def epoch(text: str) -> float:
 
 
 # any power and intensity will do: these tests are about GPU-hours
-ANY_FACTORS = {"default_gpu_power_w": 300.0, "default_carbon_g_per_kwh": 400.0}
+ANY_FACTORS = api.FootprintOptions(default_gpu_power_w=300.0, default_carbon_g_per_kwh=400.0)
 
 
 def gpu_hours(db: str, by: str = "project") -> dict[str, float]:
-    table = api.summary(db=db, by=by, **ANY_FACTORS)
+    table = api.summary(db=db, by=by, footprint=ANY_FACTORS)
     return dict(
         zip(table.column(by).to_pylist(), table.column("gpu_hours").to_pylist(), strict=True)
     )
@@ -111,7 +111,7 @@ def test_states_running_never_started_requeued(db: str) -> None:
     assert rows["1005"]["state"] != rows["1005'"]["state"]  # two runs of one requeued job
     counted = (3600 * 1 + 1800 * 1 + 3600 * 1 + 600 * 4 + 7200 + 360 + 720) / 3600
     assert gpu_hours(db) == pytest.approx({"chem": counted})
-    table = api.summary(db=db, by="project", include_running=True, **ANY_FACTORS)
+    table = api.summary(db=db, by="project", include_running=True, footprint=ANY_FACTORS)
     assert table.column("gpu_hours").to_pylist() == pytest.approx([counted + 1800 * 2 / 3600])
     assert table.column("jobs").to_pylist() == [10]
     assert gpu_hours(db, "user") == pytest.approx(

@@ -50,7 +50,7 @@ def test_lab_gpu_hours_waste_and_dates(tmp_path: Path) -> None:
 
 def test_lab_footprint_with_the_paper_preset(tmp_path: Path) -> None:
     db = lab_db(tmp_path)
-    r = api.report(db=db, preset="strubell2019")
+    r = api.report(db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     t = r.totals
     assert r.configured
     assert t["co2e_kg"] == pytest.approx(t["energy_kwh"] * G_PER_KWH_STRUBELL / 1000)
@@ -89,8 +89,10 @@ def test_report_errors(tmp_path: Path) -> None:
 
 
 def test_totals_equal_summary(bundled: str, at_root: None) -> None:
-    r = api.report(db=bundled, config=CONFIG)
-    rows = api.summary(db=bundled, by="project", config=CONFIG).to_pylist()
+    r = api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG))
+    rows = api.summary(
+        db=bundled, by="project", footprint=api.FootprintOptions(config=CONFIG)
+    ).to_pylist()
     for column in ("gpu_hours", "energy_kwh", "co2e_kg", "electricity_cost_usd"):
         assert r.totals[column] == pytest.approx(sum(row[column] for row in rows)), column
     assert r.totals["jobs"] == sum(row["jobs"] for row in rows)
@@ -102,7 +104,9 @@ def test_totals_equal_summary(bundled: str, at_root: None) -> None:
     for p in r.project_rows:
         assert p["gpu_hours"] == pytest.approx(by_project[p["group_key"]]["gpu_hours"])
         assert p["co2e_kg"] == pytest.approx(by_project[p["group_key"]]["co2e_kg"])
-    states = api.summary(db=bundled, by="state", config=CONFIG).to_pylist()
+    states = api.summary(
+        db=bundled, by="state", footprint=api.FootprintOptions(config=CONFIG)
+    ).to_pylist()
     wasted = [s for s in states if s["state"] in WASTE_STATES]
     assert r.waste["gpu_hours"] == pytest.approx(sum(s["gpu_hours"] for s in wasted))
     assert r.waste["co2e_kg"] == pytest.approx(sum(s["co2e_kg"] for s in wasted))
@@ -111,11 +115,15 @@ def test_totals_equal_summary(bundled: str, at_root: None) -> None:
 
 
 def test_one_project_equals_its_summary_and_rnd_table(bundled: str, at_root: None) -> None:
-    r = api.report(db=bundled, config=CONFIG, projects=["vision"])
-    (row,) = api.summary(db=bundled, by="project", project="vision", config=CONFIG).to_pylist()
+    r = api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG), projects=["vision"])
+    (row,) = api.summary(
+        db=bundled, by="project", project="vision", footprint=api.FootprintOptions(config=CONFIG)
+    ).to_pylist()
     assert r.totals["gpu_hours"] == pytest.approx(row["gpu_hours"])
     assert r.totals["co2e_kg"] == pytest.approx(row["co2e_kg"])
-    rnd = api.rnd_table(db=bundled, project="vision", config=CONFIG).to_pylist()
+    rnd = api.rnd_table(
+        db=bundled, project="vision", footprint=api.FootprintOptions(config=CONFIG)
+    ).to_pylist()
     assert r.projects[0].rnd == rnd
 
 
@@ -125,7 +133,9 @@ def test_without_settings_gpu_hours_only(bundled: str, tmp_path: Path) -> None:
         r = api.report(db=bundled)
     finally:
         os.chdir(ROOT)
-    rows = api.summary(db=bundled, by="project", config=None).to_pylist()
+    rows = api.summary(
+        db=bundled, by="project", footprint=api.FootprintOptions(config=None)
+    ).to_pylist()
     assert r.totals["gpu_hours"] == pytest.approx(sum(row["gpu_hours"] for row in rows))
     assert r.totals["co2e_kg"] is None
     assert all(p.rnd == [] for p in r.projects)
@@ -160,7 +170,7 @@ def parse(html: str) -> _Page:
 
 
 def test_html_is_self_contained(bundled: str, at_root: None) -> None:
-    html = render(api.report(db=bundled, config=CONFIG), "html")
+    html = render(api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG)), "html")
     page = parse(html)
     assert "script" not in page.tags and "link" not in page.tags and "img" not in page.tags
     assert page.tags.count("svg") >= 6
@@ -203,11 +213,16 @@ def test_md_filter() -> None:
 
 
 def test_same_input_same_output(bundled: str, at_root: None) -> None:
-    one = render(api.report(db=bundled, config=CONFIG), "html")
-    two = render(api.report(db=bundled, config=CONFIG), "html")
+    one = render(api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG)), "html")
+    two = render(api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG)), "html")
     assert one == two
     stamped = render(
-        api.report(db=bundled, config=CONFIG, timestamp="2026-01-02 03:04 UTC"), "html"
+        api.report(
+            db=bundled,
+            footprint=api.FootprintOptions(config=CONFIG),
+            timestamp="2026-01-02 03:04 UTC",
+        ),
+        "html",
     )
     assert "2026-01-02 03:04 UTC" in stamped and "2026-01-02" not in one
 
@@ -215,12 +230,16 @@ def test_same_input_same_output(bundled: str, at_root: None) -> None:
 @pytest.mark.parametrize(
     ("name", "options"),
     [
-        ("bundled.html", {"config": CONFIG}),
-        ("bundled.md", {"config": CONFIG}),
+        ("bundled.html", {"footprint": api.FootprintOptions(config=CONFIG)}),
+        ("bundled.md", {"footprint": api.FootprintOptions(config=CONFIG)}),
         ("bundled-gpu-hours.md", {}),
         (
             "bundled-vision-2024.md",
-            {"config": CONFIG, "projects": ["vision"], "since": "2024-01-01"},
+            {
+                "footprint": api.FootprintOptions(config=CONFIG),
+                "projects": ["vision"],
+                "since": "2024-01-01",
+            },
         ),
     ],
 )
@@ -344,7 +363,7 @@ def big_lab() -> list[dict[str, object]]:
 def test_chart_texts_fit_their_charts_on_large_values(tmp_path: Path) -> None:
     db = str(tmp_path / "big.duckdb")
     write_jobs(db, big_lab())
-    report = api.report(db=db, preset="strubell2019")
+    report = api.report(db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     page = render(report, "html")
     parser = _Svg()
     parser.feed(page)
@@ -384,16 +403,16 @@ def test_methodology_prints_the_pue_and_factors_the_jobs_used(tmp_path: Path) ->
     one = tmp_path / "one.toml"
     one.write_text("[site]\npue = 1.1\ncarbon_g_per_kwh = 100\n")
     for fmt in ("html", "markdown"):
-        page = render(api.report(db=db, config=str(config)), fmt)
+        page = render(api.report(db=db, footprint=api.FootprintOptions(config=str(config))), fmt)
         assert "1.58 *" not in page
         assert "`pue * t *" in page or "<code>pue * t *" in page
         plain = re.sub(r"<[^>]+>|\*\*", "", page)
         assert "PUE (ratio, 3 jobs): 1.2 (1 job), 1.4 (2 jobs)" in plain
         assert "GPU power (W per GPU, 3 jobs): a100 350 (1 job), v100 250 (2 jobs)" in plain
         assert "grid intensity (gCO2e/kWh, 3 jobs): 100" in plain
-        page = render(api.report(db=db, config=str(one)), fmt)
+        page = render(api.report(db=db, footprint=api.FootprintOptions(config=str(one))), fmt)
         assert "1.1 * t * (p_c + p_r + g * p_g) / 1000" in page
-        page = render(api.report(db=db, preset="strubell2019"), fmt)
+        page = render(api.report(db=db, footprint=api.FootprintOptions(preset="strubell2019")), fmt)
         assert "1.58 * t * (p_c + p_r + g * p_g) / 1000" in page
         page = render(api.report(db=db), fmt)  # no settings: no factor in force
         assert "pue * t *" in page and "Settings in force" not in page

@@ -112,6 +112,8 @@ def test_vision_from_the_dumps(bundled: str) -> None:
 
 def test_waste_is_the_same_with_footprint_settings(bundled: str, at_root: None) -> None:
     plain = api.report(db=bundled, projects=["chem"])
-    configured = api.report(db=bundled, projects=["chem"], config=CONFIG)
+    configured = api.report(
+        db=bundled, projects=["chem"], footprint=api.FootprintOptions(config=CONFIG)
+    )
     assert configured.waste["gpu_hours"] == pytest.approx(plain.waste["gpu_hours"])
     assert configured.totals["gpu_hours"] == pytest.approx(plain.totals["gpu_hours"])

@@ -54,14 +54,16 @@ def test_bundled_report(
     browser: Browser, bundled: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    html = render(api.report(db=bundled, config=CONFIG), "html")
+    html = render(api.report(db=bundled, footprint=api.FootprintOptions(config=CONFIG)), "html")
     page = load(browser, html, tmp_path / "report.html")
 
     cards = page.evaluate(
         "Object.fromEntries([...document.querySelectorAll('[data-total]')].map(e => "
         "[e.dataset.total, [e.dataset.value || null, e.querySelector('.figure').textContent]]))"
     )
-    rows = api.summary(db=bundled, by="project", config=CONFIG).to_pylist()
+    rows = api.summary(
+        db=bundled, by="project", footprint=api.FootprintOptions(config=CONFIG)
+    ).to_pylist()
     for column in ("gpu_hours", "energy_kwh", "electricity_cost_usd"):
         expected = sum(row[column] for row in rows)
         value, _shown = cards[column]
@@ -101,7 +103,7 @@ def test_user_text_stays_text(browser: Browser, tmp_path: Path) -> None:
         "|3600|1|1G|cpu=1,gres/gpu:v100=1|{name}"
     )
     db = lab_db(tmp_path, [line.format(acct=EVIL, name='<img src=x onerror="alert(2)">')])
-    html = render(api.report(db=db, preset="strubell2019"), "html")
+    html = render(api.report(db=db, footprint=api.FootprintOptions(preset="strubell2019")), "html")
     page = load(browser, html, tmp_path / "evil.html")
     assert page.evaluate("document.querySelector('#projects tr[data-project] td').textContent") == (
         EVIL

@@ -51,7 +51,11 @@ def test_lisa_table4(db: str, tmp_path: Path) -> None:
     (tmp_path / "auditor.toml").write_text(LISA_CONFIG)
     write_jobs(db, lisa_jobs())
     table = api.rnd_table(
-        db=db, project="lisa", final="g0-0", tune="grid-0", preset="strubell2019", units="lb"
+        db=db,
+        project="lisa",
+        final="g0-0",
+        tune="grid-0",
+        footprint=api.FootprintOptions(preset="strubell2019", units="lb"),
     )
     rows = {r["scope"]: r for r in table.to_pylist()}
     assert [r["scope"] for r in table.to_pylist()] == ["model", "tune", "project"]
@@ -94,7 +98,7 @@ def test_rnd_defaults_are_the_median_run_and_sweep(db: str) -> None:
     ]
     jobs[6]["state"] = "TIMEOUT"
     write_jobs(db, jobs)
-    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+    table = api.rnd_table(db=db, project="p", footprint=api.FootprintOptions(preset="strubell2019"))
     names = {r["scope"]: r["name"] for r in table.to_pylist()}
     # median of runs 1, 2, 4, 5, 6 is run 4; sweeps a (3 h), c (11 h), b (34 h): c, by its key
     assert names == {"model": "4", "tune": "p/c", "project": "p"}
@@ -106,12 +110,16 @@ def test_rnd_defaults_are_the_median_run_and_sweep(db: str) -> None:
 def test_rnd_names_that_do_not_exist(db: str) -> None:
     write_jobs(db, [job(1, gpus=1, power_w=100)])
     with pytest.raises(UsageError, match="no counted jobs in project 'q'"):
-        api.rnd_table(db=db, project="q", preset="strubell2019")
+        api.rnd_table(db=db, project="q", footprint=api.FootprintOptions(preset="strubell2019"))
     with pytest.raises(UsageError, match="has no run 'zzz'"):
-        api.rnd_table(db=db, project="p", final="zzz", preset="strubell2019")
+        api.rnd_table(
+            db=db, project="p", final="zzz", footprint=api.FootprintOptions(preset="strubell2019")
+        )
     with pytest.raises(UsageError, match="no sweep 'zzz' in project 'p'"):
-        api.rnd_table(db=db, project="p", tune="zzz", preset="strubell2019")
-    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+        api.rnd_table(
+            db=db, project="p", tune="zzz", footprint=api.FootprintOptions(preset="strubell2019")
+        )
+    table = api.rnd_table(db=db, project="p", footprint=api.FootprintOptions(preset="strubell2019"))
     assert [r["scope"] for r in table.to_pylist()] == ["model", "project"]
     assert "tune row left out: the project has no sweep of two or more runs" in api.notes(table)
 
@@ -125,7 +133,9 @@ def explained(table: Any) -> dict[str, dict[str, Any]]:
 
 def test_explain_measured_job_shows_arithmetic_and_sources(db: str) -> None:
     write_jobs(db, [job(7, name="T2T base", gpus=8, gpu_model="P100", power_w=1415.78, hours=12)])
-    rows = explained(api.explain("7", db=db, preset="strubell2019", units="lb"))
+    rows = explained(
+        api.explain("7", db=db, footprint=api.FootprintOptions(preset="strubell2019", units="lb"))
+    )
     assert rows["job.uid"]["value"] == "csv:lab:7:0"
     assert rows["input.power_w"]["value"] == "1415.78"
     assert rows["factor.pue"]["value"] == "1.58"
@@ -172,18 +182,22 @@ def test_explain_finds_one_job_or_says_why_not(db: str) -> None:
         [job(1, power_w=10), job(2, power_w=10, cluster="other", uid="x:other:1:0", job_id="1")],
     )
     with pytest.raises(UsageError, match="'1' names 2 jobs: csv:lab:1:0, x:other:1:0"):
-        api.explain("1", db=db, preset="strubell2019")
+        api.explain("1", db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     with pytest.raises(UsageError, match="no job with uid, job id or run '99'"):
-        api.explain("99", db=db, preset="strubell2019")
-    rows = explained(api.explain("x:other:1:0", db=db, preset="strubell2019"))
+        api.explain("99", db=db, footprint=api.FootprintOptions(preset="strubell2019"))
+    rows = explained(
+        api.explain("x:other:1:0", db=db, footprint=api.FootprintOptions(preset="strubell2019"))
+    )
     assert rows["job.cluster"]["value"] == "other"
 
 
 def test_explain_reports_a_default(db: str) -> None:
     write_jobs(db, [job(1, gpus=1, gpu_model="mystery")])
     with pytest.raises(MissingFactor):
-        api.explain("1", db=db, preset="strubell2019")
-    table = api.explain("1", db=db, preset="strubell2019", default_gpu_power_w=123)
+        api.explain("1", db=db, footprint=api.FootprintOptions(preset="strubell2019"))
+    table = api.explain(
+        "1", db=db, footprint=api.FootprintOptions(preset="strubell2019", default_gpu_power_w=123)
+    )
     rows = explained(table)
     assert rows["factor.gpu_power_w"]["source"] == "default: --default-gpu-power"
     assert api.notes(table) == [
@@ -200,7 +214,7 @@ def test_explain_reports_a_default(db: str) -> None:
 
 def test_factors_lists_settings_and_tables_with_sources(tmp_path: Path) -> None:
     (tmp_path / "auditor.toml").write_text('[gpus."V100"]\npower_w = 250\n')
-    rows = api.factors(preset="strubell2019").to_pylist()
+    rows = api.factors(footprint=api.FootprintOptions(preset="strubell2019")).to_pylist()
     by = {(r["factor"], r["key"], r["year"]): r for r in rows}
     assert by[("setting", "[site] pue", None)]["value"] == "1.58"
     assert by[("setting", "[site] carbon_g_per_kwh", None)]["source"].startswith(
@@ -243,8 +257,8 @@ def test_summary_names_the_running_jobs_it_leaves_out(db: str) -> None:
     write_jobs(db, running_lab())
     all_running = sum(8 * h for h in RUNNING_HOURS)
     assert round(all_running) == 56839
-    for settings in ({}, {"preset": "strubell2019"}):
-        table = api.summary(db=db, by="project", **settings)  # type: ignore[arg-type]
+    for settings in (api.FootprintOptions(), api.FootprintOptions(preset="strubell2019")):
+        table = api.summary(db=db, by="project", footprint=settings)
         assert sum(table.column("gpu_hours").to_pylist()) == pytest.approx(10 + 2 * 3 + 5)
         note = running_note_of(api.notes(table))
         assert note.startswith("4 jobs are still running and not in these totals (56,839.00 ")
@@ -262,7 +276,9 @@ def test_summary_names_the_running_jobs_it_leaves_out(db: str) -> None:
 
 def test_rnd_table_names_the_running_jobs_of_its_project(db: str) -> None:
     write_jobs(db, running_lab())
-    table = api.rnd_table(db=db, project="other", preset="strubell2019")
+    table = api.rnd_table(
+        db=db, project="other", footprint=api.FootprintOptions(preset="strubell2019")
+    )
     note = running_note_of(api.notes(table))
     assert note.startswith(f"1 job is still running and not in these totals ({8 * 1750:,.2f} ")
     assert "'auditor summary --include-running' counts them" in note
@@ -270,14 +286,14 @@ def test_rnd_table_names_the_running_jobs_of_its_project(db: str) -> None:
 
 def test_explain_says_a_running_job_is_not_in_totals(db: str) -> None:
     write_jobs(db, running_lab())
-    for settings in ({}, {"preset": "strubell2019"}):
-        table = api.explain("10", db=db, **settings)  # type: ignore[arg-type]
+    for settings in (api.FootprintOptions(), api.FootprintOptions(preset="strubell2019")):
+        table = api.explain("10", db=db, footprint=settings)
         rows = explained(table)
         assert rows["job.counted"]["value"] == "no"
         assert "--include-running" in rows["job.counted"]["source"]
         assert float(rows["result.gpu_hours"]["value"]) == pytest.approx(8 * 2000)
         assert any("csv:lab:10:0 is still running" in n for n in api.notes(table))
-    rows = explained(api.explain("1", db=db, preset="strubell2019"))
+    rows = explained(api.explain("1", db=db, footprint=api.FootprintOptions(preset="strubell2019")))
     assert "job.counted" not in rows
 
 
@@ -317,7 +333,7 @@ def test_rnd_default_model_is_never_a_run_without_gpu_hours(db: str) -> None:
         job(7, hours=7, gpus=1, gpu_model="V100"),
     ]
     write_jobs(db, jobs)
-    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+    table = api.rnd_table(db=db, project="p", footprint=api.FootprintOptions(preset="strubell2019"))
     model = table.to_pylist()[0]
     assert (model["scope"], model["name"], model["gpu_hours"]) == ("model", "6", 3 * 1)
     assert "model: run 6, the median completed run by GPU-hours (of those that used GPUs)" in (
@@ -329,6 +345,6 @@ def test_rnd_without_a_gpu_run_leaves_the_model_out(db: str) -> None:
     write_jobs(
         db, [job(1, hours=1, cpus=4), job(2, hours=2, gpus=1, gpu_model="V100", state="FAILED")]
     )
-    table = api.rnd_table(db=db, project="p", preset="strubell2019")
+    table = api.rnd_table(db=db, project="p", footprint=api.FootprintOptions(preset="strubell2019"))
     assert [r["scope"] for r in table.to_pylist()] == ["project"]
     assert "model row left out: the project has no completed run that used GPUs" in api.notes(table)

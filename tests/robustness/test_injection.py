@@ -16,7 +16,7 @@ from auditor.cli import app
 from auditor.output import FORMATS
 
 # any power and intensity will do: these tests are about names
-ANY_FACTORS = {"default_gpu_power_w": 300.0, "default_carbon_g_per_kwh": 400.0}
+ANY_FACTORS = api.FootprintOptions(default_gpu_power_w=300.0, default_carbon_g_per_kwh=400.0)
 ANY_FACTOR_OPTIONS = ["--default-gpu-power", "300", "--default-carbon", "400"]
 
 NASTY = [
@@ -41,9 +41,9 @@ def nasty_db(tmp_path: Path) -> str:
 
 
 def test_names_survive_as_data(nasty_db: str) -> None:
-    table = api.summary(db=nasty_db, by="project", **ANY_FACTORS)
+    table = api.summary(db=nasty_db, by="project", footprint=ANY_FACTORS)
     assert sorted(table.column("project").to_pylist()) == sorted(NASTY)
-    assert api.summary(db=nasty_db, by="user", **ANY_FACTORS).num_rows == len(
+    assert api.summary(db=nasty_db, by="user", footprint=ANY_FACTORS).num_rows == len(
         NASTY
     )  # table still there
     gpu_hours = dict(
@@ -81,5 +81,5 @@ def test_grouping_regex_is_a_value_not_sql(nasty_db: str, tmp_path: Path) -> Non
         "JobID|ElapsedRaw|AllocTRES|JobName\n1|60|gres/gpu=1|x'); DROP TABLE jobs; --\n"
     )
     api.ingest_slurm([str(dump)], db=nasty_db, tz="UTC", project_from="jobname:(.*')")
-    projects = api.summary(db=nasty_db, by="project", **ANY_FACTORS).column("project")
+    projects = api.summary(db=nasty_db, by="project", footprint=ANY_FACTORS).column("project")
     assert "x'" in projects.to_pylist()

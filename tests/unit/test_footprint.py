@@ -62,7 +62,7 @@ def test_table3_gpu_rows(
     high: int,
 ) -> None:
     write_jobs(db, [job(1, name=model, gpu_model=gpu, gpus=gpus, power_w=power_w, hours=hours)])
-    row = one(db, preset="strubell2019", units="lb")
+    row = one(db, footprint=api.FootprintOptions(preset="strubell2019", units="lb"))
     energy = PUE_2019 * hours * power_w / 1000
     assert row["energy_kwh"] == pytest.approx(energy)
     assert row["co2e_lb"] == pytest.approx(energy * LB_PER_KWH_2019)
@@ -89,7 +89,7 @@ def test_table3_tpu_cost_ranges(
     db: str, model: str, tpu: str, devices: int, hours: float, low: int, high: int
 ) -> None:
     write_jobs(db, [job(1, name=model, gpu_model=tpu, gpus=devices, hours=hours)])
-    row = one(db, preset="strubell2019")
+    row = one(db, footprint=api.FootprintOptions(preset="strubell2019"))
     assert row["cloud_cost_usd_low"] == pytest.approx(devices * hours * PRICES_2019[tpu][0])
     assert row["cloud_cost_usd_high"] == pytest.approx(devices * hours * PRICES_2019[tpu][1])
     # Python rounds half to even, as 146,848.5 was printed 146,848
@@ -147,7 +147,7 @@ def test_measured_energy_wins_and_is_counted_in_measured_share(db: str) -> None:
             job(3, hours=2, gpus=1, gpu_model="V100"),  # 2 h * 300 W = 0.6 kWh
         ],
     )
-    table = api.summary(db=db, by="project", preset="strubell2019")
+    table = api.summary(db=db, by="project", footprint=api.FootprintOptions(preset="strubell2019"))
     (row,) = table.to_pylist()
     measured = 1.58 * (7_200_000 / 3_600_000 + 2 * 500 / 1000)
     modeled = 1.58 * 2 * 300 / 1000
@@ -189,7 +189,9 @@ def test_default_pue_is_the_global_average_of_the_year(db: str, year: int, pue: 
 
     start = datetime(year, 1, 15, tzinfo=UTC)
     write_jobs(db, [job(1, hours=1, power_w=1000, start_ts=start)])
-    assert one(db, default_carbon_g_per_kwh=0)["energy_kwh"] == pytest.approx(pue)
+    assert one(db, footprint=api.FootprintOptions(default_carbon_g_per_kwh=0))[
+        "energy_kwh"
+    ] == pytest.approx(pue)
 
 
 def test_cluster_table_beats_job_grid_which_beats_site(db: str, tmp_path: Path) -> None:
@@ -227,7 +229,12 @@ def test_config_gpu_power_and_cloud_equivalent(db: str, tmp_path: Path) -> None:
         db,
         [job(1, gpus=2, gpu_model="TITAN X", hours=10), job(2, gpus=1, gpu_model="A100")],
     )
-    rows = {r["run"]: r for r in api.summary(db=db, by="run", preset="strubell2019").to_pylist()}
+    rows = {
+        r["run"]: r
+        for r in api.summary(
+            db=db, by="run", footprint=api.FootprintOptions(preset="strubell2019")
+        ).to_pylist()
+    }
     assert rows["p/1"]["energy_kwh"] == pytest.approx(1.58 * 10 * 2 * 216.96 / 1000)
     # Titan X is priced as a P100 by the shipped table, as in the paper
     assert rows["p/1"]["cloud_cost_usd_low"] == pytest.approx(20 * 0.43)
@@ -240,7 +247,7 @@ def test_config_gpu_power_and_cloud_equivalent(db: str, tmp_path: Path) -> None:
 def test_unknown_gpu_is_an_error_with_the_config_lines(db: str) -> None:
     write_jobs(db, [job(1, gpus=2, gpu_model="Cerebras WSE-2")])
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db, preset="strubell2019")
+        api.summary(db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     text = str(caught.value)
     assert "no power figure for GPU model 'cerebras' (1 job, e.g. csv:lab:1:0)" in text
     assert '[gpus."cerebras"]\n    power_w = ' in text
@@ -250,7 +257,7 @@ def test_unknown_gpu_is_an_error_with_the_config_lines(db: str) -> None:
 def test_gpu_job_without_a_model_is_an_error(db: str) -> None:
     write_jobs(db, [job(1, gpus=2, partition="gpu"), job(2, gpus=1)])
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db, preset="strubell2019")
+        api.summary(db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     text = str(caught.value)
     assert "[partitions.gpu]\n    gpu_model = " in text
     assert "[clusters.lab]\n    gpu_model = " in text
@@ -258,7 +265,9 @@ def test_gpu_job_without_a_model_is_an_error(db: str) -> None:
 
 def test_default_gpu_power_is_used_and_reported(db: str) -> None:
     write_jobs(db, [job(1, gpus=2, gpu_model="mystery", hours=3), job(2, gpus=1, gpu_model="V100")])
-    table = api.summary(db=db, preset="strubell2019", default_gpu_power_w=250)
+    table = api.summary(
+        db=db, footprint=api.FootprintOptions(preset="strubell2019", default_gpu_power_w=250)
+    )
     (row,) = table.to_pylist()
     assert row["energy_kwh"] == pytest.approx(1.58 * (3 * 2 * 250 + 1 * 300) / 1000)
     assert row["default_gpu_power_jobs"] == 1
@@ -288,10 +297,10 @@ def test_no_settings_gives_gpu_hours_and_says_so(db: str) -> None:
 def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, power_w=1000, hours=2)])
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db, config=pue_only(tmp_path))
+        api.summary(db=db, footprint=api.FootprintOptions(config=pue_only(tmp_path)))
     assert "no grid region for the jobs of cluster 'lab'" in str(caught.value)
     assert '[site]\n    grid = "US"' in str(caught.value)
-    table = api.summary(db=db, default_carbon_g_per_kwh=500)
+    table = api.summary(db=db, footprint=api.FootprintOptions(default_carbon_g_per_kwh=500))
     (row,) = table.to_pylist()
     assert row["co2e_kg"] == pytest.approx(row["energy_kwh"] * 500 / 1000)
     assert row["default_carbon_jobs"] == 1
@@ -303,7 +312,7 @@ def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str, tmp_path:
 def test_unknown_grid_region_is_an_error(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, power_w=1000, grid="Atlantis")])
     with pytest.raises(MissingFactor, match="unknown grid region 'Atlantis' \\(named in the job"):
-        api.summary(db=db, config=pue_only(tmp_path))
+        api.summary(db=db, footprint=api.FootprintOptions(config=pue_only(tmp_path)))
     (tmp_path / "auditor.toml").write_text('[site]\ngrid = "Mordor"\n')
     write_jobs(db, [job(1, power_w=1000)])
     with pytest.raises(MissingFactor, match=r"set by auditor.toml \[site\] grid"):
@@ -312,15 +321,19 @@ def test_unknown_grid_region_is_an_error(db: str, tmp_path: Path) -> None:
 
 def test_jobs_that_never_ran_need_no_factors(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, gpus=4, gpu_model="mystery", hours=0, grid="nowhere")])
-    (row,) = api.summary(db=db, config=pue_only(tmp_path)).to_pylist()
+    (row,) = api.summary(
+        db=db, footprint=api.FootprintOptions(config=pue_only(tmp_path))
+    ).to_pylist()
     assert (row["energy_kwh"], row["co2e_kg"], row["cloud_cost_usd_high"]) == (0, 0, 0)
 
 
 def test_running_jobs_are_left_out_unless_asked(db: str) -> None:
     write_jobs(db, [job(1, power_w=1000), job(2, power_w=1000, running=True)])
-    (row,) = api.summary(db=db, preset="strubell2019").to_pylist()
+    (row,) = api.summary(db=db, footprint=api.FootprintOptions(preset="strubell2019")).to_pylist()
     assert row["energy_kwh"] == pytest.approx(1.58)
-    (row,) = api.summary(db=db, preset="strubell2019", include_running=True).to_pylist()
+    (row,) = api.summary(
+        db=db, footprint=api.FootprintOptions(preset="strubell2019"), include_running=True
+    ).to_pylist()
     assert row["energy_kwh"] == pytest.approx(2 * 1.58)
 
 
@@ -332,11 +345,13 @@ def test_hostile_names_are_values_not_sql(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, gpus=1, partition=nasty, grid=nasty, hours=2)])
     with pytest.raises(MissingFactor, match=f"unknown grid region '{re.escape(nasty)}'"):
         api.summary(db=db)
-    (row,) = api.summary(db=db, default_carbon_g_per_kwh=100).to_pylist()
+    (row,) = api.summary(
+        db=db, footprint=api.FootprintOptions(default_carbon_g_per_kwh=100)
+    ).to_pylist()
     assert row["energy_kwh"] == pytest.approx(1.67 * 2 * 300 / 1000)  # the partition's V100
     write_jobs(db, [job(2, gpus=1, partition=nasty + "2")])
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db, default_carbon_g_per_kwh=100)
+        api.summary(db=db, footprint=api.FootprintOptions(default_carbon_g_per_kwh=100))
     # the fix names the partition as a quoted TOML key
     assert f"[partitions.{json.dumps(nasty + '2')}]" in str(caught.value)
 
@@ -351,7 +366,7 @@ def test_gpu_only_measurement_adds_modeled_cpu_and_memory(db: str) -> None:
                 tags={"energy_scope": "gpu"}),
         ],
     )  # fmt: skip
-    table = api.summary(db=db, preset="strubell2019")
+    table = api.summary(db=db, footprint=api.FootprintOptions(preset="strubell2019"))
     (row,) = table.to_pylist()
     gpu_kwh = 2 * 300 * 7200 / 3_600_000
     cpu_mem_kwh = 2 * (8 * 12 * 1.0 + 64 * 0.3725) / 1000  # "Any" CPU: 12 W per core

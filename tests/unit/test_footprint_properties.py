@@ -83,7 +83,9 @@ def rows(spec: list[dict[str, Any]], factor: int) -> list[dict[str, Any]]:
 
 
 def summary(db: str, by: str) -> list[dict[str, Any]]:
-    table = api.summary(db=db, by=by, preset="strubell2019", config="auditor.toml")
+    table = api.summary(
+        db=db, by=by, footprint=api.FootprintOptions(preset="strubell2019", config="auditor.toml")
+    )
     return table.to_pylist()
 
 

@@ -257,7 +257,7 @@ def test_codecarbon_fixture_with_several_models(tmp_path: Path) -> None:
 
     config = tmp_path / "auditor.toml"
     config.write_text('[site]\ngrid = "US"\n')
-    table = api.summary(db=db, config=str(config), by="run")
+    table = api.summary(db=db, footprint=api.FootprintOptions(config=str(config)), by="run")
     by_run = {r["run"].split("/", 1)[1][:8]: r for r in table.to_pylist()}
     # each card priced as its cloud equivalent (RTX 3080 Ti: A10G, RTX 4060: L4), cloud-2026
     one = by_run["0c5a7d1e"]
@@ -278,12 +278,14 @@ def test_a_job_of_several_models_draws_the_sum_of_their_cards(tmp_path: Path) ->
     api.ingest_csv([str(log)], db=db, tz="UTC")
     config = tmp_path / "auditor.toml"
     config.write_text("[site]\npue = 1.5\ncarbon_g_per_kwh = 400\n")
-    (row,) = api.summary(db=db, config=str(config)).to_pylist()
+    (row,) = api.summary(db=db, footprint=api.FootprintOptions(config=str(config))).to_pylist()
     # RTX 4060 115 W + RTX 3080 Ti 350 W, for 2 h
     assert row["energy_kwh"] == pytest.approx(1.5 * 2 * (115 + 350) / 1000)
     explained = {
         (r["section"], r["item"]): r
-        for r in api.explain("1", db=db, config=str(config)).to_pylist()
+        for r in api.explain(
+            "1", db=db, footprint=api.FootprintOptions(config=str(config))
+        ).to_pylist()
     }
     power = explained[("factor", "gpu_power_w")]
     assert float(power["value"]) == pytest.approx((115 + 350) / 2)
@@ -301,7 +303,7 @@ def test_a_card_without_power_is_named_not_the_list(tmp_path: Path) -> None:
     config = tmp_path / "auditor.toml"
     config.write_text('[site]\ngrid = "US"\n')
     with pytest.raises(MissingFactor) as caught:
-        api.summary(db=db, config=str(config))
+        api.summary(db=db, footprint=api.FootprintOptions(config=str(config)))
     assert "no power figure for GPU model 'cerebras'" in str(caught.value)
 
 
@@ -341,7 +343,7 @@ def test_mig_equivalent_hours_without_settings(mig_db: tuple[str, str]) -> None:
 
 def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> None:
     db, config = mig_db
-    table = api.summary(db=db, config=config, by="run")
+    table = api.summary(db=db, footprint=api.FootprintOptions(config=config), by="run")
     rows = {r["run"]: r for r in table.to_pylist()}
     # the profile table chose job 3's GPU, and the output says so; the config chose job 2's
     notes = api.notes(table)
@@ -369,14 +371,17 @@ def test_mig_power_and_price_are_the_slice_share(mig_db: tuple[str, str]) -> Non
     five = rows["vision/5"]
     assert five["gpu_equiv_hours"] == pytest.approx(2 * 1 * 3 / 7)
     assert five["energy_kwh"] == pytest.approx(1.5 * 1 * (2 * 3 / 7 * a100_w) / 1000)
-    total = api.summary(db=db, config=config, by="project").to_pylist()[0]
+    total = api.summary(
+        db=db, footprint=api.FootprintOptions(config=config), by="project"
+    ).to_pylist()[0]
     assert total["gpu_equiv_hours"] == pytest.approx(2 * 3 * 3 / 7 + 2 / 7 + 4 / 7 + 1 + 2 * 3 / 7)
 
 
 def test_explain_shows_the_slice_and_its_share(mig_db: tuple[str, str]) -> None:
     db, config = mig_db
     rows = {
-        (r["section"], r["item"]): r for r in api.explain("1", db=db, config=config).to_pylist()
+        (r["section"], r["item"]): r
+        for r in api.explain("1", db=db, footprint=api.FootprintOptions(config=config)).to_pylist()
     }
     assert rows[("input", "gpu_model")]["value"] == "a100"
     assert rows[("input", "gpu_slice")]["value"] == "3g.20gb"
@@ -386,7 +391,8 @@ def test_explain_shows_the_slice_and_its_share(mig_db: tuple[str, str]) -> None:
     assert "gpus x gpu_fraction x gpu_power_w" in rows[("result", "energy_kwh")]["source"]
     assert rows[("result", "cloud_cost_usd_low")]["source"].startswith("gpu_equiv_hours x")
     partition = {
-        (r["section"], r["item"]): r for r in api.explain("2", db=db, config=config).to_pylist()
+        (r["section"], r["item"]): r
+        for r in api.explain("2", db=db, footprint=api.FootprintOptions(config=config)).to_pylist()
     }
     assert partition[("input", "gpu_model")]["value"] == "h100"
     assert "[partitions.mig] gpu_model" in partition[("input", "gpu_model")]["source"]

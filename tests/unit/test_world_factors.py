@@ -186,7 +186,9 @@ def test_site_grid_fills_an_unknown_job_region(db: str, tmp_path: Path) -> None:
 
 def test_default_carbon_fills_an_unknown_region_and_names_it(db: str, tmp_path: Path) -> None:
     write_jobs(db, [job(1, power_w=1000, grid="Atlantis"), job(2, power_w=1000, grid="IL")])
-    table = api.summary(db=db, by="run", default_carbon_g_per_kwh=250)
+    table = api.summary(
+        db=db, by="run", footprint=api.FootprintOptions(default_carbon_g_per_kwh=250)
+    )
     rows = {r["run"]: r for r in table.to_pylist()}
     pue_2019 = 1.67
     assert rows["p/1"]["co2e_kg"] == pytest.approx(pue_2019 * 250 / 1000)
