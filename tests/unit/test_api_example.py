@@ -11,11 +11,10 @@ import pytest
 
 from auditor import api
 from auditor.errors import UsageError
+from tests.helpers.paths import ROOT, SLURM
 
-# found from here, so the module may sit in any folder of tests/
-ROOT = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 # a sacct dump whose GPUs name no model: the example's default GPU power is what prices them
-DUMP = ROOT / "fixtures" / "slurm" / "arrays.psv"
+DUMP = SLURM / "arrays.psv"
 
 
 def python_blocks(page: Path) -> list[str]:
