@@ -345,7 +345,7 @@ def summary(
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
@@ -370,7 +370,7 @@ def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa
     ``sweep`` is a key of ``summary --by sweep`` (``project/name``), or a bare sweep name that
     one sweep alone has (within ``project``). Raises UsageError when none or several do.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     with Store(db, read_only=True) as store:
         return reports.jobs(store, project=project, sweep=sweep)
@@ -423,7 +423,7 @@ def explain(
     inputs, GPU-hours and what settings would add. Raises UsageError (no such job, or
     several: give a uid), ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     reports.check_units(units)
     settings = load_settings(
@@ -443,7 +443,7 @@ def factors(
 
     ``table`` picks one factor table (or 'setting'). Raises UsageError or ConfigError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     settings = load_settings(preset=preset, config=config)
     return reports.factors(settings, factor=table)
@@ -467,7 +467,7 @@ def rnd_table(
     ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
     ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     reports.check_units(units)
     settings = load_settings(

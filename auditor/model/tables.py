@@ -14,13 +14,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor import sql
+from auditor import factor_tables, sql
 from auditor.errors import UsageError
-from auditor.model import factors as factor_tables
-from auditor.model.factors import KG_PER_LB
+from auditor.factor_tables import KG_PER_LB
 from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     compute,
+    counted_source,
     first_row,
     install,
     running_note,
@@ -64,7 +64,7 @@ NAMED_GROUPS = ("sweep", "run")
 @dataclass(frozen=True)
 class Group:
     """One sweep or run: what it is (source, store, project, ident, name; see
-    queries/group_names.sql) and its key."""
+    queries/summary/group_names.sql) and its key."""
 
     source: str
     store: str
@@ -77,14 +77,11 @@ class Group:
 def name_groups(store: Store, by: str, table: str = "group_names") -> None:
     """Create the temp table ``table``: the sweeps or runs (``by``; none for another
     grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
-    and the report show them (queries/group_names.sql). Summaries read ``group_names``;
+    and the report show them (queries/summary/group_names.sql). Summaries read ``group_names``;
     ``rnd_rows`` reads the sweeps there and the runs in ``run_names``."""
-    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
-    # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
-    ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    jobs = counted_source(store.con)
     sql.define_temp_macros(store.con)  # group_store, run_ident
-    text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
-    store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
+    store.con.execute(sql.fill("summary/group_names", names=table, jobs=jobs), {"by": by})
 
 
 def find_group(
@@ -103,7 +100,7 @@ def find_group(
     Raises UsageError when no group (``unknown`` is then the message, when given), or
     several, have that name.
     """
-    text = sql.query("group_find").replace("__NAMES__", sql.quote_ident(table))
+    text = sql.fill("summary/group_find", names=table)
     found = store.con.execute(text, {"by": by, "ident": ident, "project": project}).fetchall()
     hits = [r for r in found if r[6]] or found
     if len(hits) == 1:
@@ -127,7 +124,7 @@ def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
         name_groups(store, "sweep")
         group = find_group(store, "sweep", sweep, project)
     return store.query(
-        "jobs",
+        "footprint/jobs",
         {
             "project": project,
             "sweep_source": group.source if group else None,
@@ -163,15 +160,15 @@ def summary(
     )
     name_groups(store, by)
     if not settings.configured:
-        sql.define_temp_macros(store.con)  # summary.sql's gpu_fraction
+        sql.define_temp_macros(store.con)  # summary/gpu_hours.sql's gpu_fraction
         base = store.query(
-            "summary", {"by": by, "project": project, "include_running": include_running}
+            "summary/gpu_hours", {"by": by, "project": project, "include_running": include_running}
         )
         if by not in NAMED_GROUPS:
             base = base.drop_columns(["project"])
         return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
-    table = store.query("summary_footprint", {"by": by})
+    table = store.query("summary/footprint", {"by": by})
     if by not in NAMED_GROUPS:
         table = table.drop_columns(["project"])
     if settings.default_gpu_power_w is None:
@@ -197,7 +194,7 @@ EXPLAIN_SCHEMA = pa.schema(
 
 def find_job(store: Store, ident: str) -> str:
     """The uid of the one counted job whose uid, job_id or run is ``ident``."""
-    found = store.con.execute(sql.query("explain_find"), {"ident": ident}).fetchall()
+    found = store.con.execute(sql.query("summary/explain_find"), {"ident": ident}).fetchall()
     if not found:
         raise UsageError(
             f"no job with uid, job id or run '{ident}'. List them with 'auditor jobs'."
@@ -479,7 +476,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
         sql.define_temp_macros(store.con)
-        found = store.query("explain_inputs").to_pylist()
+        found = store.query("summary/explain_inputs").to_pylist()
         row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here
         raise UsageError(f"job '{ident}' is no longer in the database")
@@ -487,7 +484,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
         notes.append(f"job {uid} is {RUNNING_EXPLAINED}")
     rows = _explain_rows(row, units, configured=settings.configured)
     # every other input field of the log, as the log wrote it
-    for key, value in store.con.execute(sql.query("explain_tags"), {"uid": uid}).fetchall():
+    for key, value in store.con.execute(sql.query("summary/explain_tags"), {"uid": uid}).fetchall():
         rows.append({"section": "tag", "item": key, "value": value, "unit": "",
                      "source": "kept from the input", "as_of": None})  # fmt: skip
     table = pa.Table.from_pylist(rows, EXPLAIN_SCHEMA)
@@ -537,7 +534,7 @@ def rnd_rows(
     ``notes`` are the footprint's own; the picks of model and tune are added to them.
     """
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
-    ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
+    ((count,),) = store.con.execute(sql.query("summary/rnd_count")).fetchall()
     if not count:
         raise UsageError(
             f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
@@ -550,7 +547,7 @@ def rnd_rows(
     )
     chosen = find_group(store, "sweep", tune, project) if tune is not None else None
     ((*picked,),) = store.con.execute(
-        sql.query("rnd_pick"),
+        sql.query("summary/rnd_pick"),
         {
             "final_source": model.source if model else None,
             "final_store": model.store if model else None,
@@ -581,7 +578,7 @@ def rnd_rows(
         )
     final_source, final_store, final_ident, final_name = final_run
     table = store.con.sql(
-        sql.query("rnd_table"),
+        sql.query("summary/rnd_table"),
         params={
             "final_source": final_source,
             "final_store": final_store,
@@ -710,7 +707,9 @@ def factors(settings: Settings, *, factor: str | None = None) -> pa.Table:
     con = duckdb.connect()
     try:
         install(con, settings)
-        listed = con.sql(sql.query("factors_list"), params={"factor": factor}).to_arrow_table()
+        listed = con.sql(
+            sql.query("summary/factors_list"), params={"factor": factor}
+        ).to_arrow_table()
     finally:
         con.close()
     head = _settings_rows(settings) if factor in (None, "setting") else []

@@ -3,7 +3,7 @@
 -- for the sweep $tune_sweep of the store $tune_source and $tune_store ('tune', named by its
 -- key $tune_key) and one for the whole project, each with (scope, name, models, gpu_hours,
 -- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, energy_kwh, co2e_kg).
--- Runs and stores are as in group_names.sql. models counts distinct runs; a cloud cost is
+-- Runs and stores are as in summary/group_names.sql. models counts distinct runs; a cloud cost is
 -- NULL when one of the jobs has no price.
 WITH jobs AS (
     SELECT

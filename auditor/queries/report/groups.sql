@@ -5,7 +5,7 @@
 -- measured_share, the range of grid intensity and PUE over the jobs that used energy
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
 -- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
--- (group_names.sql): by its project and name, and what tells its store apart where needed.
+-- (summary/group_names.sql): by its project and name, and what tells its store apart where needed.
 WITH keyed AS (
     SELECT
         CASE $by
@@ -30,7 +30,7 @@ SELECT
     coalesce(key_raw, '(none)') AS group_key,
     group_project AS project,
     count(*) AS jobs,
-    -- runs that merely share a name are two (group_names.sql)
+    -- runs that merely share a name are two (summary/group_names.sql)
     count(DISTINCT {'source': source, 'store': store,
         'run': CASE WHEN source = 'mlflow' THEN uid ELSE run END}) AS runs,
     coalesce(fsum(gpu_hours), 0.0) AS gpu_hours,

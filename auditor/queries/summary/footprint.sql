@@ -1,7 +1,7 @@
--- Returns summary.sql's columns (group_key, project, jobs, gpu_hours, gpu_equiv_hours) and the
+-- Returns summary/gpu_hours.sql's columns (group_key, project, jobs, gpu_hours, gpu_equiv_hours) and the
 -- footprint of each group of the temp view `footprint` (energy_kwh, co2e_kg,
 -- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share,
--- default_gpu_power_jobs, default_carbon_jobs), grouped by $by as in summary.sql, in one pass.
+-- default_gpu_power_jobs, default_carbon_jobs), grouped by $by as in summary/gpu_hours.sql, in one pass.
 -- A group's cloud cost is NULL when one of its jobs has no price: a partial sum would mislead.
 -- measured_share is the measured part of the group's energy (NULL when it has none).
 WITH keyed AS (
@@ -15,7 +15,7 @@ WITH keyed AS (
             WHEN 'gpu_model' THEN logged_gpu_model
             WHEN 'state' THEN state
         END AS group_key,
-        -- a sweep is one of its store and project, a run one run (group_names.sql)
+        -- a sweep is one of its store and project, a run one run (summary/group_names.sql)
         CASE WHEN $by IN ('sweep', 'run') THEN coalesce(project, '(none)') END AS group_project,
         CASE WHEN $by IN ('sweep', 'run') THEN source END AS group_source,
         CASE WHEN $by IN ('sweep', 'run')
@@ -32,7 +32,7 @@ SELECT
     group_store,
     group_ident,
     count(*) AS jobs,
-    fsum(gpus * elapsed_s) / 3600.0 AS gpu_hours,  -- as summary.sql adds them
+    fsum(gpus * elapsed_s) / 3600.0 AS gpu_hours,  -- as summary/gpu_hours.sql adds them
     fsum(gpus * elapsed_s * gpu_fraction) / 3600.0 AS gpu_equiv_hours,
     fsum(energy_kwh) AS energy_kwh,
     fsum(co2e_kg) AS co2e_kg,

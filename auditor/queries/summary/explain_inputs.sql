@@ -1,5 +1,5 @@
 -- Returns the one job of the temp view `footprint_jobs` with the inputs `explain` shows when
--- there are no footprint settings: the columns job_footprint.sql gives for them, with hours
+-- there are no footprint settings: the columns footprint/job.sql gives for them, with hours
 -- and gpu_hours computed the same way, and the GPU model as the job's log names it (a MIG
 -- slice's GPU and share from its key alone: the config is what would name a bare profile's GPU).
 SELECT

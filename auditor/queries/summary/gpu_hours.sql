@@ -2,7 +2,7 @@
 -- the key. gpu_equiv_hours counts a MIG slice as its share of its GPU (gpu_fraction,
 -- macros.sql). $by picks the grouping; jobs still running are left out unless
 -- $include_running. A sweep or run is keyed as in the temp table `group_names`
--- (group_names.sql), with its project; for other groupings project is NULL.
+-- (summary/group_names.sql), with its project; for other groupings project is NULL.
 WITH keyed AS (
     SELECT
         CASE $by
@@ -14,7 +14,7 @@ WITH keyed AS (
             WHEN 'gpu_model' THEN gpu_model
             WHEN 'state' THEN state
         END AS group_key,
-        -- a sweep is one of its store and project, a run one run (group_names.sql)
+        -- a sweep is one of its store and project, a run one run (summary/group_names.sql)
         CASE WHEN $by IN ('sweep', 'run') THEN coalesce(project, '(none)') END AS group_project,
         CASE WHEN $by IN ('sweep', 'run') THEN source END AS group_source,
         CASE WHEN $by IN ('sweep', 'run')

@@ -1,10 +1,10 @@
 -- Creates the temp table `report_base` when no footprint settings are configured: the jobs of
--- `report_jobs` with GPU-hours (gpus x elapsed, as summary.sql counts them) and every
--- footprint column NULL. Same columns as report_base.sql.
+-- `report_jobs` with GPU-hours (gpus x elapsed, as summary/gpu_hours.sql counts them) and every
+-- footprint column NULL. Same columns as report/base.sql.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     c.uid, c.source, c.cluster, c.project, c.sweep,
-    -- where a sweep is named (group_names.sql): an MLflow run's store, else the cluster
+    -- where a sweep is named (summary/group_names.sql): an MLflow run's store, else the cluster
     group_store(c.source, c.src_file, c.cluster) AS store,
     coalesce(c.run, c.job_id) AS run, j.name, c.user_name,
     coalesce(c.gpu_model, '(none)') AS gpu_model,

@@ -1,6 +1,6 @@
--- Returns one row per job of the view `footprint_jobs` (rows of counted_jobs): every input,
+-- Creates the temp view `footprint`: one row per job of the view `footprint_jobs` (rows of counted_jobs): every input,
 -- every factor with its source and as_of (from its class in `footprint_classes`, see
--- footprint_classes.sql), and the footprint:
+-- footprint/classes.sql), and the footprint:
 --   modeled:  energy_kwh = pue * hours * (gpus * gpu_power_w * gpu_use
 --                          + cpus * cpu_power_w_per_core * cpu_use + mem_gb * mem_w_per_gb) / 1000
 --   measured: energy_kwh = pue * (energy_j / 3,600,000 J per kWh, else power_w * hours / 1000)
@@ -12,6 +12,7 @@
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
 -- A factor that cannot be found is NULL and the *_missing flags say so; the caller turns them
 -- into MissingFactor errors.
+CREATE OR REPLACE TEMP VIEW footprint AS
 WITH base AS (
     SELECT
         j.uid, j.source, j.cluster, j.job_id, j.run, j.project, j.sweep, j.user_name,
