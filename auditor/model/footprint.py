@@ -194,6 +194,11 @@ def select_jobs(
     con.execute(sql.fill("footprint/select", jobs=jobs))
 
 
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the footprint's temp macros on ``con`` (year_rank, priced_sum, ...)."""
+    con.execute(sql.query("footprint/macros"))
+
+
 def counted_source(con: duckdb.DuckDBPyConnection) -> str:
     """The table or view to read the counted jobs from: ``counted_jobs``, or the ``jobs``
     table when no MLflow run is linked to a Slurm job, when the two hold the same rows and
@@ -219,7 +224,7 @@ def compute(
     """
     install(con, settings)
     select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
-    con.execute(sql.query("footprint/macros"))
+    define_macros(con)
     sql.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
     con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)

@@ -161,14 +161,14 @@ def summary(
     name_groups(store, by)
     if not settings.configured:
         sql.define_temp_macros(store.con)  # summary/gpu_hours.sql's gpu_fraction
-        base = store.query(
-            "summary/gpu_hours", {"by": by, "project": project, "include_running": include_running}
-        )
+        params = {"project": project, "include_running": include_running}
+        base = _grouped(store, by, "summary/gpu_hours", params, rows="counted_jobs")
         if by not in NAMED_GROUPS:
             base = base.drop_columns(["project"])
         return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
-    table = store.query("summary/footprint", {"by": by})
+    # by the model the job log names, as the summary without settings groups them
+    table = _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
     if by not in NAMED_GROUPS:
         table = table.drop_columns(["project"])
     if settings.default_gpu_power_w is None:
@@ -176,6 +176,23 @@ def summary(
     if settings.default_carbon_g_per_kwh is None:
         table = table.drop_columns(["default_carbon_jobs"])
     return with_notes(_with_lb(table, units), [*outcome.notes, *left_out])
+
+
+def _grouped(
+    store: Store,
+    by: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    rows: str,
+    gpu_model: str = "gpu_model",
+) -> pa.Table:
+    """The groups ``by`` of ``rows`` with the figures query ``name`` sums (summary/keyed.sql,
+    then ``name``, then summary/named.sql)."""
+    keyed = sql.fill("summary/keyed", rows=rows, gpu_model=gpu_model)
+    store.con.execute(sql.with_literals(keyed, {"by": by}))
+    store.con.execute(sql.query(name), dict(params or {}))
+    return store.query("summary/named", {"by": by})
 
 
 # -- explain ---------------------------------------------------------------------------------
@@ -546,6 +563,7 @@ def rnd_rows(
         else None
     )
     chosen = find_group(store, "sweep", tune, project) if tune is not None else None
+    store.con.execute(sql.query("summary/rnd_jobs"))
     ((*picked,),) = store.con.execute(
         sql.query("summary/rnd_pick"),
         {

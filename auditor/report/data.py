@@ -22,7 +22,13 @@ from typing import Any
 from auditor import sql
 from auditor.errors import UsageError
 from auditor.factor_tables import KG_PER_LB
-from auditor.model.footprint import SUMMARY_RUNNING_HINT, compute, notes_of, running_note
+from auditor.model.footprint import (
+    SUMMARY_RUNNING_HINT,
+    compute,
+    define_macros,
+    notes_of,
+    running_note,
+)
 from auditor.model.tables import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
@@ -351,11 +357,12 @@ def build(
             con.execute(sql.query("report/project"), {"project": project})
             table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
             rnd[project] = (table.to_pylist(), notes_of(table))
-        con.execute(sql.query("report/base"))
         factors_used = _rows(store, "report/factors_used")
     else:
-        con.execute(sql.query("report/base_gpu"))
+        con.execute(sql.query("report/footprint_gpu"))
         factors_used = []
+    con.execute(sql.query("report/base"))
+    define_macros(con)  # report/groups.sql's priced_sum, with settings or without
     notes += running_note(
         con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
     )

@@ -8,3 +8,7 @@ CREATE OR REPLACE TEMP MACRO year_rank(year, job_year) AS CASE
     WHEN year <= coalesce(job_year, 9999) THEN coalesce(job_year, 9999) - year
     ELSE 1000000 + year - coalesce(job_year, 9999)
 END;
+-- priced_sum(cost, missing): an aggregate, the sum of the cost of a group's jobs, NULL when
+-- one of them has no price (`missing`): a partial sum would mislead.
+CREATE OR REPLACE TEMP MACRO priced_sum(cost, missing) AS
+    CASE WHEN bool_or(missing) THEN NULL ELSE fsum(cost) END;

@@ -1,6 +1,7 @@
 -- Creates the temp table `report_base`: one row per job of the report with its footprint, from
--- the temp table `report_footprint` (report/footprint.sql). gpu_model is the model the footprint
--- used (the job log's, else the partition's, cluster's or site's), '(none)' when unknown.
+-- the temp table `report_footprint` (report/footprint.sql, or report/footprint_gpu.sql without
+-- footprint settings). gpu_model is the model the footprint used (the job log's, else the
+-- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,

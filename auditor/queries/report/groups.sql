@@ -37,10 +37,8 @@ SELECT
     fsum(energy_kwh) AS energy_kwh,
     fsum(measured_energy_kwh) AS measured_energy_kwh,
     fsum(co2e_kg) AS co2e_kg,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END
-        AS cloud_cost_usd_low,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_high) END
-        AS cloud_cost_usd_high,
+    priced_sum(cloud_cost_usd_low, price_missing) AS cloud_cost_usd_low,
+    priced_sum(cloud_cost_usd_high, price_missing) AS cloud_cost_usd_high,
     fsum(electricity_cost_usd) AS electricity_cost_usd,
     fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0) AS measured_share,
     min(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_min_g_per_kwh,
