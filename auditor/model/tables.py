@@ -21,6 +21,7 @@ from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     compute,
     counted_source,
+    define_macros,
     first_row,
     install,
     running_note,
@@ -318,13 +319,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     if r["cpu_util"] is not None:
         add("input", "cpu_util", r["cpu_util"], "fraction", "measured, job log")
     if not configured:
-        add(
-            "result",
-            "gpu_hours",
-            r["gpu_hours"],
-            "GPU-h",
-            f"gpus x hours = {_fmt(r['gpus'])} x {_fmt(r['hours'])}",
-        )
+        add("result", "gpu_hours", r["gpu_hours"], "GPU-h", r["explained"]["gpu_hours"])
         for item, unit, formula in WITH_SETTINGS:
             add("with settings", item, "(needs settings)", unit, formula)
         return rows
@@ -339,7 +334,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["pue_as_of"],
     )
     modeled = r["energy_source"] == "modeled"
-    partly = r["energy_j"] is not None and gpu_only  # CPUs and memory still modeled
+    partly = r["energy_source"] not in ("modeled", "measured")  # CPUs and memory modeled
     if modeled and r["gpus"] > 0:
         add(
             "factor",
@@ -399,86 +394,32 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["electricity_as_of"],
     )
 
-    f = _fmt
-    add(
-        "result",
-        "gpu_hours",
-        r["gpu_hours"],
-        "GPU-h",
-        f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
-    )
+    # the written arithmetic comes with the figures, from the same query (footprint/job.sql)
+    how = r["explained"]
+    add("result", "gpu_hours", r["gpu_hours"], "GPU-h", how["gpu_hours"])
     if sliced:
-        add(
-            "result",
-            "gpu_equiv_hours",
-            r["gpu_equiv_hours"],
-            "GPU-h",
-            f"gpu_hours x gpu_fraction = {f(r['gpu_hours'])} x {f(r['gpu_fraction'])}",
-        )
-    if partly:
-        how = (
-            "measured GPUs, modeled CPUs and memory: pue x (energy_j / 3,600,000 J per kWh + "
-            "hours x (cpus x cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000) = "
-            f"{f(r['pue'])} x ({f(r['energy_j'])} / 3600000 + {f(r['hours'])} x "
-            f"({f(r['cpus'])} x {f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + "
-            f"{f(r['mem_gb'])} x {f(r['mem_w_per_gb'])}) / 1000)"
-        )
-    elif r["energy_j"] is not None:
-        how = (
-            "measured: pue x energy_j / 3,600,000 J per kWh = "
-            f"{f(r['pue'])} x {f(r['energy_j'])} / 3600000"
-        )
-    elif r["power_w"] is not None:
-        how = (
-            "measured: pue x hours x power_w / 1000 = "
-            f"{f(r['pue'])} x {f(r['hours'])} x {f(r['power_w'])} / 1000"
-        )
-    else:
-        gpus = f"{f(r['gpus'])} x {f(r['gpu_fraction'])}" if sliced else f(r["gpus"])
-        gpu_term = f"{gpus} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
-        how = (
-            f"modeled: pue x hours x (gpus{' x gpu_fraction' if sliced else ''} x gpu_power_w x "
-            "gpu_use + cpus x "
-            "cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = "
-            f"{f(r['pue'])} x {f(r['hours'])} x ({gpu_term} + {f(r['cpus'])} x "
-            f"{f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + {f(r['mem_gb'])} x "
-            f"{f(r['mem_w_per_gb'])}) / 1000"
-        )
-    add("result", "energy_kwh", r["energy_kwh"], "kWh", how)
-    add(
-        "result",
-        "co2e_kg",
-        r["co2e_kg"],
-        "kg CO2e",
-        f"energy_kwh x carbon_g_per_kwh / 1000 = {f(r['energy_kwh'])} x "
-        f"{f(r['carbon_g_per_kwh'])} / 1000",
-    )
+        add("result", "gpu_equiv_hours", r["gpu_equiv_hours"], "GPU-h", how["gpu_equiv_hours"])
+    add("result", "energy_kwh", r["energy_kwh"], "kWh", how["energy_kwh"])
+    add("result", "co2e_kg", r["co2e_kg"], "kg CO2e", how["co2e_kg"])
     if units == "lb" and r["co2e_kg"] is not None:
+        kg, per_lb = _fmt(r["co2e_kg"]), _fmt(KG_PER_LB)
         add(
             "result",
             "co2e_lb",
             r["co2e_kg"] / KG_PER_LB,
             "lb CO2e",
-            f"co2e_kg / 0.45359237 kg per lb = {f(r['co2e_kg'])} / 0.45359237",
+            f"co2e_kg / {per_lb} kg per lb = {kg} / {per_lb}",
         )
-    hours_name = "gpu_equiv_hours" if sliced else "gpu_hours"
     for tier in ("low", "high"):
         cost = r[f"cloud_cost_usd_{tier}"]
-        add(
-            "result",
-            f"cloud_cost_usd_{tier}",
-            cost if cost is not None else "(no price)",
-            "USD",
-            f"{hours_name} x price_usd_{tier} = {f(r[hours_name])} x "
-            f"{f(r[f'price_usd_{tier}']) or '(no price)'}",
-        )
+        item = f"cloud_cost_usd_{tier}"
+        add("result", item, cost if cost is not None else "(no price)", "USD", how[item])
     add(
         "result",
         "electricity_cost_usd",
         r["electricity_cost_usd"],
         "USD",
-        f"energy_kwh x electricity_usd_per_kwh = {f(r['energy_kwh'])} x "
-        f"{f(r['electricity_usd_per_kwh'])}",
+        how["electricity_cost_usd"],
     )
     return rows
 
@@ -493,6 +434,7 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
         sql.define_temp_macros(store.con)
+        define_macros(store.con)  # written, for the arithmetic
         found = store.query("summary/explain_inputs").to_pylist()
         row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here

@@ -12,3 +12,6 @@ END;
 -- one of them has no price (`missing`): a partial sum would mislead.
 CREATE OR REPLACE TEMP MACRO priced_sum(cost, missing) AS
     CASE WHEN bool_or(missing) THEN NULL ELSE fsum(cost) END;
+-- written(x): a figure as explain writes it in its arithmetic: 15 significant digits, as
+-- Python's format '.15g' writes them, '' for NULL.
+CREATE OR REPLACE TEMP MACRO written(x) AS coalesce(printf('%.15g', CAST(x AS DOUBLE)), '');
