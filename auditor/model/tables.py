@@ -199,14 +199,7 @@ def _grouped(
 # -- explain ---------------------------------------------------------------------------------
 
 EXPLAIN_SCHEMA = pa.schema(
-    [
-        ("section", pa.string()),
-        ("item", pa.string()),
-        ("value", pa.string()),
-        ("unit", pa.string()),
-        ("source", pa.string()),
-        ("as_of", pa.string()),
-    ]
+    [(name, pa.string()) for name in ("section", "item", "value", "unit", "source", "as_of")]
 )
 
 

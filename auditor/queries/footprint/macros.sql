@@ -15,3 +15,18 @@ CREATE OR REPLACE TEMP MACRO priced_sum(cost, missing) AS
 -- written(x): a figure as explain writes it in its arithmetic: 15 significant digits, as
 -- Python's format '.15g' writes them, '' for NULL.
 CREATE OR REPLACE TEMP MACRO written(x) AS coalesce(printf('%.15g', CAST(x AS DOUBLE)), '');
+-- footprint_sums(...): an aggregate, a group's footprint as a struct (energy_kwh, co2e_kg,
+-- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share), from its
+-- jobs' columns of the same names; measured_share is the measured part of the group's energy
+-- (NULL when it has none). Summaries and the report add a group's figures the same way.
+CREATE OR REPLACE TEMP MACRO footprint_sums(
+    energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high, price_missing,
+    electricity_cost_usd, measured_energy_kwh
+) AS {
+    'energy_kwh': fsum(energy_kwh),
+    'co2e_kg': fsum(co2e_kg),
+    'cloud_cost_usd_low': priced_sum(cloud_cost_usd_low, price_missing),
+    'cloud_cost_usd_high': priced_sum(cloud_cost_usd_high, price_missing),
+    'electricity_cost_usd': fsum(electricity_cost_usd),
+    'measured_share': fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0)
+};
