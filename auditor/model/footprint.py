@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -420,11 +420,3 @@ def notes_of(table: pa.Table) -> list[str]:
     """The notes a footprint result carries: defaults used, costs left blank."""
     raw = (table.schema.metadata or {}).get(NOTES_KEY)
     return list(json.loads(raw)) if raw else []
-
-
-def first_row(con: duckdb.DuckDBPyConnection) -> Mapping[str, Any] | None:
-    """The one row of ``footprint`` (for explain), as a dict."""
-    rows: list[dict[str, Any]] = (
-        con.sql(sql.query("summary/explain_footprint")).to_arrow_table().to_pylist()
-    )
-    return rows[0] if rows else None

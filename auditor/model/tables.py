@@ -22,7 +22,6 @@ from auditor.model.footprint import (
     compute,
     counted_source,
     define_macros,
-    first_row,
     install,
     running_note,
     select_jobs,
@@ -422,14 +421,15 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     uid = find_job(store, ident)
     if settings.configured:
         notes = compute(store.con, settings, uid=uid, include_running=True).notes
-        row = first_row(store.con)
+        query = "summary/explain_footprint"
     else:
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
         sql.define_temp_macros(store.con)
         define_macros(store.con)  # written, for the arithmetic
-        found = store.query("summary/explain_inputs").to_pylist()
-        row = found[0] if found else None
+        query = "summary/explain_inputs"
+    found = store.query(query).to_pylist()
+    row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here
         raise UsageError(f"job '{ident}' is no longer in the database")
     if row["running"]:

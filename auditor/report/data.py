@@ -3,7 +3,7 @@
 ``build`` selects the report's jobs (``queries/report/jobs.sql``), computes their footprint
 once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes each
 project's R&D table from it with ``auditor.model.tables.rnd_rows``, materialises one row per
-job as ``report_base`` and aggregates it with the ``report_*`` queries. Without footprint
+job as ``report_base`` and aggregates it with the queries of ``queries/report/``. Without footprint
 settings it reports GPU-hours only and says what is missing.
 """
 
