@@ -378,7 +378,7 @@ def summary(
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
@@ -402,7 +402,7 @@ def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa
     ``sweep`` is a key of ``summary --by sweep`` (``project/name``), or a bare sweep name that
     one sweep alone has (within ``project``). Raises UsageError when none or several do.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     with Store(db, read_only=True) as store:
         return reports.jobs(store, project=project, sweep=sweep)
@@ -451,7 +451,7 @@ def explain(
     inputs, GPU-hours and what settings would add. Raises UsageError (no such job, or
     several: give a uid), ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
@@ -463,7 +463,7 @@ def factors(*, footprint: FootprintOptions = _NO_OPTIONS, table: str | None = No
 
     ``table`` picks one factor table (or 'setting'). Raises UsageError or ConfigError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     return reports.factors(footprint.settings(), factor=table)
 
@@ -482,7 +482,7 @@ def rnd_table(
     ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
     ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import reports
+    from auditor.model import tables as reports
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:

@@ -614,7 +614,7 @@ def report(
     """A lab-wide report: one self-contained HTML page (or Markdown) with charts."""
     from datetime import UTC, datetime
 
-    from auditor.model.reports import NO_SETTINGS_NOTE
+    from auditor.model.tables import NO_SETTINGS_NOTE
     from auditor.report.render import format_for, render, write_atomically
 
     chosen = format_for(output, fmt)

@@ -21,9 +21,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from auditor import factor_tables as factors
 from auditor.errors import ConfigError, UsageError
 from auditor.gpu import gpu_key
-from auditor.model import factors
 
 CONFIG_NAME = "auditor.toml"
 G_PER_LB = 453.59237
@@ -65,7 +65,7 @@ SCOPE_KEYS = (
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
     {
         "pue": Setting("global", "default: global average PUE of the job's year"),
-        # the price of the job's grid zone wins over it (footprint_classes.sql)
+        # the price of the job's grid zone wins over it (footprint/classes.sql)
         "electricity": Setting(
             "US:industrial",
             "default: the industrial price of the job's grid zone, else the US's, of the "

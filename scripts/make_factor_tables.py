@@ -39,7 +39,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "auditor" / "model" / "data"
+DATA = Path(__file__).resolve().parent.parent / "auditor" / "data"
 MARK = "scripts/make_factor_tables.py"
 ENERGY_MIX = "codecarbon/data/private_infra/global_energy_mix.json"
 

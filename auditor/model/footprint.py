@@ -2,7 +2,7 @@
 
 ``compute`` installs the factor tables and the settings as temp tables, selects the jobs
 (the view ``footprint_jobs``), resolves the factors once per class of jobs they apply to
-(``footprint_classes``), defines ``queries/job_footprint.sql`` as the temp view
+(``footprint_classes``), defines ``queries/footprint/job.sql`` as the temp view
 ``footprint`` and checks it: a missing GPU power or grid intensity raises ``MissingFactor``
 with the config lines that fix it; a default the user asked for, or a GPU with no cloud
 price, becomes a note for stderr.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,9 +20,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from auditor import factor_tables as factors
 from auditor import sql
 from auditor.errors import MissingFactor
-from auditor.model import factors
 from auditor.settings import DEFAULTS, Setting, Settings
 
 NOTES_KEY = b"auditor.notes"
@@ -163,14 +163,7 @@ def install(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Create the factor_* and settings_* temp tables on ``con``."""
     factors.install(con)
     for name, table in settings_tables(settings).items():
-        con.register("settings_source", table)
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {sql.quote_ident(name)} AS "
-                "SELECT * FROM settings_source"
-            )
-        finally:
-            con.unregister("settings_source")
+        factors.install_table(con, name, table)
 
 
 @dataclass
@@ -192,18 +185,26 @@ def select_jobs(
 
     It needs no settings, so ``explain`` shows a job's inputs without any.
     """
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE footprint_params AS SELECT "
-        "CAST($uid AS VARCHAR) AS uid, CAST($project AS VARCHAR) AS project, "
-        "CAST($include_running AS BOOLEAN) AS include_running",
-        {"uid": uid, "project": project, "include_running": include_running},
-    )
-    kept = "TRUE" if keep is None else f"c.uid IN (SELECT uid FROM {sql.quote_ident(keep)})"
-    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
-    # that, and spare every pass the joins that find no link
-    ((linked,),) = con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
-    select = sql.query("footprint_select").replace("__KEEP__", kept)
-    con.execute(select.replace("__JOBS__", "counted_jobs" if linked else "jobs"))
+    params = {"uid": uid, "project": project, "include_running": include_running}
+    con.execute(sql.query("footprint/params"), params)
+    jobs = counted_source(con)
+    if keep is not None:
+        con.execute(sql.fill("footprint/kept", jobs=jobs, keep=keep))
+        jobs = "footprint_kept"
+    con.execute(sql.fill("footprint/select", jobs=jobs))
+
+
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the footprint's temp macros on ``con`` (year_rank, priced_sum, ...)."""
+    con.execute(sql.query("footprint/macros"))
+
+
+def counted_source(con: duckdb.DuckDBPyConnection) -> str:
+    """The table or view to read the counted jobs from: ``counted_jobs``, or the ``jobs``
+    table when no MLflow run is linked to a Slurm job, when the two hold the same rows and
+    reading the table spares every pass the joins that find no link."""
+    ((linked,),) = con.execute(sql.query("footprint/linked")).fetchall()
+    return "counted_jobs" if linked else "jobs"
 
 
 def compute(
@@ -223,13 +224,13 @@ def compute(
     """
     install(con, settings)
     select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
-    con.execute(sql.query("footprint_macros"))
+    define_macros(con)
     sql.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
-    con.execute(sql.query("footprint_classes"))
+    con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
-    con.execute("CREATE OR REPLACE TEMP VIEW footprint AS " + sql.query("job_footprint"))
-    ((may_lack,),) = con.execute("SELECT bool_or(may_lack) FROM footprint_classes").fetchall()
-    problems = con.execute(sql.query("footprint_problems")).fetchall() if may_lack else []
+    con.execute(sql.query("footprint/job"))
+    ((may_lack,),) = con.execute(sql.query("footprint/may_lack")).fetchall()
+    problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
     return _report(problems, settings)
 
 
@@ -399,7 +400,7 @@ def running_note(
     to count them. Their GPU-hours are those so far, as their logs last gave them.
     """
     params = {"projects": list(projects), "since": since, "until": until}
-    ((jobs, gpu_hours),) = con.execute(sql.query("running_left_out"), params).fetchall()
+    ((jobs, gpu_hours),) = con.execute(sql.query("footprint/running_left_out"), params).fetchall()
     if not jobs:
         return []
     return [
@@ -419,9 +420,3 @@ def notes_of(table: pa.Table) -> list[str]:
     """The notes a footprint result carries: defaults used, costs left blank."""
     raw = (table.schema.metadata or {}).get(NOTES_KEY)
     return list(json.loads(raw)) if raw else []
-
-
-def first_row(con: duckdb.DuckDBPyConnection) -> Mapping[str, Any] | None:
-    """The one row of ``footprint`` (for explain), as a dict."""
-    rows: list[dict[str, Any]] = con.sql("SELECT * FROM footprint").to_arrow_table().to_pylist()
-    return rows[0] if rows else None

@@ -118,7 +118,7 @@ CREATE OR REPLACE MACRO gpu_parent(k) AS CASE
     ELSE nullif(regexp_replace(k, ':?[1-7]g\.\d+gb$', ''), '')
 END;
 
--- group_store(source, src_file, cluster): where a sweep or run lives, as group_names.sql names
+-- group_store(source, src_file, cluster): where a sweep or run lives, as summary/group_names.sql names
 -- it: an MLflow store by its URI (two stores may share a short name), else the job's cluster.
 CREATE OR REPLACE MACRO group_store(source, src_file, cluster) AS
     CASE WHEN source = 'mlflow' THEN src_file ELSE cluster END;

@@ -1,9 +1,9 @@
 """The data of a lab-wide report, from the store: every figure comes from a query or the model.
 
-``build`` selects the report's jobs (``queries/report_jobs.sql``), computes their footprint
+``build`` selects the report's jobs (``queries/report/jobs.sql``), computes their footprint
 once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes each
-project's R&D table from it with ``auditor.model.reports.rnd_rows``, materialises one row per
-job as ``report_base`` and aggregates it with the ``report_*`` queries. Without footprint
+project's R&D table from it with ``auditor.model.tables.rnd_rows``, materialises one row per
+job as ``report_base`` and aggregates it with the queries of ``queries/report/``. Without footprint
 settings it reports GPU-hours only and says what is missing.
 """
 
@@ -21,9 +21,15 @@ from typing import Any
 
 from auditor import sql
 from auditor.errors import UsageError
-from auditor.model.factors import KG_PER_LB
-from auditor.model.footprint import SUMMARY_RUNNING_HINT, compute, notes_of, running_note
-from auditor.model.reports import name_groups, rnd_rows
+from auditor.factor_tables import KG_PER_LB
+from auditor.model.footprint import (
+    SUMMARY_RUNNING_HINT,
+    compute,
+    define_macros,
+    notes_of,
+    running_note,
+)
+from auditor.model.tables import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
 
@@ -113,8 +119,8 @@ class Report:
 
 @cache
 def equivalent_factors() -> tuple[dict[str, str], ...]:
-    """``model/data/equivalents.csv``: key, label, value (lb CO2e), unit, source, as_of."""
-    path = resources.files("auditor.model").joinpath("data", "equivalents.csv")
+    """``auditor/data/equivalents.csv``: key, label, value (lb CO2e), unit, source, as_of."""
+    path = resources.files("auditor").joinpath("data", "equivalents.csv")
     rows = tuple(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
     for row in rows:
         for column in ("key", "label", "value", "unit", "source", "as_of"):
@@ -247,7 +253,7 @@ def _rows(store: Store, name: str, params: dict[str, Any] | None = None) -> list
 
 
 def _groups(store: Store, by: str, *, order: str = "key", limit: int | None = None) -> list[Row]:
-    return _rows(store, "report_groups", {"by": by, "order": order, "limit": limit})
+    return _rows(store, "report/groups", {"by": by, "order": order, "limit": limit})
 
 
 FACTOR_LABELS = {
@@ -326,14 +332,9 @@ def build(
         raise UsageError(f"--since {since} is after --until {until}.")
     con = store.con
     con.execute(
-        sql.query("report_jobs"), {"projects": list(projects), "since": since, "until": until}
+        sql.query("report/jobs"), {"projects": list(projects), "since": since, "until": until}
     )
-    found = {
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT c.project FROM counted_jobs c JOIN report_jobs USING (uid)"
-        ).fetchall()
-    }
+    found = {r[0] for r in con.execute(sql.query("report/projects")).fetchall()}
     missing = [p for p in projects if p not in found]
     if missing:
         raise UsageError(
@@ -350,18 +351,18 @@ def build(
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
         notes += compute(con, settings, keep="report_jobs").notes
-        con.execute(sql.query("report_footprint"))  # computed once, read many times
+        con.execute(sql.query("report/footprint"))  # computed once, read many times
         name_groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
         for project in sorted(p for p in found if p is not None):
-            con.execute("DELETE FROM report_project")
-            con.execute("INSERT INTO report_project VALUES (?)", [project])
+            con.execute(sql.query("report/project"), {"project": project})
             table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
             rnd[project] = (table.to_pylist(), notes_of(table))
-        con.execute(sql.query("report_base"))
-        factors_used = _rows(store, "report_factors_used")
+        factors_used = _rows(store, "report/factors_used")
     else:
-        con.execute(sql.query("report_base_gpu"))
+        con.execute(sql.query("report/footprint_gpu"))
         factors_used = []
+    con.execute(sql.query("report/base"))
+    define_macros(con)  # report/groups.sql's priced_sum, with settings or without
     notes += running_note(
         con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
     )
@@ -369,7 +370,7 @@ def build(
     (totals,) = _groups(store, "all")
     project_rows = _groups(store, "project")
     gpus_by_project: dict[str, list[Row]] = {}
-    for row in _rows(store, "report_project_gpus"):
+    for row in _rows(store, "report/project_gpus"):
         gpus_by_project.setdefault(row["project"] or "(none)", []).append(row)
     configured = settings.configured
     per_project = [
@@ -383,7 +384,7 @@ def build(
         )
         for row in project_rows
     ]
-    (waste,) = _rows(store, "report_waste", {"states": list(WASTE_STATES)})
+    (waste,) = _rows(store, "report/waste", {"states": list(WASTE_STATES)})
     return Report(
         configured=configured,
         projects_filter=tuple(projects),
@@ -395,7 +396,7 @@ def build(
         projects=per_project,
         project_rows=project_rows,
         top_sweeps=_groups(store, "sweep", order="gpu_hours", limit=top),
-        top_runs=_rows(store, "report_top_runs", {"limit": top}),
+        top_runs=_rows(store, "report/top_runs", {"limit": top}),
         months=_groups(store, "month"),
         gpu_models=_groups(store, "gpu_model", order="gpu_hours"),
         users=_groups(store, "user", order="gpu_hours"),

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from auditor import api
 from auditor.cli import app
 from auditor.errors import ExitCode, UsageError
-from auditor.model.factors import KG_PER_LB
+from auditor.factor_tables import KG_PER_LB
 from auditor.report.data import WASTE_STATES
 from auditor.report.render import md, render
 from scripts.report_fixture import CONFIG, ROOT

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
+from auditor import factor_tables as factors
 from auditor.gpu import gpu_key
-from auditor.model import factors
 
 
 @pytest.mark.parametrize("name", factors.names())

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from auditor import api
+from auditor import factor_tables as factors
 from auditor.errors import ConfigError, MissingFactor
 from auditor.gpu import _con, gpu_key
-from auditor.model import factors
 from auditor.settings import DEFAULTS
 from tests.helpers.paths import ROOT
 

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 
 from auditor import api
+from auditor import factor_tables as factors
 from auditor.errors import MissingFactor
-from auditor.model import factors
 from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import ROOT
 
-DATA = ROOT / "auditor" / "model" / "data"
+DATA = ROOT / "auditor" / "data"
 GENERATOR = ROOT / "scripts" / "make_factor_tables.py"
 
 # ISO 3166-1 codes (alpha-2, alpha-3) of every country in codecarbon 3.3.2's

@@ -1,6 +1,6 @@
--- Returns one row per job of the view `footprint_jobs` (rows of counted_jobs): every input,
+-- Creates the temp view `footprint`: one row per job of the view `footprint_jobs` (rows of counted_jobs): every input,
 -- every factor with its source and as_of (from its class in `footprint_classes`, see
--- footprint_classes.sql), and the footprint:
+-- footprint/classes.sql), and the footprint:
 --   modeled:  energy_kwh = pue * hours * (gpus * gpu_power_w * gpu_use
 --                          + cpus * cpu_power_w_per_core * cpu_use + mem_gb * mem_w_per_gb) / 1000
 --   measured: energy_kwh = pue * (energy_j / 3,600,000 J per kWh, else power_w * hours / 1000)
@@ -12,6 +12,7 @@
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
 -- A factor that cannot be found is NULL and the *_missing flags say so; the caller turns them
 -- into MissingFactor errors.
+CREATE OR REPLACE TEMP VIEW footprint AS
 WITH base AS (
     SELECT
         j.uid, j.source, j.cluster, j.job_id, j.run, j.project, j.sweep, j.user_name,
@@ -118,5 +119,56 @@ SELECT
     coalesce(energy_kwh > 0, active) AND carbon_unknown AND carbon_g_per_kwh IS NOT NULL
         AS carbon_defaulted,
     gpu_hours > 0 AND price_usd_low IS NULL AS price_missing,
-    gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table
+    gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table,
+    -- the arithmetic `explain` writes for each figure above, from the terms it multiplies:
+    -- change a formula, change its text here (tests evaluate the text against the figure)
+    {
+        'gpu_hours': 'gpus x hours = ' || written(gpus) || ' x ' || written(hours),
+        'gpu_equiv_hours': 'gpu_hours x gpu_fraction = '
+            || written(gpu_hours) || ' x ' || written(gpu_fraction),
+        'energy_kwh': CASE
+            WHEN measured_kwh IS NOT NULL AND energy_scope = 'gpu' THEN
+                'measured GPUs, modeled CPUs and memory: pue x ('
+                || CASE WHEN energy_j IS NOT NULL THEN 'energy_j / 3,600,000 J per kWh'
+                    ELSE 'power_w x hours / 1000' END
+                || ' + hours x (cpus x cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb)'
+                || ' / 1000) = ' || written(pue) || ' x ('
+                || CASE WHEN energy_j IS NOT NULL THEN written(energy_j) || ' / 3600000'
+                    ELSE written(power_w) || ' x ' || written(hours) || ' / 1000' END
+                || ' + ' || written(hours) || ' x (' || written(cpus) || ' x '
+                || written(cpu_power_w_per_core) || ' x ' || written(cpu_use) || ' + '
+                || written(mem_gb) || ' x ' || written(mem_w_per_gb) || ') / 1000)'
+            WHEN energy_j IS NOT NULL THEN
+                'measured: pue x energy_j / 3,600,000 J per kWh = '
+                || written(pue) || ' x ' || written(energy_j) || ' / 3600000'
+            WHEN power_w IS NOT NULL THEN
+                'measured: pue x hours x power_w / 1000 = '
+                || written(pue) || ' x ' || written(hours) || ' x ' || written(power_w) || ' / 1000'
+            ELSE
+                'modeled: pue x hours x (gpus'
+                || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x gpu_fraction' ELSE '' END
+                || ' x gpu_power_w x gpu_use + cpus x cpu_power_w_per_core x cpu_use'
+                || ' + mem_gb x mem_w_per_gb) / 1000 = '
+                || written(pue) || ' x ' || written(hours) || ' x ('
+                || CASE WHEN gpus = 0 THEN '0' ELSE written(gpus)
+                    || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x ' || written(gpu_fraction)
+                        ELSE '' END
+                    || ' x ' || written(gpu_power_w) || ' x ' || written(gpu_use) END
+                || ' + ' || written(cpus) || ' x ' || written(cpu_power_w_per_core) || ' x '
+                || written(cpu_use) || ' + ' || written(mem_gb) || ' x ' || written(mem_w_per_gb)
+                || ') / 1000'
+        END,
+        'co2e_kg': 'energy_kwh x carbon_g_per_kwh / 1000 = '
+            || written(energy_kwh) || ' x ' || written(carbon_g_per_kwh) || ' / 1000',
+        'cloud_cost_usd_low': CASE WHEN gpu_slice_of IS NOT NULL
+                THEN 'gpu_equiv_hours x price_usd_low = ' || written(gpu_equiv_hours)
+                ELSE 'gpu_hours x price_usd_low = ' || written(gpu_hours) END
+            || ' x ' || coalesce(nullif(written(price_usd_low), ''), '(no price)'),
+        'cloud_cost_usd_high': CASE WHEN gpu_slice_of IS NOT NULL
+                THEN 'gpu_equiv_hours x price_usd_high = ' || written(gpu_equiv_hours)
+                ELSE 'gpu_hours x price_usd_high = ' || written(gpu_hours) END
+            || ' x ' || coalesce(nullif(written(price_usd_high), ''), '(no price)'),
+        'electricity_cost_usd': 'energy_kwh x electricity_usd_per_kwh = '
+            || written(energy_kwh) || ' x ' || written(electricity_usd_per_kwh)
+    } AS explained
 FROM footprint

@@ -1,10 +1,11 @@
 -- Creates the temp table `report_base`: one row per job of the report with its footprint, from
--- the temp table `report_footprint` (report_footprint.sql). gpu_model is the model the footprint
--- used (the job log's, else the partition's, cluster's or site's), '(none)' when unknown.
+-- the temp table `report_footprint` (report/footprint.sql, or report/footprint_gpu.sql without
+-- footprint settings). gpu_model is the model the footprint used (the job log's, else the
+-- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,
-    -- where a sweep is named (group_names.sql): an MLflow run's store, else the cluster
+    -- where a sweep is named (summary/group_names.sql): an MLflow run's store, else the cluster
     group_store(f.source, f.src_file, f.cluster) AS store,
     coalesce(f.run, f.job_id) AS run, j.name, f.user_name,
     coalesce(f.gpu_model, '(none)') AS gpu_model,

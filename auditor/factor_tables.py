@@ -1,4 +1,4 @@
-"""The factor tables shipped in ``auditor/model/data``: loading, checking, installing.
+"""The factor tables shipped in ``auditor/data``: loading, checking, installing.
 
 Every table has ``value, unit, source, as_of`` plus its key columns. Tables are read once per
 process with pyarrow and installed as temp tables (``factor_<name>``) of a DuckDB connection,
@@ -125,7 +125,7 @@ def load(name: str) -> pa.Table:
     spec = TABLES[name]
     types = dict(spec.keys)
     types.update(value=spec.value_type, unit=pa.string(), source=pa.string(), as_of=pa.string())
-    path = resources.files("auditor.model").joinpath("data", f"{name}.csv")
+    path = resources.files("auditor").joinpath("data", f"{name}.csv")
     with path.open("rb") as f:
         table = pacsv.read_csv(
             f,
@@ -165,14 +165,16 @@ def names() -> list[str]:
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or replace) one temp table ``factor_<name>`` per factor table on ``con``."""
     for name in TABLES:
-        con.register("factor_source", load(name))
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {sql.quote_ident('factor_' + name)} AS "
-                "SELECT * FROM factor_source"
-            )
-        finally:
-            con.unregister("factor_source")
+        install_table(con, f"factor_{name}", load(name))
+
+
+def install_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Create (or replace) the temp table ``name`` on ``con`` as a copy of ``table``."""
+    con.register("install_source", table)
+    try:
+        con.execute(sql.fill("footprint/install", table=name, source="install_source"))
+    finally:
+        con.unregister("install_source")
 
 
 def keys(name: str, column: str) -> set[str]:

@@ -1,10 +1,10 @@
 -- Creates the temp view `footprint_jobs`: the counted jobs a footprint is computed for, with
--- the columns footprint_classes.sql and job_footprint.sql read. A view, not a copy: each
--- query reads only the columns it needs. __JOBS__ is counted_jobs, or the jobs table when
--- no MLflow run is linked to a Slurm job (then the two hold the same rows).
--- The temp table `footprint_params` (one row) picks the jobs: its uid one job, its project
--- one project; running jobs only with include_running. __KEEP__ is TRUE, or a condition
--- on uid that a report adds (auditor.model.footprint.compute).
+-- the columns footprint/classes.sql and footprint/job.sql read. A view, not a copy: each
+-- query reads only the columns it needs. {{jobs}} is counted_jobs, or the jobs table when
+-- no MLflow run is linked to a Slurm job (then the two hold the same rows), or the view of
+-- footprint/kept.sql over one of them when a report narrows the jobs.
+-- The temp table `footprint_params` (one row, footprint/params.sql) picks the jobs: its uid
+-- one job, its project one project; running jobs only with include_running.
 CREATE OR REPLACE TEMP VIEW footprint_jobs AS
 SELECT
     c.uid, c.source, c.cluster, c.job_id, c.run, c.project, c.sweep, c.user_name, c.partition,
@@ -20,8 +20,7 @@ SELECT
     -- a Slurm job with MLflow runs linked to it: their ids, and whether its energy is theirs
     c.tags['mlflow_runs'] AS mlflow_runs,
     c.tags['energy_from'] AS energy_from
-FROM __JOBS__ c, footprint_params p
+FROM {{jobs}} c, footprint_params p
 WHERE (p.uid IS NULL OR c.uid = p.uid)
   AND (p.project IS NULL OR c.project = p.project)
-  AND (p.include_running OR NOT c.running)  -- as summary.sql counts
-  AND __KEEP__;
+  AND (p.include_running OR NOT c.running);  -- as summary/gpu_hours.sql counts

@@ -14,14 +14,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor import sql
+from auditor import factor_tables, sql
 from auditor.errors import UsageError
-from auditor.model import factors as factor_tables
-from auditor.model.factors import KG_PER_LB
+from auditor.factor_tables import KG_PER_LB
 from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     compute,
-    first_row,
+    counted_source,
+    define_macros,
     install,
     running_note,
     select_jobs,
@@ -64,7 +64,7 @@ NAMED_GROUPS = ("sweep", "run")
 @dataclass(frozen=True)
 class Group:
     """One sweep or run: what it is (source, store, project, ident, name; see
-    queries/group_names.sql) and its key."""
+    queries/summary/group_names.sql) and its key."""
 
     source: str
     store: str
@@ -77,14 +77,11 @@ class Group:
 def name_groups(store: Store, by: str, table: str = "group_names") -> None:
     """Create the temp table ``table``: the sweeps or runs (``by``; none for another
     grouping) whose key is more than ``project/name``, as summaries, ``jobs``, ``rnd-table``
-    and the report show them (queries/group_names.sql). Summaries read ``group_names``;
+    and the report show them (queries/summary/group_names.sql). Summaries read ``group_names``;
     ``rnd_rows`` reads the sweeps there and the runs in ``run_names``."""
-    # with no MLflow run linked to a Slurm job, counted_jobs is the jobs table itself: read
-    # that, and spare the pass the joins that find no link (as footprint.select_jobs does)
-    ((linked,),) = store.con.execute("SELECT EXISTS (FROM mlflow_slurm_links)").fetchall()
+    jobs = counted_source(store.con)
     sql.define_temp_macros(store.con)  # group_store, run_ident
-    text = sql.query("group_names").replace("__NAMES__", sql.quote_ident(table))
-    store.con.execute(text.replace("__JOBS__", "counted_jobs" if linked else "jobs"), {"by": by})
+    store.con.execute(sql.fill("summary/group_names", names=table, jobs=jobs), {"by": by})
 
 
 def find_group(
@@ -103,7 +100,7 @@ def find_group(
     Raises UsageError when no group (``unknown`` is then the message, when given), or
     several, have that name.
     """
-    text = sql.query("group_find").replace("__NAMES__", sql.quote_ident(table))
+    text = sql.fill("summary/group_find", names=table)
     found = store.con.execute(text, {"by": by, "ident": ident, "project": project}).fetchall()
     hits = [r for r in found if r[6]] or found
     if len(hits) == 1:
@@ -127,7 +124,7 @@ def jobs(store: Store, *, project: str | None, sweep: str | None) -> pa.Table:
         name_groups(store, "sweep")
         group = find_group(store, "sweep", sweep, project)
     return store.query(
-        "jobs",
+        "footprint/jobs",
         {
             "project": project,
             "sweep_source": group.source if group else None,
@@ -163,15 +160,15 @@ def summary(
     )
     name_groups(store, by)
     if not settings.configured:
-        sql.define_temp_macros(store.con)  # summary.sql's gpu_fraction
-        base = store.query(
-            "summary", {"by": by, "project": project, "include_running": include_running}
-        )
+        sql.define_temp_macros(store.con)  # summary/gpu_hours.sql's gpu_fraction
+        params = {"project": project, "include_running": include_running}
+        base = _grouped(store, by, "summary/gpu_hours", params, rows="counted_jobs")
         if by not in NAMED_GROUPS:
             base = base.drop_columns(["project"])
         return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
-    table = store.query("summary_footprint", {"by": by})
+    # by the model the job log names, as the summary without settings groups them
+    table = _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
     if by not in NAMED_GROUPS:
         table = table.drop_columns(["project"])
     if settings.default_gpu_power_w is None:
@@ -181,23 +178,33 @@ def summary(
     return with_notes(_with_lb(table, units), [*outcome.notes, *left_out])
 
 
+def _grouped(
+    store: Store,
+    by: str,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    rows: str,
+    gpu_model: str = "gpu_model",
+) -> pa.Table:
+    """The groups ``by`` of ``rows`` with the figures query ``name`` sums (summary/keyed.sql,
+    then ``name``, then summary/named.sql)."""
+    keyed = sql.fill("summary/keyed", rows=rows, gpu_model=gpu_model)
+    store.con.execute(sql.with_literals(keyed, {"by": by}))
+    store.con.execute(sql.query(name), dict(params or {}))
+    return store.query("summary/named", {"by": by})
+
+
 # -- explain ---------------------------------------------------------------------------------
 
 EXPLAIN_SCHEMA = pa.schema(
-    [
-        ("section", pa.string()),
-        ("item", pa.string()),
-        ("value", pa.string()),
-        ("unit", pa.string()),
-        ("source", pa.string()),
-        ("as_of", pa.string()),
-    ]
+    [(name, pa.string()) for name in ("section", "item", "value", "unit", "source", "as_of")]
 )
 
 
 def find_job(store: Store, ident: str) -> str:
     """The uid of the one counted job whose uid, job_id or run is ``ident``."""
-    found = store.con.execute(sql.query("explain_find"), {"ident": ident}).fetchall()
+    found = store.con.execute(sql.query("summary/explain_find"), {"ident": ident}).fetchall()
     if not found:
         raise UsageError(
             f"no job with uid, job id or run '{ident}'. List them with 'auditor jobs'."
@@ -304,13 +311,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     if r["cpu_util"] is not None:
         add("input", "cpu_util", r["cpu_util"], "fraction", "measured, job log")
     if not configured:
-        add(
-            "result",
-            "gpu_hours",
-            r["gpu_hours"],
-            "GPU-h",
-            f"gpus x hours = {_fmt(r['gpus'])} x {_fmt(r['hours'])}",
-        )
+        add("result", "gpu_hours", r["gpu_hours"], "GPU-h", r["explained"]["gpu_hours"])
         for item, unit, formula in WITH_SETTINGS:
             add("with settings", item, "(needs settings)", unit, formula)
         return rows
@@ -325,7 +326,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["pue_as_of"],
     )
     modeled = r["energy_source"] == "modeled"
-    partly = r["energy_j"] is not None and gpu_only  # CPUs and memory still modeled
+    partly = r["energy_source"] not in ("modeled", "measured")  # CPUs and memory modeled
     if modeled and r["gpus"] > 0:
         add(
             "factor",
@@ -385,86 +386,32 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["electricity_as_of"],
     )
 
-    f = _fmt
-    add(
-        "result",
-        "gpu_hours",
-        r["gpu_hours"],
-        "GPU-h",
-        f"gpus x hours = {f(r['gpus'])} x {f(r['hours'])}",
-    )
+    # the written arithmetic comes with the figures, from the same query (footprint/job.sql)
+    how = r["explained"]
+    add("result", "gpu_hours", r["gpu_hours"], "GPU-h", how["gpu_hours"])
     if sliced:
-        add(
-            "result",
-            "gpu_equiv_hours",
-            r["gpu_equiv_hours"],
-            "GPU-h",
-            f"gpu_hours x gpu_fraction = {f(r['gpu_hours'])} x {f(r['gpu_fraction'])}",
-        )
-    if partly:
-        how = (
-            "measured GPUs, modeled CPUs and memory: pue x (energy_j / 3,600,000 J per kWh + "
-            "hours x (cpus x cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000) = "
-            f"{f(r['pue'])} x ({f(r['energy_j'])} / 3600000 + {f(r['hours'])} x "
-            f"({f(r['cpus'])} x {f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + "
-            f"{f(r['mem_gb'])} x {f(r['mem_w_per_gb'])}) / 1000)"
-        )
-    elif r["energy_j"] is not None:
-        how = (
-            "measured: pue x energy_j / 3,600,000 J per kWh = "
-            f"{f(r['pue'])} x {f(r['energy_j'])} / 3600000"
-        )
-    elif r["power_w"] is not None:
-        how = (
-            "measured: pue x hours x power_w / 1000 = "
-            f"{f(r['pue'])} x {f(r['hours'])} x {f(r['power_w'])} / 1000"
-        )
-    else:
-        gpus = f"{f(r['gpus'])} x {f(r['gpu_fraction'])}" if sliced else f(r["gpus"])
-        gpu_term = f"{gpus} x {f(r['gpu_power_w'])} x {f(r['gpu_use'])}" if r["gpus"] > 0 else "0"
-        how = (
-            f"modeled: pue x hours x (gpus{' x gpu_fraction' if sliced else ''} x gpu_power_w x "
-            "gpu_use + cpus x "
-            "cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = "
-            f"{f(r['pue'])} x {f(r['hours'])} x ({gpu_term} + {f(r['cpus'])} x "
-            f"{f(r['cpu_power_w_per_core'])} x {f(r['cpu_use'])} + {f(r['mem_gb'])} x "
-            f"{f(r['mem_w_per_gb'])}) / 1000"
-        )
-    add("result", "energy_kwh", r["energy_kwh"], "kWh", how)
-    add(
-        "result",
-        "co2e_kg",
-        r["co2e_kg"],
-        "kg CO2e",
-        f"energy_kwh x carbon_g_per_kwh / 1000 = {f(r['energy_kwh'])} x "
-        f"{f(r['carbon_g_per_kwh'])} / 1000",
-    )
+        add("result", "gpu_equiv_hours", r["gpu_equiv_hours"], "GPU-h", how["gpu_equiv_hours"])
+    add("result", "energy_kwh", r["energy_kwh"], "kWh", how["energy_kwh"])
+    add("result", "co2e_kg", r["co2e_kg"], "kg CO2e", how["co2e_kg"])
     if units == "lb" and r["co2e_kg"] is not None:
+        kg, per_lb = _fmt(r["co2e_kg"]), _fmt(KG_PER_LB)
         add(
             "result",
             "co2e_lb",
             r["co2e_kg"] / KG_PER_LB,
             "lb CO2e",
-            f"co2e_kg / 0.45359237 kg per lb = {f(r['co2e_kg'])} / 0.45359237",
+            f"co2e_kg / {per_lb} kg per lb = {kg} / {per_lb}",
         )
-    hours_name = "gpu_equiv_hours" if sliced else "gpu_hours"
     for tier in ("low", "high"):
         cost = r[f"cloud_cost_usd_{tier}"]
-        add(
-            "result",
-            f"cloud_cost_usd_{tier}",
-            cost if cost is not None else "(no price)",
-            "USD",
-            f"{hours_name} x price_usd_{tier} = {f(r[hours_name])} x "
-            f"{f(r[f'price_usd_{tier}']) or '(no price)'}",
-        )
+        item = f"cloud_cost_usd_{tier}"
+        add("result", item, cost if cost is not None else "(no price)", "USD", how[item])
     add(
         "result",
         "electricity_cost_usd",
         r["electricity_cost_usd"],
         "USD",
-        f"energy_kwh x electricity_usd_per_kwh = {f(r['energy_kwh'])} x "
-        f"{f(r['electricity_usd_per_kwh'])}",
+        how["electricity_cost_usd"],
     )
     return rows
 
@@ -474,20 +421,22 @@ def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.T
     uid = find_job(store, ident)
     if settings.configured:
         notes = compute(store.con, settings, uid=uid, include_running=True).notes
-        row = first_row(store.con)
+        query = "summary/explain_footprint"
     else:
         notes = [NO_SETTINGS_NOTE]
         select_jobs(store.con, uid=uid, include_running=True)
         sql.define_temp_macros(store.con)
-        found = store.query("explain_inputs").to_pylist()
-        row = found[0] if found else None
+        define_macros(store.con)  # written, for the arithmetic
+        query = "summary/explain_inputs"
+    found = store.query(query).to_pylist()
+    row = found[0] if found else None
     if row is None:  # found a moment ago, so only a concurrent delete gets here
         raise UsageError(f"job '{ident}' is no longer in the database")
     if row["running"]:
         notes.append(f"job {uid} is {RUNNING_EXPLAINED}")
     rows = _explain_rows(row, units, configured=settings.configured)
     # every other input field of the log, as the log wrote it
-    for key, value in store.con.execute(sql.query("explain_tags"), {"uid": uid}).fetchall():
+    for key, value in store.con.execute(sql.query("summary/explain_tags"), {"uid": uid}).fetchall():
         rows.append({"section": "tag", "item": key, "value": value, "unit": "",
                      "source": "kept from the input", "as_of": None})  # fmt: skip
     table = pa.Table.from_pylist(rows, EXPLAIN_SCHEMA)
@@ -537,7 +486,7 @@ def rnd_rows(
     ``notes`` are the footprint's own; the picks of model and tune are added to them.
     """
     # fetchall: DuckDB keeps a half-read result open, blocking the next query
-    ((count,),) = store.con.execute("SELECT count(*) FROM footprint").fetchall()
+    ((count,),) = store.con.execute(sql.query("summary/rnd_count")).fetchall()
     if not count:
         raise UsageError(
             f"no counted jobs in project '{project}'. See 'auditor summary --by project'."
@@ -549,8 +498,9 @@ def rnd_rows(
         else None
     )
     chosen = find_group(store, "sweep", tune, project) if tune is not None else None
+    store.con.execute(sql.query("summary/rnd_jobs"))
     ((*picked,),) = store.con.execute(
-        sql.query("rnd_pick"),
+        sql.query("summary/rnd_pick"),
         {
             "final_source": model.source if model else None,
             "final_store": model.store if model else None,
@@ -581,7 +531,7 @@ def rnd_rows(
         )
     final_source, final_store, final_ident, final_name = final_run
     table = store.con.sql(
-        sql.query("rnd_table"),
+        sql.query("summary/rnd_table"),
         params={
             "final_source": final_source,
             "final_store": final_store,
@@ -710,7 +660,9 @@ def factors(settings: Settings, *, factor: str | None = None) -> pa.Table:
     con = duckdb.connect()
     try:
         install(con, settings)
-        listed = con.sql(sql.query("factors_list"), params={"factor": factor}).to_arrow_table()
+        listed = con.sql(
+            sql.query("summary/factors_list"), params={"factor": factor}
+        ).to_arrow_table()
     finally:
         con.close()
     head = _settings_rows(settings) if factor in (None, "setting") else []

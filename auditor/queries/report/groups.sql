@@ -2,10 +2,10 @@
 -- month, gpu_model, state or all): group_key, project (of a sweep, else NULL), jobs, runs,
 -- gpu_hours, energy_kwh, measured_energy_kwh, co2e_kg, cloud_cost_usd_low|high (NULL when one
 -- of the group's jobs has no price: a partial sum would mislead), electricity_cost_usd,
--- measured_share, the range of grid intensity and PUE over the jobs that used energy
+-- measured_share (footprint_sums, footprint/macros.sql), the range of grid intensity and PUE over the jobs that used energy
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
 -- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
--- (group_names.sql): by its project and name, and what tells its store apart where needed.
+-- (summary/group_names.sql): by its project and name, and what tells its store apart where needed.
 WITH keyed AS (
     SELECT
         CASE $by
@@ -26,23 +26,19 @@ WITH keyed AS (
         ON $by = 'sweep' AND n.source = b.source AND n.store = b.store
         AND n.project = coalesce(b.project, '(none)') AND n.name = coalesce(b.sweep, '(none)')
 )
+SELECT * EXCLUDE (sums), sums.*
+FROM (
 SELECT
     coalesce(key_raw, '(none)') AS group_key,
     group_project AS project,
     count(*) AS jobs,
-    -- runs that merely share a name are two (group_names.sql)
+    -- runs that merely share a name are two (summary/group_names.sql)
     count(DISTINCT {'source': source, 'store': store,
         'run': CASE WHEN source = 'mlflow' THEN uid ELSE run END}) AS runs,
     coalesce(fsum(gpu_hours), 0.0) AS gpu_hours,
-    fsum(energy_kwh) AS energy_kwh,
     fsum(measured_energy_kwh) AS measured_energy_kwh,
-    fsum(co2e_kg) AS co2e_kg,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_low) END
-        AS cloud_cost_usd_low,
-    CASE WHEN bool_or(price_missing) THEN NULL ELSE fsum(cloud_cost_usd_high) END
-        AS cloud_cost_usd_high,
-    fsum(electricity_cost_usd) AS electricity_cost_usd,
-    fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0) AS measured_share,
+    footprint_sums(energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
+        price_missing, electricity_cost_usd, measured_energy_kwh) AS sums,
     min(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_min_g_per_kwh,
     max(carbon_g_per_kwh) FILTER (WHERE energy_kwh > 0) AS carbon_max_g_per_kwh,
     min(pue) FILTER (WHERE energy_kwh > 0) AS pue_min,
@@ -51,7 +47,8 @@ SELECT
     max(month) AS last_month
 FROM keyed
 GROUP BY ALL
+)
 ORDER BY
-    CASE WHEN $order = 'key' THEN NULL ELSE -fsum(gpu_hours) END,
+    CASE WHEN $order = 'key' THEN NULL ELSE -gpu_hours END,
     group_key, project
 LIMIT $limit;

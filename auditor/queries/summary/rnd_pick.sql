@@ -1,29 +1,21 @@
 -- Returns (final_source, final_store, final_ident, final_name, final_key, final_known,
--- tune_source, tune_store, tune_sweep, tune_key) for the jobs of the temp table `footprint`
+-- tune_source, tune_store, tune_sweep, tune_key) for the jobs of the temp view `rnd_jobs`
 -- (the one project $project). The final run is the one $final_* name (source, store, ident,
--- name as group_names.sql has them) when given, else the median completed run by GPU-hours;
--- final_key is its name, or its key in the temp table `run_names` (runs, group_names.sql)
+-- name as summary/group_names.sql has them) when given, else the median completed run by GPU-hours;
+-- final_key is its name, or its key in the temp table `run_names` (runs, summary/group_names.sql)
 -- when another run shares the name. The tune is the median sweep of two or more runs by
 -- GPU-hours (NULLs when there is none), a sweep being one of its store, keyed as in the temp
--- table `group_names` (sweeps). A run is one run, as group_names.sql counts them: runs that
+-- table `group_names` (sweeps). A run is one run, as summary/group_names.sql counts them: runs that
 -- merely share a name are two. Medians are the lower middle one when their number is even,
 -- ties by name. A job with no state counts as completed. Runs without GPU-hours (CPU jobs,
 -- jobs that never started) are no model of a GPU project's cost, so the median final run is
 -- over the runs that used GPUs.
-WITH jobs AS (
-    SELECT
-        *,
-        group_store(source, src_file, cluster) AS store,
-        run_ident(source, job_id) AS ident,
-        coalesce(run, job_id) AS run_name
-    FROM footprint
-),
-runs AS (
+WITH runs AS (
     SELECT
         source, store, ident, run_name AS name,
         fsum(gpu_hours) AS gpu_hours,
         bool_and(coalesce(state, 'COMPLETED') = 'COMPLETED') AS completed
-    FROM jobs
+    FROM rnd_jobs
     GROUP BY ALL
 ),
 median_run AS (
@@ -42,7 +34,7 @@ final AS (
 ),
 sweeps AS (
     SELECT source, store, sweep, fsum(gpu_hours) AS gpu_hours
-    FROM jobs
+    FROM rnd_jobs
     WHERE sweep IS NOT NULL AND sweep <> '(none)'
     GROUP BY ALL
     HAVING count(DISTINCT {'ident': ident, 'name': run_name}) >= 2

@@ -1,7 +1,7 @@
 -- Returns the sweeps ($by = 'sweep') or runs ($by = 'run') of the counted jobs that $ident
 -- names, by their key or by their bare name, within $project when it is given: (source,
 -- store, project, ident, name, group_key, exact), exact when $ident is the key. Groups and
--- keys are as in group_names.sql, whose temp table `__NAMES__` holds the keys that are not
+-- keys are as in summary/group_names.sql, whose temp table {{names}} holds the keys that are not
 -- simply `project/name`. Sorted by key.
 WITH named AS (
     SELECT DISTINCT
@@ -17,7 +17,7 @@ WITH named AS (
 keyed AS (
     SELECT n.*, coalesce(g.group_key, n.project || '/' || n.name) AS group_key
     FROM named n
-    LEFT JOIN __NAMES__ g
+    LEFT JOIN {{names}} g
         ON g.source = n.source AND g.store = n.store AND g.project = n.project
         AND g.ident = n.ident AND g.name = n.name
 )

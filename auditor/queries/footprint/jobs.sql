@@ -1,5 +1,5 @@
 -- Returns the stored allocations and runs, one row each, sorted by project, sweep, start.
--- $sweep_* name one sweep as group_names.sql does (source, store, project, name), or NULL.
+-- $sweep_* name one sweep as summary/group_names.sql does (source, store, project, name), or NULL.
 SELECT
     source, cluster, job_id, run, project, sweep, user_name AS "user", state,
     start_ts, end_ts, elapsed_s, gpus, gpu_model,

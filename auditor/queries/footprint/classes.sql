@@ -1,12 +1,12 @@
 -- Creates the temp table `footprint_classes`: every factor of the footprint, with its source
 -- and as_of, once per class of jobs that the same factors apply to. A class is a distinct
 -- (cluster, partition, logged GPU model, job year, job grid) of the view `footprint_jobs`;
--- job_footprint.sql joins each job to its class. Thousands of jobs share a class, so the
+-- footprint/job.sql joins each job to its class. Thousands of jobs share a class, so the
 -- factor lookups run once per class instead of once per job.
 -- Factors come from the temp tables factor_* and settings_* (auditor.model.footprint). A factor
 -- that cannot be found stays NULL and the *_unknown flags say so. A factor chosen by year takes
 -- the newest year not after the job's year, else the oldest; undated rows apply when a key has
--- no dated ones (year_rank, footprint_macros.sql). A job grid the tables lack is filled by
+-- no dated ones (year_rank, footprint/macros.sql). A job grid the tables lack is filled by
 -- [site] (unknown_job_grid says which, for a note); with no price set, the price zone is the
 -- grid's own or its country's (elec_unpriced_country names a country with no price).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS

@@ -1,4 +1,4 @@
--- Creates the temp table `__NAMES__` (source, store, project, ident, name, group_key): the
+-- Creates the temp table {{names}} (source, store, project, ident, name, group_key): the
 -- sweeps ($by = 'sweep') or runs ($by = 'run') of the counted jobs whose key is not simply
 -- `project/name`; no row for another $by.
 -- A sweep is one of its store and project: an MLflow store is its URI (src_file; two
@@ -13,11 +13,11 @@
 -- `~` six hex digits of the URI's md5, that differs for each store (nothing for one store);
 -- then, for runs one store holds several of, the first of their sweep, the first eight
 -- characters of the run id, the run id, that differs for each run.
--- __JOBS__ is counted_jobs, or the jobs table when no MLflow run is linked to a Slurm job
+-- {{jobs}} is counted_jobs, or the jobs table when no MLflow run is linked to a Slurm job
 -- (then the two hold the same rows). Every counted job counts (running ones too), so a key
 -- does not change with a command's filters. Only the shared names are kept: they are few,
 -- and a summary of a million groups joins them at no cost.
-CREATE OR REPLACE TEMP TABLE __NAMES__ AS
+CREATE OR REPLACE TEMP TABLE {{names}} AS
 WITH identified AS NOT MATERIALIZED (
     SELECT
         source,
@@ -28,7 +28,7 @@ WITH identified AS NOT MATERIALIZED (
             AS name,
         CASE WHEN $by = 'run' THEN run_ident(source, job_id) ELSE '' END AS ident,
         sweep
-    FROM __JOBS__
+    FROM {{jobs}}
     WHERE $by IN ('sweep', 'run')
 ),
 shared AS (

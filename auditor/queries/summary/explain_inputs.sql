@@ -1,5 +1,5 @@
 -- Returns the one job of the temp view `footprint_jobs` with the inputs `explain` shows when
--- there are no footprint settings: the columns job_footprint.sql gives for them, with hours
+-- there are no footprint settings: the columns footprint/job.sql gives for them, with hours
 -- and gpu_hours computed the same way, and the GPU model as the job's log names it (a MIG
 -- slice's GPU and share from its key alone: the config is what would name a bare profile's GPU).
 SELECT
@@ -15,5 +15,8 @@ SELECT
     CASE WHEN gpu_slices(gpu_model) IS NOT NULL
         THEN regexp_extract(gpu_model, '[1-7]g\.\d+gb$') END AS gpu_slice,
     gpu_fraction(gpu_model) AS gpu_fraction,
-    energy_j, power_w, cpu_util, gpu_util, energy_scope, mlflow_runs, energy_from
+    energy_j, power_w, cpu_util, gpu_util, energy_scope, mlflow_runs, energy_from,
+    -- the one figure, written as footprint/job.sql writes it
+    {'gpu_hours': 'gpus x hours = ' || written(coalesce(gpus, 0)) || ' x '
+        || written(greatest(coalesce(elapsed_s, 0), 0) / 3600.0)} AS explained
 FROM footprint_jobs;

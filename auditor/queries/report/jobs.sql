@@ -2,7 +2,7 @@
 -- $projects keeps those projects (all when empty); $since and $until keep the jobs whose date
 -- (start, else submit, else end, in UTC) falls on or between those days (either may be NULL;
 -- a job with no date is left out when either is set). Jobs still running are left out, as
--- summary.sql leaves them out by default.
+-- summary/gpu_hours.sql leaves them out by default.
 CREATE OR REPLACE TEMP TABLE report_jobs AS
 SELECT
     uid,

@@ -1,0 +1,144 @@
+"""explain's written arithmetic is the figure's: evaluated, every step it writes for a job of
+the bundled fixture gives the figure it explains, so the text cannot drift from the formula."""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor import api, settings
+from auditor.model.footprint import compute
+from auditor.store import Store
+from tests.helpers.joblog import job, write_jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = str(ROOT / "examples" / "auditor.toml")
+FIGURES = (
+    "gpu_hours",
+    "gpu_equiv_hours",
+    "energy_kwh",
+    "co2e_kg",
+    "cloud_cost_usd_low",
+    "cloud_cost_usd_high",
+    "electricity_cost_usd",
+)
+_OPS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def _value(node: ast.expr) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_value(node.operand)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_value(node.left), _value(node.right))
+    raise ValueError(f"not arithmetic: {ast.dump(node)}")
+
+
+def evaluate(written: str) -> float | None:
+    """The number the arithmetic after the last ' = ' gives; None when a term is missing (a
+    factor the job did not need, a price the tables lack)."""
+    arithmetic = written.rsplit(" = ", 1)[1]
+    if "(no price)" in arithmetic:
+        return None
+    try:
+        tree = ast.parse(arithmetic.replace(" x ", " * "), mode="eval")
+    except SyntaxError:  # an empty term: 'x  x'
+        return None
+    return _value(tree.body)
+
+
+def test_evaluate_reads_the_written_arithmetic() -> None:
+    assert evaluate("pue x hours x power_w / 1000 = 1.5 x 2 x 300 / 1000") == 1.5 * 2 * 300 / 1000
+    assert evaluate("a x b = 2 x (3 + 4 x 0.5)") == 2 * (3 + 4 * 0.5)
+    assert evaluate("gpu_hours x price_usd_low = 3 x (no price)") is None
+    assert evaluate("energy_kwh x carbon_g_per_kwh / 1000 = 2 x  / 1000") is None
+
+
+def _agrees(written: str, figure: Any) -> bool:
+    value = evaluate(written)
+    if value is None:  # nothing to evaluate: the figure is blank, or nothing was used
+        return figure is None or figure == 0
+    return figure is not None and math.isclose(value, figure, rel_tol=1e-12, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"config": CONFIG},
+        {"preset": "strubell2019", "default_gpu_power_w": 250.0, "default_carbon_g_per_kwh": 400.0},
+    ],
+    ids=["config", "preset-and-defaults"],
+)
+def test_every_written_step_gives_its_figure(bundled: str, options: dict[str, Any]) -> None:
+    resolved = settings.load(**options)
+    with Store(bundled, read_only=True) as store:
+        compute(store.con, resolved, include_running=True)
+        jobs = store.con.sql("SELECT * FROM footprint").to_arrow_table().to_pylist()
+    wrong = [
+        (job["uid"], figure, job["explained"][figure], job[figure])
+        for job in jobs
+        for figure in FIGURES
+        if not _agrees(job["explained"][figure], job[figure])
+    ]
+    assert wrong == []
+    # every way energy is found is written and checked, on jobs that used some
+    used = Counter(job["energy_source"] for job in jobs if job["energy_kwh"])
+    assert set(used) == {"modeled", "measured", "measured GPUs, modeled CPUs and memory"}
+
+
+def test_explain_shows_the_arithmetic_of_its_figures(bundled: str) -> None:
+    # a MIG slice (gpu_equiv_hours) and a job with measured energy, through the library
+    for ident in ("slurm:gpu:4250:1700019600", "deleted-run"):
+        table = api.explain(ident, db=bundled, config=CONFIG, units="lb")
+        results = [r for r in table.to_pylist() if r["section"] == "result"]
+        assert {r["item"] for r in results} >= {"energy_kwh", "co2e_kg", "co2e_lb"}
+        for row in results:
+            if row["value"] != "(no price)":
+                assert _agrees(row["source"], float(row["value"])), row
+
+
+def test_each_way_of_finding_energy_is_written_as_computed(db: str) -> None:
+    # what the bundled fixture lacks: average power measured for the whole job or for its
+    # GPUs only, a MIG slice, a job that never ran
+    write_jobs(
+        db,
+        [
+            job(1, hours=2, gpus=1.0, gpu_model="V100", power_w=500.0),
+            job(
+                2,
+                hours=3,
+                gpus=1.0,
+                gpu_model="V100",
+                power_w=300.0,
+                cpus=4.0,
+                mem_gb=16.0,
+                tags=[("energy_scope", "gpu")],
+            ),
+            job(3, hours=1.5, gpus=2.0, gpu_model="A100 3g.20gb", cpus=8.0, mem_gb=64.0),
+            job(4, hours=0, gpus=1.0, gpu_model="V100"),
+        ],
+    )
+    for n in range(1, 5):
+        table = api.explain(f"csv:lab:{n}:0", db=db, preset="strubell2019")
+        results = {r["item"]: r for r in table.to_pylist() if r["section"] == "result"}
+        assert ("gpu_equiv_hours" in results) == (n == 3)  # the slice
+        for row in results.values():
+            if row["value"] != "(no price)":
+                assert _agrees(row["source"], float(row["value"])), row
+    # the whole-job measurement and the GPU-only one are written as they are counted
+    two = api.explain("csv:lab:2:0", db=db, preset="strubell2019").to_pylist()
+    energy = next(r for r in two if r["item"] == "energy_kwh")
+    assert energy["source"].startswith("measured GPUs, modeled CPUs and memory: ")
