@@ -347,9 +347,9 @@ class FootprintOptions:
 
         Raises UsageError (unknown units, a negative default) or ConfigError.
         """
-        from auditor.model import reports
+        from auditor.model import tables
 
-        reports.check_units(self.units)
+        tables.check_units(self.units)
         return load_settings(
             preset=self.preset,
             config=self.config,
@@ -378,13 +378,13 @@ def summary(
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """
-    from auditor.model import tables as reports
+    from auditor.model import tables
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        table = reports.summary(
+        table = tables.summary(
             store,
             settings,
             by=by,
@@ -402,10 +402,10 @@ def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa
     ``sweep`` is a key of ``summary --by sweep`` (``project/name``), or a bare sweep name that
     one sweep alone has (within ``project``). Raises UsageError when none or several do.
     """
-    from auditor.model import tables as reports
+    from auditor.model import tables
 
     with Store(db, read_only=True) as store:
-        return reports.jobs(store, project=project, sweep=sweep)
+        return tables.jobs(store, project=project, sweep=sweep)
 
 
 # -- footprint: settings, explain, factors, R&D table --------------------------------------
@@ -451,11 +451,11 @@ def explain(
     inputs, GPU-hours and what settings would add. Raises UsageError (no such job, or
     several: give a uid), ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import tables as reports
+    from auditor.model import tables
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        return reports.explain(store, settings, ident, units=footprint.units)
+        return tables.explain(store, settings, ident, units=footprint.units)
 
 
 def factors(*, footprint: FootprintOptions = _NO_OPTIONS, table: str | None = None) -> pa.Table:
@@ -463,9 +463,9 @@ def factors(*, footprint: FootprintOptions = _NO_OPTIONS, table: str | None = No
 
     ``table`` picks one factor table (or 'setting'). Raises UsageError or ConfigError.
     """
-    from auditor.model import tables as reports
+    from auditor.model import tables
 
-    return reports.factors(footprint.settings(), factor=table)
+    return tables.factors(footprint.settings(), factor=table)
 
 
 def rnd_table(
@@ -482,11 +482,11 @@ def rnd_table(
     ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
     ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import tables as reports
+    from auditor.model import tables
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        return reports.rnd_table(
+        return tables.rnd_table(
             store, settings, project=project, final=final, tune=tune, units=footprint.units
         )
 

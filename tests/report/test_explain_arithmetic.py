@@ -8,7 +8,6 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from auditor import api, settings
 from auditor.model.footprint import compute
 from auditor.store import Store
 from tests.helpers.joblog import job, write_jobs
+from tests.helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "examples" / "auditor.toml")
 FIGURES = (
     "gpu_hours",
@@ -102,7 +101,9 @@ def test_every_written_step_gives_its_figure(bundled: str, options: dict[str, An
 def test_explain_shows_the_arithmetic_of_its_figures(bundled: str) -> None:
     # a MIG slice (gpu_equiv_hours) and a job with measured energy, through the library
     for ident in ("slurm:gpu:4250:1700019600", "deleted-run"):
-        table = api.explain(ident, db=bundled, config=CONFIG, units="lb")
+        table = api.explain(
+            ident, db=bundled, footprint=api.FootprintOptions(config=CONFIG, units="lb")
+        )
         results = [r for r in table.to_pylist() if r["section"] == "result"]
         assert {r["item"] for r in results} >= {"energy_kwh", "co2e_kg", "co2e_lb"}
         for row in results:
@@ -132,13 +133,17 @@ def test_each_way_of_finding_energy_is_written_as_computed(db: str) -> None:
         ],
     )
     for n in range(1, 5):
-        table = api.explain(f"csv:lab:{n}:0", db=db, preset="strubell2019")
+        table = api.explain(
+            f"csv:lab:{n}:0", db=db, footprint=api.FootprintOptions(preset="strubell2019")
+        )
         results = {r["item"]: r for r in table.to_pylist() if r["section"] == "result"}
         assert ("gpu_equiv_hours" in results) == (n == 3)  # the slice
         for row in results.values():
             if row["value"] != "(no price)":
                 assert _agrees(row["source"], float(row["value"])), row
     # the whole-job measurement and the GPU-only one are written as they are counted
-    two = api.explain("csv:lab:2:0", db=db, preset="strubell2019").to_pylist()
+    two = api.explain(
+        "csv:lab:2:0", db=db, footprint=api.FootprintOptions(preset="strubell2019")
+    ).to_pylist()
     energy = next(r for r in two if r["item"] == "energy_kwh")
     assert energy["source"].startswith("measured GPUs, modeled CPUs and memory: ")
