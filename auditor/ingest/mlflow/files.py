@@ -22,12 +22,8 @@ from auditor.errors import InputError
 from auditor.ingest.base import SkippedRow
 from auditor.ingest.mlflow.locate import StoreRef
 from auditor.ingest.mlflow.raw import (
-    EXP_TAGS,
     EXPERIMENTS,
-    METRIC_KEYS,
     POINTS,
-    RUN_VALUES,
-    RUNS,
     SERIES_RE,
     SKIP_HINT,
     Experiment,
@@ -35,6 +31,7 @@ from auditor.ingest.mlflow.raw import (
     MetricKey,
     MlflowOptions,
     Raw,
+    RawRows,
     Run,
     RunValue,
     first_line,
@@ -66,12 +63,9 @@ class BadLine(NamedTuple):
 
 
 @dataclass
-class Scanned:
-    """What the runs scanned so far hold, table by table."""
+class Scanned(RawRows):
+    """What the store scanned so far holds, and the series files still to read."""
 
-    runs: list[Run] = field(default_factory=list)
-    run_kv: list[RunValue] = field(default_factory=list)
-    metric_keys: list[MetricKey] = field(default_factory=list)
     series: list[SeriesFile] = field(default_factory=list)
 
 
@@ -103,7 +97,7 @@ def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions
             hint="Pass the mlruns directory itself.",
         )
     exp_rows: list[Experiment] = []
-    exp_tag_rows: list[ExperimentTag] = []
+    scanned = Scanned()
     exp_dir_of: dict[str, str] = {}
     for d in sorted(exp_dirs):
         meta_path = os.path.join(d, "meta.yaml")
@@ -114,11 +108,10 @@ def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions
         exp_rows.append(Experiment(exp_id, meta.get("name"), meta.get("lifecycle_stage")))
         exp_dir_of[exp_id] = d
         for tag in _files_under(os.path.join(d, "tags")):
-            exp_tag_rows.append(ExperimentTag(exp_id, tag.key, _read_text(tag.path)))
+            scanned.exp_tags.append(ExperimentTag(exp_id, tag.key, _read_text(tag.path)))
     experiments = rows_table(exp_rows, EXPERIMENTS)
     chosen = select_experiments(ref, experiments, wanted)
 
-    scanned = Scanned()
     skipped: list[SkippedRow] = []
     for exp_id, d in sorted(exp_dir_of.items()):
         if chosen is not None and exp_id not in chosen:
@@ -140,24 +133,15 @@ def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions
                 raise InputError(
                     f"cannot read it ({exc.strerror})", file=exc.filename or entry.path
                 ) from None
-    runs = scanned.runs
     points, bad = _read_metric_files(scanned.series, options)
     if bad:
         first_file: dict[str, str] = {}
         for series in bad:
             first_file.setdefault(series.run_id, series.path)
         skipped += [SkippedRow(p, r, "not a metric line") for r, p in first_file.items()]
-        runs = [r for r in runs if r.run_id not in first_file]
+        scanned.runs = [r for r in scanned.runs if r.run_id not in first_file]
         points = points.filter(pc.invert(pc.is_in(points["run_id"], pa.array(list(first_file)))))
-    return Raw(
-        runs=rows_table(runs, RUNS),
-        experiments=experiments,
-        exp_tags=rows_table(exp_tag_rows, EXP_TAGS),
-        run_kv=rows_table(scanned.run_kv, RUN_VALUES),
-        metric_keys=rows_table(scanned.metric_keys, METRIC_KEYS),
-        points=points,
-        skipped=skipped,
-    )
+    return scanned.tables(experiments, points, skipped)
 
 
 def _yaml_load(path: str, what: str) -> Any:

@@ -139,6 +139,29 @@ class Raw:
     skipped: list[SkippedRow] = field(default_factory=list)
 
 
+@dataclass
+class RawRows:
+    """The rows of the raw tables a reader gathers one by one (files, a server's answers)."""
+
+    runs: list[Run] = field(default_factory=list)
+    exp_tags: list[ExperimentTag] = field(default_factory=list)
+    run_kv: list[RunValue] = field(default_factory=list)
+    metric_keys: list[MetricKey] = field(default_factory=list)
+
+    def tables(
+        self, experiments: pa.Table, points: pa.Table, skipped: Sequence[SkippedRow] = ()
+    ) -> Raw:
+        return Raw(
+            runs=rows_table(self.runs, RUNS),
+            experiments=experiments,
+            exp_tags=rows_table(self.exp_tags, EXP_TAGS),
+            run_kv=rows_table(self.run_kv, RUN_VALUES),
+            metric_keys=rows_table(self.metric_keys, METRIC_KEYS),
+            points=points,
+            skipped=list(skipped),
+        )
+
+
 def select_experiments(
     ref: StoreRef, experiments: pa.Table, wanted: Sequence[str]
 ) -> set[str] | None:

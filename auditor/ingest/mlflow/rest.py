@@ -16,12 +16,8 @@ from urllib.parse import urlsplit
 from auditor.errors import InputError
 from auditor.ingest.mlflow.locate import StoreRef
 from auditor.ingest.mlflow.raw import (
-    EXP_TAGS,
     EXPERIMENTS,
-    METRIC_KEYS,
     POINTS,
-    RUN_VALUES,
-    RUNS,
     SERIES_RE,
     Experiment,
     ExperimentTag,
@@ -29,6 +25,7 @@ from auditor.ingest.mlflow.raw import (
     MlflowOptions,
     Point,
     Raw,
+    RawRows,
     Run,
     RunValue,
     first_line,
@@ -112,7 +109,9 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
     )
     chosen = select_experiments(ref, experiments, wanted)
     exp_ids = [e.experiment_id for e in exps if chosen is None or e.experiment_id in chosen]
-    exp_tags = [ExperimentTag(e.experiment_id, k, v) for e in exps for k, v in e.tags.items()]
+    rows = RawRows(
+        exp_tags=[ExperimentTag(e.experiment_id, k, v) for e in exps for k, v in e.tags.items()]
+    )
     found = []
     if exp_ids:
         found = _all_pages(
@@ -120,9 +119,6 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
                 exp_ids, run_view_type=ViewType.ALL, max_results=HTTP_PAGE, page_token=token
             )
         )
-    runs: list[Run] = []
-    kv: list[RunValue] = []
-    keys: list[MetricKey] = []
     wanted_series: list[Series] = []
     for run in found:
         info, data = run.info, run.data
@@ -130,7 +126,7 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
         last_ms = None
         if info.status in ("RUNNING", "SCHEDULED"):
             last_ms = max((m.timestamp for m in latest), default=None)
-        runs.append(
+        rows.runs.append(
             Run(
                 run_id=info.run_id,
                 experiment_id=info.experiment_id,
@@ -143,23 +139,16 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
                 last_metric_ms=last_ms,
             )
         )
-        kv += [RunValue(info.run_id, "tag", k, v) for k, v in data.tags.items()]
-        kv += [RunValue(info.run_id, "param", k, v) for k, v in data.params.items()]
+        rows.run_kv += [RunValue(info.run_id, "tag", k, v) for k, v in data.tags.items()]
+        rows.run_kv += [RunValue(info.run_id, "param", k, v) for k, v in data.params.items()]
         for m in latest:
             if m.key.startswith("system/") and "gpu_" in m.key:
-                keys.append(MetricKey(info.run_id, m.key))
+                rows.metric_keys.append(MetricKey(info.run_id, m.key))
                 if SERIES_RE.match(m.key):
                     # system metrics count their logging rounds in `step`
                     wanted_series.append(Series(info.run_id, m.key, m.step + 1))
     points = _HistoryReader(client, ref.location, options.http_workers).read(wanted_series)
-    return Raw(
-        runs=rows_table(runs, RUNS),
-        experiments=experiments,
-        exp_tags=rows_table(exp_tags, EXP_TAGS),
-        run_kv=rows_table(kv, RUN_VALUES),
-        metric_keys=rows_table(keys, METRIC_KEYS),
-        points=rows_table(points, POINTS),
-    )
+    return rows.tables(experiments, rows_table(points, POINTS))
 
 
 class _NoBulkEndpoint(Exception):
