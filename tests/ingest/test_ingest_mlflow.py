@@ -669,7 +669,7 @@ def test_server_histories_without_bulk_reads(
     http_store: tuple[str, dict[str, str]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from auditor.ingest.mlflow import _HistoryReader
+    from auditor.ingest.mlflow.rest import _HistoryReader
 
     monkeypatch.setattr(_HistoryReader, attribute, value)
     rows = by_run(read_mlflow(http_store[0]).table)

@@ -4,6 +4,8 @@ WITH chosen AS (
     SELECT run_uuid FROM runs
     WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
 )
-SELECT run_uuid, 'tag', key, value FROM tags WHERE run_uuid IN (SELECT run_uuid FROM chosen)
+SELECT run_uuid AS run_id, 'tag' AS kind, key, value
+FROM tags WHERE run_uuid IN (SELECT run_uuid FROM chosen)
 UNION ALL
-SELECT run_uuid, 'param', key, value FROM params WHERE run_uuid IN (SELECT run_uuid FROM chosen);
+SELECT run_uuid AS run_id, 'param' AS kind, key, value
+FROM params WHERE run_uuid IN (SELECT run_uuid FROM chosen);

@@ -1,2 +1,2 @@
 -- SQLite, an MLflow tracking database: every experiment tag (experiment id, key, value).
-SELECT CAST(experiment_id AS TEXT), key, value FROM experiment_tags;
+SELECT CAST(experiment_id AS TEXT) AS experiment_id, key, value FROM experiment_tags;

@@ -1,6 +1,6 @@
 -- SQLite, an MLflow tracking database: (run id, key) of every system GPU metric key
 -- (system/gpu_N_*, system/<node>/gpu_N_*) of the runs of the experiments in :ids.
-SELECT run_uuid, key
+SELECT run_uuid AS run_id, key
 FROM latest_metrics
 WHERE key LIKE 'system/%gpu\_%' ESCAPE '\'
   AND run_uuid IN (

@@ -1,9 +1,10 @@
 -- SQLite, an MLflow tracking database: the runs of the experiments in :ids (a JSON array of
--- ids; NULL for all), in the columns of auditor.ingest.mlflow.RUNS, with the newest metric
+-- ids; NULL for all), in the columns of auditor.ingest.mlflow.raw.Run, with the newest metric
 -- timestamp of each run.
 SELECT
-    r.run_uuid, CAST(r.experiment_id AS TEXT), r.name, r.user_id, r.status,
-    r.start_time, r.end_time, r.lifecycle_stage, m.last_ms, NULL
+    r.run_uuid AS run_id, CAST(r.experiment_id AS TEXT) AS experiment_id, r.name AS run_name,
+    r.user_id, r.status, r.start_time AS start_ms, r.end_time AS end_ms, r.lifecycle_stage,
+    m.last_ms AS last_metric_ms, NULL AS origin
 FROM runs r
 LEFT JOIN (
     SELECT run_uuid, max(timestamp) AS last_ms FROM latest_metrics GROUP BY run_uuid
