@@ -22,27 +22,27 @@ from auditor.errors import (
     UsageError,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily below
     from auditor.api import (
-        SUMMARY_GROUPS,
-        FootprintOptions,
-        ForgetReport,
-        IngestOutcome,
-        explain,
-        factors,
-        forget,
-        ingest_csv,
-        ingest_mlflow,
-        ingest_slurm,
-        ingests,
-        jobs,
-        load_settings,
-        notes,
-        rnd_table,
-        summary,
+        SUMMARY_GROUPS as SUMMARY_GROUPS,
+        FootprintOptions as FootprintOptions,
+        ForgetReport as ForgetReport,
+        IngestOutcome as IngestOutcome,
+        explain as explain,
+        factors as factors,
+        forget as forget,
+        ingest_csv as ingest_csv,
+        ingest_mlflow as ingest_mlflow,
+        ingest_slurm as ingest_slurm,
+        ingests as ingests,
+        jobs as jobs,
+        load_settings as load_settings,
+        notes as notes,
+        rnd_table as rnd_table,
+        summary as summary,
     )
-    from auditor.report.data import Report
-    from auditor.settings import Settings
+    from auditor.report.data import Report as Report
+    from auditor.settings import Settings as Settings
 
 __version__ = "0.1.0"
 
@@ -70,33 +70,16 @@ _LAZY = {
 }
 
 __all__ = [
-    "SUMMARY_GROUPS",
     "AuditorError",
     "ConfigError",
     "ExitCode",
-    "FootprintOptions",
-    "ForgetReport",
-    "IngestOutcome",
     "InputError",
     "LimitError",
     "MissingFactor",
-    "Report",
-    "Settings",
     "StoreError",
     "UsageError",
     "__version__",
-    "explain",
-    "factors",
-    "forget",
-    "ingest_csv",
-    "ingest_mlflow",
-    "ingest_slurm",
-    "ingests",
-    "jobs",
-    "load_settings",
-    "notes",
-    "rnd_table",
-    "summary",
+    *_LAZY,
 ]
 
 

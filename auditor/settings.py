@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -287,14 +287,22 @@ def _scope_table(raw: Any, shown: str, where: str) -> dict[str, Setting]:
     return out
 
 
-def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
+def _named_tables(
+    raw: Any, shown: str, section: str, quoted: bool, example: str
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(name, how the file writes it, table) of each ``[section.NAME]`` table."""
     if not isinstance(raw, dict):
-        raise ConfigError(f'{shown}: [gpus] must hold tables like [gpus."A100"].')
-    out: dict[str, GpuSetting] = {}
+        raise ConfigError(f"{shown}: [{section}] must hold tables like [{section}.{example}].")
     for name, table in raw.items():
-        where = f'[gpus."{name}"]'
+        where = f'[{section}."{name}"]' if quoted else f"[{section}.{name}]"
         if not isinstance(table, dict):
             raise ConfigError(f"{shown}: {where} must be a table.")
+        yield name, where, table
+
+
+def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
+    out: dict[str, GpuSetting] = {}
+    for name, where, table in _named_tables(raw, shown, "gpus", True, '"A100"'):
         key = gpu_key(name)
         if key is None:
             raise ConfigError(f"{shown}: {where}: not a GPU model name.")
@@ -332,13 +340,8 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
 
 
 def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{shown}: [partitions] must hold tables like [partitions.gpu].")
     out: dict[str, Setting] = {}
-    for name, table in raw.items():
-        where = f"[partitions.{name}]"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{shown}: {where} must be a table.")
+    for name, where, table in _named_tables(raw, shown, "partitions", False, "gpu"):
         for k in table:
             if k != "gpu_model":
                 raise ConfigError(f"{shown}: {where} {k}: unknown key. Known keys: gpu_model.")
@@ -392,11 +395,10 @@ def load(
                     f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}."
                 )
         site.update(_scope_table(raw.get("site", {}), shown, "[site]"))
-        raw_clusters = raw.get("clusters", {})
-        if not isinstance(raw_clusters, dict):
-            raise ConfigError(f"{shown}: [clusters] must hold tables like [clusters.NAME].")
-        for name, table in raw_clusters.items():
-            clusters[name] = MappingProxyType(_scope_table(table, shown, f"[clusters.{name}]"))
+        for name, where, scope in _named_tables(
+            raw.get("clusters", {}), shown, "clusters", False, "NAME"
+        ):
+            clusters[name] = MappingProxyType(_scope_table(scope, shown, where))
         gpus = _gpu_tables(raw.get("gpus", {}), shown)
         partitions = _partition_tables(raw.get("partitions", {}), shown)
     return Settings(

@@ -20,8 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from auditor import factor_tables as factors
-from auditor import sql
+from auditor import factor_tables as factors, sql
 from auditor.errors import MissingFactor
 from auditor.settings import DEFAULTS, Setting, Settings
 

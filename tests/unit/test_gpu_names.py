@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import api
-from auditor import factor_tables as factors
+from auditor import api, factor_tables as factors
 from auditor.errors import ConfigError, MissingFactor
 from auditor.gpu import _con, gpu_key
 from auditor.settings import DEFAULTS

@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from auditor import api
-from auditor import factor_tables as factors
+from auditor import api, factor_tables as factors
 from auditor.errors import MissingFactor
 from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import ROOT
