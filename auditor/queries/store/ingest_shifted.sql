@@ -1,7 +1,8 @@
--- Slurm jobs of ingest $ingest_id (ingest_new_slurm) whose (cluster, JobIDRaw) another ingest
+-- Creates `ingest_shifted`: the Slurm jobs of ingest $ingest_id (ingest_new_slurm) whose (cluster, JobIDRaw) another ingest
 -- stored with a Submit shifted by a whole, non-zero number of quarter-hours within 14 h and
 -- the same elapsed time and AllocTRES: the same job read in another zone, which the key (it
 -- holds Submit) would count twice. One row per pair, the earliest ingest and job first.
+CREATE TEMP TABLE ingest_shifted AS
 SELECT n.uid AS new_uid, o.uid AS old_uid, o.ingest_id AS old_ingest, n.cluster, n.job_id,
     n.run, n.src_file AS new_file, (n.submit_ms - epoch_ms(o.submit_ts)) / 3600000 AS shift_h
 FROM ingest_new_slurm n

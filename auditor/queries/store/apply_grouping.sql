@@ -1,5 +1,7 @@
--- Returns the canonical rows of __relation__ with project and sweep taken from the field
--- each $*_kind names ('keep' leaves the importer's value). Empty fields give '(none)'.
+-- Creates the temp view `import_rows`: the canonical rows of {{relation}} with project and
+-- sweep taken from the field each $*_kind names ('keep' leaves the importer's value). Empty
+-- fields give '(none)'. A view: the values are put in as literals.
+CREATE OR REPLACE TEMP VIEW import_rows AS
 SELECT * REPLACE (
     CASE $project_kind
         WHEN 'keep' THEN project
@@ -28,4 +30,4 @@ SELECT * REPLACE (
         END, ''), '(none)')
     END AS sweep
 )
-FROM __relation__
+FROM {{relation}}

@@ -1,7 +1,8 @@
--- Returns the jobs and steps of one `sacct --json` file (Slurm 21.08 to 25.x) as rows of
+-- Stores in `sacct_stored_rows` the jobs and steps of one `sacct --json` file (Slurm 21.08 to 25.x) as rows of
 -- sacct field strings, the shape text dumps have: JobID '123_4', '123+1', '123.batch';
 -- times as epoch seconds; TRES as "cpu=8,mem=64000M,gres/gpu:a100=2". Parameters: $path,
 -- $file (name for reports), $file_order.
+INSERT INTO sacct_stored_rows BY NAME
 WITH doc AS (
     SELECT CAST(content AS JSON) AS d FROM read_text($path)
 ),

@@ -1,6 +1,7 @@
--- The files of earlier ingests (not $ingest_id) that hold the same content as one this
+-- Creates `ingest_same_content`: the files of earlier ingests (not $ingest_id) that hold the same content as one this
 -- ingest reads (SHA-256 in $sha256; for MLflow, the same tracking store in $files) and still
 -- contribute stored jobs: one row per (ingest, file), oldest first.
+CREATE TEMP TABLE ingest_same_content AS
 WITH files AS (
     SELECT ingest_id, source, key_options, finished_at,
         unnest(files) AS file, unnest(file_sha256) AS sha256

@@ -1,4 +1,4 @@
--- Returns every row of `sacct_rows` (the sacct fields of text and JSON dumps, as strings)
+-- Creates the temp view `slurm_checked`: every row of `sacct_rows` (the sacct fields of text and JSON dumps, as strings)
 -- with its values parsed and `problem` set to the first thing wrong with it, or NULL; of the
 -- raw fields, only those slurm_canonical.sql reads. The importer makes it a view, read twice:
 -- whole by slurm_row_keys.sql, then for its allocations by slurm_canonical.sql.
@@ -6,6 +6,7 @@
 -- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
 -- What later columns use more than once is a column of `fields` first: an alias used in
 -- its own SELECT list is pasted in at each use, and then computed each time.
+CREATE OR REPLACE TEMP VIEW slurm_checked AS
 WITH fields AS (
     SELECT
         *,

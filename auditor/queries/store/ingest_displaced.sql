@@ -1,6 +1,7 @@
--- The stored rows of other ingests that ingest $ingest_id displaces: those whose uid it holds
+-- Creates `ingest_displaced`: the stored rows of other ingests that ingest $ingest_id displaces: those whose uid it holds
 -- again (updated), and with --replace those of the files it re-reads (ingest_same_content)
 -- and the same jobs stored under a shifted Submit (ingest_shifted). One row each, by rowid.
+CREATE TEMP TABLE ingest_displaced AS
 SELECT j.rowid AS row_id,
     j.uid IN (SELECT uid FROM jobs WHERE ingest_id = $ingest_id) AS updated
 FROM jobs j

@@ -1,6 +1,7 @@
--- Returns every row of `csv_rows` with its values parsed and `problem` / `problem_field` set
+-- Creates `csv_checked`: every row of `csv_rows` with its values parsed and `problem` / `problem_field` set
 -- to the first thing wrong with it (the field is canonical; the caller names its column),
 -- or NULL. Parameters: $tz (zone of times without an offset).
+CREATE TEMP TABLE csv_checked AS
 WITH parsed AS (
     SELECT
         *,
