@@ -12,10 +12,11 @@ if TYPE_CHECKING:
     import duckdb
 
 
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
 @cache
-def query(name: str) -> str:
-    """Text of ``auditor/queries/<name>.sql``; ``name`` may hold the stage's folder
-    (``"slurm/canonical"``)."""
+def _text(name: str) -> str:
     path = resources.files("auditor.queries")
     *folders, file = name.split("/")
     for folder in folders:
@@ -23,7 +24,16 @@ def query(name: str) -> str:
     return path.joinpath(f"{file}.sql").read_text("utf-8")
 
 
-_SLOT = re.compile(r"\{\{(\w+)\}\}")
+@cache
+def query(name: str) -> str:
+    """Text of ``auditor/queries/<name>.sql``; ``name`` holds the stage's folder
+    (``"slurm/canonical"``). A query with ``{{slot}}``s is read through ``fill``: here it
+    raises ``KeyError``."""
+    text = _text(name)
+    slots = sorted(set(_SLOT.findall(text)))
+    if slots:
+        raise KeyError(f"{name}.sql has slots {slots}: read it with sql.fill")
+    return text
 
 
 def fill(name: str, **identifiers: str | Sequence[str]) -> str:
@@ -31,7 +41,7 @@ def fill(name: str, **identifiers: str | Sequence[str]) -> str:
     (a sequence becomes a comma-separated list). The one way an identifier enters SQL: values
     go in as DuckDB parameters (``$name``). A slot without an identifier, or an identifier
     without a slot, is a bug and raises ``KeyError``."""
-    text = query(name)
+    text = _text(name)
     slots = set(_SLOT.findall(text))
     if slots != set(identifiers):
         raise KeyError(f"{name}.sql: slots {sorted(slots)}, given {sorted(identifiers)}")

@@ -469,7 +469,7 @@ class Store:
         replace: bool,
     ) -> tuple[int, ...]:
         """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
-        leaves the temp tables ingest_displaced.sql reads. Returns the ingests replaced."""
+        leaves the temp tables store/ingest_displaced.sql reads. Returns the ingests replaced."""
         steps.run(
             "store/ledger_same_content",
             {
@@ -571,11 +571,11 @@ class Store:
     # -- reading ------------------------------------------------------------------------
 
     def ingests(self, *, short_sha256: bool = False) -> pa.Table:
-        """The ledger, one row per ingest (queries/ledger_list.sql)."""
+        """The ledger, one row per ingest (queries/store/ledger_list.sql)."""
         return self.query("store/ledger_list", {"short_sha256": short_sha256})
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """Run ``queries/<name>.sql`` with named parameters; the result as Arrow."""
+        """Run ``queries/<stage>/<name>.sql`` with named parameters; the result as Arrow."""
         rel = self.con.sql(sql.query(name), params=dict(params or {}))
         table: pa.Table = rel.to_arrow_table()
         return table

@@ -2,7 +2,7 @@
 synonyms or ``--map``), and codecarbon's ``emissions.csv`` (1.x to 3.x), detected by header.
 
 Python reads only the header line (delimiter, column names) and builds the column positions;
-DuckDB's CSV reader reads the rows (every value as text) and auditor/queries/csv_*.sql parse
+DuckDB's CSV reader reads the rows (every value as text), the queries of auditor/queries/csv/ parse
 and check them. A second, line-wise read finds the physical line of each record, so errors
 name real line numbers even when quoted fields hold newlines.
 """
@@ -394,7 +394,7 @@ def _field_values(layout: _Layout, path: str) -> dict[str, Any]:
 
 
 def _regexes(delimiter: str) -> dict[str, str]:
-    """The three line shapes csv_line_map.sql needs, for this delimiter."""
+    """The three line shapes csv/line_map.sql needs, for this delimiter."""
     d = re.escape(delimiter) if delimiter != "\t" else "\\t"
     quoted = '"(?:[^"]|"")*"'
     field_ = f'(?:{quoted}|(?:[^{d}"][^{d}]*)?)'
@@ -460,7 +460,7 @@ def _load(
     except duckdb.Error:
         raw_count = None  # a line holding the raw reader's delimiter byte
     # No blank line, no line break inside a field and no rejected record: record k is on
-    # line header + k. Otherwise each record's line is worked out (csv_line_map.sql).
+    # line header + k. Otherwise each record's line is worked out (csv/line_map.sql).
     simple = not rejected_lines and raw_count == layout.header_line + records
     _map_lines(steps, layout, raw_count is not None and not simple, records)
     rejected = [] if simple else _rejected(steps, rejected_lines, n)

@@ -1,5 +1,5 @@
 -- Creates the temp view `csv_jobs`: canonical job rows (auditor.schema.JOB_SCHEMA columns) from `csv_checked` (see
--- csv_checked.sql), leaving out rows with a problem. The one row of `csv_options` holds
+-- csv/checked.sql), leaving out rows with a problem. The one row of `csv_options` holds
 -- --cluster and --project (or NULLs): a view takes no parameters. The uid is
 -- csv:IDENTITY:JOB_ID, IDENTITY being --cluster, else the row's cluster column, else the
 -- file's name; a log without job ids uses FILE:LINE as id.

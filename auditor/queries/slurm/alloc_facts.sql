@@ -1,10 +1,10 @@
 -- Creates `slurm_alloc_facts`: one row per allocation of `slurm_row_keys` without a problem,
 -- with where it is (file_order, line), its parsed values, its steps' figures
 -- (`slurm_step_stats`) and its GPU model key (`slurm_gpu_keys`): all the second pass
--- (slurm_canonical.sql) needs besides the allocation's raw text fields.
+-- (slurm/canonical.sql) needs besides the allocation's raw text fields.
 CREATE TEMP TABLE slurm_alloc_facts AS
 SELECT
-    -- row_key is file_order * 2^40 + line (slurm_checked.sql)
+    -- row_key is file_order * 2^40 + line (slurm/checked.sql)
     a.row_key // 1099511627776 AS file_order,
     a.row_key % 1099511627776 AS line,
     a.cluster_name,

@@ -1,10 +1,10 @@
 -- Creates the temp view `slurm_jobs`: canonical job rows (auditor.schema.JOB_SCHEMA columns), one per allocation (job,
 -- array task, het component) of `slurm_alloc_facts`, which holds the allocations without a
--- problem with their values parsed by the first pass (slurm_checked.sql), their steps'
+-- problem with their values parsed by the first pass (slurm/checked.sql), their steps'
 -- figures (steps only add utilisation, MaxRSS and TotalCPU, and energy where the allocation
 -- row has none) and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
 -- the stored rows (JSON dumps, many text dumps) and the text dumps' kept lines
--- (slurm_alloc_lines.sql), split again.
+-- (slurm/alloc_lines.sql), split again.
 CREATE OR REPLACE TEMP VIEW slurm_jobs AS
 WITH allocs AS (
     SELECT

@@ -1,7 +1,7 @@
 -- Creates the temp view `slurm_checked`: every row of `sacct_rows` (the sacct fields of text and JSON dumps, as strings)
 -- with its values parsed and `problem` set to the first thing wrong with it, or NULL; of the
--- raw fields, only those slurm_canonical.sql reads. The importer makes it a view, read twice:
--- whole by slurm_row_keys.sql, then for its allocations by slurm_canonical.sql.
+-- raw fields, only those slurm/canonical.sql reads. The importer makes it a view, read twice:
+-- whole by slurm/row_keys.sql, then for its allocations by slurm/canonical.sql.
 -- Parameters (put in as literals): $tz (zone of local times without offset), $cluster (name
 -- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
 -- What later columns use more than once is a column of `fields` first: an alias used in

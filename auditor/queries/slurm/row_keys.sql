@@ -2,9 +2,9 @@
 -- narrow, so that the dump's lines are the only large thing held (a dump of 10M jobs has
 -- 30M rows: each column costs 240 MB): each row's problem (with where it is in its file,
 -- for problem rows only; the file is the one at file_order, the high bits of row_key), what
--- slurm_step_stats.sql needs to give each step's figures to its allocation (the raw id of
+-- slurm/step_stats.sql needs to give each step's figures to its allocation (the raw id of
 -- the allocation, the step's parent, and the time that orders them), and the parsed
--- figures of steps and allocations, so that the second pass (slurm_canonical.sql) never
+-- figures of steps and allocations, so that the second pass (slurm/canonical.sql) never
 -- parses them again.
 CREATE TEMP TABLE slurm_row_keys AS
 SELECT

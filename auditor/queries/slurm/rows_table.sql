@@ -1,5 +1,5 @@
 -- Creates `sacct_stored_rows`: one row per job or step of a JSON dump, or per line of a text
--- dump split by slurm_split.sql, the sacct fields as strings (lower-case names), with where it
+-- dump split by slurm/split.sql, the sacct fields as strings (lower-case names), with where it
 -- came from and any shape problem. The importer's view `sacct_rows` is this table and the
 -- lines of the text dumps it splits again each time it is read.
 CREATE TEMP TABLE sacct_stored_rows (

@@ -1,4 +1,4 @@
--- Drops the narrow rows forget_materialize.sql has just copied whole.
+-- Drops the narrow rows store/forget_materialize.sql has just copied whole.
 DELETE FROM jobs_replaced
 WHERE replaced_by = $ingest_id
     AND unchanged

@@ -1,4 +1,4 @@
--- Creates `ingest_new_slurm`: the Slurm jobs of ingest $ingest_id, narrow: what ingest_shifted.sql compares. Kept as a
+-- Creates `ingest_new_slurm`: the Slurm jobs of ingest $ingest_id, narrow: what store/ingest_shifted.sql compares. Kept as a
 -- (temp) table so that the join there builds on these rows, not on every stored job, and
 -- prunes the stored jobs' row groups by their job ids.
 CREATE TEMP TABLE ingest_new_slurm AS

@@ -1,6 +1,6 @@
 -- Creates `ingest_unchanged`: the displaced rows (ingest_displaced) that ingest $ingest_id updates to the same values,
 -- where it was read from (src_file, src_line) and the ingest aside: their uid and
--- provenance, all jobs_replaced keeps of them (ingest_keep_unchanged.sql).
+-- provenance, all jobs_replaced keeps of them (store/ingest_keep_unchanged.sql).
 CREATE TEMP TABLE ingest_unchanged AS
 SELECT o.row_id, o.uid, o.src_file, o.src_line, o.ingest_id
 FROM (
