@@ -139,7 +139,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             if fused:
                 splits.append(split)
         text_zone_used = "text" in kinds
-        _rows_view(steps, "sacct_rows", [split.rows for split in splits])
+        _rows_view(steps, "sacct_rows", [split.name("sacct_split") for split in splits])
         if options.fields == "xdmod" and not options.tz:
             zone = "UTC"
             notes.append("the XDMoD layout is taken with TZ=UTC: times read as UTC")
@@ -162,11 +162,15 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             con.execute(sql.fill("store/drop_temp", table=done))
         # the second pass splits again only the lines of the allocations it keeps: the rest
         # of the dump's lines are let go before it
-        for view in ("slurm_checked", "sacct_rows", *(split.rows for split in splits)):
+        for view in (
+            "slurm_checked",
+            "sacct_rows",
+            *(split.name("sacct_split") for split in splits),
+        ):
             con.execute(sql.fill("store/drop_temp_view", view=view))
         for split in splits:
             _keep_alloc_lines(con, split)
-        _rows_view(steps, "sacct_alloc_rows", [split.alloc_rows for split in splits])
+        _rows_view(steps, "sacct_alloc_rows", [split.name("sacct_alloc_split") for split in splits])
         steps.run("slurm/canonical")
         table = apply_grouping(
             con,
@@ -402,7 +406,7 @@ def _load_text(
     the lines go."""
     steps = sql.Pipeline(con, TEXT_DUMP)
     split = _Split(order, _layout_values(path, order, layout))
-    read = steps.text("slurm/read_lines", lines=split.lines)
+    read = steps.text("slurm/read_lines", lines=split.name("raw_lines"))
     params = {
         "path": path, "delim": _READ_DELIM, "max_line_size": _MAX_LINE,
         "buffer_size": _READ_BUFFER,
@@ -421,16 +425,16 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    numbered = f"numbered_lines_{order}"
-    steps.run("slurm/numbered_lines", view=numbered, lines=split.lines)
+    numbered = split.name("numbered_lines")
+    steps.run("slurm/numbered_lines", view=numbered, lines=split.name("raw_lines"))
     # the splits become part of views: their values are put in as literals
-    text = steps.text("slurm/split", view=split.rows, lines=numbered)
+    text = steps.text("slurm/split", view=split.name("sacct_split"), lines=numbered)
     con.execute(sql.with_literals(text, split.layout))
     if store:
-        steps.run("slurm/store_split", split=split.rows)
-        for view in (split.rows, numbered):
+        steps.run("slurm/store_split", split=split.name("sacct_split"))
+        for view in (split.name("sacct_split"), numbered):
             con.execute(sql.fill("store/drop_temp_view", view=view))
-        con.execute(sql.fill("store/drop_temp", table=split.lines))
+        con.execute(sql.fill("store/drop_temp", table=split.name("raw_lines")))
     return split
 
 
@@ -458,31 +462,28 @@ class _Split:
     order: int
     layout: dict[str, sql.Literal]
 
-    @property
-    def lines(self) -> str:
-        return f"raw_lines_{self.order}"
-
-    @property
-    def kept(self) -> str:
-        return f"kept_lines_{self.order}"
-
-    @property
-    def rows(self) -> str:
-        return f"sacct_split_{self.order}"
-
-    @property
-    def alloc_rows(self) -> str:
-        return f"sacct_alloc_split_{self.order}"
+    def name(self, what: str) -> str:
+        """This dump's temp table or view ``what``: raw_lines (its lines), numbered_lines,
+        sacct_split (their split), kept_lines (the kept allocations' lines), sacct_alloc_split
+        (their split)."""
+        return f"{what}_{self.order}"
 
 
 def _keep_alloc_lines(con: duckdb.DuckDBPyConnection, split: _Split) -> None:
     """Replace the dump's lines table by the kept allocations' lines (a third of it), and
     split those."""
     steps = sql.Pipeline(con, ALLOC_LINES)
-    steps.run("slurm/alloc_lines", {"file_order": split.order}, kept=split.kept, lines=split.lines)
-    con.execute(sql.fill("store/drop_temp_view", view=f"numbered_lines_{split.order}"))
-    con.execute(sql.fill("store/drop_temp", table=split.lines))
-    text = steps.text("slurm/split", view=split.alloc_rows, lines=split.kept)
+    steps.run(
+        "slurm/alloc_lines",
+        {"file_order": split.order},
+        kept=split.name("kept_lines"),
+        lines=split.name("raw_lines"),
+    )
+    con.execute(sql.fill("store/drop_temp_view", view=split.name("numbered_lines")))
+    con.execute(sql.fill("store/drop_temp", table=split.name("raw_lines")))
+    text = steps.text(
+        "slurm/split", view=split.name("sacct_alloc_split"), lines=split.name("kept_lines")
+    )
     con.execute(sql.with_literals(text, split.layout))
 
 
