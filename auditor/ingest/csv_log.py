@@ -462,6 +462,7 @@ def _load(
     # No blank line, no line break inside a field and no rejected record: record k is on
     # line header + k. Otherwise each record's line is worked out (csv/line_map.sql).
     simple = not rejected_lines and raw_count == layout.header_line + records
+    # (simple: the map is made empty, as csv/rows.sql joins it all the same)
     _map_lines(steps, layout, raw_count is not None and not simple, records)
     rejected = [] if simple else _rejected(steps, rejected_lines, n)
     steps.run(
