@@ -18,5 +18,5 @@ def _con() -> duckdb.DuckDBPyConnection:
 
 def gpu_key(name: str | None) -> str | None:
     """The family key of a GPU model name: ``'NVIDIA A100 80GB PCIe'`` -> ``'a100'``."""
-    row = _con().execute("SELECT gpu_key(?)", [name]).fetchone()
+    row = _con().execute(sql.query("store/gpu_key"), {"name": name}).fetchone()
     return None if row is None else row[0]

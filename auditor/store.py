@@ -139,6 +139,47 @@ def lock_wait_seconds() -> float:
         return 60.0
 
 
+# An ingest's steps, in the order they run in its one transaction: the rows go straight into
+# jobs and repeats go; the ledger is checked (content read before with other keys, Slurm
+# jobs under a shifted Submit); the rows displaced are set aside for forget; the ledger row.
+INGEST = (
+    "store/ingest_next_id",
+    "store/ingest_insert",
+    "store/ingest_dedupe",
+    "store/ledger_same_content",
+    "store/ingest_same_content_rows",
+    "store/ingest_same_content_clear",
+    "store/ingest_new_slurm",
+    "store/ingest_shifted",
+    "store/ingest_shifted_first",
+    "store/ingest_displaced",
+    "store/ingest_replaced_ingests",
+    "store/ingest_displaced_counts",
+    "store/ingest_unchanged",
+    "store/ingest_keep_replaced",
+    "store/ingest_keep_unchanged",
+    "store/ingest_replace",
+    "store/ledger_supersede",
+    "store/ingest_stored",
+    "store/ledger_insert",
+)
+
+# Forget's steps, in the order they run in its one transaction; each takes $ingest_id.
+FORGET = (
+    "store/forget_later",
+    "store/forget_materialize",
+    "store/forget_drop_materialized",
+    "store/forget_relink_later",
+    "store/forget_drop_displaced",
+    "store/forget_counts",
+    "store/forget_delete",
+    "store/forget_relink_current",
+    "store/forget_restore",
+    "store/forget_drop_restored",
+    "store/forget_unsupersede",
+    "store/forget_ledger_row",
+)
+
 # The name of a database attached to an importer's connection (Store(..., attach_to=...)).
 ATTACHED = "auditor_store"
 
@@ -156,8 +197,8 @@ def _connect(
         try:
             if attach_to is None:
                 return duckdb.connect(path, read_only=read_only)
-            attach_to.execute(f"ATTACH ? AS {ATTACHED}", [path])
-            attach_to.execute(f"USE {ATTACHED}")
+            attach_to.execute(sql.fill("store/attach", database=ATTACHED), {"path": path})
+            attach_to.execute(sql.fill("store/use", database=ATTACHED))
             # the importer's macros stay in its own in-memory database
             attach_to.execute(f"SET search_path = '{ATTACHED}.main,memory.main'")
             return attach_to
@@ -236,9 +277,9 @@ class Store:
 
     def close(self) -> None:
         if self.attached:
-            self.con.execute("USE memory")
+            self.con.execute(sql.fill("store/use", database="memory"))
             self.con.execute("RESET search_path")
-            self.con.execute(f"DETACH {ATTACHED}")
+            self.con.execute(sql.fill("store/detach", database=ATTACHED))
         else:
             self.con.close()
 
@@ -263,15 +304,11 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             if not have:
-                self.con.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-                    "applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
-                )
+                self.con.execute(sql.query("store/migrations_table"))
             for version, name, text in pending:
                 self.con.execute(text)
                 self.con.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name]
+                    sql.query("store/migration_done"), {"version": version, "name": name}
                 )
             self.con.execute("COMMIT")
         except BaseException:
@@ -279,20 +316,15 @@ class Store:
             raise
 
     def _applied(self) -> set[int]:
-        tables = {
-            r[0]
-            for r in self.con.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_catalog = current_database() AND table_schema = 'main'"
-            ).fetchall()
-        }
+        tables = {r[0] for r in self.con.execute(sql.query("store/main_tables")).fetchall()}
         if "schema_migrations" not in tables:
             if tables:
                 raise StoreError(
                     f"{self.path}: a DuckDB database, but not one auditor made. Use another --db."
                 )
             return set()
-        return {r[0] for r in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = self.con.execute(sql.query("store/migrations_applied")).fetchall()
+        return {r[0] for r in applied}
 
     # -- writing ------------------------------------------------------------------------
 
@@ -328,7 +360,7 @@ class Store:
         if isinstance(table, Relation):
             if table.con is not con:
                 raise ValueError("a Relation is ingested by a store attached to its connection")
-            names = con.sql(f"FROM {sql.quote_ident(table.view)}").columns
+            names = con.view(table.view).columns
             incoming, settings = table.view, table.settings
         else:
             names = table.schema.names
@@ -346,39 +378,35 @@ class Store:
         # jobs has no order: rows may be appended as they come, in parallel (a third faster)
         con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
+        steps = sql.Pipeline(con, INGEST)
         try:
-            ingest_id = _count(con.execute("SELECT nextval('ingest_seq')"))
+            ingest_id = _count(steps.run("store/ingest_next_id"))
             params = {"ingest_id": ingest_id, "files": list(files)}
-            cols = ", ".join(sql.quote_ident(c) for c in JOB_COLUMNS)
             for name, value in settings.items():
                 con.execute(f"SET {sql.quote_ident(name)} = ?", [value])
             # straight into jobs: rows are read once, then repeats and replaced rows deleted
-            con.execute(
-                f"INSERT INTO jobs ({cols}, ingest_id) SELECT {cols}, $ingest_id "
-                f"FROM {sql.quote_ident(incoming)}",
+            steps.run(
+                "store/ingest_insert",
                 {"ingest_id": ingest_id},
+                columns=JOB_COLUMNS,
+                incoming=incoming,
             )
             for name in settings:
                 con.execute(f"RESET {sql.quote_ident(name)}")
-            con.execute(sql.query("ingest_dedupe"), params)
+            steps.run("store/ingest_dedupe", params)
             entry = ledger() if ledger is not None else LedgerEntry()
-            replaced = self._check_ledger(ingest_id, source, list(files), entry, replace)
-            counts = con.execute(sql.query("ingest_displaced_counts")).fetchone()
+            replaced = self._check_ledger(steps, ingest_id, source, list(files), entry, replace)
+            counts = steps.run("store/ingest_displaced_counts").fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-            con.execute(
-                f"CREATE TEMP TABLE ingest_unchanged AS {sql.query('ingest_unchanged')}",
-                {"ingest_id": ingest_id},
-            )
-            con.execute(sql.query("ingest_keep_replaced"), {"ingest_id": ingest_id})
-            con.execute(sql.query("ingest_keep_unchanged"), {"ingest_id": ingest_id})
-            con.execute(sql.query("ingest_replace"))
-            con.execute(sql.query("ledger_supersede"), {"ingest_id": ingest_id})
-            stored = _count(
-                con.execute("SELECT count(*) FROM jobs WHERE ingest_id = ?", [ingest_id])
-            )
+            steps.run("store/ingest_unchanged", {"ingest_id": ingest_id})
+            steps.run("store/ingest_keep_replaced", {"ingest_id": ingest_id})
+            steps.run("store/ingest_keep_unchanged", {"ingest_id": ingest_id})
+            steps.run("store/ingest_replace")
+            steps.run("store/ledger_supersede", {"ingest_id": ingest_id})
+            stored = _count(steps.run("store/ingest_stored", {"ingest_id": ingest_id}))
             added = stored - updated
-            con.execute(
-                sql.query("ledger_insert"),
+            steps.run(
+                "store/ledger_insert",
                 {
                     "ingest_id": ingest_id,
                     "source": source,
@@ -417,7 +445,7 @@ class Store:
                 "ingest_new_slurm",
                 "ingest_same_content",
             ):
-                con.execute(f"DROP TABLE IF EXISTS temp.{temp}")
+                con.execute(sql.fill("store/drop_temp", table=temp))
             if not in_place:
                 con.unregister(incoming)
             con.execute("RESET preserve_insertion_order")
@@ -433,6 +461,7 @@ class Store:
 
     def _check_ledger(
         self,
+        steps: sql.Pipeline,
         ingest_id: int,
         source: str,
         files: list[str],
@@ -440,10 +469,9 @@ class Store:
         replace: bool,
     ) -> tuple[int, ...]:
         """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
-        leaves the temp tables ingest_displaced.sql reads. Returns the ingests replaced."""
-        con = self.con
-        con.execute(
-            f"CREATE TEMP TABLE ingest_same_content AS {sql.query('ledger_same_content')}",
+        leaves the temp tables store/ingest_displaced.sql reads. Returns the ingests replaced."""
+        steps.run(
+            "store/ledger_same_content",
             {
                 "ingest_id": ingest_id,
                 "sha256": [s for s in entry.file_sha256 or [] if s],
@@ -453,7 +481,7 @@ class Store:
         )
         if not replace:
             key_options = json.loads(_json(entry.key_options))
-            same = con.execute("FROM temp.ingest_same_content").fetchall()
+            same = steps.run("store/ingest_same_content_rows").fetchall()
             for earlier_id, earlier_file, digest, earlier_keys, finished in same:
                 theirs = json.loads(earlier_keys) if earlier_keys else None
                 if theirs is None or theirs == key_options:
@@ -469,29 +497,22 @@ class Store:
                     "jobs for this reading.",
                 )
             # read with the same keys: its jobs are updated, nothing is swapped wholesale
-            con.execute("DELETE FROM temp.ingest_same_content")
-        con.execute(
-            f"CREATE TEMP TABLE ingest_new_slurm AS {sql.query('ingest_new_slurm')}",
-            {"ingest_id": ingest_id},
-        )
-        con.execute(
-            f"CREATE TEMP TABLE ingest_shifted AS {sql.query('ingest_shifted')}",
-            {"ingest_id": ingest_id},
-        )
+            steps.run("store/ingest_same_content_clear")
+        steps.run("store/ingest_new_slurm", {"ingest_id": ingest_id})
+        steps.run("store/ingest_shifted", {"ingest_id": ingest_id})
         if not replace:
-            first = con.execute(sql.query("ingest_shifted_first")).fetchone()
+            first = steps.run("store/ingest_shifted_first").fetchone()
             if first is not None:
                 raise self._shift_error(first)
-        con.execute(
-            f"CREATE TEMP TABLE ingest_displaced AS {sql.query('ingest_displaced')}",
-            {"ingest_id": ingest_id},
-        )
-        found = con.execute(sql.query("ingest_replaced_ingests")).fetchall()
+        steps.run("store/ingest_displaced", {"ingest_id": ingest_id})
+        found = steps.run("store/ingest_replaced_ingests").fetchall()
         return tuple(int(r[0]) for r in found)
 
     def _shift_error(self, row: tuple[Any, ...]) -> InputError:
         old_ingest, cluster, job_id, run, new_file, shift_h, pairs = row
-        earlier = self.con.execute(sql.query("ledger_one"), {"ingest_id": old_ingest}).fetchone()
+        earlier = self.con.execute(
+            sql.query("store/ledger_one"), {"ingest_id": old_ingest}
+        ).fetchone()
         if earlier is None:  # pragma: no cover - every stored row has its ledger row
             raise StoreError(f"{self.path}: job {run} has no ingest {old_ingest} in the ledger.")
         theirs = json.loads(earlier[3]) if earlier[3] else {}
@@ -519,9 +540,9 @@ class Store:
         the rows an ingest replaces that updated jobs (their earlier values are gone).
         """
         con = self.con
-        one = con.execute(sql.query("ledger_one"), {"ingest_id": ingest_id}).fetchone()
+        one = con.execute(sql.query("store/ledger_one"), {"ingest_id": ingest_id}).fetchone()
         if one is None:
-            known = con.execute(sql.query("ledger_ids")).fetchall()
+            known = con.execute(sql.query("store/ledger_ids")).fetchall()
             listed = ", ".join(str(r[0]) for r in known) or "none"
             raise UsageError(
                 f"no ingest {ingest_id} in {self.path} (ingests: {listed}). See 'auditor ingests'."
@@ -537,36 +558,24 @@ class Store:
         params = {"ingest_id": ingest_id}
         con.execute("BEGIN TRANSACTION")
         try:
-            later = {
-                int(r[0]): int(r[1])
-                for r in con.execute(sql.query("forget_later"), params).fetchall()
-            }
-            con.execute(sql.query("forget_materialize"), params)
-            con.execute(sql.query("forget_drop_materialized"), params)
-            con.execute(sql.query("forget_relink_later"), params)
-            con.execute(sql.query("forget_drop_displaced"), params)
-            counts = con.execute(sql.query("forget_counts"), params).fetchone()
-            stored, restorable = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-            con.execute(sql.query("forget_delete"), params)
-            con.execute(sql.query("forget_relink_current"), params)
-            restored = _count(con.execute(sql.query("forget_restore"), params))
-            con.execute(sql.query("forget_drop_restored"), params)
-            con.execute(sql.query("forget_unsupersede"), params)
-            con.execute(sql.query("forget_ledger_row"), params)
+            done = {step: con.execute(sql.query(step), params).fetchall() for step in FORGET}
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        later = {int(r[0]): int(r[1]) for r in done["store/forget_later"]}
+        stored, restorable = (int(x) for x in done["store/forget_counts"][0])
+        restored = int(done["store/forget_restore"][0][0])
         return ForgetReport(ingest_id, description, stored - restorable, restored, later)
 
     # -- reading ------------------------------------------------------------------------
 
     def ingests(self, *, short_sha256: bool = False) -> pa.Table:
-        """The ledger, one row per ingest (queries/ledger_list.sql)."""
-        return self.query("ledger_list", {"short_sha256": short_sha256})
+        """The ledger, one row per ingest (queries/store/ledger_list.sql)."""
+        return self.query("store/ledger_list", {"short_sha256": short_sha256})
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        """Run ``queries/<name>.sql`` with named parameters; the result as Arrow."""
+        """Run ``queries/<stage>/<name>.sql`` with named parameters; the result as Arrow."""
         rel = self.con.sql(sql.query(name), params=dict(params or {}))
         table: pa.Table = rel.to_arrow_table()
         return table

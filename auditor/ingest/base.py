@@ -131,14 +131,14 @@ def apply_grouping(
     """
     params: dict[str, str | int] = {}
     if project is None and sweep is None:
-        text = f"SELECT * FROM {sql.quote_ident(relation)}"
+        text = sql.fill("store/import_rows", relation=relation)
     else:
         for prefix, spec in (("project", project), ("sweep", sweep)):
             params.update((spec or GroupSpec("keep")).params(prefix))
-        text = sql.query("apply_grouping").replace("__relation__", sql.quote_ident(relation))
+        text = sql.fill("store/apply_grouping", relation=relation)
+    # a view cannot take parameters: they are put in as literals
+    con.execute(sql.with_literals(text, params))
     if in_place:
-        # a view cannot take parameters: they are put in as literals
-        con.execute(f"CREATE TEMP VIEW import_rows AS {sql.with_literals(text, params)}")
         return Relation(con, "import_rows", dict(settings or {}))
-    table: pa.Table = con.sql(text, params=params).to_arrow_table()
+    table: pa.Table = con.view("import_rows").to_arrow_table()
     return table

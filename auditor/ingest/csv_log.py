@@ -2,7 +2,7 @@
 synonyms or ``--map``), and codecarbon's ``emissions.csv`` (1.x to 3.x), detected by header.
 
 Python reads only the header line (delimiter, column names) and builds the column positions;
-DuckDB's CSV reader reads the rows (every value as text) and auditor/queries/csv_*.sql parse
+DuckDB's CSV reader reads the rows (every value as text), the queries of auditor/queries/csv/ parse
 and check them. A second, line-wise read finds the physical line of each record, so errors
 name real line numbers even when quoted fields hold newlines.
 """
@@ -86,6 +86,35 @@ KINDS = ("auto", "jobs", "codecarbon")
 CODECARBON_DEFAULT_PROJECT = "codecarbon"
 CODECARBON_DEFAULT_EXPERIMENT = "5b0fa12a-3dd7-45bb-9766-cc326314d9f1"
 
+# The import's steps, in the order they run; each file first has FILE_STEPS.
+PIPELINE = (
+    "csv/macros",
+    "csv/rows_table",
+    "csv/local_times",
+    "csv/checked",
+    "csv/problem_count",
+    "csv/problems",
+    "csv/options",
+    "csv/canonical",
+)
+# A file's steps: its records read (again as Latin-1 when UTF-8 fails), their physical lines
+# worked out where a record is not one line, and the records' fields taken into csv_rows.
+FILE_STEPS = (
+    "csv/read",
+    "csv/unicode_rejects",
+    "csv/read",
+    "csv/rejected_lines",
+    "csv/raw_lines",
+    "csv/starts_table",
+    "csv/line_map",
+    "csv/record_lines",
+    "csv/forget_lines",
+    "csv/reject_reasons",
+    "csv/reject_places",
+    "csv/rows",
+    "csv/default_projects",
+)
+
 _READ_DELIM = "\x01"  # a byte text logs never hold: each physical line is read whole
 _MAX_LINE = 8 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
@@ -156,8 +185,9 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
     con = parse_connection()
     try:
         sql.define_macros(con)
-        con.execute(sql.query("csv_macros"))
-        con.execute(sql.query("csv_rows_table"))
+        steps = sql.Pipeline(con, PIPELINE)
+        steps.run("csv/macros")
+        steps.run("csv/rows_table")
         notes: list[str] = []
         reads: dict[str, _Read] = {}
         for order, path in enumerate(paths):
@@ -165,21 +195,15 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
             reads[path] = _load(con, path, order, layout, options.progress, notes)
             if reads[path].default_projects and not (options.project or options.project_from):
                 notes.append(_default_project_note(path, reads[path].default_projects))
-        if _scalar(con, sql.query("csv_local_times")):
+        if _scalar(steps.run("csv/local_times")):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
-        con.execute(f"CREATE TEMP TABLE csv_checked AS {sql.query('csv_checked')}", {"tz": zone})
-        skipped, skipped_count = _problems(con, reads, options.skip_bad_rows)
-        rows_read = _scalar(con, "SELECT count(*) FROM csv_rows") + sum(
-            len(r.rejected) for r in reads.values()
-        )
-        con.execute(
-            "CREATE TEMP TABLE csv_options AS "
-            "SELECT CAST($cluster AS VARCHAR) AS cluster, CAST($project AS VARCHAR) AS project",
-            {"cluster": options.cluster, "project": options.project},
-        )
+        steps.run("csv/checked", {"tz": zone})
+        skipped, skipped_count = _problems(steps, reads, options.skip_bad_rows)
+        rows_read = _count_rows(con, "csv_rows") + sum(len(r.rejected) for r in reads.values())
+        steps.run("csv/options", {"cluster": options.cluster, "project": options.project})
         # a view: computed once, straight into the Arrow table apply_grouping returns
-        con.execute(f"CREATE TEMP VIEW csv_jobs AS {sql.query('csv_canonical')}")
+        steps.run("csv/canonical")
         table = apply_grouping(con, "csv_jobs", options.project_from, options.sweep_from)
         return ImportResult(table, rows_read, skipped, skipped_count, notes)
     except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
@@ -203,9 +227,13 @@ def _default_project_note(path: str, count: int) -> str:
     )
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, query: str, params: Any = None) -> int:
-    row = con.execute(query, params).fetchone()
+def _scalar(result: duckdb.DuckDBPyConnection) -> int:
+    row = result.fetchone()
     return int(row[0]) if row else 0
+
+
+def _count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return _scalar(con.execute(sql.fill("store/count_rows", table=table)))
 
 
 # -- header and layout ---------------------------------------------------------------------
@@ -326,50 +354,6 @@ def _require(path: str, line: int, kind: str, positions: dict[str, int], found: 
 # -- reading -------------------------------------------------------------------------------
 
 
-def _col(i: int) -> str:
-    return sql.quote_ident(f"c{i}")
-
-
-def _field_exprs(layout: _Layout, path: str, line_expr: str) -> dict[str, str]:
-    pos = layout.positions
-    exprs = {f: (_col(pos[f]) if f in pos else "NULL") for f in FIELDS}
-    if "job_id" not in pos:
-        prefix = sql.quote_literal(Path(path).name + ":")
-        exprs["job_id"] = f"{prefix} || CAST(coalesce({line_expr}, d.k) AS VARCHAR)"
-    if layout.kind == "codecarbon":
-        normal = [_normalise(h) for h in layout.header]
-
-        def cc(name: str) -> str:
-            return f"nullif(trim({_col(normal.index(name) + 1)}), '')" if name in normal else "NULL"
-
-        folder = sql.quote_literal(_folder(path))
-        default_project = sql.quote_literal(CODECARBON_DEFAULT_PROJECT)
-        exprs["project"] = (
-            f"CASE WHEN coalesce(trim({exprs['project']}), '') IN ('', {default_project}) "
-            f"THEN {folder} ELSE {exprs['project']} END"
-        )
-        exprs["sweep"] = (
-            f"CASE WHEN trim({exprs['sweep']}) <> "
-            f"{sql.quote_literal(CODECARBON_DEFAULT_EXPERIMENT)} THEN {exprs['sweep']} END"
-        )
-        model = exprs["gpu_model"]
-        if "gpus" in pos:
-            # an empty gpu_count with no gpu_model is a CPU-only run; "2 x NVIDIA ..." counts,
-            # and "1 x NVIDIA A1 x NVIDIA B" counts its cards (gpu_card_count, macros.sql)
-            exprs["gpus"] = (
-                f"coalesce(nullif(trim({exprs['gpus']}), ''), "
-                f"CAST(gpu_card_count({model}) AS VARCHAR), "
-                f"CASE WHEN nullif(trim({model}), '') IS NULL THEN '0' END)"
-            )
-        # a cloud region when the run was on a cloud, else the country (ISO 3166 alpha-3)
-        exprs["grid"] = (
-            f"CASE WHEN {cc('cloud_provider')} IS NOT NULL AND {cc('cloud_region')} IS NOT NULL "
-            f"THEN lower({cc('cloud_provider')}) || ':' || lower({cc('cloud_region')}) "
-            f"ELSE {cc('country_iso_code')} END"
-        )
-    return exprs
-
-
 def _tag_names(layout: _Layout) -> dict[int, str]:
     """Column -> tag name for the columns no field reads: the header name; a name seen
     before, or a blank one, gets its column number ('note (column 5)')."""
@@ -385,24 +369,32 @@ def _tag_names(layout: _Layout) -> dict[int, str]:
     return out
 
 
-def _tags_expr(layout: _Layout) -> str:
-    entries = [
-        f"{{'k': {sql.quote_literal(name)}, 'v': nullif({_col(i)}, '')}}"
-        for i, name in _tag_names(layout).items()
-    ]
-    if layout.kind == "codecarbon":
-        entries.append(
-            "{'k': 'energy_scope', 'v': CASE WHEN nullif(trim("
-            + _col(layout.positions["energy_kwh"])
-            + "), '') IS NOT NULL THEN 'job' END}"
-        )
-    if not entries:
-        return "MAP {}::MAP(VARCHAR, VARCHAR)"
-    return f"map_from_entries(list_filter([{', '.join(entries)}], lambda e: e.v IS NOT NULL))"
+def _field_values(layout: _Layout, path: str) -> dict[str, Any]:
+    """The values csv/rows.sql takes for this file: each field's column (0: none), the
+    columns a codecarbon file's grid comes from, and the tag columns with their names."""
+    normal = [_normalise(h) for h in layout.header]
+    codecarbon = layout.kind == "codecarbon"
+
+    def at(name: str) -> int:
+        return normal.index(name) + 1 if codecarbon and name in normal else 0
+
+    tags = _tag_names(layout)
+    return {
+        **{f"at_{f}": layout.positions.get(f, 0) for f in FIELDS},
+        "at_cloud_provider": at("cloud_provider"),
+        "at_cloud_region": at("cloud_region"),
+        "at_country_iso_code": at("country_iso_code"),
+        "name_prefix": Path(path).name + ":",
+        "folder": _folder(path),
+        "default_project": CODECARBON_DEFAULT_PROJECT,
+        "default_experiment": CODECARBON_DEFAULT_EXPERIMENT,
+        "tag_names": list(tags.values()),
+        "tag_at": list(tags),
+    }
 
 
 def _regexes(delimiter: str) -> dict[str, str]:
-    """The three line shapes csv_line_map.sql needs, for this delimiter."""
+    """The three line shapes csv/line_map.sql needs, for this delimiter."""
     d = re.escape(delimiter) if delimiter != "\t" else "\\t"
     quoted = '"(?:[^"]|"")*"'
     field_ = f'(?:{quoted}|(?:[^{d}"][^{d}]*)?)'
@@ -423,21 +415,15 @@ def _load(
     notes: list[str],
 ) -> _Read:
     n = len(layout.header)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n + 1)) + "}"
-    read = (
-        "CREATE OR REPLACE TEMP TABLE csv_data AS SELECT * FROM read_csv($path, "
-        f"columns = {columns}, all_varchar = true, header = true, skip = $skip, delim = $delim, "
-        "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
-        "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans', "
-        f"encoding = $encoding, max_line_size = {_MAX_LINE})"
-    )
-    raw = (
-        "CREATE OR REPLACE TEMP TABLE raw_lines AS SELECT line AS text FROM read_csv("
-        "$path, columns = {'line': 'VARCHAR'}, delim = $rawdelim, quote = '', escape = '', "
-        "header = false, auto_detect = false, encoding = $encoding, "
-        f"max_line_size = {_MAX_LINE})"
-    )
-    params = {"path": path, "skip": layout.header_line - 1, "delim": layout.delimiter}
+    steps = sql.Pipeline(con, FILE_STEPS)
+    read = steps.text("csv/read")
+    params = {
+        "path": path,
+        "columns": {f"c{i}": "VARCHAR" for i in range(1, n + 1)},
+        "skip": layout.header_line - 1,
+        "delim": layout.delimiter,
+        "max_line_size": _MAX_LINE,
+    }
     encoding = "utf-8"
     _drop_rejects(con)
     try:
@@ -453,50 +439,42 @@ def _load(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    if encoding == "utf-8" and _scalar(
-        con, "SELECT count(*) FROM csv_rejects WHERE error_message ILIKE '%unicode%'"
-    ):
+    if encoding == "utf-8" and _scalar(steps.run("csv/unicode_rejects")):
         encoding = "latin-1"
         _drop_rejects(con)
         try:
-            run_with_progress(con, read, {**params, "encoding": encoding}, path, progress)
+            run_with_progress(
+                con, steps.text("csv/read"), {**params, "encoding": encoding}, path, progress
+            )
         except duckdb.Error as again:
             raise _read_error(path, again) from None
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
-    rejected_lines = [
-        int(r[0])
-        for r in con.execute("SELECT DISTINCT line FROM csv_rejects ORDER BY line").fetchall()
-    ]
-    records = _scalar(con, "SELECT count(*) FROM csv_data")
+    rejected_lines = [int(r[0]) for r in steps.run("csv/rejected_lines").fetchall()]
+    records = _count_rows(con, "csv_data")
     try:
-        con.execute(raw, {"path": path, "rawdelim": _READ_DELIM, "encoding": encoding})
-        raw_count: int | None = _scalar(con, "SELECT count(*) FROM raw_lines")
+        steps.run(
+            "csv/raw_lines",
+            {"path": path, "delim": _READ_DELIM, "encoding": encoding, "max_line_size": _MAX_LINE},
+        )
+        raw_count: int | None = _count_rows(con, "raw_lines")
     except duckdb.Error:
         raw_count = None  # a line holding the raw reader's delimiter byte
     # No blank line, no line break inside a field and no rejected record: record k is on
-    # line header + k. Otherwise each record's line is worked out (csv_line_map.sql).
+    # line header + k. Otherwise each record's line is worked out (csv/line_map.sql).
     simple = not rejected_lines and raw_count == layout.header_line + records
-    rejected: list[tuple[int | str, str]] = []
-    if simple:
-        line_expr, join = "$first + d.k", ""
-    else:
-        _map_lines(con, layout, raw_count is not None, records)
-        line_expr, join = "m.line", " LEFT JOIN csv_line_map m ON m.k = d.k"
-        rejected = _rejected(con, rejected_lines, n)
-    exprs = _field_exprs(layout, path, line_expr)
-    selected = ", ".join(f"{expr} AS {sql.quote_ident(f)}" for f, expr in exprs.items())
-    con.execute(
-        "INSERT INTO csv_rows BY NAME SELECT $file AS file, $file_order AS file_order, "
-        f"d.k AS rec, {line_expr} AS line, "
-        f"coalesce(CAST({line_expr} AS VARCHAR), 'record ' || d.k) AS loc, "
-        f"$kind AS kind, $identity AS identity, {selected}, {_tags_expr(layout)} AS tags "
-        f"FROM (SELECT rowid + 1 AS k, * FROM csv_data) d{join}",
+    # (simple: the map is made empty, as csv/rows.sql joins it all the same)
+    _map_lines(steps, layout, raw_count is not None and not simple, records)
+    rejected = [] if simple else _rejected(steps, rejected_lines, n)
+    steps.run(
+        "csv/rows",
         {
             "file": path,
             "file_order": order,
             "kind": layout.kind,
             "identity": Path(path).name,
-            **({"first": layout.header_line} if simple else {}),
+            "simple": simple,
+            "first": layout.header_line,
+            **_field_values(layout, path),
         },
     )
     default_projects = 0
@@ -504,54 +482,38 @@ def _load(
         project = layout.positions.get("project")
         default_projects = (
             _scalar(
-                con,
-                f"SELECT count(*) FROM csv_data WHERE coalesce(trim({_col(project)}), '') "
-                "IN ('', $default)",
-                {"default": CODECARBON_DEFAULT_PROJECT},
+                steps.run(
+                    "csv/default_projects",
+                    {"default": CODECARBON_DEFAULT_PROJECT},
+                    project=f"c{project}",
+                )
             )
             if project is not None
             else records
         )
     for table in ("csv_data", "raw_lines", "csv_starts", "csv_line_map"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql.fill("store/drop_temp", table=table))
     return _Read(layout, rejected, default_projects)
 
 
-def _map_lines(
-    con: duckdb.DuckDBPyConnection, layout: _Layout, have_lines: bool, records: int
-) -> None:
+def _map_lines(steps: sql.Pipeline, layout: _Layout, have_lines: bool, records: int) -> None:
     """``csv_starts`` and ``csv_line_map`` (record k of csv_data -> its physical line); both
     empty of lines when they cannot be known, and errors then name record numbers."""
-    con.execute("CREATE OR REPLACE TEMP TABLE csv_starts (line BIGINT, duck_line BIGINT)")
+    steps.run("csv/starts_table")
     if have_lines:
-        con.execute(
-            sql.query("csv_line_map"), {"first": layout.header_line, **_regexes(layout.delimiter)}
-        )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE csv_line_map AS "
-        "SELECT row_number() OVER (ORDER BY line) AS k, line FROM csv_starts "
-        "WHERE duck_line NOT IN (SELECT line FROM csv_rejects)"
-    )
-    if _scalar(con, "SELECT count(*) FROM csv_line_map") != records:
-        con.execute("DELETE FROM csv_line_map")  # the two readers disagree: lines unknown
+        steps.run("csv/line_map", {"first": layout.header_line, **_regexes(layout.delimiter)})
+    steps.run("csv/record_lines")
+    if _count_rows(steps.con, "csv_line_map") != records:
+        steps.run("csv/forget_lines")  # the two readers disagree: lines unknown
 
 
 def _rejected(
-    con: duckdb.DuckDBPyConnection, rejected_lines: list[int], n: int
+    steps: sql.Pipeline, rejected_lines: list[int], n: int
 ) -> list[tuple[int | str, str]]:
     """Records DuckDB's reader rejected (wrong number of fields, a quote never closed), each
     with its physical line when known."""
-    reasons = dict(
-        con.execute(
-            "SELECT line, first(error_message ORDER BY column_idx) FROM csv_rejects GROUP BY line"
-        ).fetchall()
-    )
-    physical = dict(
-        con.execute(
-            "SELECT duck_line, line FROM csv_starts WHERE duck_line IN "
-            "(SELECT line FROM csv_rejects)"
-        ).fetchall()
-    )
+    reasons = dict(steps.run("csv/reject_reasons").fetchall())
+    physical = dict(steps.run("csv/reject_places").fetchall())
     out: list[tuple[int | str, str]] = []
     for duck_line in rejected_lines:
         where: int | str = physical.get(duck_line) or f"record near line {duck_line}"
@@ -561,7 +523,7 @@ def _rejected(
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("csv_rejects", "csv_reject_scans"):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql.fill("store/drop_temp", table=table))
 
 
 def _reject_reason(message: str, n: int) -> str:
@@ -583,9 +545,9 @@ def _read_error(path: str, exc: duckdb.Error) -> InputError:
 
 
 def _problems(
-    con: duckdb.DuckDBPyConnection, reads: dict[str, _Read], skip: bool
+    steps: sql.Pipeline, reads: dict[str, _Read], skip: bool
 ) -> tuple[list[SkippedRow], int]:
-    count = _scalar(con, "SELECT count(*) FROM csv_checked WHERE problem IS NOT NULL")
+    count = _scalar(steps.run("csv/problem_count"))
     found: list[tuple[int, int, str, int | str, str, str | None]] = []
     for order, (path, read) in enumerate(reads.items()):
         for where, reason in read.rejected:
@@ -594,10 +556,7 @@ def _problems(
     count += sum(len(r.rejected) for r in reads.values())
     if not count:
         return [], 0
-    rows = con.execute(
-        "SELECT file_order, coalesce(line, rec), file, loc, problem, problem_field "
-        "FROM csv_checked WHERE problem IS NOT NULL ORDER BY file_order, rec LIMIT 5"
-    ).fetchall()
+    rows = steps.run("csv/problems").fetchall()
     for file_order, sort_line, file, loc, problem, fld in rows:
         where = int(loc) if str(loc).isdigit() else str(loc)
         found.append((int(file_order), int(sort_line), file, where, problem, fld))

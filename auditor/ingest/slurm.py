@@ -1,8 +1,8 @@
 """Slurm accounting dumps: ``sacct -P`` text (with a header, or headerless with --fields)
 and ``sacct --json`` (Slurm 21.08 to 25.x), detected per file.
 
-All parsing is DuckDB SQL over whole files (auditor/queries/slurm_*.sql): Python only reads
-the header line and builds the column positions.
+All parsing is DuckDB SQL over whole files (auditor/queries/slurm/, in the order PIPELINE
+lists): Python only reads the header line and finds the column positions.
 """
 
 from __future__ import annotations
@@ -50,19 +50,31 @@ XDMOD_FIELDS = (
     "ncpus", "reqcpus", "reqmem", "reqtres", "alloctres", "timelimit", "nodelist", "jobname",
 )  # fmt: skip
 
-# Shapes a correctly placed row has, used to decide which free-text field holds a stray '|'.
-_SHAPES = {
-    "jobid": r"\d+(_\d+|_\[[^\]]*\])?(\+\d+)?(\.[A-Za-z0-9]+(\+\d+)?)?",
-    "jobidraw": r"\d+(\.[A-Za-z0-9]+(\+\d+)?)?",
-    "state": r"[A-Z_]*( by \d+)?",
-    "elapsedraw": r"\d*",
-    "ncpus": r"\d*",
-    "nnodes": r"\d*",
-    "submit": r"|Unknown|None|\d+|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*",
-    "start": r"|Unknown|None|\d+|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*",
-    "end": r"|Unknown|None|\d+|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*",
-    "alloctres": r"([^=,]+=[^,]*(,[^=,]+=[^,]*)*)?",
-}
+# The import's steps, in the order they run; each dump first has its own (TEXT_DUMP or
+# JSON_DUMP), and each text dump split while checked has ALLOC_LINES after the first pass.
+PIPELINE = (
+    "slurm/macros",
+    "slurm/rows_table",
+    "slurm/rows_view",  # sacct_rows: every row, for the first pass
+    "slurm/local_times",
+    "slurm/checked",
+    # the first pass: every row checked, only its keys and parsed figures kept
+    "slurm/row_keys",
+    "slurm/problem_count",
+    "slurm/problems",
+    "slurm/step_stats",
+    "slurm/gpu_keys",
+    "slurm/alloc_facts",
+    # the second pass: the kept allocations' lines split again (ALLOC_LINES), canonical rows
+    "slurm/rows_view",  # sacct_alloc_rows
+    "slurm/canonical",
+)
+# A text dump's steps: its lines read whole and split into sacct fields (a view); with
+# many dumps, the split is stored as it is read.
+TEXT_DUMP = ("slurm/read_lines", "slurm/numbered_lines", "slurm/split", "slurm/store_split")
+JSON_DUMP = ("slurm/json_check", "slurm/json_rows")
+# A text dump's second pass: only the kept allocations' lines, split again.
+ALLOC_LINES = ("slurm/alloc_lines", "slurm/split")
 
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
@@ -109,8 +121,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
     handed_over = False
     try:
         sql.define_macros(con)
-        con.execute(sql.query("slurm_macros"))
-        con.execute(sql.query("slurm_rows_table"))
+        steps = sql.Pipeline(con, PIPELINE)
+        steps.run("slurm/macros")
+        steps.run("slurm/rows_table")
         notes: list[str] = []
         kinds = [_detect(path) for path in paths]
         # A few text dumps are split as their rows are checked, never stored split; many
@@ -122,45 +135,43 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
                 _load_json(con, path, order, options.progress)
                 continue
             layout = _text_layout(path, options)
-            lines = _lines_table(order) if fused else "raw_lines"
-            split = _load_text(con, path, order, lines, layout, options.progress, notes)
+            split = _load_text(con, path, order, layout, options.progress, notes, store=not fused)
             if fused:
                 splits.append(split)
-            else:
-                con.execute(f"INSERT INTO sacct_stored_rows BY NAME {split.rows}")
-                con.execute("DROP TABLE raw_lines")
         text_zone_used = "text" in kinds
-        _union_view(con, "sacct_rows", [split.rows for split in splits])
+        _rows_view(steps, "sacct_rows", [split.name("sacct_split") for split in splits])
         if options.fields == "xdmod" and not options.tz:
             zone = "UTC"
             notes.append("the XDMoD layout is taken with TZ=UTC: times read as UTC")
-        elif text_zone_used and _saw_local_times(con):
+        elif text_zone_used and _scalar(steps.run("slurm/local_times")):
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         # a view, read twice
-        checked = sql.with_literals(
-            sql.query("slurm_checked"), {"tz": zone, "cluster": options.cluster or "default"}
-        )
-        con.execute(f"CREATE TEMP VIEW slurm_checked AS {checked}")
+        checked = {"tz": zone, "cluster": options.cluster or "default"}
+        con.execute(sql.with_literals(steps.text("slurm/checked"), checked))
         # first pass: every row checked, only its keys and parsed figures kept; the second
         # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
         # again for their text fields and parses nothing
-        con.execute(sql.query("slurm_row_keys"))
-        skipped, skipped_count = _problems(con, paths, options.skip_bad_rows)
-        rows_read = _scalar(con, "SELECT count(*) FROM slurm_row_keys")
-        con.execute(sql.query("slurm_step_stats"))
-        con.execute(sql.query("slurm_gpu_keys"))
-        con.execute(sql.query("slurm_alloc_facts"))
+        steps.run("slurm/row_keys")
+        skipped, skipped_count = _problems(steps, paths, options.skip_bad_rows)
+        rows_read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_row_keys")))
+        steps.run("slurm/step_stats")
+        steps.run("slurm/gpu_keys")
+        steps.run("slurm/alloc_facts")
         for done in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
-            con.execute(f"DROP TABLE {done}")
+            con.execute(sql.fill("store/drop_temp", table=done))
         # the second pass splits again only the lines of the allocations it keeps: the rest
         # of the dump's lines are let go before it
-        con.execute("DROP VIEW slurm_checked")
-        con.execute("DROP VIEW sacct_rows")
+        for view in (
+            "slurm_checked",
+            "sacct_rows",
+            *(split.name("sacct_split") for split in splits),
+        ):
+            con.execute(sql.fill("store/drop_temp_view", view=view))
         for split in splits:
             _keep_alloc_lines(con, split)
-        _union_view(con, "sacct_alloc_rows", [split.alloc_rows for split in splits])
-        con.execute(f"CREATE TEMP VIEW slurm_jobs AS {sql.query('slurm_canonical')}")
+        _rows_view(steps, "sacct_alloc_rows", [split.name("sacct_alloc_split") for split in splits])
+        steps.run("slurm/canonical")
         table = apply_grouping(
             con,
             "slurm_jobs",
@@ -182,37 +193,27 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             con.close()
 
 
-def _union_view(con: duckdb.DuckDBPyConnection, name: str, splits: list[str]) -> None:
-    """The temp view ``name``: the stored rows, and the rows each text dump's split gives."""
-    con.execute(
-        f"CREATE TEMP VIEW {name} AS FROM sacct_stored_rows"
-        + "".join(f" UNION ALL BY NAME ({split})" for split in splits)
+def _rows_view(steps: sql.Pipeline, name: str, splits: list[str]) -> None:
+    """The temp view ``name``: the stored rows, and the rows of each text dump's split."""
+    steps.con.execute(
+        sql.with_literals(steps.text("slurm/rows_view", view=name), {"splits": splits})
     )
 
 
-def _saw_local_times(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether a text dump printed times without an offset (so --tz mattered)."""
-    return bool(_scalar(con, sql.query("slurm_local_times")))
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, query: str) -> int:
-    row = con.execute(query).fetchone()
+def _scalar(result: duckdb.DuckDBPyConnection) -> int:
+    row = result.fetchone()
     return int(row[0]) if row else 0
 
 
 def _problems(
-    con: duckdb.DuckDBPyConnection, paths: Sequence[str], skip: bool
+    steps: sql.Pipeline, paths: Sequence[str], skip: bool
 ) -> tuple[list[SkippedRow], int]:
-    count = _scalar(con, "SELECT count(*) FROM slurm_row_keys WHERE problem IS NOT NULL")
+    count = _scalar(steps.run("slurm/problem_count"))
     if not count:
         return [], 0
-    # the file is the one at the row's file_order (row_key is file_order * 2^40 + line)
     first = [
         (paths[order], loc, problem)
-        for order, loc, problem in con.execute(
-            "SELECT row_key // 1099511627776, loc, problem FROM slurm_row_keys "
-            "WHERE problem IS NOT NULL ORDER BY row_key, loc LIMIT 5"
-        ).fetchall()
+        for order, loc, problem in steps.run("slurm/problems").fetchall()
     ]
     if not skip:
         file, loc, problem = first[0]
@@ -390,28 +391,26 @@ def _require(path: str, fields: list[str], names: list[str]) -> None:
 # -- loading -------------------------------------------------------------------------------
 
 
-def _lines_table(order: int) -> str:
-    return f"raw_lines_{order}"
-
-
 def _load_text(
     con: duckdb.DuckDBPyConnection,
     path: str,
     order: int,
-    lines: str,
     layout: _TextLayout,
     progress: bool,
     notes: list[str],
+    *,
+    store: bool,
 ) -> _Split:
-    """Read the dump's lines into the temp table ``lines``; returns the queries that split
-    them into sacct fields (slurm_split.sql for this layout)."""
-    read = (
-        f"CREATE OR REPLACE TEMP TABLE {lines} AS SELECT line AS text FROM read_csv("
-        "$path, columns = {'line': 'VARCHAR'}, delim = $delim, quote = '', escape = '', "
-        "header = false, auto_detect = false, encoding = $encoding, "
-        f"max_line_size = {_MAX_LINE}, buffer_size = {_READ_BUFFER})"
-    )
-    params = {"path": path, "delim": _READ_DELIM}
+    """Read the dump's lines into a temp table and make the view that splits them into
+    sacct fields (slurm/split.sql for this layout); with ``store``, store its rows and let
+    the lines go."""
+    steps = sql.Pipeline(con, TEXT_DUMP)
+    split = _Split(order, _layout_values(path, order, layout))
+    read = steps.text("slurm/read_lines", lines=split.name("raw_lines"))
+    params = {
+        "path": path, "delim": _READ_DELIM, "max_line_size": _MAX_LINE,
+        "buffer_size": _READ_BUFFER,
+    }  # fmt: skip
     try:
         run_with_progress(con, read, {**params, "encoding": "utf-8"}, path, progress)
     except duckdb.OutOfMemoryException:
@@ -426,45 +425,66 @@ def _load_text(
         notes.append(f"{path} is not valid UTF-8: read as Latin-1")
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
-    template = _split_sql(layout)
-    values: dict[str, str | int] = {
-        "file": path, "file_order": order, "first": layout.first_data_line,
+    numbered = split.name("numbered_lines")
+    steps.run("slurm/numbered_lines", view=numbered, lines=split.name("raw_lines"))
+    # the splits become part of views: their values are put in as literals
+    text = steps.text("slurm/split", view=split.name("sacct_split"), lines=numbered)
+    con.execute(sql.with_literals(text, split.layout))
+    if store:
+        steps.run("slurm/store_split", split=split.name("sacct_split"))
+        for view in (split.name("sacct_split"), numbered):
+            con.execute(sql.fill("store/drop_temp_view", view=view))
+        con.execute(sql.fill("store/drop_temp", table=split.name("raw_lines")))
+    return split
+
+
+def _layout_values(path: str, order: int, layout: _TextLayout) -> dict[str, sql.Literal]:
+    """The values slurm/split.sql takes for this dump: where it is, the delimiter, and the
+    position of each sacct field (0 when absent) and of the free-text fields."""
+    pos = {f: i + 1 for i, f in reversed(list(enumerate(layout.fields))) if f}
+    return {
+        "file": path,
+        "file_order": order,
+        "first": layout.first_data_line,
         "sep": layout.delimiter,
-    }  # fmt: skip
-    # the queries become part of views
-    numbered = f"(SELECT rowid + 1 AS line, text FROM {lines})"
-    return _Split(
-        order,
-        lines,
-        sql.with_literals(template.replace("__LINES__", numbered), values),
-        sql.with_literals(template.replace("__LINES__", _kept_lines(order)), values),
-    )
+        "n": len(layout.fields),
+        "trailing": int(layout.trailing_delimiter),
+        "free": [pos[f] for f in FREE_TEXT if f in pos],
+        **{f"at_{f}": pos.get(f, 0) for f in FIELDS},
+    }
 
 
 @dataclass(frozen=True)
 class _Split:
-    """A text dump's lines table and its splits (slurm_split.sql): of all its lines, and of
-    the kept allocations' lines only (slurm_alloc_lines.sql)."""
+    """A text dump's lines table and the views that split it (slurm/split.sql): of all its
+    lines, and of the kept allocations' lines only (slurm/alloc_lines.sql)."""
 
     order: int
-    lines: str
-    rows: str
-    alloc_rows: str
+    layout: dict[str, sql.Literal]
 
-
-def _kept_lines(order: int) -> str:
-    return f"kept_lines_{order}"
+    def name(self, what: str) -> str:
+        """This dump's temp table or view ``what``: raw_lines (its lines), numbered_lines,
+        sacct_split (their split), kept_lines (the kept allocations' lines), sacct_alloc_split
+        (their split)."""
+        return f"{what}_{self.order}"
 
 
 def _keep_alloc_lines(con: duckdb.DuckDBPyConnection, split: _Split) -> None:
-    """Replace the dump's lines table by the kept allocations' lines: a third of it."""
-    query = (
-        sql.query("slurm_alloc_lines")
-        .replace("__KEPT__", _kept_lines(split.order))
-        .replace("__LINES__", split.lines)
+    """Replace the dump's lines table by the kept allocations' lines (a third of it), and
+    split those."""
+    steps = sql.Pipeline(con, ALLOC_LINES)
+    steps.run(
+        "slurm/alloc_lines",
+        {"file_order": split.order},
+        kept=split.name("kept_lines"),
+        lines=split.name("raw_lines"),
     )
-    con.execute(query, {"file_order": split.order})
-    con.execute(f"DROP TABLE {split.lines}")
+    con.execute(sql.fill("store/drop_temp_view", view=split.name("numbered_lines")))
+    con.execute(sql.fill("store/drop_temp", table=split.name("raw_lines")))
+    text = steps.text(
+        "slurm/split", view=split.name("sacct_alloc_split"), lines=split.name("kept_lines")
+    )
+    con.execute(sql.with_literals(text, split.layout))
 
 
 def _read_error(path: str, exc: duckdb.Error) -> InputError:
@@ -476,51 +496,10 @@ def _read_error(path: str, exc: duckdb.Error) -> InputError:
     return InputError(f"cannot be read as text ({first})", file=path)
 
 
-def _split_sql(layout: _TextLayout) -> str:
-    """The slurm_split.sql template filled in for this layout's column positions."""
-    n = len(layout.fields)
-    pos = {f: i + 1 for i, f in reversed(list(enumerate(layout.fields))) if f}
-    free = [pos[f] for f in FREE_TEXT if f in pos]
-    k = f"(len(parts) - {n})"
-    candidates = [
-        f"list_concat(parts[1:{a - 1}], [array_to_string(parts[{a}:{a} + {k}], $sep)], "
-        f"parts[{a} + {k} + 1:])"
-        for a in free
-    ]
-    checks = [
-        f"regexp_full_match(coalesce(c[{pos[f]}], ''), {sql.quote_literal(shape)})"
-        for f, shape in _SHAPES.items()
-        if f in pos
-    ]
-    valid = " AND ".join(checks) or "true"
-    surplus = (
-        f"list_filter([{', '.join(candidates)}], lambda c: {valid})[1]" if candidates else "NULL"
-    )
-    text = "CASE WHEN ends_with(text, chr(13)) THEN text[:-2] ELSE text END"
-    if layout.trailing_delimiter:
-        text = (
-            f"CASE WHEN ends_with({text}, $sep) THEN {text}[:-(length($sep) + 1)] ELSE {text} END"
-        )
-    selected = ", ".join(
-        f"p[{i}] AS {sql.quote_ident(f)}" for f, i in sorted(pos.items()) if f in FIELDS
-    )
-    return (
-        sql.query("slurm_split")
-        .replace("__SURPLUS__", surplus)
-        .replace("__SELECTED__", selected)
-        .replace("__TEXT__", text)
-        .replace("__N__", str(n))
-    )
-
-
 def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: bool) -> None:
+    steps = sql.Pipeline(con, JSON_DUMP)
     try:
-        ok = con.execute(
-            "SELECT CASE WHEN json_valid(content) "
-            "THEN json_type(CAST(content AS JSON), '$.jobs') = 'ARRAY' ELSE false END "
-            "FROM read_text($path)",
-            {"path": path},
-        ).fetchone()
+        ok = steps.run("slurm/json_check", {"path": path}).fetchone()
     except duckdb.Error as exc:
         raise _read_error(path, exc) from None
     if not ok or not ok[0]:
@@ -529,7 +508,7 @@ def _load_json(con: duckdb.DuckDBPyConnection, path: str, order: int, progress: 
             file=path,
             hint="Expected the output of 'sacct --json'.",
         )
-    query = "INSERT INTO sacct_stored_rows BY NAME " + sql.query("slurm_json_rows")
+    query = steps.text("slurm/json_rows")
     try:
         run_with_progress(
             con, query, {"path": path, "file": path, "file_order": order}, path, progress

@@ -412,7 +412,7 @@ def test_forget_is_one_transaction(
         # the ledger row goes last: by then every other step has run
         return (
             "SELECT error('disk on fire ' || $ingest_id)"
-            if name == "forget_ledger_row"
+            if name == "store/forget_ledger_row"
             else real(name)
         )
 

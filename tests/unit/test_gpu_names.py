@@ -527,8 +527,8 @@ def test_slurm_types_give_the_key(tres: str, key: str) -> None:
     from auditor import sql
 
     con = duckdb.connect()
-    con.execute(sql.query("macros"))
-    con.execute(sql.query("slurm_macros"))
+    con.execute(sql.query("store/macros"))
+    con.execute(sql.query("slurm/macros"))
     ((got,),) = con.execute("SELECT gpu_key(tres_gpu_type(?))", [tres]).fetchall()
     assert got == key
 

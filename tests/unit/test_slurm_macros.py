@@ -16,7 +16,7 @@ KIB = 1024
 def con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     sql.define_macros(con)
-    con.execute(sql.query("slurm_macros"))
+    con.execute(sql.query("slurm/macros"))
     return con
 
 

@@ -1,2 +1,0 @@
--- Drops the kept copies of the rows forget_restore.sql put back.
-DELETE FROM jobs_replaced WHERE replaced_by = $ingest_id;

@@ -1,4 +1,0 @@
--- Deletes the stored rows ingest $ingest_id displaces (ingest_displaced, kept first in
--- jobs_replaced by ingest_keep_replaced.sql).
-DELETE FROM jobs
-WHERE rowid IN (SELECT row_id FROM ingest_displaced);

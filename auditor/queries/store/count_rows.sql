@@ -1,0 +1,2 @@
+-- Returns how many rows the table {{table}} holds.
+SELECT count(*) FROM {{table}}

@@ -1,0 +1,2 @@
+-- Detaches the database {{database}}.
+DETACH {{database}}

@@ -1,0 +1,2 @@
+-- Returns the id the next ingest is stored under.
+SELECT nextval('ingest_seq')

@@ -1,0 +1,2 @@
+-- Makes {{database}} the connection's default database.
+USE {{database}}
