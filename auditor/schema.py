@@ -31,7 +31,7 @@ JOB_SCHEMA = pa.schema(
         pa.field("elapsed_s", pa.float64()),  # wall-clock seconds; 0 when it never started
         pa.field("running", pa.bool_()),  # no end yet: kept, flagged, left out of totals
         pa.field("gpus", pa.float64()),
-        # normalised key, see gpu_key() in queries/store/macros.sql: a100, a100:3g.20gb (MIG), a+b (several)
+        # normalised key (gpu_key() in queries/store/macros.sql): a100, a100:3g.20gb, a+b
         pa.field("gpu_model", pa.string()),
         pa.field("cpus", pa.float64()),
         pa.field("mem_gb", pa.float64()),  # allocated memory, GiB
