@@ -39,8 +39,13 @@ JOB_SCHEMA = pa.schema(
         pa.field("energy_j", pa.float64()),  # measured energy of the job, before PUE
         pa.field("power_w", pa.float64()),  # measured whole-job average power
         pa.field("cpu_util", pa.float64()),  # fraction 0..1 of allocated CPU time used
-        pa.field("gpu_util", pa.float64()),  # fraction 0..1
+        pa.field("gpu_util", pa.float64()),  # time-averaged mean over the job's GPUs, 0..1
         pa.field("max_rss_gb", pa.float64()),
+        pa.field("gpu_util_peak", pa.float64()),  # a peak, 0..1 of the job's GPUs: never a mean
+        pa.field("gpu_mem_gb", pa.float64()),  # largest GPU memory in use, all its GPUs, GiB
+        pa.field("gpu_util_from", pa.string()),  # the log each GPU-use figure came from
+        pa.field("gpu_peak_from", pa.string()),
+        pa.field("gpu_mem_from", pa.string()),
         pa.field("grid", pa.string()),  # grid region of this job when the log names one
         pa.field("tags", pa.map_(pa.string(), pa.string())),  # every other input field
         pa.field("src_file", pa.string()),

@@ -137,6 +137,11 @@ SELECT
     CAST(NULL AS DOUBLE) AS cpu_util,
     gpu_util,
     CAST(NULL AS DOUBLE) AS max_rss_gb,
+    CAST(NULL AS DOUBLE) AS gpu_util_peak,
+    CAST(NULL AS DOUBLE) AS gpu_mem_gb,
+    CASE WHEN gpu_util IS NOT NULL THEN 'mlflow system metrics' END AS gpu_util_from,
+    CAST(NULL AS VARCHAR) AS gpu_peak_from,
+    CAST(NULL AS VARCHAR) AS gpu_mem_from,
     CAST(NULL AS VARCHAR) AS grid,
     map_concat(
         map_from_entries(list_filter([

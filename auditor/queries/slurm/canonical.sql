@@ -72,6 +72,11 @@ canonical AS (
         END AS cpu_util,
         CAST(NULL AS DOUBLE) AS gpu_util,
         steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
+        CAST(NULL AS DOUBLE) AS gpu_util_peak,
+        CAST(NULL AS DOUBLE) AS gpu_mem_gb,
+        CAST(NULL AS VARCHAR) AS gpu_util_from,
+        CAST(NULL AS VARCHAR) AS gpu_peak_from,
+        CAST(NULL AS VARCHAR) AS gpu_mem_from,
         CAST(NULL AS VARCHAR) AS grid,
         map_from_entries(list_filter([
             {'k': 'group', 'v': nullif(trim("group"), '')},
