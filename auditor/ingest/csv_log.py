@@ -59,7 +59,18 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "power_w": ("power_w", "power", "avg_power_w", "power_watts"),
     "cluster": ("cluster", "cluster_name", "site"),
     "grid": ("grid", "grid_region", "carbon_region"),
+    "gpu_util": (
+        "gpu_util", "gpu_utilization", "gpu_util_pct", "gpu_util_percent", "gpu_utilization_pct",
+        "gpu_utilization_percent", "gpuutil", "gpu_util_%", "gpu_utilization_%",
+    ),
+    "gpu_util_fraction": ("gpu_util_fraction", "gpu_utilization_fraction", "gpu_util_frac"),
+    "gpu_mem_gb": (
+        "gpu_mem_gb", "gpu_memory_gb", "gpu_mem_gib", "gpu_memory_gib", "max_gpu_mem_gb",
+        "max_gpu_memory_gb",
+    ),
 }  # fmt: skip
+# The fields whose column's header name is stored with each value, as where it came from.
+SOURCE_NAMED = ("gpu_util", "gpu_util_fraction", "gpu_mem_gb")
 FIELDS: tuple[str, ...] = tuple(SYNONYMS)
 
 # codecarbon's emissions.csv: the columns every version from 1.x on writes (with run_id, or in
@@ -92,6 +103,7 @@ PIPELINE = (
     "csv/rows_table",
     "csv/local_times",
     "csv/checked",
+    "csv/util_fractions",
     "csv/problem_count",
     "csv/problems",
     "csv/options",
@@ -199,6 +211,7 @@ def read_csv_logs(paths: Sequence[str], options: CsvOptions) -> ImportResult:
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         steps.run("csv/checked", {"tz": zone})
+        _refuse_fractions(steps, reads)
         skipped, skipped_count = _problems(steps, reads, options.skip_bad_rows)
         rows_read = _count_rows(con, "csv_rows") + sum(len(r.rejected) for r in reads.values())
         steps.run("csv/options", {"cluster": options.cluster, "project": options.project})
@@ -381,6 +394,7 @@ def _field_values(layout: _Layout, path: str) -> dict[str, Any]:
     tags = _tag_names(layout)
     return {
         **{f"at_{f}": layout.positions.get(f, 0) for f in FIELDS},
+        **{f"name_{f}": _column_name(layout, f) for f in SOURCE_NAMED},
         "at_cloud_provider": at("cloud_provider"),
         "at_cloud_region": at("cloud_region"),
         "at_country_iso_code": at("country_iso_code"),
@@ -542,6 +556,27 @@ def _read_error(path: str, exc: duckdb.Error) -> InputError:
 
 
 # -- problems ------------------------------------------------------------------------------
+
+
+def _refuse_fractions(steps: sql.Pipeline, reads: dict[str, _Read]) -> None:
+    """Raises InputError for a file whose GPU utilisation column, read as percent, holds
+    nothing above 1 but something above 0: fractions under a percent name, most likely, which
+    read as percent would be 100 times too low. 0.7 next to 35 stays 0.7 %."""
+    found = steps.run("csv/util_fractions").fetchone()
+    if found is None:
+        return
+    file, largest = str(found[0]), float(found[1])
+    layout = reads[file].layout
+    column = _column_name(layout, "gpu_util")
+    raise InputError(
+        f"every GPU utilisation is between 0 and 1 (largest {largest:g}), fractions rather "
+        "than percent",
+        file=file,
+        line=layout.header_line,
+        column=column,
+        hint=f"If they are fractions (0.7 = 70 %), read the column with --map "
+        f"gpu_util_fraction={column}; percent are 0-100.",
+    )
 
 
 def _problems(

@@ -497,3 +497,140 @@ def test_a_run_written_twice_counts_once_the_later_row(db: str, tmp_path: Path) 
     assert (outcome.report.rows_read, outcome.report.jobs_added) == (2, 1)  # two rows, one run
     (run_,) = rows(db).values()
     assert (run_["elapsed_s"], run_["src_line"]) == (7200, 3)
+
+
+# -- GPU use: utilisation (percent) and GPU memory (GiB) -----------------------------------
+
+GPU_USE = ("gpu_util", "gpu_util_peak", "gpu_mem_gb", "gpu_util_from", "gpu_peak_from")
+
+
+def test_gpu_use_columns_of_a_job_log(db: str) -> None:
+    api.ingest_csv([str(CSV / "gpu-use.csv")], db=db)
+    got = rows(db)
+    u1, u2, u3, u4, u5 = (got[f"u{n}"] for n in range(1, 6))
+    # percent over the job's GPUs -> a fraction; GiB kept as they are
+    assert u1["gpu_util"] == pytest.approx(73.5 / 100)
+    assert u1["gpu_mem_gb"] == pytest.approx(61.25)
+    assert (u1["gpu_util_from"], u1["gpu_mem_from"]) == ("csv gpu_util", "csv gpu_mem_gb")
+    assert (u1["gpu_util_peak"], u1["gpu_peak_from"]) == (None, None)  # a mean, not a peak
+    assert (u2["gpu_util"], u2["gpu_mem_gb"]) == (0, 0.5)  # idle is a value, not a blank
+    assert (u4["gpu_util"], u4["gpu_mem_gb"]) == (100 / 100, 640)
+    # an empty cell is not logged: nothing stored, no source named
+    for job in (u3, u5):
+        assert [job[c] for c in (*GPU_USE, "gpu_mem_from")] == [None] * 6
+    assert u1["tags"] == {"host": "n1"}  # the columns read are no tags
+
+
+@pytest.mark.parametrize(
+    ("util_header", "mem_header"),
+    [
+        ("GPUUtil", "GPU Memory GB"),
+        ("gpu_utilization", "gpu_mem_gib"),
+        ("GPU-Util-Pct", "max_gpu_mem_gb"),
+        ("gpu_utilization_percent", "gpu_memory_gib"),
+        ("GPU util %", "max_gpu_memory_gb"),
+    ],
+)
+def test_gpu_use_header_synonyms(
+    db: str, tmp_path: Path, util_header: str, mem_header: str
+) -> None:
+    path = write(tmp_path, "s.csv", f"job_id,gpus,hours,{util_header},{mem_header}\n1,2,1,42,7.5\n")
+    api.ingest_csv([path], db=db)
+    got = rows(db)["1"]
+    assert (got["gpu_util"], got["gpu_mem_gb"]) == (pytest.approx(42 / 100), 7.5)
+    assert (got["gpu_util_from"], got["gpu_mem_from"]) == (
+        f"csv {util_header}",
+        f"csv {mem_header}",
+    )
+    assert got["tags"] == {}
+
+
+def test_gpu_use_columns_by_map(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "m.csv", "job_id,gpus,hours,load,vram\n1,1,1,55,11\n")
+    api.ingest_csv([path], db=db)
+    assert rows(db)["1"]["gpu_util"] is None  # 'load' is no known name: a tag
+    code, _, err = run(
+        "ingest", "csv", path, "--db", db, "--map", "gpu_util=load", "--map", "gpu_mem_gb=vram",
+        "--replace",
+    )  # fmt: skip
+    assert code == 0, err
+    got = rows(db)["1"]
+    assert (got["gpu_util"], got["gpu_mem_gb"]) == (pytest.approx(55 / 100), 11)
+    assert (got["gpu_util_from"], got["gpu_mem_from"]) == ("csv load", "csv vram")
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "message"),
+    [
+        ("gpu_util", "140", "'140' is not a GPU utilisation in percent (0-100) (column gpu_util)"),
+        ("gpu_util", "-3", "'-3' is not a GPU utilisation in percent (0-100) (column gpu_util)"),
+        ("gpu_util", "high", "'high' is not a GPU utilisation in percent (0-100)"),
+        ("gpu_util", "NaN", "'NaN' is not a GPU utilisation in percent (0-100)"),
+        ("gpu_mem_gb", "-1", "'-1' is not a GPU memory size in GiB (column gpu_mem_gb)"),
+        ("gpu_mem_gb", "lots", "'lots' is not a GPU memory size in GiB"),
+        ("gpu_util_fraction", "70", "'70' is not a GPU utilisation as a fraction (0-1)"),
+    ],
+)
+def test_gpu_use_bad_values_are_bad_rows(
+    db: str, tmp_path: Path, header: str, value: str, message: str
+) -> None:
+    path = write(tmp_path, "b.csv", f"job_id,gpus,hours,{header}\n1,1,1,50\n2,1,1,{value}\n")
+    if header == "gpu_util_fraction":
+        path = write(tmp_path, "b.csv", f"job_id,gpus,hours,{header}\n1,1,1,0.5\n2,1,1,{value}\n")
+    code, out, err = run("ingest", "csv", path, "--db", db)
+    assert (code, out) == (1, "")
+    assert err.strip() == (
+        f"auditor: error: {path}:3: {message}"
+        + ("" if "(column" in message else f" (column {header})")
+        + ". Fix the row, or use --skip-bad-rows to skip such rows."
+    )
+    assert not Path(db).exists()
+    outcome = api.ingest_csv([path], db=db, skip_bad_rows=True)
+    assert [(s.line, s.reason) for s in outcome.skipped] == [(3, message.split(" (column")[0])]
+    assert set(rows(db)) == {"1"}
+
+
+def test_a_percent_column_of_fractions_is_refused(db: str, tmp_path: Path) -> None:
+    """0.7 in a percent column is 0.7 %, unless every value is at most 1: then the column is
+    taken for fractions written under a percent name, and refused rather than read 100 x low."""
+    path = write(tmp_path, "f.csv", "job_id,gpus,hours,gpu_util\n1,1,1,0.7\n2,1,1,0.25\n3,1,1,\n")
+    code, out, err = run("ingest", "csv", path, "--db", db)
+    assert (code, out) == (1, "")
+    assert err.strip() == (
+        f"auditor: error: {path}:1: every GPU utilisation is between 0 and 1 (largest 0.7), "
+        "fractions rather than percent (column gpu_util). If they are fractions (0.7 = 70 %), "
+        "read the column with --map gpu_util_fraction=gpu_util; percent are 0-100."
+    )
+    assert not Path(db).exists()
+    with pytest.raises(InputError, match="every GPU utilisation is between 0 and 1"):
+        api.ingest_csv([path], db=db, skip_bad_rows=True)  # the column is wrong, not a row
+    api.ingest_csv([path], db=db, mapping=["gpu_util_fraction=gpu_util"])
+    got = rows(db)
+    assert (got["1"]["gpu_util"], got["2"]["gpu_util"], got["3"]["gpu_util"]) == (0.7, 0.25, None)
+    assert got["1"]["gpu_util_from"] == "csv gpu_util"
+
+
+def test_small_percent_values_next_to_larger_ones_are_percent(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "p.csv", "job_id,gpus,hours,gpu_util_pct\n1,1,1,0.5\n2,1,1,35\n3,1,1,0\n"
+    )
+    other = write(tmp_path, "z.csv", "job_id,gpus,hours,gpu_util\n9,1,1,0\n")  # idle: no doubt
+    api.ingest_csv([path, other], db=db)
+    got = rows(db)
+    assert got["1"]["gpu_util"] == pytest.approx(0.5 / 100)
+    assert got["2"]["gpu_util"] == pytest.approx(35 / 100)
+    assert (got["3"]["gpu_util"], got["9"]["gpu_util"]) == (0, 0)
+
+
+def test_fraction_column_by_name(db: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "fr.csv", "job_id,gpus,hours,GPU_Utilization_Fraction\n1,4,1,0.875\n")
+    api.ingest_csv([path], db=db)
+    got = rows(db)["1"]
+    assert (got["gpu_util"], got["gpu_util_from"]) == (0.875, "csv GPU_Utilization_Fraction")
+
+
+def test_codecarbon_utilisation_is_not_read(db: str) -> None:
+    api.ingest_csv([str(CSV / "codecarbon-3.x.csv")], db=db, tz="UTC")
+    for job in rows(db).values():
+        assert [job[c] for c in (*GPU_USE, "gpu_mem_from")] == [None] * 6
+        assert "gpu_utilization_percent" in job["tags"]

@@ -2,7 +2,8 @@
 -- csv/checked.sql), leaving out rows with a problem. The one row of `csv_options` holds
 -- --cluster and --project (or NULLs): a view takes no parameters. The uid is
 -- csv:IDENTITY:JOB_ID, IDENTITY being --cluster, else the row's cluster column, else the
--- file's name; a log without job ids uses FILE:LINE as id.
+-- file's name; a log without job ids uses FILE:LINE as id. GPU utilisation is read as
+-- percent, or as a fraction from a column named so; each GPU-use figure names its column.
 CREATE TEMP VIEW csv_jobs AS
 SELECT
     'csv:' || coalesce(o.cluster, nullif(trim(c.cluster), ''), identity) || ':' || trim(job_id)
@@ -31,13 +32,16 @@ SELECT
     kwh_in * 3600000.0 AS energy_j,
     power_in AS power_w,
     CAST(NULL AS DOUBLE) AS cpu_util,
-    CAST(NULL AS DOUBLE) AS gpu_util,
+    coalesce(util_pct_in / 100.0, util_frac_in) AS gpu_util,
     CAST(NULL AS DOUBLE) AS max_rss_gb,
     CAST(NULL AS DOUBLE) AS gpu_util_peak,
-    CAST(NULL AS DOUBLE) AS gpu_mem_gb,
-    CAST(NULL AS VARCHAR) AS gpu_util_from,
+    gpu_mem_in AS gpu_mem_gb,
+    CASE
+        WHEN util_pct_in IS NOT NULL THEN 'csv ' || gpu_util_col
+        WHEN util_frac_in IS NOT NULL THEN 'csv ' || gpu_util_fraction_col
+    END AS gpu_util_from,
     CAST(NULL AS VARCHAR) AS gpu_peak_from,
-    CAST(NULL AS VARCHAR) AS gpu_mem_from,
+    CASE WHEN gpu_mem_in IS NOT NULL THEN 'csv ' || gpu_mem_gb_col END AS gpu_mem_from,
     nullif(trim(grid), '') AS grid,
     tags,
     file AS src_file,

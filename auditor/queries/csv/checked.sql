@@ -22,6 +22,9 @@ WITH parsed AS (
         csv_num(mem_gb) AS mem_in,
         csv_num(energy_kwh) AS kwh_in,
         csv_num(power_w) AS power_in,
+        csv_num(gpu_util) AS util_pct_in,
+        csv_num(gpu_util_fraction) AS util_frac_in,
+        csv_num(gpu_mem_gb) AS gpu_mem_in,
         upper(split_part(trim(coalesce(state, '')), ' ', 1)) AS state_word
     FROM csv_rows
 ),
@@ -52,6 +55,14 @@ judged AS (
                 THEN ['energy_kwh', '''' || energy_kwh || ''' is not an energy in kWh']
             WHEN NOT csv_blank(power_w) AND (power_in IS NULL OR power_in < 0)
                 THEN ['power_w', '''' || power_w || ''' is not a power in W']
+            WHEN NOT csv_blank(gpu_util) AND (util_pct_in IS NULL OR util_pct_in NOT BETWEEN 0 AND 100)
+                THEN ['gpu_util', '''' || gpu_util || ''' is not a GPU utilisation in percent (0-100)']
+            WHEN NOT csv_blank(gpu_util_fraction)
+                 AND (util_frac_in IS NULL OR util_frac_in NOT BETWEEN 0 AND 1)
+                THEN ['gpu_util_fraction', '''' || gpu_util_fraction
+                      || ''' is not a GPU utilisation as a fraction (0-1)']
+            WHEN NOT csv_blank(gpu_mem_gb) AND (gpu_mem_in IS NULL OR gpu_mem_in < 0)
+                THEN ['gpu_mem_gb', '''' || gpu_mem_gb || ''' is not a GPU memory size in GiB']
             WHEN start_in IS NOT NULL AND end_in IS NOT NULL AND end_in < start_in
                 THEN ['end', 'end ' || "end" || ' is before start ' || "start"]
             WHEN dur_in IS NULL AND (start_in IS NULL OR end_in IS NULL)
@@ -63,7 +74,7 @@ judged AS (
 SELECT
     -- the parsed values replace the text ones, except in problem rows' messages above
     * EXCLUDE (why, "start", "end", duration_h, duration_min, duration_s, gpus, cpus, mem_gb,
-               state, energy_kwh, power_w, dur_field),
+               state, energy_kwh, power_w, gpu_util, gpu_util_fraction, gpu_mem_gb, dur_field),
     why[1] AS problem_field,
     why[2] AS problem
 FROM judged

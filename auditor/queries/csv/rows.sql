@@ -7,6 +7,7 @@
 -- and experiment ($default_experiment) as absent, counts GPUs by gpu_model where gpu_count
 -- is empty, and takes its grid from the columns at $at_cloud_provider, $at_cloud_region
 -- and $at_country_iso_code. Columns no field reads are tags, named $tag_names, at $tag_at.
+-- $name_<field> is the header name of a GPU-use field's column (NULL when the file has none).
 INSERT INTO csv_rows BY NAME
 WITH records AS (
     SELECT
@@ -40,7 +41,10 @@ fields AS (
         v[$at_energy_kwh] AS energy_kwh,
         v[$at_power_w] AS power_w,
         v[$at_cluster] AS cluster,
-        v[$at_grid] AS grid
+        v[$at_grid] AS grid,
+        v[$at_gpu_util] AS gpu_util,
+        v[$at_gpu_util_fraction] AS gpu_util_fraction,
+        v[$at_gpu_mem_gb] AS gpu_mem_gb
     FROM records
 ),
 codecarbon AS (
@@ -77,6 +81,12 @@ SELECT
     energy_kwh,
     power_w,
     cluster,
+    gpu_util,
+    gpu_util_fraction,
+    gpu_mem_gb,
+    CAST($name_gpu_util AS VARCHAR) AS gpu_util_col,
+    CAST($name_gpu_util_fraction AS VARCHAR) AS gpu_util_fraction_col,
+    CAST($name_gpu_mem_gb AS VARCHAR) AS gpu_mem_gb_col,
     CASE
         WHEN NOT is_codecarbon THEN project
         WHEN coalesce(trim(project), '') IN ('', $default_project) THEN $folder
