@@ -84,9 +84,15 @@ def http_store(
     sqlite_store: tuple[str, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """A real ``mlflow server`` on 127.0.0.1 serving a copy of the SQLite store."""
-    base = tmp_path_factory.mktemp("server")
+    with serving(sqlite_store[0], tmp_path_factory.mktemp("server")) as uri:
+        yield uri, sqlite_store[1]
+
+
+@contextlib.contextmanager
+def serving(sqlite_uri: str, base: Path) -> Iterator[str]:
+    """The URI of a real ``mlflow server`` serving a copy of the SQLite store, while it runs."""
     db = base / "served.db"
-    shutil.copyfile(resolve_store(sqlite_store[0]).location, db)
+    shutil.copyfile(resolve_store(sqlite_uri).location, db)
     port = free_port()
     log = (base / "server.log").open("wb")
     proc = subprocess.Popen(
@@ -108,7 +114,7 @@ def http_store(
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((base / "server.log").read_text()[-2000:])
             time.sleep(0.2)
-        yield uri, sqlite_store[1]
+        yield uri
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the server and its uvicorn worker
         try:
@@ -738,3 +744,136 @@ def test_a_folder_inside_the_store_names_the_store(
     with pytest.raises(UsageError, match="is an experiment folder of the store"):
         resolve_store(experiment.as_uri())
     assert resolve_store(str(root)).name == "mlruns"
+
+
+# -- GPU use: utilisation and memory from system metrics ------------------------------------
+
+MB, GB, GIB = 1e6, 1e9, 1024**3  # MLflow's MB and GB are decimal; auditor stores GiB
+
+
+def populate_gpu_use(uri: str) -> None:
+    """Runs of 60 s whose system metrics hold GPU memory as MLflow logs it (all GPUs of a
+    process in one round, one timestamp), and in the shapes it may take besides."""
+    from mlflow import MlflowClient
+    from mlflow.entities import Metric
+
+    c = MlflowClient(tracking_uri=uri)
+    exp = c.create_experiment("gpu-use")
+
+    def run(name: str, series: dict[str, list[tuple[int, float]]]) -> None:
+        r = c.create_run(exp, start_time=T0, run_name=name)
+        points = [
+            Metric(f"system/{key}", value, T0 + s * 1000, i)
+            for key, samples in series.items()
+            for i, (s, value) in enumerate(samples)
+        ]
+        c.log_batch(r.info.run_id, metrics=points)
+        c.set_terminated(r.info.run_id, end_time=T0 + 60_000)
+
+    every_10s = range(0, 61, 10)
+    # two GPUs, one timestamp per round: memory moves from one GPU to the other, the sum
+    # stays 40,000 MB; a sample 10 s before the start (79,000 MB) is another job's
+    mem_0 = [(-10, 79_000.0)] + [(s, 10_000.0 if s == 0 else 30_000.0) for s in every_10s]
+    mem_1 = [(-10, 79_000.0)] + [(s, 30_000.0 if s == 0 else 10_000.0) for s in every_10s]
+    run(
+        "aligned",
+        {
+            "gpu_0_memory_usage_megabytes": mem_0,
+            "gpu_1_memory_usage_megabytes": mem_1,
+            "gpu_0_utilization_percentage": [(s, 50.0) for s in every_10s],
+            "gpu_1_utilization_percentage": [(s, 70.0) for s in every_10s],
+        },
+    )
+    # the same GPUs sampled 5 s apart: no moment holds both, so the peaks are added
+    run(
+        "unaligned",
+        {
+            "gpu_0_memory_usage_megabytes": [(s, 1_000.0 * s / 2) for s in every_10s],
+            "gpu_1_memory_usage_megabytes": [(s + 5, 25_000.0) for s in range(0, 51, 10)],
+        },
+    )
+    # two nodes (MLFLOW_SYSTEM_METRICS_NODE_ID), each with its own clock
+    run(
+        "two-nodes",
+        {
+            "node_0/gpu_0_memory_usage_megabytes": [(s, 8_000.0) for s in every_10s],
+            "node_1/gpu_0_memory_usage_megabytes": [(s + 3, 12_000.0) for s in range(0, 51, 10)],
+        },
+    )
+    # ROCm logs gigabytes
+    run(
+        "rocm",
+        {
+            "gpu_0_memory_usage_gigabytes": [(s, 64.0) for s in every_10s],
+            "gpu_1_memory_usage_gigabytes": [(s, 32.0) for s in every_10s],
+        },
+    )
+    run("util-only", {"gpu_0_utilization_percentage": [(s, 25.0) for s in every_10s]})
+    run("no-metrics", {})
+
+
+@pytest.fixture(scope="module")
+def gpu_use_sqlite(tmp_path_factory: pytest.TempPathFactory) -> str:
+    base = tmp_path_factory.mktemp("gpu-use-sqlite")
+    with writing_store(base):
+        populate_gpu_use(f"sqlite:///{base / 'mlflow.db'}")
+    return f"sqlite:///{base / 'mlflow.db'}"
+
+
+@pytest.fixture(
+    scope="module", params=["file", "sqlite", pytest.param("http", marks=pytest.mark.server)]
+)
+def gpu_use_store(
+    request: pytest.FixtureRequest, gpu_use_sqlite: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield gpu_use_sqlite
+    elif request.param == "http":
+        with serving(gpu_use_sqlite, tmp_path_factory.mktemp("gpu-use-server")) as uri:
+            yield uri
+    else:
+        base = tmp_path_factory.mktemp("gpu-use-files")
+        with writing_store(base, file_store=True):
+            populate_gpu_use((base / "mlruns").as_uri())
+        yield str(base / "mlruns")
+
+
+def test_gpu_memory_and_utilisation_from_system_metrics(gpu_use_store: str) -> None:
+    rows = by_run(read_mlflow(gpu_use_store).table)
+    approx = pytest.approx
+    source = "mlflow system metrics"
+
+    r = rows["aligned"]
+    # the largest sum over the GPUs at one moment, not the sum of each GPU's peak
+    assert r["gpu_mem_gb"] == approx(40_000 * MB / GIB)
+    assert r["gpu_mem_gb"] != approx((30_000 + 30_000) * MB / GIB)
+    assert r["gpu_util"] == approx((50 + 70) / 2 / 100)
+    assert (r["gpu_util_from"], r["gpu_mem_from"]) == (source, source)
+    assert (r["gpu_util_peak"], r["gpu_peak_from"]) == (None, None)  # a mean, no peak
+
+    r = rows["unaligned"]
+    assert r["gpu_mem_gb"] == approx((1_000 * 60 / 2 + 25_000) * MB / GIB)
+    assert r["gpu_mem_from"] == f"{source}, sum of per-GPU peaks"
+    assert (r["gpu_util"], r["gpu_util_from"]) == (None, None)
+
+    r = rows["two-nodes"]  # each node's own moments, the nodes' peaks added
+    assert r["gpu_mem_gb"] == approx((8_000 + 12_000) * MB / GIB)
+    assert r["gpu_mem_from"] == source
+
+    assert rows["rocm"]["gpu_mem_gb"] == approx((64 + 32) * GB / GIB)
+
+    r = rows["util-only"]
+    assert (r["gpu_util"], r["gpu_util_from"]) == (approx(25 / 100), source)
+    assert (r["gpu_mem_gb"], r["gpu_mem_from"]) == (None, None)
+
+    r = rows["no-metrics"]
+    assert [r[c] for c in ("gpu_util", "gpu_mem_gb", "gpu_util_from", "gpu_mem_from")] == [None] * 4
+
+
+def test_gpu_use_is_stored(gpu_use_sqlite: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "a.duckdb")
+    api.ingest_mlflow(db=db, tracking_uri=gpu_use_sqlite)
+    with Store(db) as s:
+        got = dict(s.con.sql("SELECT run, (gpu_mem_gb, gpu_mem_from) FROM jobs").fetchall())
+    assert got["aligned"] == (pytest.approx(40_000 * MB / GIB), "mlflow system metrics")
+    assert got["no-metrics"] == (None, None)

@@ -20,7 +20,10 @@ from auditor.ingest.mlflow.locate import StoreRef
 
 SKIP_HINT = "Use --skip-bad-rows to skip such runs."
 # the series whose full history is read: the other system/gpu_* keys only count GPUs
-SERIES_RE = re.compile(r"^system/(?:.+/)?gpu_\d+_(power_usage_watts|utilization_percentage)$")
+SERIES_RE = re.compile(
+    r"^system/(?:.+/)?gpu_\d+_"
+    r"(power_usage_watts|utilization_percentage|memory_usage_megabytes|memory_usage_gigabytes)$"
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class Raw:
     exp_tags: pa.Table
     run_kv: pa.Table
     metric_keys: pa.Table  # every system/gpu_N_* key a run has
-    points: pa.Table  # full history of GPU power and utilisation keys
+    points: pa.Table  # full history of GPU power, utilisation and memory keys
     skipped: list[SkippedRow] = field(default_factory=list)
 
 

@@ -2,9 +2,11 @@
 -- (gpus_seen), the measured GPU energy (energy_j: trapezoid over each GPU's
 -- power_usage_watts samples, clipped to the run's start and end, an interval longer than
 -- $gap_factor x that series' median interval left out), the average draw over the measured
--- intervals (power_w, summed over GPUs), the seconds measured (covered_s, best GPU) and the
--- mean utilisation (gpu_util, fraction). Inputs: mlflow_runs, mlflow_metric_keys,
--- mlflow_points; $gpu_re captures (node, gpu index, metric) from a key.
+-- intervals (power_w, summed over GPUs), the seconds measured (covered_s, best GPU), the
+-- mean utilisation (gpu_util, fraction) and the largest GPU memory in use (gpu_mem_gb, GiB,
+-- summed over GPUs; mem_aligned false when it had to be the sum of per-GPU peaks).
+-- Inputs: mlflow_runs, mlflow_metric_keys, mlflow_points; $gpu_re captures (node, gpu index,
+-- metric) from a key.
 CREATE OR REPLACE TEMP TABLE mlflow_gpu AS
 WITH runs AS (
     -- a run still going is clipped at its start only
@@ -83,6 +85,44 @@ util AS (
       AND (r.end_ms IS NULL OR s.ts_ms <= r.end_ms)
     GROUP BY s.run_id
 ),
+mem_samples AS (
+    -- GiB from MLflow's decimal MB (NVIDIA) or GB (ROCm), within the run like utilisation
+    SELECT s.run_id, s.node, s.gpu, s.ts_ms, max(s.value * CASE s.metric
+        WHEN 'memory_usage_megabytes' THEN 1e6 ELSE 1e9 END / 1073741824.0) AS gib
+    FROM samples s
+    JOIN runs r USING (run_id)
+    WHERE s.metric IN ('memory_usage_megabytes', 'memory_usage_gigabytes')
+      AND (r.start_ms IS NULL OR s.ts_ms >= r.start_ms)
+      AND (r.end_ms IS NULL OR s.ts_ms <= r.end_ms)
+    GROUP BY ALL
+),
+mem_moments AS (
+    -- MLflow logs all GPUs of a process in one round, at one timestamp: a node's moment
+    SELECT run_id, node, ts_ms, fsum(gib) AS gib, count(*) AS gpus
+    FROM mem_samples
+    GROUP BY ALL
+),
+mem_nodes AS (
+    SELECT run_id, node, max(m.gib) AS peak_of_sum, min(m.gpus) AS fewest, any_value(g.gpus) AS gpus,
+        any_value(g.sum_of_peaks) AS sum_of_peaks
+    FROM mem_moments m
+    JOIN (
+        SELECT run_id, node, count(*) AS gpus, fsum(peak) AS sum_of_peaks
+        FROM (SELECT run_id, node, gpu, max(gib) AS peak FROM mem_samples GROUP BY ALL)
+        GROUP BY ALL
+    ) g USING (run_id, node)
+    GROUP BY ALL
+),
+mem AS (
+    -- the peak of the sum when every moment holds all of a node's GPUs; else (the GPUs
+    -- sampled at other times) the sum of their peaks, an upper bound, said so; nodes added
+    SELECT
+        run_id,
+        fsum(CASE WHEN fewest = gpus THEN peak_of_sum ELSE sum_of_peaks END) AS gpu_mem_gb,
+        bool_and(fewest = gpus) AS mem_aligned
+    FROM mem_nodes
+    GROUP BY run_id
+),
 seen AS (
     SELECT run_id, count(DISTINCT regexp_extract(key, $gpu_re, 1) || '/'
         || regexp_extract(key, $gpu_re, 2)) AS gpus_seen
@@ -96,8 +136,11 @@ SELECT
     energy.energy_j,
     energy.power_w,
     energy.covered_s,
-    util.gpu_util
+    util.gpu_util,
+    mem.gpu_mem_gb,
+    mem.mem_aligned
 FROM runs r
 LEFT JOIN seen USING (run_id)
 LEFT JOIN energy USING (run_id)
-LEFT JOIN util USING (run_id);
+LEFT JOIN util USING (run_id)
+LEFT JOIN mem USING (run_id);

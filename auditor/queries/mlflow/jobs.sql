@@ -76,7 +76,8 @@ base AS (
         ro.root_id,
         coalesce(rn.run_name, ro.root_id) AS root_name,
         r.run_id IN (SELECT parent_id FROM parents) AS is_parent,
-        g.gpus_seen, g.energy_j, g.power_w, g.covered_s, g.gpu_util,
+        g.gpus_seen, g.energy_j, g.power_w, g.covered_s, g.gpu_util, g.gpu_mem_gb,
+        g.mem_aligned,
         CASE
             WHEN regexp_full_match(p.gpus_text, '\d+(\.\d+)?') THEN CAST(p.gpus_text AS DOUBLE)
             WHEN regexp_full_match(p.gpus_text, '\[?\s*\d+(\s*,\s*\d+)*\s*,?\s*\]?')
@@ -138,10 +139,14 @@ SELECT
     gpu_util,
     CAST(NULL AS DOUBLE) AS max_rss_gb,
     CAST(NULL AS DOUBLE) AS gpu_util_peak,
-    CAST(NULL AS DOUBLE) AS gpu_mem_gb,
+    gpu_mem_gb,
     CASE WHEN gpu_util IS NOT NULL THEN 'mlflow system metrics' END AS gpu_util_from,
     CAST(NULL AS VARCHAR) AS gpu_peak_from,
-    CAST(NULL AS VARCHAR) AS gpu_mem_from,
+    CASE
+        WHEN gpu_mem_gb IS NULL THEN NULL
+        WHEN mem_aligned THEN 'mlflow system metrics'
+        ELSE 'mlflow system metrics, sum of per-GPU peaks'
+    END AS gpu_mem_from,
     CAST(NULL AS VARCHAR) AS grid,
     map_concat(
         map_from_entries(list_filter([
