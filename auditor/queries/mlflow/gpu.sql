@@ -87,14 +87,14 @@ util AS (
 ),
 mem_samples AS (
     -- GiB from MLflow's decimal MB (NVIDIA) or GB (ROCm), within the run like utilisation
-    SELECT s.run_id, s.node, s.gpu, s.ts_ms, max(s.value * CASE s.metric
-        WHEN 'memory_usage_megabytes' THEN 1e6 ELSE 1e9 END / 1073741824.0) AS gib
+    -- (samples holds one value per GPU and time already)
+    SELECT s.run_id, s.node, s.gpu, s.ts_ms, s.value * CASE s.metric
+        WHEN 'memory_usage_megabytes' THEN 1e6 ELSE 1e9 END / 1073741824.0 AS gib
     FROM samples s
     JOIN runs r USING (run_id)
     WHERE s.metric IN ('memory_usage_megabytes', 'memory_usage_gigabytes')
       AND (r.start_ms IS NULL OR s.ts_ms >= r.start_ms)
       AND (r.end_ms IS NULL OR s.ts_ms <= r.end_ms)
-    GROUP BY ALL
 ),
 mem_moments AS (
     -- MLflow logs all GPUs of a process in one round, at one timestamp: a node's moment
@@ -103,8 +103,9 @@ mem_moments AS (
     GROUP BY ALL
 ),
 mem_nodes AS (
-    SELECT run_id, node, max(m.gib) AS peak_of_sum, min(m.gpus) AS fewest, any_value(g.gpus) AS gpus,
-        any_value(g.sum_of_peaks) AS sum_of_peaks
+    SELECT
+        run_id, node, max(m.gib) AS peak_of_sum, min(m.gpus) AS fewest,
+        any_value(g.gpus) AS gpus, any_value(g.sum_of_peaks) AS sum_of_peaks
     FROM mem_moments m
     JOIN (
         SELECT run_id, node, count(*) AS gpus, fsum(peak) AS sum_of_peaks
