@@ -344,7 +344,9 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
             elif k == "idle_power_w":
                 w = _number(0.0)(v)
                 if w is None:
-                    raise ConfigError(f"{shown}: {where} idle_power_w: expected a number of W >= 0.")
+                    raise ConfigError(
+                        f"{shown}: {where} idle_power_w: expected a number of W >= 0."
+                    )
                 idle = Setting(w, f"{shown} {where} idle_power_w")
             else:
                 raise ConfigError(
@@ -363,7 +365,9 @@ def _check_idle(idle: Setting, power: Setting | None, key: str, shown: str, wher
         board, whose = float(power.value), "its power_w"
     else:
         table = factors.load("gpu_power")
-        boards = dict(zip(table.column("gpu").to_pylist(), table.column("value").to_pylist(), strict=True))
+        boards = dict(
+            zip(table.column("gpu").to_pylist(), table.column("value").to_pylist(), strict=True)
+        )
         if key not in boards:
             return
         board, whose = float(boards[key]), "the board power table's"

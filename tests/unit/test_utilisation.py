@@ -133,9 +133,7 @@ def test_mig_slice_draws_its_share_of_idle_and_board_power(db: str) -> None:
 
 
 def test_measured_energy_wins_over_utilisation(db: str) -> None:
-    write_jobs(
-        db, [job(1, hours=2, gpus=1, gpu_model="A100", gpu_util=0.1, energy_j=7_200_000)]
-    )
+    write_jobs(db, [job(1, hours=2, gpus=1, gpu_model="A100", gpu_util=0.1, energy_j=7_200_000)])
     row = runs(db, footprint=strubell())["p/1"]
     assert row["energy_kwh"] == pytest.approx(PUE_2019 * 7_200_000 / 3_600_000)
     assert row["measured_share"] == 1.0
@@ -155,14 +153,16 @@ def test_model_without_idle_power_keeps_gpu_use_and_says_so(db: str) -> None:
     assert rows["p/1"]["energy_kwh"] == pytest.approx(PUE_2019 * 3 * 2 * 700 * 0.6 / 1000)
     assert rows["p/2"]["energy_kwh"] == pytest.approx(PUE_2019 * 1 * 1 * 700 * 1.0 / 1000)
     (note,) = [n for n in api.notes(table) if "idle" in n]
-    assert "2 jobs" in note and "'h100'" in note and 'idle_power_w' in note
+    assert "2 jobs" in note and "'h100'" in note and "idle_power_w" in note
 
 
 def test_configured_idle_power_enables_the_model(db: str, tmp_path: Path) -> None:
     (tmp_path / "auditor.toml").write_text('[gpus."H100"]\nidle_power_w = 70\n')
     write_jobs(db, [job(1, hours=3, gpus=2, gpu_model="H100", gpu_util=0.6)])
     table = api.summary(
-        db=db, by="run", footprint=api.FootprintOptions(preset="strubell2019", config="auditor.toml")
+        db=db,
+        by="run",
+        footprint=api.FootprintOptions(preset="strubell2019", config="auditor.toml"),
     )
     (row,) = table.to_pylist()
     assert row["energy_kwh"] == pytest.approx(PUE_2019 * 3 * 2 * (70 + 0.6 * (700 - 70)) / 1000)
@@ -170,9 +170,7 @@ def test_configured_idle_power_enables_the_model(db: str, tmp_path: Path) -> Non
 
 
 def test_explain_writes_the_utilisation_formula(db: str) -> None:
-    write_jobs(
-        db, [job(1, hours=3, gpus=2, gpu_model="A100", gpu_util=0.6, cpus=4, mem_gb=10)]
-    )
+    write_jobs(db, [job(1, hours=3, gpus=2, gpu_model="A100", gpu_util=0.6, cpus=4, mem_gb=10)])
     rows = api.explain("csv:lab:1:0", db=db, footprint=strubell()).to_pylist()
     by_item = {r["item"]: r for r in rows}
     energy = by_item["energy_kwh"]
