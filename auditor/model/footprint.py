@@ -234,8 +234,10 @@ def compute(
     con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    ((may_lack,),) = con.execute(sql.query("footprint/may_lack")).fetchall()
+    ((may_lack, idle_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
     problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
+    if idle_check:
+        problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
     return _report(problems, settings)
 
 

@@ -37,43 +37,34 @@ CREATE OR REPLACE TEMP MACRO footprint_sums(
 CREATE OR REPLACE TEMP MACRO gpu_util_mean(gpus, gpu_util, gpu_util_peak) AS
     CASE WHEN coalesce(gpus, 0) > 0
         THEN coalesce(gpu_util, CASE WHEN gpu_util_peak = 0 THEN 0.0 END) END;
--- gpu_use_sums(gpu_hours, gpu_util_mean, idle_below): an aggregate, how a group used its
--- GPUs, as a struct: gpu_util (the mean weighted by GPU-hours, over the jobs that have one),
--- util_coverage (the share of the GPU-hours that have a mean), idle_gpu_hours (of the jobs
--- whose mean is below idle_below) and unused_gpu_hours (gpu_hours x (1 - mean), over the jobs
--- that have one). Weighted by GPU-hours as logged (a MIG slice's mean is its slice's), so
--- that unused_gpu_hours = covered GPU-hours x (1 - gpu_util).
-CREATE OR REPLACE TEMP MACRO gpu_use_sums(gpu_hours, gpu_util_mean, idle_below) AS {
-    'gpu_util': fsum(CASE WHEN gpu_util_mean IS NOT NULL THEN gpu_hours * gpu_util_mean END)
-        / nullif(fsum(CASE WHEN gpu_util_mean IS NOT NULL THEN gpu_hours END), 0),
-    'util_coverage': coalesce(fsum(CASE WHEN gpu_util_mean IS NOT NULL THEN gpu_hours END), 0)
-        / nullif(fsum(gpu_hours), 0),
-    'idle_gpu_hours': coalesce(fsum(CASE WHEN gpu_util_mean < idle_below THEN gpu_hours END), 0),
-    'unused_gpu_hours': coalesce(fsum(gpu_hours * (1 - gpu_util_mean)), 0)
-};
--- waste_sums(gpu_util_mean, idle_below, energy_kwh, co2e_kg, cloud_cost_usd_low,
--- cloud_cost_usd_high, price_missing): an aggregate, the footprint of a group's idle and
--- unused GPU-hours as a struct: idle_* the whole footprint of its idle jobs (mean below
--- idle_below), unused_* the share (1 - mean) of each job's footprint that has a mean. A
--- cloud cost is NULL when one of the jobs it adds has no price, as priced_sum.
-CREATE OR REPLACE TEMP MACRO waste_sums(
-    gpu_util_mean, idle_below, energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
-    price_missing
-) AS {
-    'idle_energy_kwh': coalesce(fsum(CASE WHEN gpu_util_mean < idle_below THEN energy_kwh END), 0),
-    'idle_co2e_kg': coalesce(fsum(CASE WHEN gpu_util_mean < idle_below THEN co2e_kg END), 0),
-    'idle_cloud_cost_usd_low': priced_sum(
-        CASE WHEN gpu_util_mean < idle_below THEN cloud_cost_usd_low ELSE 0 END,
-        price_missing AND gpu_util_mean < idle_below),
-    'idle_cloud_cost_usd_high': priced_sum(
-        CASE WHEN gpu_util_mean < idle_below THEN cloud_cost_usd_high ELSE 0 END,
-        price_missing AND gpu_util_mean < idle_below),
-    'unused_energy_kwh': coalesce(fsum(energy_kwh * (1 - gpu_util_mean)), 0),
-    'unused_co2e_kg': coalesce(fsum(co2e_kg * (1 - gpu_util_mean)), 0),
-    'unused_cloud_cost_usd_low': priced_sum(
-        coalesce(cloud_cost_usd_low * (1 - gpu_util_mean), 0),
-        price_missing AND gpu_util_mean IS NOT NULL),
-    'unused_cloud_cost_usd_high': priced_sum(
-        coalesce(cloud_cost_usd_high * (1 - gpu_util_mean), 0),
-        price_missing AND gpu_util_mean IS NOT NULL)
-};
+-- How a group used its GPUs, each an aggregate over its jobs (summaries with and without
+-- footprint settings, summary/gpu_hours.sql and summary/footprint.sql). gpu_seconds is a
+-- job's GPUs x elapsed seconds as logged (a MIG slice's mean is its slice's), u its
+-- gpu_util_mean (NULL: no mean), idle_below the mean under which its GPUs idled.
+-- Scalar macros, not one struct: DuckDB computes a struct of aggregates over many groups
+-- (a summary by sweep or run) at twice the cost, and FILTER lets rows with no mean skip the
+-- sums. unused_gpu_hours = covered GPU-hours x (1 - gpu_util), by construction.
+-- use_mean: the mean weighted by GPU-hours, over the jobs that have one.
+CREATE OR REPLACE TEMP MACRO use_mean(gpu_seconds, u) AS
+    fsum(gpu_seconds * u) / nullif(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL), 0);
+-- use_coverage: the share of the GPU-hours that have a mean (NULL with no GPU-hours).
+CREATE OR REPLACE TEMP MACRO use_coverage(gpu_seconds, u) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL), 0) / nullif(fsum(gpu_seconds), 0);
+-- idle_hours: the GPU-hours of the jobs whose mean is below idle_below.
+CREATE OR REPLACE TEMP MACRO idle_hours(gpu_seconds, u, idle_below) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u < idle_below), 0) / 3600.0;
+-- unused_hours: gpu_hours x (1 - u) over the jobs that have a mean.
+CREATE OR REPLACE TEMP MACRO unused_hours(gpu_seconds, u) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL) - fsum(gpu_seconds * u), 0) / 3600.0;
+-- The footprint of those GPU-hours: idle_share the whole figure x of the idle jobs, unused_share
+-- the share (1 - u) of x of each job with a mean; the *_priced forms are NULL when one of the
+-- jobs they add has no price (missing), as priced_sum.
+CREATE OR REPLACE TEMP MACRO idle_share(x, u, idle_below) AS
+    coalesce(fsum(x) FILTER (WHERE u < idle_below), 0);
+CREATE OR REPLACE TEMP MACRO idle_priced(cost, missing, u, idle_below) AS
+    CASE WHEN bool_or(missing) FILTER (WHERE u < idle_below) THEN NULL
+        ELSE idle_share(cost, u, idle_below) END;
+CREATE OR REPLACE TEMP MACRO unused_share(x, u) AS coalesce(fsum(x * (1 - u)), 0);
+CREATE OR REPLACE TEMP MACRO unused_priced(cost, missing, u) AS
+    CASE WHEN bool_or(missing) FILTER (WHERE u IS NOT NULL) THEN NULL
+        ELSE unused_share(cost, u) END;

@@ -5,22 +5,20 @@
 -- gpu_power_default, carbon_default, grid_filled (key: the job log's region the tables lack,
 -- detail: the setting that filled it, cluster), electricity_default (key: the grid's country
 -- that has no price), mig_table (key: the MIG profile logged, detail: the GPU the profile
--- table gave it), util_without_idle (key: a GPU model with no idle power, whose jobs' known
--- use could not be modeled).
+-- table gave it).
 WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
     SELECT
         uid, cluster, partition, gpu_model, grid, grid_origin, cloud_gpu, cloud_prices,
         gpu_power_gap, price_gap, logged_gpu_model, gpu_from_mig_table,
         gpu_model_missing, gpu_power_missing, carbon_missing, price_missing,
-        gpu_power_defaulted, carbon_defaulted, util_without_idle, gpu_idle_gap,
+        gpu_power_defaulted, carbon_defaulted,
         CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN unknown_job_grid END AS filled_grid,
         CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN elec_unpriced_country END
             AS unpriced_country
     FROM footprint
-    WHERE (may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
+    WHERE may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
         OR gpu_power_defaulted OR carbon_defaulted OR gpu_from_mig_table
-        OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL))
-        OR util_without_idle
+        OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL)
 )
 SELECT kind, key, detail, cluster, count(*) AS jobs, min(uid) AS example_uid
 FROM (
@@ -50,8 +48,6 @@ FROM (
     FROM flagged WHERE unpriced_country IS NOT NULL
     UNION ALL
     SELECT 'mig_table', logged_gpu_model, gpu_model, NULL, uid FROM flagged WHERE gpu_from_mig_table
-    UNION ALL
-    SELECT 'util_without_idle', gpu_idle_gap, NULL, NULL, uid FROM flagged WHERE util_without_idle
 )
 GROUP BY ALL
 ORDER BY kind, key NULLS FIRST, detail NULLS FIRST, cluster NULLS FIRST;
