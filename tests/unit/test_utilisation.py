@@ -267,3 +267,13 @@ def test_gpu_hours_only_summary_has_the_utilisation_columns(db: str) -> None:
     assert row["util_coverage"] == pytest.approx(12 / 16)
     assert row["idle_gpu_hours"] == pytest.approx(6)
     assert row["unused_gpu_hours"] == pytest.approx(6 * 0.4 + 4 * 0.98 + 2)
+
+
+def test_a_cluster_sets_its_own_idle_below(db: str, tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_text(CONFIG + "[clusters.lab]\nidle_below = 0.5\n")
+    _waste_jobs(db)  # all on cluster 'lab'
+    (row,) = api.summary(db=db, by="project").to_pylist()
+    assert row["idle_gpu_hours"] == pytest.approx(4 + 2)  # 0.6 is still in use
+    (tmp_path / "auditor.toml").write_text(CONFIG + "[clusters.lab]\nidle_below = 0.7\n")
+    (row,) = api.summary(db=db, by="project").to_pylist()
+    assert row["idle_gpu_hours"] == pytest.approx(6 + 4 + 2)
