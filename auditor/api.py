@@ -372,9 +372,11 @@ def summary(
 ) -> pa.Table:
     """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
 
-    Footprint columns: energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``),
-    cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share; with a
-    ``default_*`` option, how many jobs used it. Notes for stderr: ``notes(table)``.
+    GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
+    energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
+    cloud_cost_usd_high, electricity_cost_usd, measured_share, and idle_* and unused_* (the
+    energy, CO2e and cloud cost of those GPU-hours); with a ``default_*`` option, how many
+    jobs used it. Notes for stderr: ``notes(table)``.
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """

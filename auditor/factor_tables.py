@@ -31,6 +31,9 @@ class TableSpec:
     value_type: pa.DataType
     units: tuple[str, ...]
     description: str
+    # optional figures a row may carry besides its value: (figure, its source, its as_of),
+    # all three given or none
+    extras: tuple[tuple[str, str, str], ...] = ()
 
 
 _COMMON = ("value", "unit", "source", "as_of")
@@ -43,7 +46,8 @@ TABLES: dict[str, TableSpec] = {
             (("gpu", pa.string()),),
             pa.float64(),
             ("W",),
-            "board power per GPU family (gpu_key)",
+            "board power per GPU family (gpu_key); idle_w: power when idle, where sourced",
+            (("idle_w", "idle_source", "idle_as_of"),),
         ),
         TableSpec(
             "cloud_equivalent",
@@ -125,6 +129,8 @@ def load(name: str) -> pa.Table:
     spec = TABLES[name]
     types = dict(spec.keys)
     types.update(value=spec.value_type, unit=pa.string(), source=pa.string(), as_of=pa.string())
+    for figure, source, as_of in spec.extras:
+        types.update({figure: pa.float64(), source: pa.string(), as_of: pa.string()})
     path = resources.files("auditor").joinpath("data", f"{name}.csv")
     with path.open("rb") as f:
         table = pacsv.read_csv(
@@ -139,6 +145,8 @@ def load(name: str) -> pa.Table:
             pa.types.is_string(values.type) and pc.any(pc.equal(values, "")).as_py()
         ):
             raise ValueError(f"factor table {name}.csv: empty {column}")
+    for figure, source, as_of in spec.extras:
+        table = _check_extra(table, name, figure, source, as_of)
     bad_units = pc.unique(
         pc.filter(
             table.column("unit"), pc.invert(pc.is_in(table.column("unit"), pa.array(spec.units)))
@@ -154,6 +162,18 @@ def load(name: str) -> pa.Table:
             table.column("value"),
         )
         table = table.append_column("g_per_kwh", grams)
+    return table
+
+
+def _check_extra(table: pa.Table, name: str, figure: str, source: str, as_of: str) -> pa.Table:
+    """``table`` with the empty texts of an optional figure as NULL; raises ValueError when a
+    row gives the figure without its source and as_of, or them without it."""
+    given = pc.is_valid(table.column(figure))
+    for column in (source, as_of):
+        text = pc.if_else(pc.equal(table.column(column), ""), None, table.column(column))
+        if not pc.all(pc.equal(given, pc.is_valid(text))).as_py():
+            raise ValueError(f"factor table {name}.csv: {figure} and {column} go together")
+        table = table.set_column(table.schema.get_field_index(column), column, text)
     return table
 
 

@@ -47,6 +47,7 @@ class GpuSetting:
     name: str
     power_w: Setting | None = None
     cloud_equivalent: Setting | None = None  # value: a gpu_key
+    idle_power_w: Setting | None = None
 
 
 # Logical setting names, in display order.
@@ -60,6 +61,7 @@ SCOPE_KEYS = (
     "cpu_power",
     "mem_w_per_gb",
     "gpu_model",
+    "idle_below",
 )
 
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
@@ -79,6 +81,9 @@ DEFAULTS: Mapping[str, Setting] = MappingProxyType(
         "cpu_use": Setting(1.0, "default: full use where none is measured"),
         "cpu_power": Setting("any", "default: power per core of an unknown CPU"),
         "mem_w_per_gb": Setting("default", "default: power per GB of memory"),
+        "idle_below": Setting(
+            0.05, "default: a job whose GPUs' mean use is below 5 % holds them idle"
+        ),
     }
 )
 
@@ -246,9 +251,14 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         _gpu_name,
         'a GPU model name such as "A100", for jobs whose log and partition name none',
     ),
+    "idle_below": (
+        "idle_below",
+        _number(0.0, 1.0),
+        "a fraction between 0 and 1 (a GPU job whose mean use is below it is idle)",
+    ),
 }
 
-_GPU_TOML = ("power_w", "cloud_equivalent")
+_GPU_TOML = ("power_w", "cloud_equivalent", "idle_power_w")
 _TABLES = ("site", "clusters", "gpus", "partitions")
 
 
@@ -316,7 +326,7 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
                 f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '
                 f"'{key}'; keep one."
             )
-        power = equivalent = None
+        power = equivalent = idle = None
         for k, v in table.items():
             if k == "power_w":
                 w = _number(0.0, low_open=True)(v)
@@ -331,12 +341,41 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
                         'such as "P100".'
                     )
                 equivalent = Setting(target, f"{shown} {where} cloud_equivalent")
+            elif k == "idle_power_w":
+                w = _number(0.0)(v)
+                if w is None:
+                    raise ConfigError(
+                        f"{shown}: {where} idle_power_w: expected a number of W >= 0."
+                    )
+                idle = Setting(w, f"{shown} {where} idle_power_w")
             else:
                 raise ConfigError(
                     f"{shown}: {where} {k}: unknown key. Known keys: {', '.join(_GPU_TOML)}."
                 )
-        out[key] = GpuSetting(name, power, equivalent)
+        if idle is not None:
+            _check_idle(idle, power, key, shown, where)
+        out[key] = GpuSetting(name, power, equivalent, idle)
     return out
+
+
+def _check_idle(idle: Setting, power: Setting | None, key: str, shown: str, where: str) -> None:
+    """Raises ConfigError unless the idle power is below the GPU's board power (the table's
+    when the same table sets none): the utilisation model draws between the two."""
+    if power is not None:
+        board, whose = float(power.value), "its power_w"
+    else:
+        table = factors.load("gpu_power")
+        boards = dict(
+            zip(table.column("gpu").to_pylist(), table.column("value").to_pylist(), strict=True)
+        )
+        if key not in boards:
+            return
+        board, whose = float(boards[key]), "the board power table's"
+    if float(idle.value) >= board:
+        raise ConfigError(
+            f"{shown}: {where} idle_power_w: {idle.value:g} W is not below the board power "
+            f"{board:g} W ({whose}); set power_w too, or an idle power below it."
+        )
 
 
 def _partition_tables(raw: Any, shown: str) -> dict[str, Setting]:

@@ -61,6 +61,7 @@ SCOPE_SCHEMA = pa.schema(
         ("mem_origin", _S),
         ("gpu_model", _S),
         ("gpu_model_origin", _S),
+        ("idle_below", _F),
     ]
 )
 GPU_SCHEMA = pa.schema(
@@ -71,6 +72,8 @@ GPU_SCHEMA = pa.schema(
         ("power_origin", _S),
         ("cloud_equivalent", _S),
         ("equivalent_origin", _S),
+        ("idle_power_w", _F),
+        ("idle_origin", _S),
     ]
 )
 PARTITION_SCHEMA = pa.schema([("partition", _S), ("gpu_model", _S), ("origin", _S)])
@@ -122,6 +125,7 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
     gpu_model = s.get("gpu_model")
     row["gpu_model"] = gpu_model.value if gpu_model else None
     row["gpu_model_origin"] = gpu_model.origin if gpu_model else None
+    row["idle_below"] = float(s["idle_below"].value)
     return row
 
 
@@ -137,6 +141,8 @@ def settings_tables(settings: Settings) -> dict[str, pa.Table]:
             "power_origin": g.power_w.origin if g.power_w else None,
             "cloud_equivalent": g.cloud_equivalent.value if g.cloud_equivalent else None,
             "equivalent_origin": g.cloud_equivalent.origin if g.cloud_equivalent else None,
+            "idle_power_w": g.idle_power_w.value if g.idle_power_w else None,
+            "idle_origin": g.idle_power_w.origin if g.idle_power_w else None,
         }
         for key, g in sorted(settings.gpus.items())
     ]
@@ -228,8 +234,10 @@ def compute(
     con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    ((may_lack,),) = con.execute(sql.query("footprint/may_lack")).fetchall()
+    ((may_lack, idle_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
     problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
+    if idle_check:
+        problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
     return _report(problems, settings)
 
 
@@ -364,6 +372,14 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"MIG profile '{key}' named without its GPU read as a slice of '{gpu_model}', the "
             f"GPU the MIG profile table gives it ({_jobs(jobs, example)}); if not, name the GPU "
             f"in the Slurm type or set [partitions.NAME] gpu_model"
+        )
+    for key, _detail, jobs, example in by_kind.get("util_without_idle", []):
+        model = key if key is not None else "(none)"
+        notes.append(
+            f"GPU use of {_jobs(jobs, example)} modeled as board power x gpu_use, with no "
+            f"idle term: no idle power is known for GPU model '{model}'. Set "
+            f"[gpus.{json.dumps(model)}] idle_power_w = W (its draw when idle) in {cfg} for "
+            "the utilisation model"
         )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))

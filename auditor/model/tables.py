@@ -161,7 +161,12 @@ def summary(
     name_groups(store, by)
     if not settings.configured:
         sql.define_temp_macros(store.con)  # summary/gpu_hours.sql's gpu_fraction
-        params = {"project": project, "include_running": include_running}
+        define_macros(store.con)  # and its gpu_use_sums
+        params = {
+            "project": project,
+            "include_running": include_running,
+            "idle_below": settings.site["idle_below"].value,
+        }
         base = _grouped(store, by, "summary/gpu_hours", params, rows="counted_jobs")
         if by not in NAMED_GROUPS:
             base = base.drop_columns(["project"])
@@ -307,7 +312,22 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     if r["power_w"] is not None:
         add("input", "power_w", r["power_w"], "W", "measured whole-job average power, job log")
     if r["gpu_util"] is not None:
-        add("input", "gpu_util", r["gpu_util"], "fraction", "measured, job log")
+        add(
+            "input",
+            "gpu_util",
+            r["gpu_util"],
+            "fraction",
+            f"measured mean use of its GPUs, {r['gpu_util_from'] or 'job log'}",
+        )
+    if r["gpu_util_peak"] is not None:
+        add(
+            "input",
+            "gpu_util_peak",
+            r["gpu_util_peak"],
+            "fraction",
+            f"highest use seen, a bound on the mean (0: the GPUs idled), "
+            f"{r['gpu_peak_from'] or 'job log'}",
+        )
     if r["cpu_util"] is not None:
         add("input", "cpu_util", r["cpu_util"], "fraction", "measured, job log")
     if not configured:
@@ -326,8 +346,8 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["pue_as_of"],
     )
     modeled = r["energy_source"] == "modeled"
-    partly = r["energy_source"] not in ("modeled", "measured")  # CPUs and memory modeled
-    if modeled and r["gpus"] > 0:
+    by_use = r["energy_source"] == "utilisation-modeled"
+    if (modeled or by_use) and r["gpus"] > 0:
         add(
             "factor",
             "gpu_power_w",
@@ -336,8 +356,18 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             r["gpu_power_source"] or "",
             r["gpu_power_as_of"],
         )
+    if by_use:
+        add(
+            "factor",
+            "gpu_idle_w",
+            r["gpu_idle_w"],
+            "W per GPU",
+            r["gpu_idle_source"] or "",
+            r["gpu_idle_as_of"],
+        )
+    elif modeled and r["gpus"] > 0:
         add("factor", "gpu_use", r["gpu_use"], "fraction", r["gpu_use_source"])
-    if modeled or partly:
+    if r["energy_source"] != "measured":  # CPUs and memory modeled
         add(
             "factor",
             "cpu_power_w_per_core",
@@ -571,6 +601,7 @@ _SETTING_NAMES = {
     "cpu_power": ("cpu_power", "cpu_power_w_per_core", "W per core", "cpu_model"),
     "mem_w_per_gb": ("mem_w_per_gb", "mem_w_per_gb", "W/GB", "memory_power key"),
     "gpu_model": ("gpu_model", "gpu_model", "", "gpu"),
+    "idle_below": ("idle_below", "idle_below", "fraction", ""),
 }
 
 

@@ -259,6 +259,7 @@ def _groups(store: Store, by: str, *, order: str = "key", limit: int | None = No
 FACTOR_LABELS = {
     "pue": "PUE",
     "gpu_power_w": "GPU power",
+    "gpu_idle_w": "GPU idle power, where the GPUs' mean use is known",
     "gpu_use": "GPU use where none is measured",
     "cpu_power_w_per_core": "CPU power per core",
     "cpu_use": "CPU use where none is measured",

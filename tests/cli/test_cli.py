@@ -34,6 +34,12 @@ FOOTPRINT_COLUMNS = [
     "electricity_cost_usd",
     "measured_share",
 ]
+USE_COLUMNS = ["gpu_util", "util_coverage", "idle_gpu_hours", "unused_gpu_hours"]
+WASTE_COLUMNS = [
+    f"{kind}_{figure}"
+    for kind in ("idle", "unused")
+    for figure in ("energy_kwh", "co2e_kg", "cloud_cost_usd_low", "cloud_cost_usd_high")
+]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -86,7 +92,8 @@ def test_summary_csv_is_clean(db: str) -> None:
 def test_summary_markdown_and_table(db: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
     code, out, _ = run("summary", "--db", db, "--format", "markdown", *EXAMPLE)
-    header = ["project", "jobs", "gpu_hours", "gpu_equiv_hours", *FOOTPRINT_COLUMNS]
+    header = ["project", "jobs", "gpu_hours", "gpu_equiv_hours", *USE_COLUMNS]
+    header += [*FOOTPRINT_COLUMNS, *WASTE_COLUMNS]
     assert code == 0 and out.splitlines()[0] == "| " + " | ".join(header) + " |"
     code, out, _ = run("summary", "--db", db, *EXAMPLE)
     assert code == 0 and out.splitlines()[0].split() == header

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ExitCode
+from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import SLURM
 
 runner = CliRunner()
@@ -195,3 +196,34 @@ def test_factors_unknown_table() -> None:
     code, out, err = run("factors", "--table", "colour")
     assert code == ExitCode.USAGE and out == ""
     assert "Try one of: setting, gpu_power" in err
+
+
+def test_summary_by_user_is_an_efficiency_table(tmp_path: Path) -> None:
+    db = str(tmp_path / "use.duckdb")
+    write_jobs(
+        db,
+        [
+            job(1, hours=3, gpus=2, gpu_model="V100", gpu_util=0.6, user_name="ann"),
+            job(2, hours=4, gpus=1, gpu_model="V100", gpu_util=0.01, user_name="bo"),
+        ],
+    )
+    code, out, err = run(
+        "summary", "--db", db, "--by", "user", "--format", "csv", "--preset", "strubell2019"
+    )
+    assert code == 0, err
+    rows = {r["user"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert float(rows["ann"]["gpu_util"]) == pytest.approx(0.6)
+    assert float(rows["ann"]["unused_gpu_hours"]) == pytest.approx(6 * (1 - 0.6))
+    assert float(rows["bo"]["idle_gpu_hours"]) == pytest.approx(4)
+    bo_kwh = 1.58 * 4 * (35 + 0.01 * (300 - 35)) / 1000  # V100: 35 W idle, 300 W board
+    assert float(rows["bo"]["idle_energy_kwh"]) == pytest.approx(bo_kwh, abs=1e-6)
+    assert float(rows["bo"]["energy_kwh"]) == pytest.approx(bo_kwh, abs=1e-6)
+
+
+def test_idle_power_above_board_power_is_a_config_error(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[gpus."V100"]\nidle_power_w = 350\n')
+    code, out, err = run("factors", "--config", str(config))
+    assert code == ExitCode.CONFIG and out == ""
+    assert err.startswith(f'auditor: error: {config}: [gpus."V100"] idle_power_w: 350 W is')
+    assert len(err.strip().splitlines()) == 1

@@ -113,7 +113,8 @@ def test_explain_shows_the_arithmetic_of_its_figures(bundled: str) -> None:
 
 def test_each_way_of_finding_energy_is_written_as_computed(db: str) -> None:
     # what the bundled fixture lacks: average power measured for the whole job or for its
-    # GPUs only, a MIG slice, a job that never ran
+    # GPUs only, a MIG slice, a job that never ran, power from a mean GPU use (of a whole GPU
+    # and of a slice) and from a peak of 0
     write_jobs(
         db,
         [
@@ -130,14 +131,19 @@ def test_each_way_of_finding_energy_is_written_as_computed(db: str) -> None:
             ),
             job(3, hours=1.5, gpus=2.0, gpu_model="A100 3g.20gb", cpus=8.0, mem_gb=64.0),
             job(4, hours=0, gpus=1.0, gpu_model="V100"),
+            job(5, hours=2.5, gpus=2.0, gpu_model="V100", gpu_util=0.37, cpus=4.0, mem_gb=8.0),
+            job(6, hours=1.5, gpus=2.0, gpu_model="A100 3g.20gb", gpu_util=0.8, cpus=2.0),
+            job(7, hours=4, gpus=1.0, gpu_model="T4", gpu_util_peak=0.0),
         ],
     )
-    for n in range(1, 5):
+    for n in range(1, 8):
         table = api.explain(
             f"csv:lab:{n}:0", db=db, footprint=api.FootprintOptions(preset="strubell2019")
         )
         results = {r["item"]: r for r in table.to_pylist() if r["section"] == "result"}
-        assert ("gpu_equiv_hours" in results) == (n == 3)  # the slice
+        assert ("gpu_equiv_hours" in results) == (n in (3, 6))  # the slices
+        if n >= 5:
+            assert results["energy_kwh"]["source"].startswith("utilisation-modeled")
         for row in results.values():
             if row["value"] != "(no price)":
                 assert _agrees(row["source"], float(row["value"])), row

@@ -127,7 +127,8 @@ def test_modeled_gpu_job_uses_board_power_and_utilisation(db: str, tmp_path: Pat
     # oldest year of the series (2021, 379.26 g/kWh, codecarbon 2.3.0) for a 2019 job
     it_w = 32 * 12 * 1.0 + 256 * 0.3725
     first = 1.67 * 10 * (4 * 400 * 0.8 + it_w) / 1000
-    second = 1.67 * 10 * (4 * 400 * 0.5 + it_w) / 1000
+    # a measured mean use: idle power (46 W, CCF) plus that share of the rest of the board's
+    second = 1.67 * 10 * (4 * (46 + 0.5 * (400 - 46)) + it_w) / 1000
     assert rows["p/1"]["energy_kwh"] == pytest.approx(first)
     assert rows["p/2"]["energy_kwh"] == pytest.approx(second)
     assert rows["p/1"]["co2e_kg"] == pytest.approx(first * 379.26 / 1000)
@@ -288,7 +289,16 @@ def pue_only(tmp_path: Path) -> str:
 def test_no_settings_gives_gpu_hours_and_says_so(db: str) -> None:
     write_jobs(db, [job(1, gpus=2, gpu_model="mystery", hours=3, grid="nowhere")])
     table = api.summary(db=db)
-    assert table.column_names == ["project", "jobs", "gpu_hours", "gpu_equiv_hours"]
+    assert table.column_names == [
+        "project",
+        "jobs",
+        "gpu_hours",
+        "gpu_equiv_hours",
+        "gpu_util",
+        "util_coverage",
+        "idle_gpu_hours",
+        "unused_gpu_hours",
+    ]
     assert table.column("gpu_hours").to_pylist() == [2 * 3]
     assert table.column("gpu_equiv_hours").to_pylist() == [2 * 3]  # whole GPUs
     assert any("GPU-hours only" in n for n in api.notes(table))

@@ -9,6 +9,8 @@
 -- no dated ones (year_rank, footprint/macros.sql). A job grid the tables lack is filled by
 -- [site] (unknown_job_grid says which, for a note); with no price set, the price zone is the
 -- grid's own or its country's (elec_unpriced_country names a country with no price).
+-- A GPU's idle power (config idle_power_w, else the power table's idle_w) is NULL where
+-- neither gives one: its jobs get no utilisation model (idle_unknown says so, for a note).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
 WITH keys AS (
     SELECT DISTINCT
@@ -183,6 +185,10 @@ card_factors AS (
         END AS power_source,
         CASE WHEN sg.power_w IS NULL THEN fg.as_of END AS power_as_of,
         sg.power_w IS NULL AND fg.value IS NULL AS power_unknown,
+        coalesce(sg.idle_power_w, fg.idle_w) AS idle_w,
+        CASE WHEN sg.idle_power_w IS NOT NULL THEN sg.idle_origin ELSE fg.idle_source END
+            AS idle_source,
+        CASE WHEN sg.idle_power_w IS NULL THEN fg.idle_as_of END AS idle_as_of,
         coalesce(sg.cloud_equivalent, ce.value, c.card) AS cloud_gpu,
         CASE
             WHEN sg.cloud_equivalent IS NOT NULL THEN sg.equivalent_origin
@@ -215,6 +221,13 @@ gpu_pick AS (
         max(power_as_of) AS gpu_power_as_of,
         bool_or(power_unknown) AS gpu_power_unknown,
         min(card) FILTER (WHERE power_w IS NULL) AS gpu_power_gap,
+        CASE WHEN bool_and(idle_w IS NOT NULL) THEN sum(n * idle_w) / sum(n) END AS gpu_idle_w,
+        CASE WHEN count(*) = 1 THEN any_value(idle_source)
+            ELSE 'mean of the cards: ' || string_agg(
+                n || ' x ' || card || ' ' || printf('%.15g', idle_w) || ' W (' || idle_source
+                || ')', '; ' ORDER BY card) END AS gpu_idle_source,
+        max(idle_as_of) AS gpu_idle_as_of,
+        min(card) FILTER (WHERE idle_w IS NULL) AS gpu_idle_gap,
         -- cards priced as one cloud GPU show that GPU and its prices' sources
         CASE WHEN count(DISTINCT cloud_gpu) = 1 THEN any_value(cloud_gpu)
             ELSE string_agg(DISTINCT cloud_gpu, '+' ORDER BY cloud_gpu) END AS cloud_gpu,
@@ -252,6 +265,9 @@ factored AS (
         coalesce(gk.gpu_power_source, CASE WHEN d.default_gpu_power_w IS NOT NULL
             THEN 'default: --default-gpu-power' END) AS gpu_power_source,
         gk.gpu_power_as_of, gk.gpu_power_gap,
+        -- idle power, for the utilisation model; a mean use below idle_below is idle
+        gk.gpu_idle_w, gk.gpu_idle_source, gk.gpu_idle_as_of,
+        coalesce(gk.gpu_idle_gap, r.gpu_model) AS gpu_idle_gap, r.idle_below,
         -- the share of their power GPUs and CPUs draw when the job log does not measure it
         r.gpu_use, r.gpu_use_origin, r.cpu_use, r.cpu_use_origin,
         -- CPU and memory
@@ -305,6 +321,7 @@ factored AS (
 )
 SELECT
     *,
+    gpu_idle_w IS NULL AS idle_unknown,
     -- no job of the class can lack or default a factor unless one of these holds
     gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL OR gpu_from_mig_table
         OR elec_unpriced_country IS NOT NULL OR unknown_job_grid IS NOT NULL AS may_lack

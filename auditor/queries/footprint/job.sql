@@ -3,6 +3,9 @@
 -- footprint/classes.sql), and the footprint:
 --   modeled:  energy_kwh = pue * hours * (gpus * gpu_power_w * gpu_use
 --                          + cpus * cpu_power_w_per_core * cpu_use + mem_gb * mem_w_per_gb) / 1000
+--   utilisation-modeled, where the job's mean GPU use u (gpu_util_mean) and its GPUs' idle
+--             power are known: the GPU term is gpus * (gpu_idle_w + u * (gpu_power_w - gpu_idle_w))
+--   (a MIG slice draws gpu_fraction of its GPU's board and idle power)
 --   measured: energy_kwh = pue * (energy_j / 3,600,000 J per kWh, else power_w * hours / 1000)
 --   measured GPUs only (energy_scope 'gpu', e.g. MLflow system metrics): the measured GPU
 --             energy plus the modeled CPU and memory terms, times pue
@@ -23,7 +26,8 @@ WITH base AS (
         coalesce(j.cpus, 0) AS cpus,
         coalesce(j.mem_gb, 0) AS mem_gb,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
-        j.energy_from, j.src_file,
+        j.energy_from, j.src_file, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
+        gpu_util_mean(j.gpus, j.gpu_util, j.gpu_util_peak) AS gpu_util_mean,  -- macros.sql
         c.* EXCLUDE (cluster, partition, logged_gpu_model, job_year, job_grid)
     FROM footprint_jobs j
     JOIN footprint_classes c
@@ -37,8 +41,8 @@ energy AS (
     SELECT
         * REPLACE (
             coalesce(gpu_util, gpu_use) AS gpu_use,
-            CASE WHEN gpu_util IS NOT NULL THEN 'measured (job log)'
-                ELSE gpu_use_origin END AS gpu_use_origin,
+            CASE WHEN gpu_util IS NOT NULL THEN 'measured (' || coalesce(gpu_util_from, 'job log')
+                || ')' ELSE gpu_use_origin END AS gpu_use_origin,
             coalesce(cpu_util, cpu_use) AS cpu_use,
             CASE WHEN cpu_util IS NOT NULL THEN 'measured (job log)'
                 ELSE cpu_use_origin END AS cpu_use_origin
@@ -49,19 +53,23 @@ energy AS (
             WHEN energy_j IS NOT NULL THEN energy_j / 3600000.0
             WHEN power_w IS NOT NULL THEN power_w * hours / 1000.0
         END AS measured_kwh,
-        hours > 0 OR coalesce(energy_j, 0) > 0 AS active
+        hours > 0 OR coalesce(energy_j, 0) > 0 AS active,
+        energy_j IS NULL AND power_w IS NULL AND gpu_util_mean IS NOT NULL AS util_known
     FROM base
 ),
 modeled AS (
     SELECT
         *,
         CASE
+            WHEN util_known AND NOT idle_unknown THEN 'utilisation-modeled'
             WHEN measured_kwh IS NULL THEN 'modeled'
             WHEN energy_scope = 'gpu' THEN 'measured GPUs, modeled CPUs and memory'
             ELSE 'measured'
         END AS energy_source,
         CASE
             WHEN gpus = 0 OR (measured_kwh IS NOT NULL AND energy_scope = 'gpu') THEN 0.0
+            WHEN util_known AND NOT idle_unknown THEN gpus * gpu_fraction
+                * (gpu_idle_w + gpu_util_mean * (gpu_power_w - gpu_idle_w))
             ELSE gpus * gpu_fraction * gpu_power_w * gpu_use
         END
             + cpus * cpu_power_w_per_core * cpu_use
@@ -91,6 +99,8 @@ SELECT
     energy_scope, mlflow_runs, energy_from, src_file,
     pue, pue_source, pue_as_of, pue_year,
     gpu_power_w, gpu_power_source, gpu_power_as_of,
+    gpu_idle_w, gpu_idle_source, gpu_idle_as_of, gpu_idle_gap,
+    gpu_util_peak, gpu_util_from, gpu_peak_from, gpu_util_mean, idle_below,
     gpu_use, gpu_use_origin AS gpu_use_source,
     cpu_power_w_per_core, cpu_power_source, cpu_power_as_of,
     cpu_use, cpu_use_origin AS cpu_use_source,
@@ -120,6 +130,8 @@ SELECT
         AS carbon_defaulted,
     gpu_hours > 0 AND price_usd_low IS NULL AS price_missing,
     gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table,
+    -- a mean use known, no idle power: the board power times gpu_use, and a note
+    util_known AND active AND idle_unknown AS util_without_idle,
     -- the arithmetic `explain` writes for each figure above, from the terms it multiplies:
     -- change a formula, change its text here (tests evaluate the text against the figure)
     {
@@ -138,6 +150,22 @@ SELECT
                 || ' + ' || written(hours) || ' x (' || written(cpus) || ' x '
                 || written(cpu_power_w_per_core) || ' x ' || written(cpu_use) || ' + '
                 || written(mem_gb) || ' x ' || written(mem_w_per_gb) || ') / 1000)'
+            WHEN energy_source = 'utilisation-modeled' THEN
+                'utilisation-modeled' || CASE WHEN gpu_util IS NULL THEN ', peak 0' ELSE '' END
+                || ': pue x hours x (gpus'
+                || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x gpu_fraction' ELSE '' END
+                || CASE WHEN gpu_util IS NULL THEN ' x gpu_idle_w'
+                    ELSE ' x (gpu_idle_w + gpu_util x (gpu_power_w - gpu_idle_w))' END
+                || ' + cpus x cpu_power_w_per_core x cpu_use + mem_gb x mem_w_per_gb) / 1000 = '
+                || written(pue) || ' x ' || written(hours) || ' x (' || written(gpus)
+                || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x ' || written(gpu_fraction)
+                    ELSE '' END
+                || CASE WHEN gpu_util IS NULL THEN ' x ' || written(gpu_idle_w)
+                    ELSE ' x (' || written(gpu_idle_w) || ' + ' || written(gpu_util_mean) || ' x ('
+                        || written(gpu_power_w) || ' - ' || written(gpu_idle_w) || '))' END
+                || ' + ' || written(cpus) || ' x ' || written(cpu_power_w_per_core) || ' x '
+                || written(cpu_use) || ' + ' || written(mem_gb) || ' x ' || written(mem_w_per_gb)
+                || ') / 1000'
             WHEN energy_j IS NOT NULL THEN
                 'measured: pue x energy_j / 3,600,000 J per kWh = '
                 || written(pue) || ' x ' || written(energy_j) || ' / 3600000'

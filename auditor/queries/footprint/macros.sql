@@ -30,3 +30,41 @@ CREATE OR REPLACE TEMP MACRO footprint_sums(
     'electricity_cost_usd': fsum(electricity_cost_usd),
     'measured_share': fsum(measured_energy_kwh) / nullif(fsum(energy_kwh), 0)
 };
+-- gpu_util_mean(gpus, gpu_util, gpu_util_peak): the time-averaged use of a job's GPUs, 0..1:
+-- its logged mean, else 0 when even its peak was 0 (a peak above 0 bounds the mean but is
+-- none; a mean wins over a peak of 0, which Slurm also reports for GPUs it cannot read);
+-- NULL for a job with no GPUs, whose logged GPU use means nothing.
+CREATE OR REPLACE TEMP MACRO gpu_util_mean(gpus, gpu_util, gpu_util_peak) AS
+    CASE WHEN coalesce(gpus, 0) > 0
+        THEN coalesce(gpu_util, CASE WHEN gpu_util_peak = 0 THEN 0.0 END) END;
+-- How a group used its GPUs, each an aggregate over its jobs (summaries with and without
+-- footprint settings, summary/gpu_hours.sql and summary/footprint.sql). gpu_seconds is a
+-- job's GPUs x elapsed seconds as logged (a MIG slice's mean is its slice's), u its
+-- gpu_util_mean (NULL: no mean), idle_below the mean under which its GPUs idled.
+-- Scalar macros, not one struct: DuckDB computes a struct of aggregates over many groups
+-- (a summary by sweep or run) at twice the cost, and FILTER lets rows with no mean skip the
+-- sums. unused_gpu_hours = covered GPU-hours x (1 - gpu_util), by construction.
+-- use_mean: the mean weighted by GPU-hours, over the jobs that have one.
+CREATE OR REPLACE TEMP MACRO use_mean(gpu_seconds, u) AS
+    fsum(gpu_seconds * u) / nullif(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL), 0);
+-- use_coverage: the share of the GPU-hours that have a mean (NULL with no GPU-hours).
+CREATE OR REPLACE TEMP MACRO use_coverage(gpu_seconds, u) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL), 0) / nullif(fsum(gpu_seconds), 0);
+-- idle_hours: the GPU-hours of the jobs whose mean is below idle_below.
+CREATE OR REPLACE TEMP MACRO idle_hours(gpu_seconds, u, idle_below) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u < idle_below), 0) / 3600.0;
+-- unused_hours: gpu_hours x (1 - u) over the jobs that have a mean.
+CREATE OR REPLACE TEMP MACRO unused_hours(gpu_seconds, u) AS
+    coalesce(fsum(gpu_seconds) FILTER (WHERE u IS NOT NULL) - fsum(gpu_seconds * u), 0) / 3600.0;
+-- The footprint of those GPU-hours: idle_share the whole figure x of the idle jobs, unused_share
+-- the share (1 - u) of x of each job with a mean; the *_priced forms are NULL when one of the
+-- jobs they add has no price (missing), as priced_sum.
+CREATE OR REPLACE TEMP MACRO idle_share(x, u, idle_below) AS
+    coalesce(fsum(x) FILTER (WHERE u < idle_below), 0);
+CREATE OR REPLACE TEMP MACRO idle_priced(cost, missing, u, idle_below) AS
+    CASE WHEN bool_or(missing) FILTER (WHERE u < idle_below) THEN NULL
+        ELSE idle_share(cost, u, idle_below) END;
+CREATE OR REPLACE TEMP MACRO unused_share(x, u) AS coalesce(fsum(x * (1 - u)), 0);
+CREATE OR REPLACE TEMP MACRO unused_priced(cost, missing, u) AS
+    CASE WHEN bool_or(missing) FILTER (WHERE u IS NOT NULL) THEN NULL
+        ELSE unused_share(cost, u) END;

@@ -1,3 +1,11 @@
--- Returns one row, one column: whether a class of footprint/classes.sql may lack or
--- default a factor; only then are footprint/problems.sql's checks worth their pass.
-SELECT bool_or(may_lack) FROM footprint_classes;
+-- Returns one row: may_lack, whether a class of footprint/classes.sql may lack or default a
+-- factor (only then are footprint/problems.sql's checks worth their pass), and idle_check,
+-- whether a job with a known GPU use may lack its GPUs' idle power (only then is
+-- footprint/idle_unknown.sql's).
+SELECT
+    coalesce(bool_or(may_lack), FALSE) AS may_lack,
+    coalesce(bool_or(idle_unknown), FALSE) AND EXISTS (
+        SELECT 1 FROM footprint_jobs
+        WHERE gpus > 0 AND (gpu_util IS NOT NULL OR gpu_util_peak = 0)
+    ) AS idle_check
+FROM footprint_classes;

@@ -8,7 +8,12 @@ WITH used AS (
     UNION ALL
     SELECT 2, 'gpu_power_w', gpu_model, gpu_power_w, 'W per GPU', gpu_power_source,
         gpu_power_as_of
-    FROM report_footprint WHERE gpus > 0 AND hours > 0 AND energy_source = 'modeled'
+    FROM report_footprint
+    WHERE gpus > 0 AND hours > 0 AND energy_source IN ('modeled', 'utilisation-modeled')
+    UNION ALL
+    SELECT 2.5, 'gpu_idle_w', gpu_model, gpu_idle_w, 'W per GPU', gpu_idle_source,
+        gpu_idle_as_of
+    FROM report_footprint WHERE hours > 0 AND energy_source = 'utilisation-modeled'
     UNION ALL
     SELECT 3, 'gpu_use', NULL, gpu_use, 'fraction', gpu_use_source, NULL
     FROM report_footprint

@@ -16,6 +16,7 @@ SELECT
         THEN regexp_extract(gpu_model, '[1-7]g\.\d+gb$') END AS gpu_slice,
     gpu_fraction(gpu_model) AS gpu_fraction,
     energy_j, power_w, cpu_util, gpu_util, energy_scope, mlflow_runs, energy_from,
+    gpu_util_peak, gpu_util_from, gpu_peak_from,
     -- the one figure, written as footprint/job.sql writes it
     {'gpu_hours': 'gpus x hours = ' || written(coalesce(gpus, 0)) || ' x '
         || written(greatest(coalesce(elapsed_s, 0), 0) / 3600.0)} AS explained

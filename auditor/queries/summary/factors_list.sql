@@ -1,6 +1,7 @@
 -- Returns the rows of the factor tables in force (temp tables factor_* and settings_gpu),
 -- [gpus."NAME"] config applied: (factor, key, year, value, unit, source, as_of), sorted by
--- factor (in table order), key and year. value is text: a number or a key.
+-- factor (in table order), key and year. value is text: a number or a key. A GPU's idle
+-- power, where the table or config gives one, is a gpu_power row keyed '<gpu> idle'.
 WITH gpu_power AS (
     SELECT
         coalesce(s.gpu, f.gpu) AS key,
@@ -9,6 +10,16 @@ WITH gpu_power AS (
         CASE WHEN s.power_w IS NULL THEN f.as_of END AS as_of
     FROM factor_gpu_power f
     FULL JOIN (SELECT * FROM settings_gpu WHERE power_w IS NOT NULL) s ON s.gpu = f.gpu
+),
+gpu_idle AS (
+    SELECT
+        coalesce(s.gpu, f.gpu) || ' idle' AS key,
+        coalesce(s.idle_power_w, f.idle_w) AS value,
+        CASE WHEN s.idle_power_w IS NOT NULL THEN s.idle_origin ELSE f.idle_source END
+            AS source,
+        CASE WHEN s.idle_power_w IS NULL THEN f.idle_as_of END AS as_of
+    FROM (SELECT * FROM factor_gpu_power WHERE idle_w IS NOT NULL) f
+    FULL JOIN (SELECT * FROM settings_gpu WHERE idle_power_w IS NOT NULL) s ON s.gpu = f.gpu
 ),
 cloud_equivalent AS (
     SELECT
@@ -25,6 +36,8 @@ listed AS (
     SELECT 1 AS ord, 'gpu_power' AS factor, key, NULL::BIGINT AS year,
         printf('%.15g', value) AS value, 'W' AS unit, source, as_of
     FROM gpu_power
+    UNION ALL
+    SELECT 1, 'gpu_power', key, NULL, printf('%.15g', value), 'W', source, as_of FROM gpu_idle
     UNION ALL
     SELECT 2, 'cloud_equivalent', key, NULL, value, 'gpu', source, as_of FROM cloud_equivalent
     UNION ALL

@@ -1,11 +1,16 @@
 -- Creates the temp table `summary_grouped` for summary/named.sql: one row per group of the
 -- temp view `summary_keyed` over the temp view `footprint` (summary/keyed.sql), in one pass,
--- with summary/gpu_hours.sql's figures (jobs, gpu_hours, gpu_equiv_hours) and the footprint:
--- energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd,
--- measured_share (footprint_sums, footprint/macros.sql), default_gpu_power_jobs,
--- default_carbon_jobs.
+-- with summary/gpu_hours.sql's figures (jobs, gpu_hours, gpu_equiv_hours, gpu_util,
+-- util_coverage, idle_gpu_hours, unused_gpu_hours) and the footprint: energy_kwh, co2e_kg,
+-- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share
+-- (footprint_sums), the footprint of the idle and unused GPU-hours (idle_*, unused_*; the
+-- macros are in footprint/macros.sql), default_gpu_power_jobs, default_carbon_jobs.
 CREATE OR REPLACE TEMP TABLE summary_grouped AS
-SELECT * EXCLUDE (sums, default_gpu_power_jobs, default_carbon_jobs), sums.*,
+SELECT * EXCLUDE (sums, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low,
+        idle_cloud_cost_usd_high, unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low,
+        unused_cloud_cost_usd_high, default_gpu_power_jobs, default_carbon_jobs),
+    sums.*, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low, idle_cloud_cost_usd_high,
+    unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low, unused_cloud_cost_usd_high,
     default_gpu_power_jobs, default_carbon_jobs
 FROM (
     SELECT
@@ -13,8 +18,24 @@ FROM (
         count(*) AS jobs,
         fsum(gpus * elapsed_s) / 3600.0 AS gpu_hours,  -- as summary/gpu_hours.sql adds them
         fsum(gpus * elapsed_s * gpu_fraction) / 3600.0 AS gpu_equiv_hours,
+        use_mean(gpus * elapsed_s, gpu_util_mean) AS gpu_util,
+        use_coverage(gpus * elapsed_s, gpu_util_mean) AS util_coverage,
+        idle_hours(gpus * elapsed_s, gpu_util_mean, idle_below) AS idle_gpu_hours,
+        unused_hours(gpus * elapsed_s, gpu_util_mean) AS unused_gpu_hours,
         footprint_sums(energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
             price_missing, electricity_cost_usd, measured_energy_kwh) AS sums,
+        idle_share(energy_kwh, gpu_util_mean, idle_below) AS idle_energy_kwh,
+        idle_share(co2e_kg, gpu_util_mean, idle_below) AS idle_co2e_kg,
+        idle_priced(cloud_cost_usd_low, price_missing, gpu_util_mean, idle_below)
+            AS idle_cloud_cost_usd_low,
+        idle_priced(cloud_cost_usd_high, price_missing, gpu_util_mean, idle_below)
+            AS idle_cloud_cost_usd_high,
+        unused_share(energy_kwh, gpu_util_mean) AS unused_energy_kwh,
+        unused_share(co2e_kg, gpu_util_mean) AS unused_co2e_kg,
+        unused_priced(cloud_cost_usd_low, price_missing, gpu_util_mean)
+            AS unused_cloud_cost_usd_low,
+        unused_priced(cloud_cost_usd_high, price_missing, gpu_util_mean)
+            AS unused_cloud_cost_usd_high,
         count(*) FILTER (WHERE gpu_power_defaulted) AS default_gpu_power_jobs,
         count(*) FILTER (WHERE carbon_defaulted) AS default_carbon_jobs
     FROM summary_keyed
