@@ -7,6 +7,7 @@ lists): Python only reads the header line and finds the column positions.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -16,7 +17,7 @@ from typing import Any
 import duckdb
 
 from auditor import sql
-from auditor.duck import parse_connection
+from auditor.duck import parse_connection, resource_settings
 from auditor.errors import InputError, UsageError
 from auditor.ingest.base import (
     GroupSpec,
@@ -34,7 +35,7 @@ FIELDS = (
     "jobid", "jobidraw", "cluster", "user", "account", "group", "partition", "qos", "wckey",
     "state", "exitcode", "submit", "start", "end", "elapsed", "elapsedraw", "nnodes", "ncpus",
     "reqmem", "reqtres", "alloctres", "allocgres", "totalcpu", "maxrss", "consumedenergyraw",
-    "nodelist", "jobname", "comment",
+    "nodelist", "jobname", "comment", "tresusageinmax", "tresusageintot", "admincomment",
 )  # fmt: skip
 ALIASES = {"alloccpus": "ncpus", "allocnodes": "nnodes"}
 
@@ -60,6 +61,11 @@ PIPELINE = (
     "slurm/checked",
     # the first pass: every row checked, only its keys and parsed figures kept
     "slurm/row_keys",
+    # jobstats summaries decoded (JOBSTATS_READ), their problems given to their rows
+    "slurm/jobstats_payloads",
+    "slurm/jobstats_lines_table",
+    "slurm/jobstats",
+    "slurm/jobstats_problems",
     "slurm/problem_count",
     "slurm/problems",
     "slurm/step_stats",
@@ -75,6 +81,9 @@ TEXT_DUMP = ("slurm/read_lines", "slurm/numbered_lines", "slurm/split", "slurm/s
 JSON_DUMP = ("slurm/json_check", "slurm/json_rows")
 # A text dump's second pass: only the kept allocations' lines, split again.
 ALLOC_LINES = ("slurm/alloc_lines", "slurm/split")
+# The jobstats payloads joined into one gzip file and read back (again, in halves, where a
+# payload's gzip data cannot be read).
+JOBSTATS_READ = ("slurm/jobstats_members", "slurm/jobstats_read", "slurm/jobstats_keep")
 
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
@@ -83,6 +92,11 @@ _FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
 _READ_BUFFER = 8 * _MAX_LINE  # DuckDB's default scales with the file: this bounds parse memory
+# gzip members put around each jobstats payload: its line starts with 'J' (so none is
+# blank) and ends with a newline. mtime 0: the same bytes every time.
+_JOBSTATS_OPEN = gzip.compress(b"J", mtime=0)
+_JOBSTATS_CLOSE = gzip.compress(b"\n", mtime=0)
+_JOBSTATS_BATCH = 65536  # payloads fetched at a time while the gzip file is written
 
 
 @dataclass(frozen=True)
@@ -153,12 +167,16 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
         # again for their text fields and parses nothing
         steps.run("slurm/row_keys")
+        _jobstats(steps)
         skipped, skipped_count = _problems(steps, paths, options.skip_bad_rows)
         rows_read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_row_keys")))
         steps.run("slurm/step_stats")
         steps.run("slurm/gpu_keys")
         steps.run("slurm/alloc_facts")
-        for done in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
+        for done in (
+            "slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys", "slurm_jobstats_payloads",
+            "slurm_jobstats_lines", "slurm_jobstats",
+        ):  # fmt: skip
             con.execute(sql.fill("store/drop_temp", table=done))
         # the second pass splits again only the lines of the allocations it keeps: the rest
         # of the dump's lines are let go before it
@@ -200,9 +218,62 @@ def _rows_view(steps: sql.Pipeline, name: str, splits: list[str]) -> None:
     )
 
 
+def _jobstats(steps: sql.Pipeline) -> None:
+    """Decode the allocations' jobstats summaries (``slurm_jobstats``) and give the bad ones'
+    problems to their rows. Vectorised: the payloads, base64-decoded in SQL, are joined as
+    they are (gzip members, with a member holding a newline after each) into one gzip file,
+    which DuckDB reads back a line per payload. Where it cannot (a payload's gzip data is
+    damaged, or not one line of UTF-8 text), each half is read again, down to the payload."""
+    steps.run("slurm/jobstats_payloads", {"open": _JOBSTATS_OPEN, "close": _JOBSTATS_CLOSE})
+    steps.run("slurm/jobstats_lines_table")
+    count = _scalar(
+        steps.con.execute(sql.fill("store/count_rows", table="slurm_jobstats_payloads"))
+    )
+    if count:
+        import tempfile
+
+        where = resource_settings()["temp_directory"]
+        with tempfile.TemporaryDirectory(prefix="auditor-jobstats-", dir=where) as tmp:
+            _read_jobstats(steps.con, Path(tmp) / "summaries.gz", 0, count)
+        steps.con.execute(sql.fill("store/drop_temp", table="slurm_jobstats_chunk"))
+    steps.run("slurm/jobstats")
+    steps.run("slurm/jobstats_problems")
+
+
+def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int) -> None:
+    """Store the lines of the jobstats payloads numbered ``lo`` to ``hi - 1`` in
+    ``slurm_jobstats_lines``; a payload that cannot be read alone gets none."""
+    steps = sql.Pipeline(con, JOBSTATS_READ)
+    members = con.sql(steps.text("slurm/jobstats_members"), params={"lo": lo, "hi": hi})
+    with path.open("wb") as fh:
+        # a batch's values lie end to end in its data buffer: written as they are
+        for batch in members.to_arrow_reader(_JOBSTATS_BATCH):
+            column = batch.column(0)
+            if len(column):
+                _, offsets, data = column.buffers()
+                wide = str(column.type) == "large_binary"
+                ends = memoryview(offsets).cast("B").cast("q" if wide else "i")
+                start, end = ends[column.offset], ends[column.offset + len(column)]
+                fh.write(data.slice(start, end - start))
+    try:
+        steps.run(
+            "slurm/jobstats_read",
+            {"path": str(path), "delim": _READ_DELIM, "max_line_size": _MAX_LINE},
+        )
+        read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_jobstats_chunk")))
+    except (duckdb.IOException, duckdb.InvalidInputException):
+        read = -1  # damaged gzip data, or not UTF-8
+    if read == hi - lo:
+        steps.run("slurm/jobstats_keep", {"lo": lo})
+    elif hi - lo > 1:
+        middle = (lo + hi) // 2
+        _read_jobstats(con, path, lo, middle)
+        _read_jobstats(con, path, middle, hi)
+
+
 def _scalar(result: duckdb.DuckDBPyConnection) -> int:
-    row = result.fetchone()
-    return int(row[0]) if row else 0
+    rows = result.fetchall()  # all: a result left unfinished holds the connection
+    return int(rows[0][0]) if rows else 0
 
 
 def _problems(
@@ -232,7 +303,7 @@ def _problems(
 def _split_problem(problem: str) -> tuple[str, str | None]:
     first = problem.split(" ", 1)[0]
     if first in {"JobID", "Submit", "Start", "End", "ElapsedRaw", "Elapsed", "AllocTRES",
-                 "NCPUS", "NNodes"}:  # fmt: skip
+                 "NCPUS", "NNodes", "AdminComment"}:  # fmt: skip
         return problem, first
     return problem, None
 

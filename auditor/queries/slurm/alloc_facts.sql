@@ -1,6 +1,7 @@
 -- Creates `slurm_alloc_facts`: one row per allocation of `slurm_row_keys` without a problem,
 -- with where it is (file_order, line), its parsed values, its steps' figures
--- (`slurm_step_stats`) and its GPU model key (`slurm_gpu_keys`): all the second pass
+-- (`slurm_step_stats`), its jobstats figures (`slurm_jobstats`, which holds no summary of
+-- an allocation kept with a problem) and its GPU model key (`slurm_gpu_keys`): all the second pass
 -- (slurm/canonical.sql) needs besides the allocation's raw text fields.
 CREATE TEMP TABLE slurm_alloc_facts AS
 SELECT
@@ -22,8 +23,16 @@ SELECT
     st.steps_cpu_s,
     st.steps_max_rss_bytes,
     st.steps_energy_j,
-    g.gpu_model
+    st.steps_gpu_peak,
+    st.steps_gpu_peak_from,
+    st.steps_gpu_mem_bytes,
+    st.steps_gpu_mem_from,
+    js.gpu_util AS jobstats_gpu_util,
+    js.gpu_mem_bytes AS jobstats_gpu_mem_bytes,
+    g.gpu_model,
+    coalesce(g.gpu_mig, false) AS gpu_mig
 FROM slurm_row_keys a
 LEFT JOIN slurm_step_stats st ON st.uid_key = a.row_key
+LEFT JOIN slurm_jobstats js ON js.row_key = a.row_key
 LEFT JOIN slurm_gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
 WHERE NOT a.is_step AND a.problem IS NULL

@@ -1,8 +1,8 @@
 -- Creates the temp view `slurm_jobs`: canonical job rows (auditor.schema.JOB_SCHEMA columns), one per allocation (job,
 -- array task, het component) of `slurm_alloc_facts`, which holds the allocations without a
 -- problem with their values parsed by the first pass (slurm/checked.sql), their steps'
--- figures (steps only add utilisation, MaxRSS and TotalCPU, and energy where the allocation
--- row has none) and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
+-- figures (steps only add utilisation, MaxRSS and TotalCPU, GPU peak and memory, and energy
+-- where the allocation row has none), their jobstats figures and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
 -- the stored rows (JSON dumps, many text dumps) and the text dumps' kept lines
 -- (slurm/alloc_lines.sql), split again.
 CREATE OR REPLACE TEMP VIEW slurm_jobs AS
@@ -70,13 +70,19 @@ canonical AS (
             WHEN started AND elapsed_s > 0 AND cpus_in > 0
             THEN coalesce(nullif(total_cpu_s, 0), steps_cpu_s) / (elapsed_s * cpus_in)
         END AS cpu_util,
-        CAST(NULL AS DOUBLE) AS gpu_util,
+        -- jobstats' time average is a mean; Slurm's gpuutil only a peak, and none on MIG
+        jobstats_gpu_util AS gpu_util,
         steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
-        CAST(NULL AS DOUBLE) AS gpu_util_peak,
-        CAST(NULL AS DOUBLE) AS gpu_mem_gb,
-        CAST(NULL AS VARCHAR) AS gpu_util_from,
-        CAST(NULL AS VARCHAR) AS gpu_peak_from,
-        CAST(NULL AS VARCHAR) AS gpu_mem_from,
+        CASE WHEN gpus_in > 0 AND NOT gpu_mig THEN steps_gpu_peak / (100 * gpus_in) END
+            AS gpu_util_peak,
+        -- jobstats' memory is each GPU's largest: it wins over the steps' summed peaks
+        coalesce(jobstats_gpu_mem_bytes, CASE WHEN NOT gpu_mig THEN steps_gpu_mem_bytes END)
+            / pow(1024, 3) AS gpu_mem_gb,
+        CASE WHEN jobstats_gpu_util IS NOT NULL THEN 'jobstats' END AS gpu_util_from,
+        CASE WHEN gpus_in > 0 AND NOT gpu_mig AND steps_gpu_peak IS NOT NULL
+             THEN steps_gpu_peak_from END AS gpu_peak_from,
+        CASE WHEN jobstats_gpu_mem_bytes IS NOT NULL THEN 'jobstats'
+             WHEN NOT gpu_mig THEN steps_gpu_mem_from END AS gpu_mem_from,
         CAST(NULL AS VARCHAR) AS grid,
         map_from_entries(list_filter([
             {'k': 'group', 'v': nullif(trim("group"), '')},

@@ -3,7 +3,7 @@
 -- raw fields, only those slurm/canonical.sql reads. The importer makes it a view, read twice:
 -- whole by slurm/row_keys.sql, then for its allocations by slurm/canonical.sql.
 -- Parameters (put in as literals): $tz (zone of local times without offset), $cluster (name
--- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
+-- when none is given). Steps only feed utilisation, so of their TRES only the GPU use is read.
 -- What later columns use more than once is a column of `fields` first: an alias used in
 -- its own SELECT list is pasted in at each use, and then computed each time.
 CREATE OR REPLACE TEMP VIEW slurm_checked AS
@@ -11,7 +11,12 @@ WITH fields AS (
     SELECT
         *,
         contains(coalesce(jobid, ''), '.') AS is_step,
-        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres
+        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
+        -- GPU use: the steps' summed per-task peaks (InTot), else the largest (InMax)
+        CASE WHEN is_step THEN tres_value(tresusageintot, 'gres/gpuutil') END AS util_tot,
+        CASE WHEN is_step THEN tres_value(tresusageinmax, 'gres/gpuutil') END AS util_max,
+        CASE WHEN is_step THEN tres_value(tresusageintot, 'gres/gpumem') END AS mem_tot,
+        CASE WHEN is_step THEN tres_value(tresusageinmax, 'gres/gpumem') END AS mem_max
     FROM sacct_rows
 ),
 parsed AS (
@@ -37,13 +42,27 @@ parsed AS (
             AS gpu_type,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,
+        sacct_gpu_util(util_tot) AS util_tot_in,
+        sacct_gpu_util(util_max) AS util_max_in,
+        sacct_gpu_mem(mem_tot) AS mem_tot_in,
+        sacct_gpu_mem(mem_max) AS mem_max_in,
+        -- a Princeton jobstats summary; 'JS1:Short' and 'JS1:None' say there is none
+        CASE WHEN NOT is_step AND starts_with(admincomment, 'JS1:')
+                  AND trim(admincomment) NOT IN ('JS1:Short', 'JS1:None')
+             THEN trim(admincomment) END AS jobstats,
         file_order::BIGINT * 1099511627776 + line AS row_key
     FROM fields
 )
 SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
     submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
-    gpus_in, gpu_type, cpus_in, nodes_in, tres,
+    gpus_in, gpu_type, cpus_in, nodes_in, tres, jobstats,
+    coalesce(util_tot_in, util_max_in) AS gpu_peak_in,
+    CASE WHEN util_tot_in IS NOT NULL THEN 'sacct TRESUsageInTot'
+         WHEN util_max_in IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_peak_from,
+    coalesce(mem_tot_in, mem_max_in) AS gpu_mem_in,
+    CASE WHEN mem_tot_in IS NOT NULL THEN 'sacct TRESUsageInTot'
+         WHEN mem_max_in IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_mem_from,
     -- the raw fields canonical rows keep (it reads those of allocations only)
     jobid, "user", account, "group", partition, qos, wckey, state, exitcode,
     "start", "end", reqmem, reqtres, allocgres, nodelist, jobname, comment,

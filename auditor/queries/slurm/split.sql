@@ -47,7 +47,10 @@ SELECT
     p[$at_consumedenergyraw] AS consumedenergyraw,
     p[$at_nodelist] AS nodelist,
     p[$at_jobname] AS jobname,
-    p[$at_comment] AS comment
+    p[$at_comment] AS comment,
+    p[$at_tresusageinmax] AS tresusageinmax,
+    p[$at_tresusageintot] AS tresusageintot,
+    p[$at_admincomment] AS admincomment
 FROM (
     SELECT
         line,
