@@ -68,6 +68,7 @@ PIPELINE = (
     "slurm/jobstats_problems",
     "slurm/problem_count",
     "slurm/problems",
+    "slurm/gpu_use_count",
     "slurm/step_stats",
     "slurm/gpu_keys",
     "slurm/alloc_facts",
@@ -170,7 +171,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         _jobstats(steps)
         skipped, skipped_count = _problems(steps, paths, options.skip_bad_rows)
         rows_read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_row_keys")))
-        steps.run("slurm/step_stats")
+        # most dumps have no GPU use: the literal lets DuckDB leave its columns out
+        gpu_use = int(_scalar(steps.run("slurm/gpu_use_count")) > 0)
+        con.execute(sql.with_literals(steps.text("slurm/step_stats"), {"gpu_use": gpu_use}))
         steps.run("slurm/gpu_keys")
         steps.run("slurm/alloc_facts")
         for done in (

@@ -70,19 +70,27 @@ canonical AS (
             WHEN started AND elapsed_s > 0 AND cpus_in > 0
             THEN coalesce(nullif(total_cpu_s, 0), steps_cpu_s) / (elapsed_s * cpus_in)
         END AS cpu_util,
-        -- jobstats' time average is a mean; Slurm's gpuutil only a peak, and none on MIG
+        -- jobstats' time average is a mean; Slurm's gpuutil only a peak, and none on MIG. Of
+        -- Slurm's, the summed per-task peaks (InTot) where a step has them, else the largest
+        -- per-task peak (InMax)
         jobstats_gpu_util AS gpu_util,
         steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
-        CASE WHEN gpus_in > 0 AND NOT gpu_mig THEN steps_gpu_peak / (100 * gpus_in) END
+        CASE WHEN gpus_in > 0 AND NOT gpu_mig
+             THEN coalesce(steps_gpu_util_tot, steps_gpu_util_max) / (100 * gpus_in) END
             AS gpu_util_peak,
         -- jobstats' memory is each GPU's largest: it wins over the steps' summed peaks
-        coalesce(jobstats_gpu_mem_bytes, CASE WHEN NOT gpu_mig THEN steps_gpu_mem_bytes END)
-            / pow(1024, 3) AS gpu_mem_gb,
+        coalesce(
+            jobstats_gpu_mem_bytes,
+            CASE WHEN NOT gpu_mig THEN coalesce(steps_gpu_mem_tot, steps_gpu_mem_max) END
+        ) / pow(1024, 3) AS gpu_mem_gb,
         CASE WHEN jobstats_gpu_util IS NOT NULL THEN 'jobstats' END AS gpu_util_from,
-        CASE WHEN gpus_in > 0 AND NOT gpu_mig AND steps_gpu_peak IS NOT NULL
-             THEN steps_gpu_peak_from END AS gpu_peak_from,
+        CASE WHEN gpus_in = 0 OR gpu_mig THEN NULL
+             WHEN steps_gpu_util_tot IS NOT NULL THEN 'sacct TRESUsageInTot'
+             WHEN steps_gpu_util_max IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_peak_from,
         CASE WHEN jobstats_gpu_mem_bytes IS NOT NULL THEN 'jobstats'
-             WHEN NOT gpu_mig THEN steps_gpu_mem_from END AS gpu_mem_from,
+             WHEN gpu_mig THEN NULL
+             WHEN steps_gpu_mem_tot IS NOT NULL THEN 'sacct TRESUsageInTot'
+             WHEN steps_gpu_mem_max IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_mem_from,
         CAST(NULL AS VARCHAR) AS grid,
         map_from_entries(list_filter([
             {'k': 'group', 'v': nullif(trim("group"), '')},

@@ -11,12 +11,7 @@ WITH fields AS (
     SELECT
         *,
         contains(coalesce(jobid, ''), '.') AS is_step,
-        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres,
-        -- GPU use: the steps' summed per-task peaks (InTot), else the largest (InMax)
-        CASE WHEN is_step THEN tres_value(tresusageintot, 'gres/gpuutil') END AS util_tot,
-        CASE WHEN is_step THEN tres_value(tresusageinmax, 'gres/gpuutil') END AS util_max,
-        CASE WHEN is_step THEN tres_value(tresusageintot, 'gres/gpumem') END AS mem_tot,
-        CASE WHEN is_step THEN tres_value(tresusageinmax, 'gres/gpumem') END AS mem_max
+        CASE WHEN NOT is_step THEN nullif(trim(alloctres), '') END AS tres
     FROM sacct_rows
 ),
 parsed AS (
@@ -42,10 +37,13 @@ parsed AS (
             AS gpu_type,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,
-        sacct_gpu_util(util_tot) AS util_tot_in,
-        sacct_gpu_util(util_max) AS util_max_in,
-        sacct_gpu_mem(mem_tot) AS mem_tot_in,
-        sacct_gpu_mem(mem_max) AS mem_max_in,
+        -- a step's GPU use, as [gpuutil of InTot, of InMax, gpumem of InTot, of InMax]: one
+        -- column, NULL in the many dumps without these fields
+        CASE WHEN is_step AND (tresusageintot IS NOT NULL OR tresusageinmax IS NOT NULL) THEN [
+            sacct_gpu_util(tres_value(tresusageintot, 'gres/gpuutil')),
+            sacct_gpu_util(tres_value(tresusageinmax, 'gres/gpuutil')),
+            sacct_gpu_mem(tres_value(tresusageintot, 'gres/gpumem')),
+            sacct_gpu_mem(tres_value(tresusageinmax, 'gres/gpumem'))] END AS gpu_use,
         -- a Princeton jobstats summary; 'JS1:Short' and 'JS1:None' say there is none
         CASE WHEN NOT is_step AND starts_with(admincomment, 'JS1:')
                   AND trim(admincomment) NOT IN ('JS1:Short', 'JS1:None')
@@ -57,12 +55,10 @@ SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
     submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
     gpus_in, gpu_type, cpus_in, nodes_in, tres, jobstats,
-    coalesce(util_tot_in, util_max_in) AS gpu_peak_in,
-    CASE WHEN util_tot_in IS NOT NULL THEN 'sacct TRESUsageInTot'
-         WHEN util_max_in IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_peak_from,
-    coalesce(mem_tot_in, mem_max_in) AS gpu_mem_in,
-    CASE WHEN mem_tot_in IS NOT NULL THEN 'sacct TRESUsageInTot'
-         WHEN mem_max_in IS NOT NULL THEN 'sacct TRESUsageInMax' END AS gpu_mem_from,
+    gpu_use[1] AS gpu_util_tot,
+    gpu_use[2] AS gpu_util_max,
+    gpu_use[3] AS gpu_mem_tot,
+    gpu_use[4] AS gpu_mem_max,
     -- the raw fields canonical rows keep (it reads those of allocations only)
     jobid, "user", account, "group", partition, qos, wckey, state, exitcode,
     "start", "end", reqmem, reqtres, allocgres, nodelist, jobname, comment,

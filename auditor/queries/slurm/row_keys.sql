@@ -32,10 +32,10 @@ SELECT
     gpus_in,
     CASE WHEN NOT is_step THEN cpus_in END AS cpus_in,
     CASE WHEN NOT is_step THEN nodes_in END AS nodes_in,
-    -- GPU use: the steps' peak and memory with their sources, the allocation's jobstats
-    gpu_peak_in,
-    gpu_peak_from,
-    gpu_mem_in,
-    gpu_mem_from,
+    -- GPU use: the steps' gpuutil and gpumem, the allocation's jobstats summary
+    gpu_util_tot,
+    gpu_util_max,
+    gpu_mem_tot,
+    gpu_mem_max,
     jobstats
 FROM slurm_checked

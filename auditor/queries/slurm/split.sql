@@ -48,9 +48,10 @@ SELECT
     p[$at_nodelist] AS nodelist,
     p[$at_jobname] AS jobname,
     p[$at_comment] AS comment,
-    p[$at_tresusageinmax] AS tresusageinmax,
-    p[$at_tresusageintot] AS tresusageintot,
-    p[$at_admincomment] AS admincomment
+    -- fields most dumps lack: a constant NULL then, which costs nothing per row
+    CASE WHEN $at_tresusageinmax > 0 THEN p[$at_tresusageinmax] END AS tresusageinmax,
+    CASE WHEN $at_tresusageintot > 0 THEN p[$at_tresusageintot] END AS tresusageintot,
+    CASE WHEN $at_admincomment > 0 THEN p[$at_admincomment] END AS admincomment
 FROM (
     SELECT
         line,

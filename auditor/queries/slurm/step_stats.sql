@@ -4,11 +4,11 @@ CREATE TEMP TABLE slurm_step_stats AS
 WITH step_owner AS (
     -- A step belongs to the latest allocation with its raw id submitted before it started
     -- (requeued jobs keep their id under a new Submit).
-    SELECT a.uid_key, s.total_cpu_s, s.max_rss_bytes, s.energy_in, s.gpu_peak_in,
-        s.gpu_peak_from, s.gpu_mem_in, s.gpu_mem_from
+    SELECT a.uid_key, s.total_cpu_s, s.max_rss_bytes, s.energy_in, s.gpu_util_tot,
+        s.gpu_util_max, s.gpu_mem_tot, s.gpu_mem_max
     FROM (
         SELECT cluster_name, owner_raw, key_ts, total_cpu_s, max_rss_bytes, energy_in,
-            gpu_peak_in, gpu_peak_from, gpu_mem_in, gpu_mem_from
+            gpu_util_tot, gpu_util_max, gpu_mem_tot, gpu_mem_max
         FROM slurm_row_keys
         WHERE is_step AND problem IS NULL
     ) s
@@ -27,10 +27,11 @@ SELECT
     max(max_rss_bytes) AS steps_max_rss_bytes,
     -- the .extern step spans the whole allocation; steps overlap, so never sum energy
     max(nullif(energy_in, 0)) AS steps_energy_j,
-    -- GPU use: the step with the highest value, never a sum (steps overlap), and its source
-    max(gpu_peak_in) AS steps_gpu_peak,
-    arg_max(gpu_peak_from, gpu_peak_in) AS steps_gpu_peak_from,
-    max(gpu_mem_in) AS steps_gpu_mem_bytes,
-    arg_max(gpu_mem_from, gpu_mem_in) AS steps_gpu_mem_from
+    -- GPU use: the step with the highest value, never a sum (steps overlap), of each field;
+    -- $gpu_use (put in as a literal) is 0 when no step has any: then none is read
+    max(CASE WHEN $gpu_use = 1 THEN gpu_util_tot END) AS steps_gpu_util_tot,
+    max(CASE WHEN $gpu_use = 1 THEN gpu_util_max END) AS steps_gpu_util_max,
+    max(CASE WHEN $gpu_use = 1 THEN gpu_mem_tot END) AS steps_gpu_mem_tot,
+    max(CASE WHEN $gpu_use = 1 THEN gpu_mem_max END) AS steps_gpu_mem_max
 FROM step_owner
 GROUP BY uid_key
