@@ -145,11 +145,16 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # (daily dumps) are split and stored one by one, which keeps the query small.
         fused = kinds.count("text") <= _FUSED_DUMPS
         splits: list[_Split] = []
+        # the fields of GPU use that some dump has (a JSON dump may have any)
+        gpu_fields = (
+            {"tresusageintot", "tresusageinmax", "admincomment"} if "json" in kinds else set()
+        )
         for order, (path, kind) in enumerate(zip(paths, kinds, strict=True)):
             if kind == "json":
                 _load_json(con, path, order, options.progress)
                 continue
             layout = _text_layout(path, options)
+            gpu_fields |= set(layout.fields)
             split = _load_text(con, path, order, layout, options.progress, notes, store=not fused)
             if fused:
                 splits.append(split)
@@ -162,7 +167,13 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         # a view, read twice
-        checked = {"tz": zone, "cluster": options.cluster or "default"}
+        checked = {
+            "tz": zone,
+            "cluster": options.cluster or "default",
+            # most dumps have neither: then DuckDB leaves their parsing out
+            "usage": int(bool({"tresusageintot", "tresusageinmax"} & gpu_fields)),
+            "admin": int("admincomment" in gpu_fields),
+        }
         con.execute(sql.with_literals(steps.text("slurm/checked"), checked))
         # first pass: every row checked, only its keys and parsed figures kept; the second
         # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
