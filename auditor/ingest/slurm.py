@@ -167,7 +167,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         # a view, read twice
-        checked = {
+        checked: dict[str, sql.Literal] = {
             "tz": zone,
             "cluster": options.cluster or "default",
             # most dumps have neither: then DuckDB leaves their parsing out
