@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ import duckdb
 
 from auditor import sql
 from auditor.duck import parse_connection, resource_settings
-from auditor.errors import InputError, UsageError
+from auditor.errors import InputError, LimitError, UsageError
 from auditor.ingest.base import (
     GroupSpec,
     ImportResult,
@@ -244,11 +245,15 @@ def _jobstats(steps: sql.Pipeline) -> None:
         steps.con.execute(sql.fill("store/count_rows", table="slurm_jobstats_payloads"))
     )
     if count:
-        import tempfile
-
         where = resource_settings()["temp_directory"]
-        with tempfile.TemporaryDirectory(prefix="auditor-jobstats-", dir=where) as tmp:
-            _read_jobstats(steps.con, Path(tmp) / "summaries.gz", 0, count)
+        try:
+            with tempfile.TemporaryDirectory(prefix="auditor-jobstats-", dir=where) as tmp:
+                _read_jobstats(steps.con, Path(tmp) / "summaries.gz", 0, count)
+        except OSError as exc:
+            raise LimitError(
+                f"cannot write the jobstats summaries to the temporary directory {where} "
+                f"({exc.strerror}). Free disk space, or point AUDITOR_TMPDIR at another directory."
+            ) from None
         steps.con.execute(sql.fill("store/drop_temp", table="slurm_jobstats_chunk"))
     steps.run("slurm/jobstats")
     steps.run("slurm/jobstats_problems")
@@ -275,7 +280,9 @@ def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int)
             {"path": str(path), "delim": _READ_DELIM, "max_line_size": _MAX_LINE},
         )
         read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_jobstats_chunk")))
-    except (duckdb.IOException, duckdb.InvalidInputException):
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        if "space" in str(exc).lower():
+            raise  # out of disk, not a bad summary: read_slurm says so
         read = -1  # damaged gzip data, or not UTF-8
     if read == hi - lo:
         steps.run("slurm/jobstats_keep", {"lo": lo})
