@@ -94,10 +94,11 @@ _FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
 _READ_BUFFER = 8 * _MAX_LINE  # DuckDB's default scales with the file: this bounds parse memory
-# gzip members put around each jobstats payload: its line starts with 'J' (so none is
-# blank) and ends with a newline. mtime 0: the same bytes every time.
-_JOBSTATS_OPEN = gzip.compress(b"J", mtime=0)
-_JOBSTATS_CLOSE = gzip.compress(b"\n", mtime=0)
+# gzip members put before the first jobstats payload ('J') and after each ('\nJ'): each
+# payload's line starts with 'J', so none is blank, and one line 'J' ends the file. mtime 0:
+# the same bytes every time.
+_JOBSTATS_FIRST = gzip.compress(b"J", mtime=0)
+_JOBSTATS_AFTER = gzip.compress(b"\nJ", mtime=0)
 _JOBSTATS_BATCH = 65536  # payloads fetched at a time while the gzip file is written
 
 
@@ -239,7 +240,7 @@ def _jobstats(steps: sql.Pipeline) -> None:
     they are (gzip members, with a member holding a newline after each) into one gzip file,
     which DuckDB reads back a line per payload. Where it cannot (a payload's gzip data is
     damaged, or not one line of UTF-8 text), each half is read again, down to the payload."""
-    steps.run("slurm/jobstats_payloads", {"open": _JOBSTATS_OPEN, "close": _JOBSTATS_CLOSE})
+    steps.run("slurm/jobstats_payloads", {"after": _JOBSTATS_AFTER})
     steps.run("slurm/jobstats_lines_table")
     count = _scalar(
         steps.con.execute(sql.fill("store/count_rows", table="slurm_jobstats_payloads"))
@@ -265,6 +266,7 @@ def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int)
     steps = sql.Pipeline(con, JOBSTATS_READ)
     members = con.sql(steps.text("slurm/jobstats_members"), params={"lo": lo, "hi": hi})
     with path.open("wb") as fh:
+        fh.write(_JOBSTATS_FIRST)
         # a batch's values lie end to end in its data buffer: written as they are
         for batch in members.to_arrow_reader(_JOBSTATS_BATCH):
             column = batch.column(0)
@@ -284,8 +286,8 @@ def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int)
         if "space" in str(exc).lower():
             raise  # out of disk, not a bad summary: read_slurm says so
         read = -1  # damaged gzip data, or not UTF-8
-    if read == hi - lo:
-        steps.run("slurm/jobstats_keep", {"lo": lo})
+    if read == hi - lo + 1:  # and the last line, 'J'
+        steps.run("slurm/jobstats_keep", {"lo": lo, "count": hi - lo})
     elif hi - lo > 1:
         middle = (lo + hi) // 2
         _read_jobstats(con, path, lo, middle)

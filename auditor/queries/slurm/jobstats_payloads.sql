@@ -1,16 +1,16 @@
 -- Creates `slurm_jobstats_payloads`: the Princeton jobstats summaries ('JS1:' + base64 of
 -- gzipped JSON) of the allocations in `slurm_row_keys` without a problem, numbered from 0 in
--- row order (idx), each as gzip members ready to be joined into one file: $open (a member
--- holding 'J'), the payload decoded, $close (a member holding a newline), so that the file's
--- lines are 'J' and each summary, in order (slurm/jobstats_read.sql). A payload that is not
--- base64 of gzip data gets its problem and nothing between the two, and so keeps its line.
+-- row order (idx), each as gzip members ready to be joined into one file after a member
+-- holding 'J': the payload decoded, then $after (a member holding a newline and 'J'), so that
+-- the file's lines are 'J' and each summary, in order, and a last 'J'
+-- (slurm/jobstats_read.sql). A payload that is not base64 of gzip data gets its problem and
+-- $after alone, and so keeps its line.
 CREATE TEMP TABLE slurm_jobstats_payloads AS
 SELECT
     row_number() OVER (ORDER BY row_key) - 1 AS idx,
     row_key,
     problem,
-    $open || CASE WHEN problem IS NULL THEN from_base64(payload) ELSE ''::BLOB END || $close
-        AS member
+    CASE WHEN problem IS NULL THEN from_base64(payload) || $after ELSE $after END AS member
 FROM (
     SELECT
         row_key,
