@@ -73,6 +73,8 @@ PIPELINE = (
     "slurm/step_stats",
     "slurm/gpu_keys",
     "slurm/alloc_facts",
+    "slurm/gpu_facts_table",
+    "slurm/gpu_facts",
     # the second pass: the kept allocations' lines split again (ALLOC_LINES), canonical rows
     "slurm/rows_view",  # sacct_alloc_rows
     "slurm/canonical",
@@ -181,7 +183,7 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
         # again for their text fields and parses nothing
         steps.run("slurm/row_keys")
-        _jobstats(steps)
+        summaries = _jobstats(steps)
         skipped, skipped_count = _problems(steps, paths, options.skip_bad_rows)
         rows_read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_row_keys")))
         # most dumps have no GPU use: the literal lets DuckDB leave its columns out
@@ -189,6 +191,9 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         con.execute(sql.with_literals(steps.text("slurm/step_stats"), {"gpu_use": gpu_use}))
         steps.run("slurm/gpu_keys")
         steps.run("slurm/alloc_facts")
+        steps.run("slurm/gpu_facts_table")
+        if gpu_use or summaries:
+            steps.run("slurm/gpu_facts")
         for done in (
             "slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys", "slurm_jobstats_payloads",
             "slurm_jobstats_lines", "slurm_jobstats",
@@ -234,9 +239,9 @@ def _rows_view(steps: sql.Pipeline, name: str, splits: list[str]) -> None:
     )
 
 
-def _jobstats(steps: sql.Pipeline) -> None:
-    """Decode the allocations' jobstats summaries (``slurm_jobstats``) and give the bad ones'
-    problems to their rows. Vectorised: the payloads, base64-decoded in SQL, are joined as
+def _jobstats(steps: sql.Pipeline) -> int:
+    """Decode the allocations' jobstats summaries (``slurm_jobstats``), give the bad ones'
+    problems to their rows, and return how many there are. Vectorised: the payloads, base64-decoded in SQL, are joined as
     they are (gzip members, with a member holding a newline after each) into one gzip file,
     which DuckDB reads back a line per payload. Where it cannot (a payload's gzip data is
     damaged, or not one line of UTF-8 text), each half is read again, down to the payload."""
@@ -258,6 +263,7 @@ def _jobstats(steps: sql.Pipeline) -> None:
         steps.con.execute(sql.fill("store/drop_temp", table="slurm_jobstats_chunk"))
     steps.run("slurm/jobstats")
     steps.run("slurm/jobstats_problems")
+    return count
 
 
 def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int) -> None:

@@ -1,7 +1,6 @@
 -- Creates `slurm_alloc_facts`: one row per allocation of `slurm_row_keys` without a problem,
 -- with where it is (file_order, line), its parsed values, its steps' figures
--- (`slurm_step_stats`), its jobstats figures (`slurm_jobstats`, which holds no summary of
--- an allocation kept with a problem) and its GPU model key (`slurm_gpu_keys`): all the second pass
+-- (`slurm_step_stats`) and its GPU model key (`slurm_gpu_keys`): all the second pass
 -- (slurm/canonical.sql) needs besides the allocation's raw text fields.
 CREATE TEMP TABLE slurm_alloc_facts AS
 SELECT
@@ -23,16 +22,8 @@ SELECT
     st.steps_cpu_s,
     st.steps_max_rss_bytes,
     st.steps_energy_j,
-    st.steps_gpu_util_tot,
-    st.steps_gpu_util_max,
-    st.steps_gpu_mem_tot,
-    st.steps_gpu_mem_max,
-    js.gpu_util AS jobstats_gpu_util,
-    js.gpu_mem_bytes AS jobstats_gpu_mem_bytes,
-    g.gpu_model,
-    coalesce(g.gpu_mig, false) AS gpu_mig
+    g.gpu_model
 FROM slurm_row_keys a
 LEFT JOIN slurm_step_stats st ON st.uid_key = a.row_key
-LEFT JOIN slurm_jobstats js ON js.row_key = a.row_key
 LEFT JOIN slurm_gpu_keys g ON g.gpu_type IS NOT DISTINCT FROM a.gpu_type
 WHERE NOT a.is_step AND a.problem IS NULL
