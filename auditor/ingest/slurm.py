@@ -241,10 +241,11 @@ def _rows_view(steps: sql.Pipeline, name: str, splits: list[str]) -> None:
 
 def _jobstats(steps: sql.Pipeline) -> int:
     """Decode the allocations' jobstats summaries (``slurm_jobstats``), give the bad ones'
-    problems to their rows, and return how many there are. Vectorised: the payloads, base64-decoded in SQL, are joined as
-    they are (gzip members, with a member holding a newline after each) into one gzip file,
-    which DuckDB reads back a line per payload. Where it cannot (a payload's gzip data is
-    damaged, or not one line of UTF-8 text), each half is read again, down to the payload."""
+    problems to their rows, and return how many there are. Vectorised: the payloads,
+    base64-decoded in SQL, are joined as they are (gzip members, with a member holding a
+    newline after each) into one gzip file, which DuckDB reads back a line per payload. Where
+    it cannot (a payload's gzip data is damaged, or not one line of UTF-8 text), each half is
+    read again, down to the payload."""
     steps.run("slurm/jobstats_payloads", {"after": _JOBSTATS_AFTER})
     steps.run("slurm/jobstats_lines_table")
     count = _scalar(
