@@ -1,6 +1,6 @@
 """Benchmark: a synthetic GPU-cluster sacct dump, ingested and summarised.
 
-    python scripts/bench.py [JOBS ...]          # default: 100000 1000000
+    python scripts/bench.py [--gpu-use] [JOBS ...]    # default: 100000 1000000
 
 For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
 cluster, then measures in one run, on the same file: (a) a bare DuckDB baseline (read_csv into
@@ -9,7 +9,8 @@ fastest of three runs), (a2) the floor under any ingest: DuckDB copying the allo
 unparsed, into a database file (the fastest of three runs), (b) `auditor ingest slurm` into
 a fresh database, (c) `auditor summary --by project` and `--by sweep` (library call,
 repeated and first in a process, and whole command), (d) a second ingest of an overlapping
-export a tenth of the size. Wall time and peak RSS of each, as a table.
+export a tenth of the size; with --gpu-use, (e) (b) on the same dump with GPU use on its
+steps and jobstats summaries. Wall time and peak RSS of each, as a table.
 """
 
 from __future__ import annotations
@@ -121,6 +122,74 @@ con.close()
 """
 
 
+# The same dump with GPU use: steps with gres/gpuutil and gres/gpumem in TRESUsageInTot and
+# TRESUsageInMax, GPU jobs with a jobstats summary in AdminComment (one of $summaries, by job
+# number; every 7th 'JS1:Short').
+GPU_USE = """
+COPY (
+    WITH d AS (
+        SELECT *, row_number() OVER () AS k
+        FROM read_csv($src, delim = '|', header = true, quote = '', escape = '', all_varchar = true)
+    )
+    SELECT * EXCLUDE (k, i, gpus),
+        CASE WHEN NOT contains("JobID", '.batch') OR gpus = 0 THEN ''
+             ELSE 'cpu=01:00:00,gres/gpumem=' || (i % 80 + 1) || 'G,gres/gpuutil=' || (i % 101) * gpus
+                  || ',mem=2252800K' END AS "TRESUsageInTot",
+        CASE WHEN NOT contains("JobID", '.batch') OR gpus = 0 THEN ''
+             ELSE 'cpu=01:00:00,gres/gpumem=' || (i % 80 + 1) || 'G,gres/gpuutil=' || (i % 101)
+                  || ',mem=2252800K' END AS "TRESUsageInMax",
+        CASE WHEN contains("JobID", '.') OR gpus = 0 THEN ''
+             WHEN i % 7 = 0 THEN 'JS1:Short'
+             ELSE $summaries[1 + i % len($summaries)] END AS "AdminComment"
+    FROM (
+        SELECT *, CAST("JobIDRaw".split('.')[1] AS BIGINT) AS i,
+            coalesce(try_cast(regexp_extract("AllocTRES", 'gres/gpu=(\\d+)', 1) AS INTEGER), 0) AS gpus
+        FROM d
+    )
+    ORDER BY k
+) TO '__PATH__' (FORMAT csv, DELIMITER '|', HEADER true, QUOTE '')
+"""
+
+
+def jobstats_comments(count: int = 16) -> list[str]:
+    """Jobstats AdminComments ('JS1:' + base64 of gzipped JSON) of 1 to 8 busy GPUs."""
+    import base64
+    import gzip
+    import json
+
+    out = []
+    for k in range(count):
+        gpus = 1 + k % 8
+        node = {
+            "cpus": 8,
+            "total_memory": 68719476736,
+            "used_memory": 21474836480,
+            "total_time": 25000.5,
+            "gpu_total_memory": {str(g): 85899345920 for g in range(gpus)},
+            "gpu_used_memory": {str(g): 1000000000 * (k + g + 1) for g in range(gpus)},
+            "gpu_utilization": {
+                str(g): round(100 * ((k * 7 + g) % 11) / 11, 1) for g in range(gpus)
+            },
+        }
+        summary = {"nodes": {f"gpu-{k:03d}": node}, "total_time": 3600, "gpus": gpus}
+        raw = gzip.compress(json.dumps(summary, separators=(",", ":")).encode(), mtime=0)
+        out.append("JS1:" + base64.b64encode(raw).decode())
+    return out
+
+
+def generate_gpu_use(source: Path, path: Path) -> None:
+    """Write ``path``: the dump ``source`` with GPU use (GPU_USE), in a child process."""
+    code = (
+        "import duckdb, json, sys; con = duckdb.connect(); con.execute('SET enable_progress_bar = false'); "
+        "con.execute(sys.argv[1], {'src': sys.argv[2], 'summaries': json.loads(sys.argv[3])})"
+    )
+    import json
+
+    query = GPU_USE.replace("__PATH__", str(path).replace("'", "''"))
+    args = [query, str(source), json.dumps(jobstats_comments())]
+    subprocess.run([sys.executable, "-c", code, *args], check=True)
+
+
 def generate(path: Path, n: int, first: int = 1_000_000) -> None:
     """Write the dump in a child process, so this one stays small: a forked child starts
     with its parent's peak RSS, which would inflate every measurement after."""
@@ -166,7 +235,7 @@ def library_summary_seconds(db: str, by: str) -> tuple[float, float]:
     return float(first), float(warm)
 
 
-def bench(n: int, work: Path) -> list[tuple[str, float, float, str]]:
+def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
     if not dump.exists():
@@ -204,16 +273,26 @@ def bench(n: int, work: Path) -> list[tuple[str, float, float, str]]:
         rows.append((f"(c) summary --by {by}: whole command, CSV out", *cmd, ""))
     again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])
     rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
+    if gpu_use:
+        busy = work / f"sacct-{n}-gpu-use.txt"
+        if not busy.exists():
+            generate_gpu_use(dump, busy)
+        used_db = str(work / f"bench-{n}-gpu-use.duckdb")
+        for suffix in ("", ".wal"):
+            Path(used_db + suffix).unlink(missing_ok=True)
+        used = measure([*auditor, "ingest", "slurm", "--db", used_db, "--tz", "UTC", str(busy)])
+        rows.append(("(e) (b) with GPU use: step gres/gpuutil, jobstats AdminComment", *used, ""))
     return rows
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv] or [100_000, 1_000_000]
+    gpu_use = "--gpu-use" in argv  # adds (e): the same dump with GPU use, ingested
+    sizes = [int(a) for a in argv if a != "--gpu-use"] or [100_000, 1_000_000]
     work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
     for n in sizes:
-        for name, wall, rss, ratio in bench(n, work):
+        for name, wall, rss, ratio in bench(n, work, gpu_use):
             rss_text = "" if rss != rss else f"{rss:.0f}"
             print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
 

@@ -7,7 +7,9 @@ lists): Python only reads the header line and finds the column positions.
 
 from __future__ import annotations
 
+import gzip
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,8 +18,8 @@ from typing import Any
 import duckdb
 
 from auditor import sql
-from auditor.duck import parse_connection
-from auditor.errors import InputError, UsageError
+from auditor.duck import parse_connection, resource_settings
+from auditor.errors import InputError, LimitError, UsageError
 from auditor.ingest.base import (
     GroupSpec,
     ImportResult,
@@ -34,7 +36,7 @@ FIELDS = (
     "jobid", "jobidraw", "cluster", "user", "account", "group", "partition", "qos", "wckey",
     "state", "exitcode", "submit", "start", "end", "elapsed", "elapsedraw", "nnodes", "ncpus",
     "reqmem", "reqtres", "alloctres", "allocgres", "totalcpu", "maxrss", "consumedenergyraw",
-    "nodelist", "jobname", "comment",
+    "nodelist", "jobname", "comment", "tresusageinmax", "tresusageintot", "admincomment",
 )  # fmt: skip
 ALIASES = {"alloccpus": "ncpus", "allocnodes": "nnodes"}
 
@@ -60,11 +62,19 @@ PIPELINE = (
     "slurm/checked",
     # the first pass: every row checked, only its keys and parsed figures kept
     "slurm/row_keys",
+    # jobstats summaries decoded (JOBSTATS_READ), their problems given to their rows
+    "slurm/jobstats_payloads",
+    "slurm/jobstats_lines_table",
+    "slurm/jobstats",
+    "slurm/jobstats_problems",
     "slurm/problem_count",
     "slurm/problems",
+    "slurm/gpu_use_count",
     "slurm/step_stats",
     "slurm/gpu_keys",
     "slurm/alloc_facts",
+    "slurm/gpu_facts_table",
+    "slurm/gpu_facts",
     # the second pass: the kept allocations' lines split again (ALLOC_LINES), canonical rows
     "slurm/rows_view",  # sacct_alloc_rows
     "slurm/canonical",
@@ -75,6 +85,9 @@ TEXT_DUMP = ("slurm/read_lines", "slurm/numbered_lines", "slurm/split", "slurm/s
 JSON_DUMP = ("slurm/json_check", "slurm/json_rows")
 # A text dump's second pass: only the kept allocations' lines, split again.
 ALLOC_LINES = ("slurm/alloc_lines", "slurm/split")
+# The jobstats payloads joined into one gzip file and read back (again, in halves, where a
+# payload's gzip data cannot be read).
+JOBSTATS_READ = ("slurm/jobstats_members", "slurm/jobstats_read", "slurm/jobstats_keep")
 
 DEFAULT_PROJECT = GroupSpec("account")
 DEFAULT_SWEEP = GroupSpec("array")
@@ -83,6 +96,12 @@ _FUSED_DUMPS = 4  # up to this many text dumps are split while checked (see read
 _READ_DELIM = "\x01"  # a byte sacct never prints: each line is read whole, then split in SQL
 _MAX_LINE = 1024 * 1024  # longest line read; a longer one is an error
 _READ_BUFFER = 8 * _MAX_LINE  # DuckDB's default scales with the file: this bounds parse memory
+# gzip members put before the first jobstats payload ('J') and after each ('\nJ'): each
+# payload's line starts with 'J', so none is blank, and one line 'J' ends the file. mtime 0:
+# the same bytes every time.
+_JOBSTATS_FIRST = gzip.compress(b"J", mtime=0)
+_JOBSTATS_AFTER = gzip.compress(b"\nJ", mtime=0)
+_JOBSTATS_BATCH = 65536  # payloads fetched at a time while the gzip file is written
 
 
 @dataclass(frozen=True)
@@ -130,11 +149,16 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
         # (daily dumps) are split and stored one by one, which keeps the query small.
         fused = kinds.count("text") <= _FUSED_DUMPS
         splits: list[_Split] = []
+        # the fields of GPU use that some dump has (a JSON dump may have any)
+        gpu_fields = (
+            {"tresusageintot", "tresusageinmax", "admincomment"} if "json" in kinds else set()
+        )
         for order, (path, kind) in enumerate(zip(paths, kinds, strict=True)):
             if kind == "json":
                 _load_json(con, path, order, options.progress)
                 continue
             layout = _text_layout(path, options)
+            gpu_fields |= set(layout.fields)
             split = _load_text(con, path, order, layout, options.progress, notes, store=not fused)
             if fused:
                 splits.append(split)
@@ -147,18 +171,33 @@ def read_slurm(paths: Sequence[str], options: SlurmOptions) -> ImportResult:
             how = "given with --tz" if options.tz else "this machine's zone; --tz to change"
             notes.append(f"local times without an offset read as {zone} ({how})")
         # a view, read twice
-        checked = {"tz": zone, "cluster": options.cluster or "default"}
+        checked: dict[str, sql.Literal] = {
+            "tz": zone,
+            "cluster": options.cluster or "default",
+            # most dumps have neither: then DuckDB leaves their parsing out
+            "usage": int(bool({"tresusageintot", "tresusageinmax"} & gpu_fields)),
+            "admin": int("admincomment" in gpu_fields),
+        }
         con.execute(sql.with_literals(steps.text("slurm/checked"), checked))
         # first pass: every row checked, only its keys and parsed figures kept; the second
         # (slurm_jobs, which the store reads in place) splits the kept allocations' lines
         # again for their text fields and parses nothing
         steps.run("slurm/row_keys")
+        summaries = _jobstats(steps)
         skipped, skipped_count = _problems(steps, paths, options.skip_bad_rows)
         rows_read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_row_keys")))
-        steps.run("slurm/step_stats")
+        # most dumps have no GPU use: the literal lets DuckDB leave its columns out
+        gpu_use = int(_scalar(steps.run("slurm/gpu_use_count")) > 0)
+        con.execute(sql.with_literals(steps.text("slurm/step_stats"), {"gpu_use": gpu_use}))
         steps.run("slurm/gpu_keys")
         steps.run("slurm/alloc_facts")
-        for done in ("slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys"):
+        steps.run("slurm/gpu_facts_table")
+        if gpu_use or summaries:
+            steps.run("slurm/gpu_facts")
+        for done in (
+            "slurm_row_keys", "slurm_step_stats", "slurm_gpu_keys", "slurm_jobstats_payloads",
+            "slurm_jobstats_lines", "slurm_jobstats",
+        ):  # fmt: skip
             con.execute(sql.fill("store/drop_temp", table=done))
         # the second pass splits again only the lines of the allocations it keeps: the rest
         # of the dump's lines are let go before it
@@ -200,9 +239,71 @@ def _rows_view(steps: sql.Pipeline, name: str, splits: list[str]) -> None:
     )
 
 
+def _jobstats(steps: sql.Pipeline) -> int:
+    """Decode the allocations' jobstats summaries (``slurm_jobstats``), give the bad ones'
+    problems to their rows, and return how many there are. Vectorised: the payloads,
+    base64-decoded in SQL, are joined as they are (gzip members, with a member holding a
+    newline after each) into one gzip file, which DuckDB reads back a line per payload. Where
+    it cannot (a payload's gzip data is damaged, or not one line of UTF-8 text), each half is
+    read again, down to the payload."""
+    steps.run("slurm/jobstats_payloads", {"after": _JOBSTATS_AFTER})
+    steps.run("slurm/jobstats_lines_table")
+    count = _scalar(
+        steps.con.execute(sql.fill("store/count_rows", table="slurm_jobstats_payloads"))
+    )
+    if count:
+        where = resource_settings()["temp_directory"]
+        try:
+            with tempfile.TemporaryDirectory(prefix="auditor-jobstats-", dir=where) as tmp:
+                _read_jobstats(steps.con, Path(tmp) / "summaries.gz", 0, count)
+        except OSError as exc:
+            raise LimitError(
+                f"cannot write the jobstats summaries to the temporary directory {where} "
+                f"({exc.strerror}). Free disk space, or point AUDITOR_TMPDIR at another directory."
+            ) from None
+        steps.con.execute(sql.fill("store/drop_temp", table="slurm_jobstats_chunk"))
+    steps.run("slurm/jobstats")
+    steps.run("slurm/jobstats_problems")
+    return count
+
+
+def _read_jobstats(con: duckdb.DuckDBPyConnection, path: Path, lo: int, hi: int) -> None:
+    """Store the lines of the jobstats payloads numbered ``lo`` to ``hi - 1`` in
+    ``slurm_jobstats_lines``; a payload that cannot be read alone gets none."""
+    steps = sql.Pipeline(con, JOBSTATS_READ)
+    members = con.sql(steps.text("slurm/jobstats_members"), params={"lo": lo, "hi": hi})
+    with path.open("wb") as fh:
+        fh.write(_JOBSTATS_FIRST)
+        # a batch's values lie end to end in its data buffer: written as they are
+        for batch in members.to_arrow_reader(_JOBSTATS_BATCH):
+            column = batch.column(0)
+            if len(column):
+                _, offsets, data = column.buffers()
+                wide = str(column.type) == "large_binary"
+                ends = memoryview(offsets).cast("B").cast("q" if wide else "i")
+                start, end = ends[column.offset], ends[column.offset + len(column)]
+                fh.write(data.slice(start, end - start))
+    try:
+        steps.run(
+            "slurm/jobstats_read",
+            {"path": str(path), "delim": _READ_DELIM, "max_line_size": _MAX_LINE},
+        )
+        read = _scalar(con.execute(sql.fill("store/count_rows", table="slurm_jobstats_chunk")))
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        if "space" in str(exc).lower():
+            raise  # out of disk, not a bad summary: read_slurm says so
+        read = -1  # damaged gzip data, or not UTF-8
+    if read == hi - lo + 1:  # and the last line, 'J'
+        steps.run("slurm/jobstats_keep", {"lo": lo, "count": hi - lo})
+    elif hi - lo > 1:
+        middle = (lo + hi) // 2
+        _read_jobstats(con, path, lo, middle)
+        _read_jobstats(con, path, middle, hi)
+
+
 def _scalar(result: duckdb.DuckDBPyConnection) -> int:
-    row = result.fetchone()
-    return int(row[0]) if row else 0
+    rows = result.fetchall()  # all: a result left unfinished holds the connection
+    return int(rows[0][0]) if rows else 0
 
 
 def _problems(
@@ -232,7 +333,7 @@ def _problems(
 def _split_problem(problem: str) -> tuple[str, str | None]:
     first = problem.split(" ", 1)[0]
     if first in {"JobID", "Submit", "Start", "End", "ElapsedRaw", "Elapsed", "AllocTRES",
-                 "NCPUS", "NNodes"}:  # fmt: skip
+                 "NCPUS", "NNodes", "AdminComment"}:  # fmt: skip
         return problem, first
     return problem, None
 

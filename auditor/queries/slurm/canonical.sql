@@ -2,13 +2,16 @@
 -- array task, het component) of `slurm_alloc_facts`, which holds the allocations without a
 -- problem with their values parsed by the first pass (slurm/checked.sql), their steps'
 -- figures (steps only add utilisation, MaxRSS and TotalCPU, and energy where the allocation
--- row has none) and their GPU model. Their raw text fields come from `sacct_alloc_rows`:
+-- row has none) and their GPU model, and their GPU use where they have any
+-- (`slurm_gpu_facts`). Their raw text fields come from `sacct_alloc_rows`:
 -- the stored rows (JSON dumps, many text dumps) and the text dumps' kept lines
 -- (slurm/alloc_lines.sql), split again.
 CREATE OR REPLACE TEMP VIEW slurm_jobs AS
 WITH allocs AS (
     SELECT
         f.*,
+        g.gpu_util, g.gpu_util_peak, g.gpu_mem_gb, g.gpu_util_from, g.gpu_peak_from,
+        g.gpu_mem_from,
         r.file,
         r.jobid, r."user", r.account, r."group", r.partition, r.qos, r.wckey, r.state,
         r.exitcode, r."start", r."end", r.reqmem, r.reqtres, r.nodelist, r.jobname, r.comment,
@@ -23,6 +26,7 @@ WITH allocs AS (
             AND NOT array_pending AND coalesce(r.nodelist, '') <> 'None assigned' AS started
     FROM sacct_alloc_rows r
     JOIN slurm_alloc_facts f ON f.file_order = r.file_order AND f.line = r.line
+    LEFT JOIN slurm_gpu_facts g ON g.file_order = f.file_order AND g.line = f.line
     -- a JSON job's steps share its line
     WHERE NOT contains(coalesce(r.jobid, ''), '.')
 ),
@@ -70,13 +74,13 @@ canonical AS (
             WHEN started AND elapsed_s > 0 AND cpus_in > 0
             THEN coalesce(nullif(total_cpu_s, 0), steps_cpu_s) / (elapsed_s * cpus_in)
         END AS cpu_util,
-        CAST(NULL AS DOUBLE) AS gpu_util,
+        gpu_util,
         steps_max_rss_bytes / pow(1024, 3) AS max_rss_gb,
-        CAST(NULL AS DOUBLE) AS gpu_util_peak,
-        CAST(NULL AS DOUBLE) AS gpu_mem_gb,
-        CAST(NULL AS VARCHAR) AS gpu_util_from,
-        CAST(NULL AS VARCHAR) AS gpu_peak_from,
-        CAST(NULL AS VARCHAR) AS gpu_mem_from,
+        gpu_util_peak,
+        gpu_mem_gb,
+        gpu_util_from,
+        gpu_peak_from,
+        gpu_mem_from,
         CAST(NULL AS VARCHAR) AS grid,
         map_from_entries(list_filter([
             {'k': 'group', 'v': nullif(trim("group"), '')},

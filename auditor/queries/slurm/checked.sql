@@ -3,7 +3,8 @@
 -- raw fields, only those slurm/canonical.sql reads. The importer makes it a view, read twice:
 -- whole by slurm/row_keys.sql, then for its allocations by slurm/canonical.sql.
 -- Parameters (put in as literals): $tz (zone of local times without offset), $cluster (name
--- when none is given). Steps only feed utilisation, so their TRES and memory are not parsed.
+-- when none is given), $usage and $admin (1 when a dump has TRESUsageIn*, AdminComment).
+-- Steps only feed utilisation, so of their TRES only the GPU use is read.
 -- What later columns use more than once is a column of `fields` first: an alias used in
 -- its own SELECT list is pasted in at each use, and then computed each time.
 CREATE OR REPLACE TEMP VIEW slurm_checked AS
@@ -37,13 +38,29 @@ parsed AS (
             AS gpu_type,
         try_cast(nullif(trim(ncpus), '') AS DOUBLE) AS cpus_in,
         try_cast(nullif(trim(nnodes), '') AS BIGINT) AS nodes_in,
+        -- a step's GPU use (an allocation's TRESUsage fields are empty), when some dump has
+        -- the fields ($usage = 1). The test is on a literal: a CASE on a column would make
+        -- DuckDB compute a macro's argument at each of its uses
+        CASE WHEN $usage = 1 THEN sacct_gpu_util(tres_value(tresusageintot, 'gres/gpuutil')) END
+            AS gpu_util_tot,
+        CASE WHEN $usage = 1 THEN sacct_gpu_util(tres_value(tresusageinmax, 'gres/gpuutil')) END
+            AS gpu_util_max,
+        CASE WHEN $usage = 1 THEN sacct_gpu_mem(tres_value(tresusageintot, 'gres/gpumem')) END
+            AS gpu_mem_tot,
+        CASE WHEN $usage = 1 THEN sacct_gpu_mem(tres_value(tresusageinmax, 'gres/gpumem')) END
+            AS gpu_mem_max,
+        -- a Princeton jobstats summary; 'JS1:Short' and 'JS1:None' say there is none
+        CASE WHEN $admin = 1 AND NOT is_step AND starts_with(admincomment, 'JS1:')
+                  AND trim(admincomment) NOT IN ('JS1:Short', 'JS1:None')
+             THEN trim(admincomment) END AS jobstats,
         file_order::BIGINT * 1099511627776 + line AS row_key
     FROM fields
 )
 SELECT
     file, file_order, line, loc, is_step, raw_id, cluster_name, row_key,
     submit_ts, start_ts, end_ts, elapsed_in, total_cpu_s, max_rss_bytes, energy_in,
-    gpus_in, gpu_type, cpus_in, nodes_in, tres,
+    gpus_in, gpu_type, cpus_in, nodes_in, tres, jobstats,
+    gpu_util_tot, gpu_util_max, gpu_mem_tot, gpu_mem_max,
     -- the raw fields canonical rows keep (it reads those of allocations only)
     jobid, "user", account, "group", partition, qos, wckey, state, exitcode,
     "start", "end", reqmem, reqtres, allocgres, nodelist, jobname, comment,

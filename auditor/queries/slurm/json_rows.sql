@@ -80,6 +80,7 @@ job_rows AS (
         j ->> '$.nodes' AS nodelist,
         j ->> '$.name' AS jobname,
         j ->> '$.comment.job' AS comment,
+        j ->> '$.comment.administrator' AS admincomment,
         'jobs[' || jobs.idx || ']' AS loc
     FROM jobs JOIN tres_text t USING (idx)
 ),
@@ -117,6 +118,10 @@ step_rows AS (
             AS maxrss,
         CASE WHEN try_cast(jnum(s -> '$.statistics.energy.consumed') AS DOUBLE) BETWEEN 0 AND 1e15
              THEN jnum(s -> '$.statistics.energy.consumed') END AS consumedenergyraw,
+        -- TRESUsageInMax and InTot as text prints them, their GRES only (gpuutil, gpumem in
+        -- bytes): all auditor reads of them
+        json_gres_text(s -> '$.tres.requested.max') AS tresusageinmax,
+        json_gres_text(s -> '$.tres.requested.total') AS tresusageintot,
         'jobs[' || idx || '].steps[' || sidx || ']' AS loc
     FROM step_list
 )
@@ -126,12 +131,12 @@ SELECT
     jobid, jobidraw, "cluster", "user", account, "group", partition, qos, wckey, state,
     exitcode, "submit", "start", "end", NULL AS elapsed, elapsedraw, nnodes, ncpus,
     NULL AS reqmem, reqtres, alloctres, NULL AS allocgres, totalcpu, NULL AS maxrss,
-    consumedenergyraw, nodelist, jobname, comment
+    consumedenergyraw, nodelist, jobname, comment, admincomment
 FROM job_rows
 UNION ALL BY NAME
 SELECT
     $file AS file, $file_order AS file_order, idx + 1 AS line, loc,
     CAST(NULL AS VARCHAR) AS shape_problem,
     jobid, jobidraw, "cluster", account, state, "start", "end", elapsedraw, totalcpu, maxrss,
-    consumedenergyraw
+    consumedenergyraw, tresusageinmax, tresusageintot
 FROM step_rows

@@ -99,3 +99,20 @@ END;
 -- foreign document must not stop the whole read).
 CREATE OR REPLACE MACRO jlist(x) AS
     CASE WHEN json_type(x) = 'ARRAY' THEN CAST(x AS JSON[]) END;
+
+-- json_gres_text(x): the GRES of a JSON TRES list as sacct's text prints them
+-- ("gres/gpumem=40777023488,gres/gpuutil=396"), or NULL.
+CREATE OR REPLACE MACRO json_gres_text(x) AS nullif(array_to_string(list_transform(
+    list_filter(jlist(x), lambda t: t ->> '$.type' = 'gres' AND jnum(t -> '$.count') IS NOT NULL),
+    lambda t: 'gres/' || coalesce(t ->> '$.name', '') || '=' || jnum(t -> '$.count')), ','), '');
+
+-- sacct_gpu_util(v): a gres/gpuutil value (a sum of per-GPU percentages), or NULL for what
+-- is not one: not a number, negative, or sacct's no-value markers (2^32 - 2 and up), which
+-- unsupported GPUs show.
+CREATE OR REPLACE MACRO sacct_gpu_util(v) AS list_transform([try_cast(v AS DOUBLE)],
+    lambda n: CASE WHEN n >= 0 AND n < 4294967294 THEN n END)[1];
+
+-- sacct_gpu_mem(v): a gres/gpumem value in bytes (a bare number is bytes; a K/M/G/T suffix
+-- is binary), or NULL: not a size, negative, or a no-value marker (2^63 and up).
+CREATE OR REPLACE MACRO sacct_gpu_mem(v) AS list_transform([sacct_size(v, 'B')],
+    lambda n: CASE WHEN n >= 0 AND n < 9223372036854775808 THEN n END)[1];

@@ -10,7 +10,8 @@ CREATE TEMP TABLE slurm_row_keys AS
 SELECT
     row_key,
     problem,
-    CASE WHEN problem IS NOT NULL THEN loc END AS loc,
+    -- a jobstats summary may still be found bad (slurm/jobstats.sql)
+    CASE WHEN problem IS NOT NULL OR jobstats IS NOT NULL THEN loc END AS loc,
     is_step,
     cluster_name,
     CASE WHEN is_step THEN split_part(raw_id, '.', 1) ELSE raw_id END AS owner_raw,
@@ -30,5 +31,11 @@ SELECT
     CASE WHEN NOT is_step THEN elapsed_in END AS elapsed_in,
     gpus_in,
     CASE WHEN NOT is_step THEN cpus_in END AS cpus_in,
-    CASE WHEN NOT is_step THEN nodes_in END AS nodes_in
+    CASE WHEN NOT is_step THEN nodes_in END AS nodes_in,
+    -- GPU use: the steps' gpuutil and gpumem, the allocation's jobstats summary
+    gpu_util_tot,
+    gpu_util_max,
+    gpu_mem_tot,
+    gpu_mem_max,
+    jobstats
 FROM slurm_checked

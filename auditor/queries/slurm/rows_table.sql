@@ -9,5 +9,6 @@ CREATE TEMP TABLE sacct_stored_rows (
     exitcode VARCHAR, "submit" VARCHAR, "start" VARCHAR, "end" VARCHAR, elapsed VARCHAR,
     elapsedraw VARCHAR, nnodes VARCHAR, ncpus VARCHAR, reqmem VARCHAR, reqtres VARCHAR,
     alloctres VARCHAR, allocgres VARCHAR, totalcpu VARCHAR, maxrss VARCHAR,
-    consumedenergyraw VARCHAR, nodelist VARCHAR, jobname VARCHAR, comment VARCHAR
+    consumedenergyraw VARCHAR, nodelist VARCHAR, jobname VARCHAR, comment VARCHAR,
+    tresusageinmax VARCHAR, tresusageintot VARCHAR, admincomment VARCHAR
 );

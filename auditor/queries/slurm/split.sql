@@ -47,7 +47,11 @@ SELECT
     p[$at_consumedenergyraw] AS consumedenergyraw,
     p[$at_nodelist] AS nodelist,
     p[$at_jobname] AS jobname,
-    p[$at_comment] AS comment
+    p[$at_comment] AS comment,
+    -- fields most dumps lack: a constant NULL then, which costs nothing per row
+    CASE WHEN $at_tresusageinmax > 0 THEN p[$at_tresusageinmax] END AS tresusageinmax,
+    CASE WHEN $at_tresusageintot > 0 THEN p[$at_tresusageintot] END AS tresusageintot,
+    CASE WHEN $at_admincomment > 0 THEN p[$at_admincomment] END AS admincomment
 FROM (
     SELECT
         line,
