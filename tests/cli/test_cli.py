@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.errors import ExitCode
+from tests.helpers.cli import run
 from tests.helpers.db import db_state
 from tests.helpers.joblog import write_jobs
 from tests.helpers.labs import RUNNING_HOURS, running_lab
 from tests.helpers.paths import SLURM
 
-runner = CliRunner()
 # footprint settings for the fixtures: summary needs a grid region and a model for every GPU
 EXAMPLE = ("--config", str(SLURM.parent.parent / "examples" / "auditor.toml"))
 FOOTPRINT_COLUMNS = [
@@ -40,11 +40,6 @@ WASTE_COLUMNS = [
     for kind in ("idle", "unused")
     for figure in ("energy_kwh", "co2e_kg", "cloud_cost_usd_low", "cloud_cost_usd_high")
 ]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def ingest(db: str, *files: str, extra: tuple[str, ...] = ()) -> tuple[int, str, str]:

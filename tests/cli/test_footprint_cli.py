@@ -9,21 +9,14 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from auditor.cli import app
 from auditor.errors import ExitCode
+from tests.helpers.cli import run
 from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import SLURM
 
-runner = CliRunner()
 EXAMPLE = str(SLURM.parent.parent / "examples" / "auditor.toml")
 FIGURES = ("energy_kwh", "co2e_kg", "electricity_cost_usd")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ import warnings
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from auditor import api
-from auditor.cli import app
 from auditor.errors import UsageError
+from tests.helpers.cli import run
 
 T0 = 1_700_000_000_000  # ms, UTC
 HOUR_MS = 3_600_000
@@ -23,11 +22,6 @@ RUNS_PER_SWEEP = 6
 @pytest.fixture(autouse=True)
 def no_config_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ from typing import Any
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
 from auditor import api
-from auditor.cli import app
 from auditor.errors import InputError, UsageError
+from tests.helpers.cli import run
 from tests.helpers.db import db_state
 from tests.helpers.paths import ROOT
 
@@ -23,11 +22,6 @@ J_PER_KWH = 3_600_000
 @pytest.fixture(autouse=True)
 def no_config_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def rows(db: str, where: str = "true") -> dict[str, dict[str, Any]]:
