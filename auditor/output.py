@@ -125,10 +125,10 @@ def _concat(*parts: Any) -> pa.Array:
 
 
 def _rounded(x: pa.Array, decimals: int) -> tuple[pa.Array, pa.Array, pa.Array]:
-    """``x * 10**decimals`` rounded to an integer as Python's ``round`` and ``format`` round
-    (half to even, on the exact binary value), whether x is negative (-0.0 too), and where
-    that holds: x finite and the integer below 1e15, within the 15 digits a double keeps
-    (elsewhere the integer is 0).
+    """``|x| * 10**decimals`` rounded to an integer as Python's ``round`` and ``format``
+    round (half to even, on the exact binary value), whether x is negative (-0.0 too), and
+    where that holds: x finite and the integer below 1e15, within the 15 digits a double
+    keeps (elsewhere the integer is 0).
 
     The product is rounded once in floating point, so it is off by at most
     ``|x| * 10**decimals * 2**-53``; where that could carry it across a half (prices of
@@ -136,17 +136,14 @@ def _rounded(x: pa.Array, decimals: int) -> tuple[pa.Array, pa.Array, pa.Array]:
     """
     import pyarrow.compute as pc
 
-    scaled = pc.multiply(x, 10.0**decimals)
-    size = pc.abs(scaled)
+    size = pc.abs(pc.multiply(x, 10.0**decimals))
     inside = pc.less(size, 1e15).fill_null(False)  # NaN compares false
-    k = pc.cast(pc.round(pc.if_else(inside, scaled, 0.0), round_mode="half_to_even"), pa.int64())
+    k = pc.round(pc.if_else(inside, size, 0.0), round_mode="half_to_even")
+    k = pc.cast(k, pa.int64(), safe=False)  # whole numbers below 1e15: nothing to lose
     off_half = pc.abs(pc.subtract(pc.subtract(size, pc.floor(size)), 0.5))
     near = pc.and_(inside, pc.less_equal(off_half, pc.multiply(size, 2.0**-52)))
     if pc.any(near).as_py():
-        few = pc.filter(x, near)
-        exact = _exact_round(pc.abs(few), decimals)
-        exact = pc.if_else(pc.less(few, 0), pc.negate(exact), exact)
-        k = pc.replace_with_mask(k, near, exact)
+        k = pc.replace_with_mask(k, near, _exact_round(pc.abs(pc.filter(x, near)), decimals))
     negative = pc.less(x.view(pa.int64()), 0)  # the sign bit
     return k, negative, inside
 
@@ -171,29 +168,28 @@ def _exact_round(a: pa.Array, decimals: int) -> pa.Array:
     return pc.cast(pc.add(n, pc.cast(up, pa.float64())), pa.int64())
 
 
-def _decimal(k: pa.Array, decimals: int) -> pa.Array:
-    """``k / 10**decimals`` with all its decimals, as text ('-12.340000')."""
+def _fixed(k: pa.Array, decimals: int) -> pa.Array:
+    """``k / 10**decimals`` (k >= 0) with all its decimals, as text ('12.340000')."""
     import pyarrow.compute as pc
 
-    fixed = pc.cast(k, pa.decimal128(19, 0)).view(pa.decimal128(19, decimals))
-    return pc.cast(fixed, pa.string())
+    digits = pc.ascii_lpad(pc.cast(k, pa.string()), width=decimals + 1, padding="0")
+    return pc.binary_replace_slice(digits, start=-decimals, stop=-decimals, replacement=".")
 
 
-def _repr_text(k: pa.Array, negative: pa.Array, decimals: int) -> pa.Array:
-    """``repr(k / 10**decimals)``: below 1e15 a double holds those digits exactly, so the
-    shortest text that reads back as it is the decimal itself without trailing zeros, with
-    Python's exponent form below 1e-4."""
+def _repr_text(k: pa.Array, decimals: int) -> pa.Array:
+    """``repr(k / 10**decimals)`` (k >= 0): below 1e15 a double holds those digits exactly,
+    so the shortest text that reads back as it is the decimal itself without trailing
+    zeros, with Python's exponent form below 1e-4."""
     import pyarrow.compute as pc
 
-    fixed = _decimal(k, decimals)
+    fixed = _fixed(k, decimals)
     text = pc.utf8_rtrim(fixed, characters="0")
     whole = pc.equal(pc.multiply(pc.divide(k, 10**decimals), 10**decimals), k)
     if pc.any(whole).as_py():  # '12.000000' is '12.0'
         text = pc.if_else(whole, pc.utf8_slice_codeunits(fixed, start=0, stop=1 - decimals), text)
-    size = pc.abs(k)
-    tiny = pc.and_(pc.greater(size, 0), pc.less(size, 10 ** max(decimals - 4, 0)))
+    tiny = pc.and_(pc.greater(k, 0), pc.less(k, 10 ** max(decimals - 4, 0)))
     if pc.any(tiny).as_py():
-        digits = pc.cast(size, pa.string())
+        digits = pc.cast(k, pa.string())
         exponent = pc.subtract(decimals + 1, pc.utf8_length(digits))
         mantissa = pc.utf8_rtrim(digits, characters="0")
         rest = pc.utf8_slice_codeunits(mantissa, start=1)
@@ -203,19 +199,17 @@ def _repr_text(k: pa.Array, negative: pa.Array, decimals: int) -> pa.Array:
             _concat(pc.utf8_slice_codeunits(mantissa, start=0, stop=1), ".", rest),
         )
         power = pc.utf8_lpad(pc.cast(exponent, pa.string()), width=2, padding="0")
-        sign = pc.if_else(negative, "-", "")
-        text = pc.if_else(tiny, _concat(sign, mantissa, "e-", power), text)
+        text = pc.if_else(tiny, _concat(mantissa, "e-", power), text)
     return text
 
 
 def _grouped_text(k: pa.Array, decimals: int) -> pa.Array:
-    """``f"{k / 10**decimals:,.{decimals}f}"``: thousands separated by commas."""
+    """``f"{k / 10**decimals:,.{decimals}f}"`` (k >= 0): thousands separated by commas."""
     import pyarrow.compute as pc
 
-    text = _decimal(k, decimals)
-    size = pc.abs(k)
-    for i in range(1, 6):  # int64 below 1e15 has at most five commas
-        more = pc.greater_equal(size, 10 ** (decimals + 3 * i))
+    text = _fixed(k, decimals)
+    for i in range(1, 6):  # below 1e15 there are at most five commas
+        more = pc.greater_equal(k, 10 ** (decimals + 3 * i))
         if not pc.any(more).as_py():
             break
         at = -(decimals + 4 * i)  # the commas already put in count too
@@ -253,10 +247,9 @@ def _float_text_each(x: pa.Array, data: bool, missing: str) -> pa.Array:
     x = x.cast(pa.float64())
     decimals = DATA_DECIMALS if data else TEXT_DECIMALS
     k, negative, inside = _rounded(x, decimals)
-    text = _repr_text(k, negative, decimals) if data else _grouped_text(k, decimals)
-    negative_zero = pc.and_(negative, pc.equal(k, 0)).fill_null(False)
-    if pc.any(negative_zero).as_py():  # -0.0: round(-0.0000001, 6) is -0.0, printed so
-        text = pc.if_else(negative_zero, _concat("-", text), text)
+    text = _repr_text(k, decimals) if data else _grouped_text(k, decimals)
+    if pc.any(negative).as_py():  # -0.0 too: round(-0.0000001, 6) is -0.0, printed so
+        text = pc.if_else(negative, _concat("-", text), text)
     if not pc.all(inside).as_py():
         text = pc.if_else(inside, text, missing)
         huge = pc.and_(pc.invert(inside), pc.is_finite(x).fill_null(False))

@@ -10,7 +10,9 @@ unparsed, into a database file (the fastest of three runs), (b) `auditor ingest 
 a fresh database, (c) `auditor summary --by project` and `--by sweep` (library call,
 repeated and first in a process, and whole command), (d) a second ingest of an overlapping
 export a tenth of the size; with --gpu-use, (e) (b) on the same dump with GPU use on its
-steps and jobstats summaries. Wall time and peak RSS of each, as a table.
+steps and jobstats summaries, and (f) the whole commands of (c) over that database, where
+the GPU-use columns hold figures, with their ratio to (c). Wall time and peak RSS of each,
+as a table.
 """
 
 from __future__ import annotations
@@ -235,6 +237,12 @@ def library_summary_seconds(db: str, by: str) -> tuple[float, float]:
     return float(first), float(warm)
 
 
+def summary_command(db: str, by: str) -> list[str]:
+    """``auditor summary`` of ``db`` by ``by``, the footprint model on, printing CSV."""
+    auditor = [sys.executable, "-m", "auditor"]
+    return [*auditor, "summary", "--db", db, "--by", by, "--format", "csv", "--config", CONFIG]
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -248,6 +256,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     auditor = [sys.executable, "-m", "auditor"]
     size = f"{dump.stat().st_size / 1e6:.0f} MB"
     rows: list[tuple[str, float, float, str]] = []
+    whole: dict[str, float] = {}  # (c)'s whole command, what (f) is compared with
     # the best of three: the first read may find the dump out of the page cache, which
     # would flatter every ratio after it
     base = min(measure([sys.executable, "-c", BASELINE, str(dump)]) for _ in range(3))
@@ -265,9 +274,8 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     rows.append(("(b) auditor ingest slurm", *ing, f"{ing[0] / base[0]:.2f}"))
     for by in ("project", "sweep"):
         first, warm = library_summary_seconds(db, by)
-        cmd = measure(
-            [*auditor, "summary", "--db", db, "--by", by, "--format", "csv", "--config", CONFIG]
-        )
+        cmd = measure(summary_command(db, by))
+        whole[by] = cmd[0]
         rows.append((f"(c) summary --by {by}: library call", warm, float("nan"), ""))
         rows.append((f"(c) summary --by {by}: first call in a process", first, float("nan"), ""))
         rows.append((f"(c) summary --by {by}: whole command, CSV out", *cmd, ""))
@@ -282,6 +290,11 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
             Path(used_db + suffix).unlink(missing_ok=True)
         used = measure([*auditor, "ingest", "slurm", "--db", used_db, "--tz", "UTC", str(busy)])
         rows.append(("(e) (b) with GPU use: step gres/gpuutil, jobstats AdminComment", *used, ""))
+        for by in ("project", "sweep"):
+            cmd = measure(summary_command(used_db, by))
+            ratio = cmd[0] / whole[by]
+            name = f"(f) summary --by {by} with GPU use: whole command, CSV out ({ratio:.2f} x (c))"
+            rows.append((name, *cmd, ""))
     return rows
 
 

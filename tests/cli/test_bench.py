@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
 
 from auditor import api
 from tests.helpers.paths import ROOT
@@ -50,3 +52,33 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     # the later export overlaps the first: its jobs were added once, never duplicated
     db = str(tmp_path / "bench-200.duckdb")
     assert api.jobs(db=db).num_rows == 200 + 20 - 200 // 20
+
+
+def test_bench_with_gpu_use_compares_the_summaries(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--gpu-use", "200"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AUDITOR_BENCH_DIR": str(tmp_path)},
+        check=True,
+    ).stdout
+    rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+    wall = {cells[0].strip(): float(cells[1]) for cells in rows}
+    assert "(e) (b) with GPU use: step gres/gpuutil, jobstats AdminComment" in wall
+    for by in ("project", "sweep"):
+        (name,) = [n for n in wall if n.startswith(f"(f) summary --by {by} with GPU use: ")]
+        match = re.fullmatch(r".*: whole command, CSV out \((\d+\.\d\d) x \(c\)\)", name)
+        assert match, name
+        # the ratio is of the unrounded times, each printed to two decimals
+        ratio, used, plain = (
+            float(match[1]),
+            wall[name],
+            wall[f"(c) summary --by {by}: whole command, CSV out"],
+        )
+        half = 0.005
+        assert (
+            (used - half) / (plain + half) - half <= ratio <= (used + half) / (plain - half) + half
+        )
+    # (f) read the database (e) wrote, with GPU use of its jobs
+    summary = api.summary(db=str(tmp_path / "bench-200-gpu-use.duckdb"), by="project")
+    assert pc.max(summary["gpu_util"]).as_py() > 0
