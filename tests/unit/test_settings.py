@@ -23,7 +23,7 @@ def test_defaults_without_any_file(tmp_path: Path) -> None:
     assert s.config_file is None and s.preset is None
     assert s.site["pue"].value == "global"
     assert s.site["electricity"].value == "US:industrial"
-    assert s.site["gpu_use"].value == 1.0 and s.site["cpu_use"].value == 1.0
+    assert s.site["gpu_use"].value == 1.0 and s.site["cpu_use"].value == "measured"
     assert "carbon" not in s.site  # no grid region is assumed
     assert s.site["pue"].origin.startswith("default")
 

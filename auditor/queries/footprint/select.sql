@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP VIEW footprint_jobs AS
 SELECT
     c.uid, c.source, c.cluster, c.job_id, c.run, c.project, c.sweep, c.user_name, c.partition,
     c.state, c.submit_ts, c.start_ts, c.end_ts, c.running, c.elapsed_s, c.gpus, c.gpu_model,
-    c.cpus, c.mem_gb, c.energy_j, c.power_w, c.cpu_util, c.gpu_util, c.grid,
+    c.cpus, c.mem_gb, c.mem_req_gb, c.max_rss_gb, c.energy_j, c.power_w, c.cpu_util, c.gpu_util, c.grid,
     c.gpu_util_peak, c.gpu_util_from, c.gpu_peak_from,
     c.src_file,  -- an MLflow run's store: sweeps and runs are named within it
     -- the year whose factors apply to the job
