@@ -294,6 +294,11 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         raise ConfigError(f"{shown}: no such config file.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{shown}: not UTF-8 text (byte {exc.start + 1}); a config file is TOML, saved as "
+            "UTF-8."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror}.") from None
 

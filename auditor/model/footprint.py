@@ -250,9 +250,7 @@ def compute(
     con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    ((may_lack, idle_check, mem_check),) = con.execute(
-        sql.query("footprint/may_lack")
-    ).fetchall()
+    ((may_lack, idle_check, mem_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
     problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
     if idle_check:
         problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
@@ -405,7 +403,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         figure = "requested memory (ReqMem)" if basis == "requested" else "memory used (MaxRSS)"
         notes.append(
             f"memory of {_jobs(jobs, example)} counted as allocated: mem_basis is "
-            f"\"{basis}\" but their log gives no {figure}"
+            f'"{basis}" but their log gives no {figure}'
         )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))

@@ -312,9 +312,17 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             "(NVIDIA MIG profiles)",
         )
     add("input", "cpus", r["cpus"], "", "job log")
-    add("input", "mem_gb", r["mem_gb"], "GB", _MEM_FROM.get(r["mem_basis_used"], "none in the job log"))
+    add(
+        "input",
+        "mem_gb",
+        r["mem_gb"],
+        "GB",
+        _MEM_FROM.get(r["mem_basis_used"], "none in the job log"),
+    )
     if r.get("mem_basis_fallback"):
-        add("input", "mem_basis", r["mem_basis"], "", "the log gives no such figure: allocated used")
+        add(
+            "input", "mem_basis", r["mem_basis"], "", "the log gives no such figure: allocated used"
+        )
     if r["mlflow_runs"] is not None:
         add("source", "mlflow_runs", r["mlflow_runs"], "", "MLflow runs counted as this job")
     gpu_only = r["energy_scope"] == "gpu"

@@ -124,6 +124,14 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) 
     assert message in str(caught.value)
 
 
+def test_a_config_not_in_utf8_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_bytes(
+        "[site]\n# \u00e9t\u00e9\npue = 1.5\n".encode("latin-1")
+    )
+    with pytest.raises(ConfigError, match=r"auditor\.toml: not UTF-8 text \(byte 10\)"):
+        settings.load(cwd=tmp_path)
+
+
 def test_missing_config_file_and_unknown_preset(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: no such config file"):
         settings.load(config=tmp_path / "nope.toml")
