@@ -10,7 +10,10 @@ from pathlib import Path
 
 from auditor import api
 
-HEADER = "JobID|JobIDRaw|Cluster|Account|User|State|Submit|Start|End|ElapsedRaw|NCPUS|ReqMem|AllocTRES|TotalCPU"
+HEADER = (
+    "JobID|JobIDRaw|Cluster|Account|User|State|Submit|Start|End|ElapsedRaw|NCPUS|ReqMem|"
+    "AllocTRES|TotalCPU"
+)
 DUMP = [
     # 2 h, 8 cores a quarter busy (TotalCPU 4 h of 16), 64 GB asked per node, 96 GB given
     "1001|1001|ga|lab|ann|COMPLETED|2024-05-01T00:00:00|2024-05-01T00:00:00|2024-05-01T02:00:00|7200|8|64Gn|billing=8,cpu=8,gres/gpu:a100=2,gres/gpu=2,mem=96G,node=1|04:00:00",

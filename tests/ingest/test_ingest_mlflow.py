@@ -480,9 +480,16 @@ def test_a_linked_job_takes_the_gpu_use_its_runs_measured(db: str) -> None:
 
     def run(n: int, linked_to: str, util: float, mem: float) -> dict[str, Any]:
         return job(
-            n, source="mlflow", cluster="store", uid=f"mlflow:{n}", tags=[("slurm_job_id", linked_to)],
-            gpu_util=util, gpu_util_from=mem_from, gpu_mem_gb=mem, gpu_mem_from=mem_from,
-        )  # fmt: skip
+            n,
+            source="mlflow",
+            cluster="store",
+            uid=f"mlflow:{n}",
+            tags=[("slurm_job_id", linked_to)],
+            gpu_util=util,
+            gpu_util_from=mem_from,
+            gpu_mem_gb=mem,
+            gpu_mem_from=mem_from,
+        )
 
     write_jobs(
         db,
@@ -496,7 +503,7 @@ def test_a_linked_job_takes_the_gpu_use_its_runs_measured(db: str) -> None:
                 gpu_mem_gb=3.0,
                 gpu_mem_from="jobstats",
                 **slurm,
-            ),  # fmt: skip
+            ),
             run(1, "70", 0.2, 10.0),
             run(2, "70", 0.6, 30.0),
             run(3, "71", 0.1, 5.0),

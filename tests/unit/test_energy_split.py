@@ -94,8 +94,10 @@ def split_db(db: str) -> str:
 def test_each_part_is_its_terms_energy(split_db: str, tmp_path: Path) -> None:
     got = footprints(split_db, config(tmp_path))
     expected = {
-        "1": kwh(gpu=2 * 2 * 300 * 0.8 / 1000, cpu=2 * 4 * 10 * 0.5 / 1000, mem=2 * 16 * 0.5 / 1000),
-        "2": kwh(gpu=1 * 1 * (50 + 0.4 * (300 - 50)) / 1000, cpu=2 * 10 * 1.0 / 1000, mem=8 * 0.5 / 1000),
+        "1": kwh(gpu=2 * 2 * 300 * 0.8 / 1000, cpu=2 * 4 * 10 * 0.5 / 1000,
+                 mem=2 * 16 * 0.5 / 1000),
+        "2": kwh(gpu=1 * 1 * (50 + 0.4 * (300 - 50)) / 1000, cpu=2 * 10 * 1.0 / 1000,
+                 mem=8 * 0.5 / 1000),
         "3": kwh(measured=2.0),
         "4": kwh(gpu=250 * 2 / 1000, cpu=2 * 2 * 10 * 1.0 / 1000, mem=2 * 8 * 0.5 / 1000),
         "5": kwh(),
