@@ -625,9 +625,10 @@ _SETTING_NAMES = {
     "electricity": ("electricity", "electricity_usd_per_kwh", "USD/kWh", "zone:sector"),
     "cloud_prices": ("cloud_prices", "cloud_prices", "", "price table"),
     "gpu_use": ("gpu_use", "gpu_use", "fraction", ""),
-    "cpu_use": ("cpu_use", "cpu_use", "fraction", ""),
+    "cpu_use": ("cpu_use", "cpu_use", "fraction", "the log's"),
     "cpu_power": ("cpu_power", "cpu_power_w_per_core", "W per core", "cpu_model"),
     "mem_w_per_gb": ("mem_w_per_gb", "mem_w_per_gb", "W/GB", "memory_power key"),
+    "mem_basis": ("mem_basis", "mem_basis", "", "memory counted"),
     "gpu_model": ("gpu_model", "gpu_model", "", "gpu"),
     "idle_below": ("idle_below", "idle_below", "fraction", ""),
 }

@@ -58,6 +58,7 @@ def kwh(**parts: float) -> dict[str, float]:
     return out
 
 
+CODECARBON = [("gpu_energy", "0.3"), ("cpu_energy", "0.06"), ("ram_energy", "0.02")]
 JOBS = [
     # modeled: 2 h, 2 V100 at gpu_use, 4 CPUs at their measured use, 16 GB
     job(1, hours=2, gpus=2.0, gpu_model="V100", cpus=4.0, mem_gb=16.0, cpu_util=0.5),
@@ -82,6 +83,9 @@ JOBS = [
     job(6, hours=1, cpus=1.0, mem_gb=64.0, mem_req_gb=32.0, max_rss_gb=12.0, cpu_util=0.5),
     # no requested or used memory in its log
     job(7, hours=1, cpus=1.0, mem_gb=64.0),
+    # codecarbon: 0.38 kWh measured, by part; and a row whose parts are not all there
+    job(8, source="codecarbon", mem_gb=None, energy_j=0.38 * 3_600_000, tags=CODECARBON),
+    job(9, source="codecarbon", mem_gb=None, energy_j=0.38 * 3_600_000, tags=CODECARBON[1:]),
 ]
 
 
@@ -103,6 +107,10 @@ def test_each_part_is_its_terms_energy(split_db: str, tmp_path: Path) -> None:
         "5": kwh(),
         "6": kwh(cpu=1 * 10 * 0.5 / 1000, mem=64 * 0.5 / 1000),
         "7": kwh(cpu=1 * 10 * 1.0 / 1000, mem=64 * 0.5 / 1000),
+        # in the shares codecarbon measured, of the energy it measured
+        "8": kwh(gpu=0.38 * 0.3 / (0.3 + 0.06 + 0.02), cpu=0.38 * 0.06 / (0.3 + 0.06 + 0.02),
+                 mem=0.38 * 0.02 / (0.3 + 0.06 + 0.02)),
+        "9": kwh(measured=0.38),
     }  # fmt: skip
     for job_id, parts in expected.items():
         row = got[job_id]
@@ -177,3 +185,14 @@ def test_explain_writes_each_part(split_db: str, tmp_path: Path) -> None:
 def test_bad_basis_or_use_is_refused(tmp_path: Path, line: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         settings.load(config=config(tmp_path, line))
+
+
+def test_factors_lists_the_basis_and_use_in_force(tmp_path: Path) -> None:
+    cfg = config(tmp_path, 'mem_basis = "used"')
+    rows = api.factors(footprint=api.FootprintOptions(config=cfg)).to_pylist()
+    setting = {r["key"]: r for r in rows if r["factor"] == "setting"}
+    assert (setting["[site] mem_basis"]["value"], setting["[site] cpu_use"]["value"]) == (
+        "used",
+        "measured",
+    )
+    assert setting["[site] mem_basis"]["source"].endswith("[site] mem_basis")

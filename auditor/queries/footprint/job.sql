@@ -40,7 +40,7 @@ WITH base AS (
             WHEN j.mem_gb IS NOT NULL THEN 'allocated'
         END AS mem_basis_used,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
-        j.energy_from, j.src_file, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
+        j.energy_from, j.src_file, j.measured_parts, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
         gpu_util_mean(j.gpus, j.gpu_util, j.gpu_util_peak) AS gpu_util_mean,  -- macros.sql
         c.* EXCLUDE (cluster, partition, logged_gpu_model, job_year, job_grid)
     FROM footprint_jobs j
@@ -90,7 +90,10 @@ modeled AS (
         cpus * cpu_power_w_per_core * cpu_use AS cpu_power_modeled_w,
         mem_gb * mem_w_per_gb AS mem_power_modeled_w,
         measured_kwh IS NULL AND active AND gpus > 0 AND gpu_power_unknown AS needs_gpu_power,
-        measured_kwh IS NOT NULL AND energy_scope <> 'gpu' AS whole_measured
+        measured_kwh IS NOT NULL AND energy_scope <> 'gpu' AS whole_measured,
+        -- a whole-job measurement split by its log (codecarbon): each part's share
+        measured_kwh IS NOT NULL AND energy_scope <> 'gpu' AND measured_parts IS NOT NULL
+            AS measured_split
     FROM energy
 ),
 parts AS (
@@ -99,16 +102,24 @@ parts AS (
         *,
         gpu_power_modeled_w + cpu_power_modeled_w + mem_power_modeled_w AS modeled_power_w,
         CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[1] / list_sum(measured_parts)
             WHEN whole_measured THEN 0.0
             WHEN measured_kwh IS NOT NULL THEN measured_kwh
             WHEN hours = 0 THEN 0.0
             ELSE hours * gpu_power_modeled_w / 1000.0
         END AS energy_gpu_kwh,
-        CASE WHEN whole_measured OR hours = 0 THEN 0.0
-            ELSE hours * cpu_power_modeled_w / 1000.0 END AS energy_cpu_kwh,
-        CASE WHEN whole_measured OR hours = 0 THEN 0.0
-            ELSE hours * mem_power_modeled_w / 1000.0 END AS energy_mem_kwh,
-        CASE WHEN whole_measured THEN measured_kwh ELSE 0.0 END AS energy_measured_kwh
+        CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[2] / list_sum(measured_parts)
+            WHEN whole_measured OR hours = 0 THEN 0.0
+            ELSE hours * cpu_power_modeled_w / 1000.0
+        END AS energy_cpu_kwh,
+        CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[3] / list_sum(measured_parts)
+            WHEN whole_measured OR hours = 0 THEN 0.0
+            ELSE hours * mem_power_modeled_w / 1000.0
+        END AS energy_mem_kwh,
+        CASE WHEN whole_measured AND NOT measured_split THEN measured_kwh ELSE 0.0 END
+            AS energy_measured_kwh
     FROM modeled
 ),
 footprint AS (
@@ -226,6 +237,7 @@ SELECT
                 || ') / 1000'
         END,
         'energy_gpu_kwh': CASE
+            WHEN measured_split THEN split_written('gpu_energy', 1, energy_j, measured_parts)
             WHEN whole_measured THEN 'measured for the whole job, not split = 0'
             WHEN measured_kwh IS NOT NULL THEN 'measured GPUs: ' || CASE
                 WHEN energy_j IS NOT NULL THEN 'energy_j / 3,600,000 J per kWh = '
@@ -250,15 +262,20 @@ SELECT
                         || written(gpu_power_w) || ' - ' || written(gpu_idle_w) || '))' END
                 || ' / 1000'
         END,
-        'energy_cpu_kwh': CASE WHEN whole_measured THEN 'measured for the whole job, not split = 0'
+        'energy_cpu_kwh': CASE
+            WHEN measured_split THEN split_written('cpu_energy', 2, energy_j, measured_parts)
+            WHEN whole_measured THEN 'measured for the whole job, not split = 0'
             ELSE 'hours x cpus x cpu_power_w_per_core x cpu_use / 1000 = ' || written(hours)
                 || ' x ' || written(cpus) || ' x ' || written(cpu_power_w_per_core) || ' x '
                 || written(cpu_use) || ' / 1000' END,
-        'energy_mem_kwh': CASE WHEN whole_measured THEN 'measured for the whole job, not split = 0'
+        'energy_mem_kwh': CASE
+            WHEN measured_split THEN split_written('ram_energy', 3, energy_j, measured_parts)
+            WHEN whole_measured THEN 'measured for the whole job, not split = 0'
             ELSE 'hours x mem_gb x mem_w_per_gb / 1000 = ' || written(hours) || ' x '
                 || written(mem_gb) || ' x ' || written(mem_w_per_gb) || ' / 1000' END,
         'energy_measured_kwh': CASE
             WHEN NOT whole_measured THEN 'no whole-job measurement = 0'
+            WHEN measured_split THEN 'measured by part, in the parts above = 0'
             WHEN energy_j IS NOT NULL THEN 'energy_j / 3,600,000 J per kWh = '
                 || written(energy_j) || ' / 3600000'
             ELSE 'power_w x hours / 1000 = ' || written(power_w) || ' x ' || written(hours)
