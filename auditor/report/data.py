@@ -252,19 +252,24 @@ def percent(fraction: float) -> str:
     return f"{100 * fraction:g}%"
 
 
-def band_labels(idle_below_min: float | None, idle_below_max: float | None) -> dict[str, str]:
-    """The label of each band of report/use_bands.sql; the idle band's names the threshold
-    (``idle_below``), or says it varies when clusters set their own."""
-    if idle_below_min is None or idle_below_max is None:  # no job at all: not reached
-        idle_below_min = idle_below_max = 0.05
+def idle_rule(idle_below_min: float | None, idle_below_max: float | None) -> str:
+    """What idle means in a report: "below 5%", or a range when clusters set their own
+    ``idle_below``."""
+    if idle_below_min is None or idle_below_max is None:  # a report has jobs: not reached
+        return "below idle_below"
     if idle_below_min == idle_below_max:
-        idle, low = f"below {percent(idle_below_min)}", percent(idle_below_min).removesuffix("%")
-    else:
-        idle = f"below {percent(idle_below_min)} to {percent(idle_below_max)} by cluster"
-        low = "idle"
+        return f"below {percent(idle_below_min)}"
+    return f"below {percent(idle_below_min)} to {percent(idle_below_max)} by cluster"
+
+
+def band_labels(idle_below_min: float | None, idle_below_max: float | None) -> dict[str, str]:
+    """The label of each band of report/use_bands.sql; the idle band's names the threshold."""
+    low = "idle"  # the bands below 25% start where idle ends
+    if idle_below_min is not None and idle_below_min == idle_below_max:
+        low = percent(idle_below_min).removesuffix("%")
     return {
         "none": "no data",
-        "idle": f"idle: {idle} or peak 0",
+        "idle": f"idle: {idle_rule(idle_below_min, idle_below_max)} or peak 0",
         "to_25": f"{low}{EN_DASH}25%",
         "to_50": f"25{EN_DASH}50%",
         "to_75": f"50{EN_DASH}75%",

@@ -100,10 +100,10 @@ def test_failed_and_idle_each_job_once_without_settings(
     assert w["all_gpu_hours"] == pytest.approx(6 + 2 + 4 + 10 + 4 + 1 + 2 + 1 + 1)
     assert w["no_use_gpu_hours"] == pytest.approx(4 + 1)
     assert w["util_coverage"] == pytest.approx((ALL - 5) / ALL)
-    covered = [n for n in GH if U[n] is not None and GH[n] > 0]
-    assert w["unused_gpu_hours"] == pytest.approx(sum(GH[n] * (1 - U[n]) for n in covered))  # type: ignore[operator]
+    covered = {n: u for n, u in U.items() if u is not None and GH[n] > 0}
+    assert w["unused_gpu_hours"] == pytest.approx(sum(GH[n] * (1 - u) for n, u in covered.items()))
     assert w["gpu_util"] == pytest.approx(
-        sum(GH[n] * U[n] for n in covered) / sum(GH[n] for n in covered)  # type: ignore[operator]
+        sum(GH[n] * u for n, u in covered.items()) / sum(GH[n] for n in covered)
     )
     assert w["idle_below_min"] == w["idle_below_max"] == pytest.approx(0.05)
     for column in (
