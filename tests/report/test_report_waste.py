@@ -204,6 +204,26 @@ def test_idle_below_from_the_config(
     assert [b["label"] for b in r.use_bands][1:3] == ["idle: below 10% or peak 0", "10\u201325%"]
 
 
+def test_idle_below_by_cluster(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_jobs(
+        db,
+        [
+            job(1, gpus=1, hours=2, gpu_util=0.08, gpu_model="V100"),  # cluster lab: idle
+            job(2, gpus=1, hours=3, gpu_util=0.08, gpu_model="V100", cluster="b", uid="csv:b:2:0"),
+        ],
+    )
+    path = tmp_path / "clusters.toml"
+    path.write_text(CONFIG + "[clusters.lab]\nidle_below = 0.1\n")
+    r = api.report(db=db, footprint=api.FootprintOptions(config=str(path)))
+    assert r.waste["idle_gpu_hours"] == pytest.approx(2)
+    assert [b["label"] for b in r.use_bands][1:3] == [
+        "idle: below 5% to 10% by cluster or peak 0",
+        "idle\u201325%",
+    ]
+    assert "mean use below 5% to 10% by cluster, or a peak of 0" in render(r, "markdown")
+
+
 def test_bands_from_the_csv_fixture(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
