@@ -16,7 +16,6 @@ from auditor import api
 from auditor.errors import InputError
 from tests.helpers.db import db_state, job_rows
 from tests.helpers.jobstats import GIB, SUMMARIES, admin_comment, decode, node
-from tests.helpers.db import job_rows
 from tests.helpers.paths import SLURM
 
 GPU_USE = SLURM / "gpu-use"
