@@ -35,6 +35,7 @@ JOB_SCHEMA = pa.schema(
         pa.field("gpu_model", pa.string()),
         pa.field("cpus", pa.float64()),
         pa.field("mem_gb", pa.float64()),  # allocated memory, GiB
+        pa.field("mem_req_gb", pa.float64()),  # requested memory, GiB
         pa.field("nodes", pa.int64()),
         pa.field("energy_j", pa.float64()),  # measured energy of the job, before PUE
         pa.field("power_w", pa.float64()),  # measured whole-job average power

@@ -29,6 +29,9 @@ CONFIG_NAME = "auditor.toml"
 G_PER_LB = 453.59237
 
 Value = float | str
+# cpu_use: the log's measured CPU use (TotalCPU / (elapsed x CPUs)) where it has one
+MEASURED = "measured"
+MEM_BASES = ("allocated", "requested", "used")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ SCOPE_KEYS = (
     "cpu_use",
     "cpu_power",
     "mem_w_per_gb",
+    "mem_basis",
     "gpu_model",
     "idle_below",
 )
@@ -78,9 +82,10 @@ DEFAULTS: Mapping[str, Setting] = MappingProxyType(
             "default: Google Cloud 2026-07 where it rents the GPU, else AWS or Azure about 2024",
         ),
         "gpu_use": Setting(1.0, "default: full use where none is measured"),
-        "cpu_use": Setting(1.0, "default: full use where none is measured"),
+        "cpu_use": Setting(MEASURED, "default: measured where the log has it, else full use"),
         "cpu_power": Setting("any", "default: power per core of an unknown CPU"),
         "mem_w_per_gb": Setting("default", "default: power per GB of memory"),
+        "mem_basis": Setting("allocated", "default: the memory allocated to the job"),
         "idle_below": Setting(
             0.05, "default: a job whose GPUs' mean use is below 5 % holds them idle"
         ),
@@ -184,6 +189,15 @@ def _text(v: Any) -> str | None:
     return v.strip() if isinstance(v, str) and v.strip() else None
 
 
+def _one_of(*words: str) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        if isinstance(v, str) and v.strip().lower() in words:
+            return v.strip().lower()
+        return None
+
+    return check
+
+
 def _electricity_key(v: Any) -> str | None:
     if not isinstance(v, str):
         return None
@@ -238,7 +252,12 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         "a price table: cloud-2026, gcp-2019, gcp-2026-07, aws-2024 or azure-2024",
     ),
     "gpu_use": ("gpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
-    "cpu_use": ("cpu_use", _number(0.0, 1.0), "a fraction between 0 and 1"),
+    "cpu_use": (
+        "cpu_use",
+        _either(_number(0.0, 1.0), _one_of(MEASURED)),
+        f'"{MEASURED}" (the log\'s CPU time where it has one, else full use), or a fraction '
+        "between 0 and 1 for every job",
+    ),
     "cpu_power_w_per_core": ("cpu_power", _number(0.0, low_open=True), "a number of W, > 0"),
     "cpu_model": (
         "cpu_power",
@@ -246,6 +265,11 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         "a CPU of the cpu_power table (see 'auditor factors --table cpu_power')",
     ),
     "mem_w_per_gb": ("mem_w_per_gb", _number(0.0), "a number of W per GB, >= 0"),
+    "mem_basis": (
+        "mem_basis",
+        _one_of(*MEM_BASES),
+        "allocated (AllocTRES mem), requested (ReqMem) or used (MaxRSS)",
+    ),
     "gpu_model": (
         "gpu_model",
         _gpu_name,
@@ -270,6 +294,11 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         raise ConfigError(f"{shown}: no such config file.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{shown}: not UTF-8 text (byte {exc.start + 1}); a config file is TOML, saved as "
+            "UTF-8."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read: {exc.strerror}.") from None
 

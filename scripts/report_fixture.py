@@ -49,6 +49,8 @@ INGESTS: list[tuple[str, Callable[[str, Path], None]]] = [
     ("LISA job log", _csv("lisa/lisa.csv")),
     ("mlflow store", _mlflow_sqlite("mlflow/mlflow-2.22.db.gz")),
     ("slurm jobs of the mlflow runs", _slurm("mlflow/slurm-jobs.psv")),
+    # steps with gres/gpuutil and jobstats summaries: GPUs used, idle and not measured
+    ("slurm dump with GPU use", _slurm("slurm/gpu-use/sacct.psv")),
 ]
 
 

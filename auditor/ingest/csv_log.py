@@ -54,6 +54,8 @@ SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "gpu_model": ("gpu_model", "gpu_type", "gpu_name", "gpu"),
     "cpus": ("cpus", "n_cpus", "num_cpus", "cpu_count", "ncpus", "cores"),
     "mem_gb": ("mem_gb", "memory_gb", "ram_gb"),
+    "mem_req_gb": ("mem_req_gb", "req_mem_gb", "requested_mem_gb", "mem_requested_gb"),
+    "mem_used_gb": ("mem_used_gb", "used_mem_gb", "max_rss_gb", "maxrss_gb", "peak_mem_gb"),
     "state": ("state", "status", "exit_state"),
     "energy_kwh": ("energy_kwh", "kwh", "energy_consumed"),
     "power_w": ("power_w", "power", "avg_power_w", "power_watts"),

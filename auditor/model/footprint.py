@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from auditor import factor_tables as factors, sql
 from auditor.errors import MissingFactor
-from auditor.settings import DEFAULTS, Setting, Settings
+from auditor.settings import DEFAULTS, MEASURED, Setting, Settings
 
 NOTES_KEY = b"auditor.notes"
 
@@ -53,12 +53,14 @@ SCOPE_SCHEMA = pa.schema(
         ("gpu_use_origin", _S),
         ("cpu_use", _F),
         ("cpu_use_origin", _S),
+        ("cpu_use_measured", pa.bool_()),
         ("cpu_w_per_core", _F),
         ("cpu_model", _S),
         ("cpu_origin", _S),
         ("mem_value", _F),
         ("mem_key", _S),
         ("mem_origin", _S),
+        ("mem_basis", _S),
         ("gpu_model", _S),
         ("gpu_model_origin", _S),
         ("idle_below", _F),
@@ -89,6 +91,20 @@ def _split(setting: Setting | None, number: str, key: str) -> dict[str, Any]:
     return {number: None, key: setting.value}
 
 
+def _cpu_use(setting: Setting) -> dict[str, Any]:
+    """cpu_use as settings_scope holds it: the fraction of a job whose log measures none
+    (full use when the setting is "measured"), its origin, and whether a measured use wins."""
+    if setting.value != MEASURED:
+        return {"cpu_use": float(setting.value), "cpu_use_origin": setting.origin,
+                "cpu_use_measured": False}  # fmt: skip
+    origin = (
+        "default: full use where none is measured"
+        if setting == DEFAULTS["cpu_use"]
+        else f"{setting.origin}: full use where none is measured"
+    )
+    return {"cpu_use": 1.0, "cpu_use_origin": origin, "cpu_use_measured": True}
+
+
 def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
     s = settings.scope(cluster)
     row: dict[str, Any] = {"cluster": cluster}
@@ -115,13 +131,13 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
         "prices_origin": s["cloud_prices"].origin,
         "gpu_use": float(s["gpu_use"].value),
         "gpu_use_origin": s["gpu_use"].origin,
-        "cpu_use": float(s["cpu_use"].value),
-        "cpu_use_origin": s["cpu_use"].origin,
     }
+    row |= _cpu_use(s["cpu_use"])
     row |= _split(s["cpu_power"], "cpu_w_per_core", "cpu_model")
     row["cpu_origin"] = s["cpu_power"].origin
     row |= _split(s["mem_w_per_gb"], "mem_value", "mem_key")
     row["mem_origin"] = s["mem_w_per_gb"].origin
+    row["mem_basis"] = str(s["mem_basis"].value)
     gpu_model = s.get("gpu_model")
     row["gpu_model"] = gpu_model.value if gpu_model else None
     row["gpu_model_origin"] = gpu_model.origin if gpu_model else None
@@ -234,10 +250,12 @@ def compute(
     con.execute(sql.query("footprint/classes"))
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    ((may_lack, idle_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
+    ((may_lack, idle_check, mem_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
     problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
     if idle_check:
         problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
+    if mem_check:
+        problems += con.execute(sql.query("footprint/mem_fallback")).fetchall()
     return _report(problems, settings)
 
 
@@ -380,6 +398,12 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
             f"idle term: no idle power is known for GPU model '{model}'. Set "
             f"[gpus.{json.dumps(model)}] idle_power_w = W (its draw when idle) in {cfg} for "
             "the utilisation model"
+        )
+    for basis, _detail, jobs, example in by_kind.get("mem_basis_fallback", []):
+        figure = "requested memory (ReqMem)" if basis == "requested" else "memory used (MaxRSS)"
+        notes.append(
+            f"memory of {_jobs(jobs, example)} counted as allocated: mem_basis is "
+            f'"{basis}" but their log gives no {figure}'
         )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))

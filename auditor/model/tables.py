@@ -245,6 +245,22 @@ WITH_SETTINGS = (
 )
 
 
+# the energy split, in explain's order: they add up to energy_kwh
+ENERGY_PARTS = (
+    "energy_gpu_kwh",
+    "energy_cpu_kwh",
+    "energy_mem_kwh",
+    "energy_measured_kwh",
+    "energy_overhead_kwh",
+)
+# where a job's mem_gb came from, by the basis it was counted on (footprint/job.sql)
+_MEM_FROM = {
+    "allocated": "allocated memory, job log",
+    "requested": "requested memory (ReqMem), job log",
+    "used": "memory used (largest resident set, MaxRSS), job log",
+}
+
+
 def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
@@ -296,7 +312,17 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
             "(NVIDIA MIG profiles)",
         )
     add("input", "cpus", r["cpus"], "", "job log")
-    add("input", "mem_gb", r["mem_gb"], "GB", "allocated memory, job log")
+    add(
+        "input",
+        "mem_gb",
+        r["mem_gb"],
+        "GB",
+        _MEM_FROM.get(r["mem_basis_used"], "none in the job log"),
+    )
+    if r.get("mem_basis_fallback"):
+        add(
+            "input", "mem_basis", r["mem_basis"], "", "the log gives no such figure: allocated used"
+        )
     if r["mlflow_runs"] is not None:
         add("source", "mlflow_runs", r["mlflow_runs"], "", "MLflow runs counted as this job")
     gpu_only = r["energy_scope"] == "gpu"
@@ -422,6 +448,8 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     if sliced:
         add("result", "gpu_equiv_hours", r["gpu_equiv_hours"], "GPU-h", how["gpu_equiv_hours"])
     add("result", "energy_kwh", r["energy_kwh"], "kWh", how["energy_kwh"])
+    for part in ENERGY_PARTS:
+        add("result", part, r[part], "kWh", how[part])
     add("result", "co2e_kg", r["co2e_kg"], "kg CO2e", how["co2e_kg"])
     if units == "lb" and r["co2e_kg"] is not None:
         kg, per_lb = _fmt(r["co2e_kg"]), _fmt(KG_PER_LB)
@@ -597,9 +625,10 @@ _SETTING_NAMES = {
     "electricity": ("electricity", "electricity_usd_per_kwh", "USD/kWh", "zone:sector"),
     "cloud_prices": ("cloud_prices", "cloud_prices", "", "price table"),
     "gpu_use": ("gpu_use", "gpu_use", "fraction", ""),
-    "cpu_use": ("cpu_use", "cpu_use", "fraction", ""),
+    "cpu_use": ("cpu_use", "cpu_use", "fraction", "the log's"),
     "cpu_power": ("cpu_power", "cpu_power_w_per_core", "W per core", "cpu_model"),
     "mem_w_per_gb": ("mem_w_per_gb", "mem_w_per_gb", "W/GB", "memory_power key"),
+    "mem_basis": ("mem_basis", "mem_basis", "", "memory counted"),
     "gpu_model": ("gpu_model", "gpu_model", "", "gpu"),
     "idle_below": ("idle_below", "idle_below", "fraction", ""),
 }

@@ -89,8 +89,15 @@ def text_width(text: str) -> float:
     return len(text) * CHAR_W
 
 
-def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Chart:
-    """Horizontal bars, one per (label, value), in the order given."""
+def hbar(
+    key: str,
+    title: str,
+    unit: str,
+    items: list[tuple[str, float]],
+    classes: list[str] | None = None,
+) -> Chart:
+    """Horizontal bars, one per (label, value), in the order given; ``classes`` gives each
+    bar's css class (default ``bar``)."""
     top = nice_max(max((v for _, v in items), default=0.0))
     labels = [_short(label) for label, _ in items]
     texts = [number(value) for _, value in items]
@@ -114,6 +121,7 @@ def hbar(key: str, title: str, unit: str, items: list[tuple[str, float]]) -> Cha
                 value_y=_r(y + BAR_H * 0.72),
                 label_x=_r(label_w - PAD),
                 label_y=_r(y + BAR_H * 0.72),
+                cls=classes[i] if classes else "bar",
             )
         )
     height = TOP * 2 + max(len(items), 1) * (BAR_H + GAP)

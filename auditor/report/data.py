@@ -104,6 +104,9 @@ class Report:
     states: list[Row]
     waste: Row
     waste_states: tuple[str, ...]
+    idle_users: list[Row]  # the users with the most idle GPU-hours, report/idle_groups.sql
+    idle_projects: list[Row]
+    use_bands: list[Row]  # GPU-hours by band of mean use, report/use_bands.sql, with a label
     factors_used: list[Row]
     settings_origin: str
     notes: list[str] = field(default_factory=list)  # for stderr too: defaults, blank costs
@@ -244,6 +247,36 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
     return text + "."
 
 
+def percent(fraction: float) -> str:
+    """A threshold as a percentage, as few digits as it needs: 0.05 -> "5%"."""
+    return f"{100 * fraction:g}%"
+
+
+def idle_rule(idle_below_min: float | None, idle_below_max: float | None) -> str:
+    """What idle means in a report: "below 5%", or a range when clusters set their own
+    ``idle_below``."""
+    if idle_below_min is None or idle_below_max is None:  # a report has jobs: not reached
+        return "below idle_below"
+    if idle_below_min == idle_below_max:
+        return f"below {percent(idle_below_min)}"
+    return f"below {percent(idle_below_min)} to {percent(idle_below_max)} by cluster"
+
+
+def band_labels(idle_below_min: float | None, idle_below_max: float | None) -> dict[str, str]:
+    """The label of each band of report/use_bands.sql; the idle band's names the threshold."""
+    low = "idle"  # the bands below 25% start where idle ends
+    if idle_below_min is not None and idle_below_min == idle_below_max:
+        low = percent(idle_below_min).removesuffix("%")
+    return {
+        "none": "no data",
+        "idle": f"idle: {idle_rule(idle_below_min, idle_below_max)} or peak 0",
+        "to_25": f"{low}{EN_DASH}25%",
+        "to_50": f"25{EN_DASH}50%",
+        "to_75": f"50{EN_DASH}75%",
+        "to_100": f"75{EN_DASH}100%",
+    }
+
+
 # -- building ------------------------------------------------------------------------------
 
 
@@ -348,6 +381,7 @@ def build(
         )
 
     name_groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
+    define_macros(con)  # gpu_util_mean, priced_sum, the use macros: with settings or without
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
@@ -360,10 +394,11 @@ def build(
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = _rows(store, "report/factors_used")
     else:
-        con.execute(sql.query("report/footprint_gpu"))
+        con.execute(
+            sql.query("report/footprint_gpu"), {"idle_below": settings.site["idle_below"].value}
+        )
         factors_used = []
     con.execute(sql.query("report/base"))
-    define_macros(con)  # report/groups.sql's priced_sum, with settings or without
     notes += running_note(
         con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
     )
@@ -386,6 +421,14 @@ def build(
         for row in project_rows
     ]
     (waste,) = _rows(store, "report/waste", {"states": list(WASTE_STATES)})
+    idle = {
+        by: _rows(store, "report/idle_groups", {"by": by, "limit": top})
+        for by in ("user", "project")
+    }
+    bands = _rows(store, "report/use_bands")
+    labels = band_labels(waste["idle_below_min"], waste["idle_below_max"])
+    for band in bands:  # six rows
+        band["label"] = labels[band["band"]]
     return Report(
         configured=configured,
         projects_filter=tuple(projects),
@@ -404,6 +447,9 @@ def build(
         states=_groups(store, "state"),
         waste=waste,
         waste_states=WASTE_STATES,
+        idle_users=idle["user"],
+        idle_projects=idle["project"],
+        use_bands=bands,
         factors_used=factors_used,
         settings_origin=_settings_origin(settings),
         notes=notes,

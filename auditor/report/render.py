@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
 from auditor.report import charts
-from auditor.report.data import EN_DASH, NO_SETTINGS, Report, gpu_label, number, usd
+from auditor.report.data import (
+    EN_DASH,
+    NO_SETTINGS,
+    Report,
+    gpu_label,
+    idle_rule,
+    number,
+    usd,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -182,6 +190,9 @@ def _by_month(report: Report, column: str) -> list[tuple[str, float]]:
     return [(m, dated.get(m, 0.0)) for m in month_range(min(dated), max(dated))]
 
 
+BAND_CLASSES = {"none": "part-none", "idle": "part-idle"}  # the other bands are plain bars
+
+
 def report_charts(report: Report) -> list[charts.Chart]:
     """The charts of the HTML page, in page order."""
     out = [
@@ -233,12 +244,22 @@ def report_charts(report: Report) -> list[charts.Chart]:
     out.append(
         charts.split_bar(
             "waste",
-            "GPU-hours of jobs that failed, were cancelled or timed out",
+            "GPU-hours of failed jobs and of idle GPUs",
             "GPU-h",
             [
                 ("part-waste", "failed, cancelled, timed out", w["gpu_hours"]),
-                ("part-rest", "other jobs", w["all_gpu_hours"] - w["gpu_hours"]),
+                ("part-idle", "idle GPUs, jobs that did not fail", w["idle_gpu_hours"]),
+                ("part-rest", "other jobs", w["all_gpu_hours"] - w["waste_gpu_hours"]),
             ],
+        )
+    )
+    out.append(
+        charts.hbar(
+            "use-bands",
+            "GPU-hours by the GPUs' mean use",
+            "GPU-h",
+            [(b["label"], b["gpu_hours"]) for b in report.use_bands],
+            [BAND_CLASSES.get(b["band"], "bar") for b in report.use_bands],
         )
     )
     t = report.totals
@@ -267,6 +288,7 @@ def _context(report: Report) -> dict[str, Any]:
         "t": report.totals,
         "charts": {c.key: c for c in report_charts(report)},
         "waste_states": ", ".join(report.waste_states),
+        "idle_rule": idle_rule(report.waste["idle_below_min"], report.waste["idle_below_max"]),
         "no_settings": NO_SETTINGS,
     }
 

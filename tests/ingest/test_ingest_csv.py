@@ -628,3 +628,23 @@ def test_codecarbon_utilisation_is_not_read(db: str) -> None:
     for job in rows(db).values():
         assert [job[c] for c in (*GPU_USE, "gpu_mem_from")] == [None] * 6
         assert "gpu_utilization_percent" in job["tags"]
+
+
+def test_requested_and_used_memory_columns(db: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "m.csv",
+        "job_id,gpus,hours,cpus,mem_gb,requested_mem_gb,max_rss_gb\n"
+        "1,0,1,4,64,48,12.5\n2,0,1,4,64,,\n",
+    )
+    api.ingest_csv([path], db=db)
+    got = rows(db)
+    assert [got["1"][c] for c in ("mem_gb", "mem_req_gb", "max_rss_gb")] == [64, 48, 12.5]
+    assert [got["2"][c] for c in ("mem_gb", "mem_req_gb", "max_rss_gb")] == [64, None, None]
+    bad = write(tmp_path, "b.csv", "job_id,gpus,hours,mem_used_gb\n1,0,1,lots\n")
+    code, _, err = run("ingest", "csv", bad, "--db", db)
+    assert code == 1
+    assert err.strip() == (
+        f"auditor: error: {bad}:2: 'lots' is not a memory size in GB (column mem_used_gb). "
+        "Fix the row, or use --skip-bad-rows to skip such rows."
+    )

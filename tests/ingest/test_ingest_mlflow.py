@@ -33,6 +33,7 @@ from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
 from auditor.schema import JOB_SCHEMA
 from auditor.store import Store
 from scripts.mlflow_scenario import LEAVES, PARENTS, T0, T1, T2, populate
+from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import ROOT
 
 FIXTURE_V2 = ROOT / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
@@ -469,6 +470,57 @@ def test_linked_totals_count_slurm_hardware_time(
     assert rows["vision"]["jobs"] == 3 + 1
     # resnet-killed carries its own project tag: 2 GPUs x 300 s
     assert rows["cv"]["gpu_hours"] == pytest.approx(2 * 300 / 3600)
+
+
+def test_a_linked_job_takes_the_gpu_use_its_runs_measured(db: str) -> None:
+    """Slurm job 70 logged no GPU use; its two MLflow runs did. Job 71 logged its own, which
+    stays."""
+    slurm = {"source": "slurm", "cluster": "gpu", "gpus": 2.0}
+    mem_from = "mlflow system metrics"
+
+    def run(n: int, linked_to: str, util: float, mem: float) -> dict[str, Any]:
+        return job(
+            n,
+            source="mlflow",
+            cluster="store",
+            uid=f"mlflow:{n}",
+            tags=[("slurm_job_id", linked_to)],
+            gpu_util=util,
+            gpu_util_from=mem_from,
+            gpu_mem_gb=mem,
+            gpu_mem_from=mem_from,
+        )
+
+    write_jobs(
+        db,
+        [
+            job(70, uid="slurm:gpu:70:0", **slurm),
+            job(
+                71,
+                uid="slurm:gpu:71:0",
+                gpu_util=0.9,
+                gpu_util_from="jobstats",
+                gpu_mem_gb=3.0,
+                gpu_mem_from="jobstats",
+                **slurm,
+            ),
+            run(1, "70", 0.2, 10.0),
+            run(2, "70", 0.6, 30.0),
+            run(3, "71", 0.1, 5.0),
+        ],
+    )
+    with Store(db, read_only=True) as store:
+        counted = {
+            r[0]: r[1:]
+            for r in store.con.sql(
+                "SELECT job_id, gpu_util, gpu_util_from, gpu_mem_gb, gpu_mem_from FROM counted_jobs"
+            ).fetchall()
+        }
+    assert set(counted) == {"70", "71"}  # the runs count as their jobs
+    util, util_from, mem, mem_from_got = counted["70"]
+    assert util == pytest.approx((0.2 + 0.6) / 2)
+    assert (mem, util_from, mem_from_got) == (30.0, mem_from, mem_from)  # the largest run's
+    assert counted["71"] == (0.9, "jobstats", 3.0, "jobstats")
 
 
 # -- command line ---------------------------------------------------------------------------

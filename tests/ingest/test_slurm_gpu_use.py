@@ -195,3 +195,12 @@ def test_many_summaries_decoded_in_order(db: str, tmp_path: Path) -> None:
         rows[str(i)]["gpu_util"] == pytest.approx(i % 1000 / 10 / 100) for i in range(1, n + 1)
     )
     assert all(rows[str(i)]["gpu_mem_gb"] == pytest.approx(i / GIB) for i in range(1, n + 1))
+
+
+def test_cpu_time_and_memory_used_from_tres_usage(db: str) -> None:
+    """The text dump has no TotalCPU or MaxRSS: its steps' TRESUsageInTot cpu and mem stand in."""
+    api.ingest_slurm([str(GPU_USE / "sacct.psv")], db=db, tz="UTC")
+    row = job_rows(db)["901"]
+    # three steps of cpu=00:10:00 over 16 CPUs for 3600 s; each step's mem=4194304K
+    assert row["cpu_util"] == pytest.approx(3 * 600 / (16 * 3600))
+    assert row["max_rss_gb"] == pytest.approx(4194304 / 1024**2)

@@ -99,6 +99,22 @@ def test_old_reqmem_and_allocgres(db: str) -> None:
     assert rows["902"]["mem_gb"] == 250 * 2  # 250Gn x 2 nodes
     assert (rows["902"]["gpus"], rows["902"]["gpu_model"]) == (1, "k80")
     assert rows["903"]["mem_gb"] is None  # 0n: whole node, size unknown
+    # the request, per CPU or node multiplied out, beside the allocation
+    assert rows["900"]["mem_req_gb"] == pytest.approx(7996 * 4 / 1024)
+    assert rows["901"]["mem_req_gb"] == 250 * 2
+    assert rows["903"]["mem_req_gb"] is None
+
+
+def test_cpus_and_nodes_from_alloctres_alone(db: str, tmp_path: Path) -> None:
+    dump = tmp_path / "tres-only.psv"
+    dump.write_text(
+        "JobID|JobIDRaw|Account|State|Submit|Start|End|ElapsedRaw|AllocTRES|ReqTRES\n"
+        "70|70|bio|COMPLETED|2019-01-01T00:00:00|2019-01-01T00:00:00|2019-01-01T01:00:00|3600|"
+        "billing=12,cpu=12,mem=48G,node=2|cpu=12,mem=40G,node=2\n"
+    )
+    api.ingest_slurm([str(dump)], db=db, tz="UTC")
+    row = job_rows(db)["70"]
+    assert (row["cpus"], row["nodes"], row["mem_gb"], row["mem_req_gb"]) == (12, 2, 48, 40)
 
 
 def test_states_running_never_started_requeued(db: str) -> None:

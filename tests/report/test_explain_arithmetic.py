@@ -23,6 +23,11 @@ FIGURES = (
     "gpu_hours",
     "gpu_equiv_hours",
     "energy_kwh",
+    "energy_gpu_kwh",
+    "energy_cpu_kwh",
+    "energy_mem_kwh",
+    "energy_measured_kwh",
+    "energy_overhead_kwh",
     "co2e_kg",
     "cloud_cost_usd_low",
     "cloud_cost_usd_high",
@@ -95,7 +100,12 @@ def test_every_written_step_gives_its_figure(bundled: str, options: dict[str, An
     assert wrong == []
     # every way energy is found is written and checked, on jobs that used some
     used = Counter(job["energy_source"] for job in jobs if job["energy_kwh"])
-    assert set(used) == {"modeled", "measured", "measured GPUs, modeled CPUs and memory"}
+    assert set(used) == {
+        "modeled",
+        "measured",
+        "measured GPUs, modeled CPUs and memory",
+        "utilisation-modeled",
+    }
 
 
 def test_explain_shows_the_arithmetic_of_its_figures(bundled: str) -> None:

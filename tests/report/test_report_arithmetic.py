@@ -81,8 +81,9 @@ def test_chem_from_the_dump(bundled: str) -> None:
 
 
 def test_vision_sweep_of_2024_by_hand(bundled: str) -> None:
-    # fixtures/slurm/arrays.psv, array 7000: the only vision jobs dated 2024
-    r = api.report(db=bundled, projects=["vision"], since="2024-01-01")
+    # fixtures/slurm/arrays.psv, array 7000: the only vision jobs dated 2024 before June (the
+    # GPU-use dump's are of June)
+    r = api.report(db=bundled, projects=["vision"], since="2024-01-01", until="2024-05-31")
     completed = 1 * 7200 / 3600  # 7000_1
     failed = 1 * 1800 / 3600  # 7000_2
     timeout = 2 * 86400 / 3600  # 7000_3; its steps end in other states, the job's state counts
@@ -99,12 +100,15 @@ def test_vision_from_the_dumps(bundled: str) -> None:
     jobs = [
         *sacct_jobs(FIXTURES / "slurm" / "arrays.psv", "vision"),
         *sacct_jobs(FIXTURES / "mlflow" / "slurm-jobs.psv", "vision"),
+        *sacct_jobs(FIXTURES / "slurm" / "gpu-use" / "sacct.psv", "vision"),
     ]
     r = api.report(db=bundled, projects=["vision"])
     assert r.totals["jobs"] == len(jobs) + 1  # the run without GPUs
     assert r.totals["gpu_hours"] == pytest.approx(sum(h for _, h in jobs))
     assert r.totals["gpu_hours"] == pytest.approx(
         (1 * 7200 + 1 * 1800 + 2 * 86400 + 1 * 3630 + 8 * 60 + 2 * 1800) / 3600
+        + (4 * 7200 + 1 * 1800 + 1 * 1200 + 1 * 2400 + 1 * 3000)
+        / 3600  # GPU-use dump, jobs 903-909
     )
     assert r.waste["gpu_hours"] == pytest.approx(sum(h for s, h in jobs if s in WASTE))
     assert r.waste["gpu_hours"] == pytest.approx((1 * 1800 + 2 * 86400) / 3600)

@@ -82,6 +82,7 @@ def test_bundled_report(
         "chart-months-gpu-hours",
         "chart-projects-co2e",
         "chart-waste",
+        "chart-use-bands",
         "chart-measured",
     } <= set(ids)
     assert all(rects > 0 and width > 0 for _, rects, width in charts)

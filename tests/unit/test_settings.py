@@ -23,7 +23,7 @@ def test_defaults_without_any_file(tmp_path: Path) -> None:
     assert s.config_file is None and s.preset is None
     assert s.site["pue"].value == "global"
     assert s.site["electricity"].value == "US:industrial"
-    assert s.site["gpu_use"].value == 1.0 and s.site["cpu_use"].value == 1.0
+    assert s.site["gpu_use"].value == 1.0 and s.site["cpu_use"].value == "measured"
     assert "carbon" not in s.site  # no grid region is assumed
     assert s.site["pue"].origin.startswith("default")
 
@@ -122,6 +122,14 @@ def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) 
     with pytest.raises(ConfigError) as caught:
         settings.load(cwd=tmp_path)
     assert message in str(caught.value)
+
+
+def test_a_config_not_in_utf8_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "auditor.toml").write_bytes(
+        "[site]\n# \u00e9t\u00e9\npue = 1.5\n".encode("latin-1")
+    )
+    with pytest.raises(ConfigError, match=r"auditor\.toml: not UTF-8 text \(byte 10\)"):
+        settings.load(cwd=tmp_path)
 
 
 def test_missing_config_file_and_unknown_preset(tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ WITH parsed AS (
         CASE WHEN csv_blank(gpus) THEN 0.0 ELSE csv_num(gpus) END AS gpus_in,
         csv_num(cpus) AS cpus_in,
         csv_num(mem_gb) AS mem_in,
+        csv_num(mem_req_gb) AS mem_req_in,
+        csv_num(mem_used_gb) AS mem_used_in,
         csv_num(energy_kwh) AS kwh_in,
         csv_num(power_w) AS power_in,
         csv_num(gpu_util) AS util_pct_in,
@@ -51,6 +53,10 @@ judged AS (
                 THEN ['cpus', '''' || cpus || ''' is not a CPU count']
             WHEN NOT csv_blank(mem_gb) AND (mem_in IS NULL OR mem_in < 0)
                 THEN ['mem_gb', '''' || mem_gb || ''' is not a memory size in GB']
+            WHEN NOT csv_blank(mem_req_gb) AND (mem_req_in IS NULL OR mem_req_in < 0)
+                THEN ['mem_req_gb', '''' || mem_req_gb || ''' is not a memory size in GB']
+            WHEN NOT csv_blank(mem_used_gb) AND (mem_used_in IS NULL OR mem_used_in < 0)
+                THEN ['mem_used_gb', '''' || mem_used_gb || ''' is not a memory size in GB']
             WHEN NOT csv_blank(energy_kwh) AND (kwh_in IS NULL OR kwh_in < 0)
                 THEN ['energy_kwh', '''' || energy_kwh || ''' is not an energy in kWh']
             WHEN NOT csv_blank(power_w) AND (power_in IS NULL OR power_in < 0)
@@ -74,7 +80,7 @@ judged AS (
 SELECT
     -- the parsed values replace the text ones, except in problem rows' messages above
     * EXCLUDE (why, "start", "end", duration_h, duration_min, duration_s, gpus, cpus, mem_gb,
-               state, energy_kwh, power_w, gpu_util, gpu_util_fraction, gpu_mem_gb, dur_field),
+               mem_req_gb, mem_used_gb, state, energy_kwh, power_w, gpu_util, gpu_util_fraction, gpu_mem_gb, dur_field),
     why[1] AS problem_field,
     why[2] AS problem
 FROM judged

@@ -6,8 +6,8 @@ CREATE OR REPLACE TEMP TABLE csv_rows (
     identity VARCHAR, job_id VARCHAR, name VARCHAR, project VARCHAR, sweep VARCHAR,
     "user" VARCHAR, partition VARCHAR, "start" VARCHAR, "end" VARCHAR, duration_h VARCHAR,
     duration_min VARCHAR, duration_s VARCHAR, gpus VARCHAR, gpu_model VARCHAR, cpus VARCHAR,
-    mem_gb VARCHAR, state VARCHAR, energy_kwh VARCHAR, power_w VARCHAR, cluster VARCHAR,
-    grid VARCHAR, gpu_util VARCHAR, gpu_util_fraction VARCHAR, gpu_mem_gb VARCHAR,
+    mem_gb VARCHAR, mem_req_gb VARCHAR, mem_used_gb VARCHAR, state VARCHAR, energy_kwh VARCHAR,
+    power_w VARCHAR, cluster VARCHAR, grid VARCHAR, gpu_util VARCHAR, gpu_util_fraction VARCHAR, gpu_mem_gb VARCHAR,
     gpu_util_col VARCHAR, gpu_util_fraction_col VARCHAR, gpu_mem_gb_col VARCHAR,
     tags MAP(VARCHAR, VARCHAR)
 );

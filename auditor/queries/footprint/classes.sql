@@ -269,7 +269,9 @@ factored AS (
         gk.gpu_idle_w, gk.gpu_idle_source, gk.gpu_idle_as_of,
         coalesce(gk.gpu_idle_gap, r.gpu_model) AS gpu_idle_gap, r.idle_below,
         -- the share of their power GPUs and CPUs draw when the job log does not measure it
-        r.gpu_use, r.gpu_use_origin, r.cpu_use, r.cpu_use_origin,
+        r.gpu_use, r.gpu_use_origin, r.cpu_use, r.cpu_use_origin, r.cpu_use_measured,
+        -- which memory a job counts: allocated, requested or used
+        r.mem_basis,
         -- CPU and memory
         coalesce(r.cpu_w_per_core, cp.value / cp.cores) AS cpu_power_w_per_core,
         CASE WHEN r.cpu_w_per_core IS NOT NULL THEN r.cpu_origin

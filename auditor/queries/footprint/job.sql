@@ -6,9 +6,16 @@
 --   utilisation-modeled, where the job's mean GPU use u (gpu_util_mean) and its GPUs' idle
 --             power are known: the GPU term is gpus * (gpu_idle_w + u * (gpu_power_w - gpu_idle_w))
 --   (a MIG slice draws gpu_fraction of its GPU's board and idle power)
+--   mem_gb is the job's memory on the basis mem_basis names: allocated, requested or used
+--             (max RSS), the allocation where the log lacks the figure asked for
+--   cpu_use is the log's measured use where cpu_use_measured and the log has one
 --   measured: energy_kwh = pue * (energy_j / 3,600,000 J per kWh, else power_w * hours / 1000)
 --   measured GPUs only (energy_scope 'gpu', e.g. MLflow system metrics): the measured GPU
 --             energy plus the modeled CPU and memory terms, times pue
+--   the split: energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh are each term's IT energy
+--             (before PUE; measured GPU energy is the GPUs'), energy_measured_kwh the measured
+--             whole-job energy no log splits, energy_overhead_kwh = (pue - 1) * their sum, so
+--             the five add up to energy_kwh
 --   co2e_kg = energy_kwh * carbon_g_per_kwh / 1000
 --   cloud_cost_usd_low|high = gpu_equiv_hours * price per device-hour of the cloud equivalent
 --   gpu_equiv_hours = gpus * hours * gpu_fraction (g/7 for a MIG slice of g slices, else 1)
@@ -24,9 +31,16 @@ WITH base AS (
         greatest(coalesce(j.elapsed_s, 0), 0) / 3600.0 AS hours,
         coalesce(j.gpus, 0) AS gpus,
         coalesce(j.cpus, 0) AS cpus,
-        coalesce(j.mem_gb, 0) AS mem_gb,
+        coalesce(
+            CASE c.mem_basis WHEN 'requested' THEN j.mem_req_gb WHEN 'used' THEN j.max_rss_gb END,
+            j.mem_gb, 0) AS mem_gb,
+        CASE
+            WHEN c.mem_basis = 'requested' AND j.mem_req_gb IS NOT NULL THEN 'requested'
+            WHEN c.mem_basis = 'used' AND j.max_rss_gb IS NOT NULL THEN 'used'
+            WHEN j.mem_gb IS NOT NULL THEN 'allocated'
+        END AS mem_basis_used,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
-        j.energy_from, j.src_file, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
+        j.energy_from, j.src_file, j.measured_parts, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
         gpu_util_mean(j.gpus, j.gpu_util, j.gpu_util_peak) AS gpu_util_mean,  -- macros.sql
         c.* EXCLUDE (cluster, partition, logged_gpu_model, job_year, job_grid)
     FROM footprint_jobs j
@@ -43,8 +57,9 @@ energy AS (
             coalesce(gpu_util, gpu_use) AS gpu_use,
             CASE WHEN gpu_util IS NOT NULL THEN 'measured (' || coalesce(gpu_util_from, 'job log')
                 || ')' ELSE gpu_use_origin END AS gpu_use_origin,
-            coalesce(cpu_util, cpu_use) AS cpu_use,
-            CASE WHEN cpu_util IS NOT NULL THEN 'measured (job log)'
+            CASE WHEN cpu_use_measured AND cpu_util IS NOT NULL THEN cpu_util ELSE cpu_use END
+                AS cpu_use,
+            CASE WHEN cpu_use_measured AND cpu_util IS NOT NULL THEN 'measured (job log)'
                 ELSE cpu_use_origin END AS cpu_use_origin
         ),
         gpus * hours AS gpu_hours,
@@ -71,15 +86,47 @@ modeled AS (
             WHEN util_known AND NOT idle_unknown THEN gpus * gpu_fraction
                 * (gpu_idle_w + gpu_util_mean * (gpu_power_w - gpu_idle_w))
             ELSE gpus * gpu_fraction * gpu_power_w * gpu_use
-        END
-            + cpus * cpu_power_w_per_core * cpu_use
-            + mem_gb * mem_w_per_gb AS modeled_power_w,
-        measured_kwh IS NULL AND active AND gpus > 0 AND gpu_power_unknown AS needs_gpu_power
+        END AS gpu_power_modeled_w,
+        cpus * cpu_power_w_per_core * cpu_use AS cpu_power_modeled_w,
+        mem_gb * mem_w_per_gb AS mem_power_modeled_w,
+        measured_kwh IS NULL AND active AND gpus > 0 AND gpu_power_unknown AS needs_gpu_power,
+        measured_kwh IS NOT NULL AND energy_scope <> 'gpu' AS whole_measured,
+        -- a whole-job measurement split by its log (codecarbon): each part's share
+        measured_kwh IS NOT NULL AND energy_scope <> 'gpu' AND measured_parts IS NOT NULL
+            AS measured_split
     FROM energy
+),
+parts AS (
+    -- each term's IT energy, before PUE; a job that never ran used nothing
+    SELECT
+        *,
+        gpu_power_modeled_w + cpu_power_modeled_w + mem_power_modeled_w AS modeled_power_w,
+        CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[1] / list_sum(measured_parts)
+            WHEN whole_measured THEN 0.0
+            WHEN measured_kwh IS NOT NULL THEN measured_kwh
+            WHEN hours = 0 THEN 0.0
+            ELSE hours * gpu_power_modeled_w / 1000.0
+        END AS energy_gpu_kwh,
+        CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[2] / list_sum(measured_parts)
+            WHEN whole_measured OR hours = 0 THEN 0.0
+            ELSE hours * cpu_power_modeled_w / 1000.0
+        END AS energy_cpu_kwh,
+        CASE
+            WHEN measured_split THEN measured_kwh * measured_parts[3] / list_sum(measured_parts)
+            WHEN whole_measured OR hours = 0 THEN 0.0
+            ELSE hours * mem_power_modeled_w / 1000.0
+        END AS energy_mem_kwh,
+        CASE WHEN whole_measured AND NOT measured_split THEN measured_kwh ELSE 0.0 END
+            AS energy_measured_kwh
+    FROM modeled
 ),
 footprint AS (
     SELECT
         *,
+        (pue - 1) * (energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh + energy_measured_kwh)
+            AS energy_overhead_kwh,
         -- a job that never ran used nothing, whatever factors it lacks
         pue * CASE
             WHEN measured_kwh IS NOT NULL AND energy_scope = 'gpu'
@@ -88,12 +135,12 @@ footprint AS (
                 measured_kwh, CASE WHEN hours = 0 THEN 0.0 ELSE hours * modeled_power_w / 1000.0 END)
         END AS energy_kwh,
         pue * coalesce(measured_kwh, 0.0) AS measured_energy_kwh
-    FROM modeled
+    FROM parts
 )
 SELECT
     uid, source, cluster, job_id, run, project, sweep, user_name, partition, state,
     submit_ts, start_ts, end_ts, running, job_year, logged_gpu_model, elapsed_s, hours, gpus,
-    gpu_hours, gpu_equiv_hours, cpus, mem_gb,
+    gpu_hours, gpu_equiv_hours, cpus, mem_gb, mem_basis, mem_basis_used,
     gpu_model, gpu_model_source, gpu_slice_of AS gpu_slice, gpu_fraction, gpu_power_gap,
     price_gap, energy_j, power_w, cpu_util, gpu_util,
     energy_scope, mlflow_runs, energy_from, src_file,
@@ -113,6 +160,7 @@ SELECT
     elec_unpriced_country, unknown_job_grid,
     energy_source, measured_kwh, modeled_power_w,
     energy_kwh, measured_energy_kwh,
+    energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh, energy_measured_kwh,
     CASE WHEN energy_kwh = 0 THEN 0.0 ELSE energy_kwh * carbon_g_per_kwh / 1000.0 END
         AS co2e_kg,
     CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_equiv_hours * price_usd_low END
@@ -132,6 +180,8 @@ SELECT
     gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table,
     -- a mean use known, no idle power: the board power times gpu_use, and a note
     util_known AND active AND idle_unknown AS util_without_idle,
+    -- memory counted as allocated where the basis asked for lacks its figure
+    mem_basis <> 'allocated' AND mem_basis_used = 'allocated' AS mem_basis_fallback,
     -- the arithmetic `explain` writes for each figure above, from the terms it multiplies:
     -- change a formula, change its text here (tests evaluate the text against the figure)
     {
@@ -186,6 +236,55 @@ SELECT
                 || written(cpu_use) || ' + ' || written(mem_gb) || ' x ' || written(mem_w_per_gb)
                 || ') / 1000'
         END,
+        'energy_gpu_kwh': CASE
+            WHEN measured_split THEN split_written('gpu_energy', 1, energy_j, measured_parts)
+            WHEN whole_measured THEN 'measured for the whole job, not split = 0'
+            WHEN measured_kwh IS NOT NULL THEN 'measured GPUs: ' || CASE
+                WHEN energy_j IS NOT NULL THEN 'energy_j / 3,600,000 J per kWh = '
+                    || written(energy_j) || ' / 3600000'
+                ELSE 'power_w x hours / 1000 = ' || written(power_w) || ' x ' || written(hours)
+                    || ' / 1000' END
+            WHEN gpus = 0 THEN 'no GPUs = 0'
+            ELSE 'hours x gpus'
+                || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x gpu_fraction' ELSE '' END
+                || CASE
+                    WHEN energy_source <> 'utilisation-modeled' THEN ' x gpu_power_w x gpu_use'
+                    WHEN gpu_util IS NULL THEN ' x gpu_idle_w'
+                    ELSE ' x (gpu_idle_w + gpu_util x (gpu_power_w - gpu_idle_w))' END
+                || ' / 1000 = ' || written(hours) || ' x ' || written(gpus)
+                || CASE WHEN gpu_slice_of IS NOT NULL THEN ' x ' || written(gpu_fraction)
+                    ELSE '' END
+                || CASE
+                    WHEN energy_source <> 'utilisation-modeled'
+                        THEN ' x ' || written(gpu_power_w) || ' x ' || written(gpu_use)
+                    WHEN gpu_util IS NULL THEN ' x ' || written(gpu_idle_w)
+                    ELSE ' x (' || written(gpu_idle_w) || ' + ' || written(gpu_util_mean) || ' x ('
+                        || written(gpu_power_w) || ' - ' || written(gpu_idle_w) || '))' END
+                || ' / 1000'
+        END,
+        'energy_cpu_kwh': CASE
+            WHEN measured_split THEN split_written('cpu_energy', 2, energy_j, measured_parts)
+            WHEN whole_measured THEN 'measured for the whole job, not split = 0'
+            ELSE 'hours x cpus x cpu_power_w_per_core x cpu_use / 1000 = ' || written(hours)
+                || ' x ' || written(cpus) || ' x ' || written(cpu_power_w_per_core) || ' x '
+                || written(cpu_use) || ' / 1000' END,
+        'energy_mem_kwh': CASE
+            WHEN measured_split THEN split_written('ram_energy', 3, energy_j, measured_parts)
+            WHEN whole_measured THEN 'measured for the whole job, not split = 0'
+            ELSE 'hours x mem_gb x mem_w_per_gb / 1000 = ' || written(hours) || ' x '
+                || written(mem_gb) || ' x ' || written(mem_w_per_gb) || ' / 1000' END,
+        'energy_measured_kwh': CASE
+            WHEN NOT whole_measured THEN 'no whole-job measurement = 0'
+            WHEN measured_split THEN 'measured by part, in the parts above = 0'
+            WHEN energy_j IS NOT NULL THEN 'energy_j / 3,600,000 J per kWh = '
+                || written(energy_j) || ' / 3600000'
+            ELSE 'power_w x hours / 1000 = ' || written(power_w) || ' x ' || written(hours)
+                || ' / 1000'
+        END,
+        'energy_overhead_kwh': '(pue - 1) x (energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh'
+            || ' + energy_measured_kwh) = (' || written(pue) || ' - 1) x (' || written(energy_gpu_kwh)
+            || ' + ' || written(energy_cpu_kwh) || ' + ' || written(energy_mem_kwh) || ' + '
+            || written(energy_measured_kwh) || ')',
         'co2e_kg': 'energy_kwh x carbon_g_per_kwh / 1000 = '
             || written(energy_kwh) || ' x ' || written(carbon_g_per_kwh) || ' / 1000',
         'cloud_cost_usd_low': CASE WHEN gpu_slice_of IS NOT NULL

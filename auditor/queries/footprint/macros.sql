@@ -68,3 +68,11 @@ CREATE OR REPLACE TEMP MACRO unused_share(x, u) AS coalesce(fsum(x * (1 - u)), 0
 CREATE OR REPLACE TEMP MACRO unused_priced(cost, missing, u) AS
     CASE WHEN bool_or(missing) FILTER (WHERE u IS NOT NULL) THEN NULL
         ELSE unused_share(cost, u) END;
+-- split_written(name, i, energy_j, parts): explain's arithmetic of the part i of a whole-job
+-- energy its log measured by part (codecarbon's gpu_energy, cpu_energy, ram_energy, kWh):
+-- the measured energy in the share of that part.
+CREATE OR REPLACE TEMP MACRO split_written(name, i, energy_j, parts) AS
+    'measured by part: energy_j / 3,600,000 J per kWh x ' || name
+    || ' / (gpu_energy + cpu_energy + ram_energy) = ' || written(energy_j) || ' / 3600000 x '
+    || written(parts[i]) || ' / (' || written(parts[1]) || ' + ' || written(parts[2]) || ' + '
+    || written(parts[3]) || ')';

@@ -9,7 +9,7 @@ CREATE OR REPLACE TEMP VIEW footprint_jobs AS
 SELECT
     c.uid, c.source, c.cluster, c.job_id, c.run, c.project, c.sweep, c.user_name, c.partition,
     c.state, c.submit_ts, c.start_ts, c.end_ts, c.running, c.elapsed_s, c.gpus, c.gpu_model,
-    c.cpus, c.mem_gb, c.energy_j, c.power_w, c.cpu_util, c.gpu_util, c.grid,
+    c.cpus, c.mem_gb, c.mem_req_gb, c.max_rss_gb, c.energy_j, c.power_w, c.cpu_util, c.gpu_util, c.grid,
     c.gpu_util_peak, c.gpu_util_from, c.gpu_peak_from,
     c.src_file,  -- an MLflow run's store: sweeps and runs are named within it
     -- the year whose factors apply to the job
@@ -18,6 +18,13 @@ SELECT
     -- matters only for measured jobs, and only theirs are looked up (tags are long)
     CASE WHEN c.energy_j IS NULL AND c.power_w IS NULL THEN 'job'
         ELSE coalesce(c.tags['energy_scope'], 'job') END AS energy_scope,
+    -- codecarbon measures the whole run's energy by part (kWh, kept as tags): the split of
+    -- its energy_j, where all three parts are numbers >= 0 with a sum above 0
+    CASE WHEN c.source = 'codecarbon' AND c.energy_j IS NOT NULL THEN list_transform(
+        [[try_cast(c.tags['gpu_energy'] AS DOUBLE), try_cast(c.tags['cpu_energy'] AS DOUBLE),
+          try_cast(c.tags['ram_energy'] AS DOUBLE)]],
+        lambda p: CASE WHEN len(list_filter(p, lambda x: x >= 0)) = 3 AND list_sum(p) > 0
+            THEN p END)[1] END AS measured_parts,
     -- a Slurm job with MLflow runs linked to it: their ids, and whether its energy is theirs
     c.tags['mlflow_runs'] AS mlflow_runs,
     c.tags['energy_from'] AS energy_from

@@ -132,6 +132,7 @@ SELECT
     gpu_key(gpu_text) AS gpu_model,
     CAST(NULL AS DOUBLE) AS cpus,
     CAST(NULL AS DOUBLE) AS mem_gb,
+    CAST(NULL AS DOUBLE) AS mem_req_gb,
     CAST(NULL AS BIGINT) AS nodes,
     energy_j,
     power_w,

@@ -1,7 +1,9 @@
 -- Creates the temp table `report_base`: one row per job of the report with its footprint, from
 -- the temp table `report_footprint` (report/footprint.sql, or report/footprint_gpu.sql without
 -- footprint settings). gpu_model is the model the footprint used (the job log's, else the
--- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown.
+-- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown;
+-- gpu_util_mean the GPUs' mean use (footprint/macros.sql) and idle_below the mean under which
+-- they idled.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,
@@ -13,6 +15,6 @@ SELECT
     strftime(j.job_date, '%Y-%m') AS month,
     f.gpus, f.hours, f.gpu_hours, f.energy_kwh, f.measured_energy_kwh, f.co2e_kg,
     f.carbon_g_per_kwh, f.pue, f.cloud_prices, f.cloud_cost_usd_low, f.cloud_cost_usd_high,
-    f.price_missing, f.electricity_cost_usd
+    f.price_missing, f.electricity_cost_usd, f.gpu_util_mean, f.idle_below
 FROM report_footprint f
 JOIN report_jobs j USING (uid);

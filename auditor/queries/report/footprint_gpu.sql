@@ -1,7 +1,7 @@
 -- Creates the temp table `report_footprint` when no footprint settings are configured: the
 -- jobs of `report_jobs` with the columns report/base.sql reads, GPU-hours (gpus x elapsed, as
 -- summary/gpu_hours.sql counts them) and every footprint column NULL. gpu_model is the job
--- log's.
+-- log's; gpu_util_mean the GPUs' mean use (footprint/macros.sql), idle below $idle_below.
 CREATE OR REPLACE TEMP TABLE report_footprint AS
 SELECT
     c.uid, c.source, c.cluster, c.project, c.sweep, c.src_file, c.run, c.job_id, c.user_name,
@@ -12,6 +12,8 @@ SELECT
     NULL::DOUBLE AS energy_kwh, NULL::DOUBLE AS measured_energy_kwh, NULL::DOUBLE AS co2e_kg,
     NULL::DOUBLE AS carbon_g_per_kwh, NULL::DOUBLE AS pue, NULL::VARCHAR AS cloud_prices,
     NULL::DOUBLE AS cloud_cost_usd_low, NULL::DOUBLE AS cloud_cost_usd_high,
-    false AS price_missing, NULL::DOUBLE AS electricity_cost_usd
+    false AS price_missing, NULL::DOUBLE AS electricity_cost_usd,
+    gpu_util_mean(c.gpus, c.gpu_util, c.gpu_util_peak) AS gpu_util_mean,
+    CAST($idle_below AS DOUBLE) AS idle_below
 FROM counted_jobs c
 SEMI JOIN report_jobs j USING (uid);

@@ -21,6 +21,14 @@ WITH allocs AS (
         contains(coalesce(r.jobid, ''), '_[') AS array_pending,
         nullif(regexp_extract(coalesce(r.jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
         upper(split_part(trim(coalesce(r.state, '')), ' ', 1)) AS state_word,
+        -- ReqMem, per CPU (c) or per node (n) multiplied out; 0 means none asked
+        CASE
+            WHEN regexp_full_match(trim(coalesce(r.reqmem, '')), '0+[KMGTP]?[cn]?') THEN NULL
+            WHEN ends_with(trim(r.reqmem), 'c') THEN sacct_bytes(r.reqmem, 'M') * f.cpus_in
+            WHEN ends_with(trim(r.reqmem), 'n')
+                THEN sacct_bytes(r.reqmem, 'M') * coalesce(f.nodes_in, 1)
+            ELSE sacct_bytes(r.reqmem, 'M')
+        END AS reqmem_bytes,
         -- a dump without a Start column shows a start by a positive elapsed time
         (f.start_ts IS NOT NULL OR (r."start" IS NULL AND coalesce(f.elapsed_in, 0) > 0))
             AND NOT array_pending AND coalesce(r.nodelist, '') <> 'None assigned' AS started
@@ -58,15 +66,9 @@ canonical AS (
         gpus_in AS gpus,
         gpu_model,
         cpus_in AS cpus,
-        coalesce(
-            sacct_bytes(tres_value(tres, 'mem'), 'M'),
-            CASE
-                WHEN regexp_full_match(trim(coalesce(reqmem, '')), '0+[KMGTP]?[cn]?') THEN NULL
-                WHEN ends_with(trim(reqmem), 'c') THEN sacct_bytes(reqmem, 'M') * cpus_in
-                WHEN ends_with(trim(reqmem), 'n') THEN sacct_bytes(reqmem, 'M') * coalesce(nodes_in, 1)
-                ELSE sacct_bytes(reqmem, 'M')
-            END
-        ) / pow(1024, 3) AS mem_gb,
+        coalesce(sacct_bytes(tres_value(tres, 'mem'), 'M'), reqmem_bytes) / pow(1024, 3) AS mem_gb,
+        coalesce(reqmem_bytes, sacct_bytes(tres_value(nullif(trim(reqtres), ''), 'mem'), 'M'))
+            / pow(1024, 3) AS mem_req_gb,
         CASE WHEN started THEN nodes_in ELSE 0 END AS nodes,
         coalesce(nullif(energy_in, 0), steps_energy_j) AS energy_j,
         CAST(NULL AS DOUBLE) AS power_w,

@@ -30,8 +30,15 @@ parsed AS (
             WHEN NOT sacct_missing(elapsedraw) THEN try_cast(trim(elapsedraw) AS DOUBLE)
             ELSE sacct_dur(elapsed)
         END AS elapsed_in,
-        sacct_dur(totalcpu) AS total_cpu_s,
-        CASE WHEN is_step THEN sacct_size(maxrss, 'K') END AS max_rss_bytes,
+        -- TotalCPU, else a step's TRESUsageInTot cpu (the same CPU time); memory used, the
+        -- larger of MaxRSS (the largest task's peak) and TRESUsageInTot mem (the sum of the
+        -- tasks' peaks), both KiB when bare
+        coalesce(sacct_dur(totalcpu),
+            CASE WHEN $usage = 1 THEN sacct_dur(tres_value(tresusageintot, 'cpu')) END)
+            AS total_cpu_s,
+        CASE WHEN is_step THEN greatest(sacct_size(maxrss, 'K'),
+            CASE WHEN $usage = 1 THEN sacct_size(tres_value(tresusageintot, 'mem'), 'K') END)
+        END AS max_rss_bytes,
         try_cast(nullif(trim(consumedenergyraw), '') AS DOUBLE) AS energy_in,
         CASE WHEN NOT is_step THEN coalesce(tres_gpus(tres), gres_gpus(allocgres), 0) END AS gpus_in,
         CASE WHEN NOT is_step THEN coalesce(tres_gpu_type(tres), gres_gpu_type(allocgres)) END

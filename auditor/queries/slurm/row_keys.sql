@@ -30,8 +30,11 @@ SELECT
     end_ts,
     CASE WHEN NOT is_step THEN elapsed_in END AS elapsed_in,
     gpus_in,
-    CASE WHEN NOT is_step THEN cpus_in END AS cpus_in,
-    CASE WHEN NOT is_step THEN nodes_in END AS nodes_in,
+    -- NCPUS and NNodes, else AllocTRES cpu and node (a dump may have AllocTRES alone)
+    CASE WHEN NOT is_step THEN coalesce(cpus_in, try_cast(tres_value(tres, 'cpu') AS DOUBLE)) END
+        AS cpus_in,
+    CASE WHEN NOT is_step THEN coalesce(nodes_in, try_cast(tres_value(tres, 'node') AS BIGINT)) END
+        AS nodes_in,
     -- GPU use: the steps' gpuutil and gpumem, the allocation's jobstats summary
     gpu_util_tot,
     gpu_util_max,

@@ -10,6 +10,7 @@ SELECT
     coalesce(gpus, 0) * greatest(coalesce(elapsed_s, 0), 0) / 3600.0 AS gpu_hours,
     coalesce(cpus, 0) AS cpus,
     coalesce(mem_gb, 0) AS mem_gb,
+    CASE WHEN mem_gb IS NOT NULL THEN 'allocated' END AS mem_basis_used,
     coalesce(gpu_parent(gpu_model), gpu_model) AS gpu_model,
     CASE WHEN gpu_model IS NOT NULL THEN 'job log' END AS gpu_model_source,
     CASE WHEN gpu_slices(gpu_model) IS NOT NULL

@@ -3,13 +3,17 @@
 -- with summary/gpu_hours.sql's figures (jobs, gpu_hours, gpu_equiv_hours, gpu_util,
 -- util_coverage, idle_gpu_hours, unused_gpu_hours) and the footprint: energy_kwh, co2e_kg,
 -- cloud_cost_usd_low, cloud_cost_usd_high, electricity_cost_usd, measured_share
--- (footprint_sums), the footprint of the idle and unused GPU-hours (idle_*, unused_*; the
--- macros are in footprint/macros.sql), default_gpu_power_jobs, default_carbon_jobs.
+-- (footprint_sums), the energy split (energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh,
+-- energy_overhead_kwh, energy_measured_kwh: they add up to energy_kwh), the footprint of the
+-- idle and unused GPU-hours (idle_*, unused_*; the macros are in footprint/macros.sql),
+-- default_gpu_power_jobs, default_carbon_jobs.
 CREATE OR REPLACE TEMP TABLE summary_grouped AS
-SELECT * EXCLUDE (sums, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low,
+SELECT * EXCLUDE (sums, energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh,
+        energy_measured_kwh, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low,
         idle_cloud_cost_usd_high, unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low,
         unused_cloud_cost_usd_high, default_gpu_power_jobs, default_carbon_jobs),
-    sums.*, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low, idle_cloud_cost_usd_high,
+    sums.*, energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh,
+    energy_measured_kwh, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low, idle_cloud_cost_usd_high,
     unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low, unused_cloud_cost_usd_high,
     default_gpu_power_jobs, default_carbon_jobs
 FROM (
@@ -24,6 +28,11 @@ FROM (
         unused_hours(gpus * elapsed_s, gpu_util_mean) AS unused_gpu_hours,
         footprint_sums(energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
             price_missing, electricity_cost_usd, measured_energy_kwh) AS sums,
+        fsum(energy_gpu_kwh) AS energy_gpu_kwh,
+        fsum(energy_cpu_kwh) AS energy_cpu_kwh,
+        fsum(energy_mem_kwh) AS energy_mem_kwh,
+        fsum(energy_overhead_kwh) AS energy_overhead_kwh,
+        fsum(energy_measured_kwh) AS energy_measured_kwh,
         idle_share(energy_kwh, gpu_util_mean, idle_below) AS idle_energy_kwh,
         idle_share(co2e_kg, gpu_util_mean, idle_below) AS idle_co2e_kg,
         idle_priced(cloud_cost_usd_low, price_missing, gpu_util_mean, idle_below)
