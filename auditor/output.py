@@ -336,14 +336,13 @@ def _batches(table: pa.Table) -> list[pa.RecordBatch]:
     return [b for b in table.to_batches(max_chunksize=BATCH_ROWS) if b.num_rows]
 
 
-def _joined(rows: pa.Array) -> bytes:
-    """The texts of ``rows`` one after the other, as UTF-8: each row holds its line end."""
+def _joined(rows: pa.Array) -> str:
+    """The texts of ``rows`` one after the other: each row holds its line end."""
     width = pa.int64() if pa.types.is_large_string(rows.type) else pa.int32()
     _, offset_buffer, data = rows.buffers()
     offsets = pa.Array.from_buffers(width, len(rows) + 1, [None, offset_buffer], offset=rows.offset)
     start, stop = offsets[0].as_py(), offsets[-1].as_py()
-    text: bytes = data.slice(start, stop - start).to_pybytes()
-    return text
+    return str(memoryview(data)[start:stop], "utf-8")
 
 
 @renderer("json")
@@ -362,7 +361,8 @@ def _json(table: pa.Table) -> str:
         for i, (key, column) in enumerate(zip(keys, batch.columns, strict=True)):
             parts += [("  {\n" if i == 0 else ",\n") + f"    {key}: ", _json_column(column)]
         out.append(_joined(pc.binary_join_element_wise(*parts, "\n  },\n", "")))
-    return "[\n" + b"".join(out)[:-2].decode() + "\n]\n"
+    out[-1] = out[-1][:-2]  # the last row has no comma after it
+    return "".join(["[\n", *out, "\n]\n"])
 
 
 @renderer("csv")
@@ -373,14 +373,14 @@ def _csv(table: pa.Table) -> str:
     csv.writer(header, lineterminator="\n").writerow(table.column_names)
     if not table.num_columns:  # the csv writer writes no row of no fields
         return header.getvalue()
-    out = [header.getvalue().encode()]
+    out = [header.getvalue()]
     for batch in _batches(table):
         cells = list(map(_csv_column, batch.columns))
         if len(cells) == 1:  # the csv writer quotes a lone empty field
             cells[0] = pc.if_else(pc.equal(cells[0], ""), '""', cells[0])
         cells[-1] = _concat(cells[-1], "\n")
         out.append(_joined(pc.binary_join_element_wise(*cells, ",")))
-    return b"".join(out).decode()
+    return "".join(out)
 
 
 @renderer("table")
@@ -401,7 +401,7 @@ def _table(table: pa.Table) -> str:
             for c, w, num in zip(cells, widths, numeric, strict=True)
         ).rstrip()
 
-    out = [(line(header) + "\n" + line(["-" * w for w in widths]) + "\n").encode()]
+    out = [line(header) + "\n" + line(["-" * w for w in widths]) + "\n"]
     for columns in texts:
         padded = [
             (pc.utf8_lpad if num else pc.utf8_rpad)(column, width=w, padding=" ")
@@ -410,7 +410,7 @@ def _table(table: pa.Table) -> str:
         rows = pc.binary_join_element_wise(*padded, "  ") if padded else None
         if rows is not None:
             out.append(_joined(_concat(pc.utf8_rtrim(rows, characters=_WHITESPACE), "\n")))
-    return b"".join(out).decode()
+    return "".join(out)
 
 
 def _md_escape(text: str) -> str:
@@ -426,7 +426,7 @@ def _markdown(table: pa.Table) -> str:
         "| " + " | ".join(_md_escape(h) for h in table.column_names) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
-    out = ["\n".join(head).encode() + b"\n"]
+    out = ["\n".join(head) + "\n"]
     for batch in _batches(table) if table.num_columns else []:
         cells = []
         for column in map(_text_column, batch.columns):
@@ -434,4 +434,4 @@ def _markdown(table: pa.Table) -> str:
                 column = pc.replace_substring(column, raw, escaped)
             cells.append(column)
         out.append(_joined(_concat("| ", pc.binary_join_element_wise(*cells, " | "), " |\n")))
-    return b"".join(out).decode()
+    return "".join(out)
