@@ -3,11 +3,12 @@
 Output is deterministic: rows come sorted from the queries, floats are printed with a
 fixed number of decimals, and no format adds a timestamp.
 
-Cells become text a column at a time, with Arrow compute: a summary of a million sweeps
-renders in about a second, where a Python call per cell took ten. The text is what Python's
-csv and json modules and its float formatting print for the same cells. Python still sees
-the rare cells that have no column-wise form: maps, timestamps, and floats so large or so
-close to a rounding tie that the vectorised rounding could differ from Python's.
+Cells become text a column at a time, with Arrow compute: the CSV of a million sweeps
+prints in a few seconds, where a Python call per cell took six times as long. The text is
+what Python's csv and json modules and its float formatting print for the same cells
+(tests/helpers/output_reference.py prints them so). Python still sees the cells that have
+no column-wise form: maps, timestamps, and floats of 1e15 and more once scaled to their
+decimals, past the digits a double keeps.
 """
 
 from __future__ import annotations
