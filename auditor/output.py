@@ -220,6 +220,9 @@ def _grouped_text(k: pa.Array, decimals: int) -> pa.Array:
     return text
 
 
+_SAMPLE = 1024  # values looked at to tell whether a column repeats itself
+
+
 def _float_text(x: pa.Array, data: bool, missing: str) -> pa.Array:
     """Each float as json and csv (``data``) or table and markdown print it; ``missing``
     where the value is null, NaN or infinite.
@@ -237,9 +240,6 @@ def _float_text(x: pa.Array, data: bool, missing: str) -> pa.Array:
             text = _float_text_each(encoded.dictionary, data, missing)
             return pc.take(text, encoded.indices).fill_null(missing)
     return _float_text_each(x, data, missing)
-
-
-_SAMPLE = 1024
 
 
 def _float_text_each(x: pa.Array, data: bool, missing: str) -> pa.Array:
