@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from auditor import api
+from tests.helpers.fuzz import examples
 
 STATES = ["COMPLETED", "FAILED", "CANCELLED by 7", "TIMEOUT", "RUNNING", "PENDING"]
 HEADER = "JobID|JobIDRaw|User|Account|State|Submit|Start|End|ElapsedRaw|AllocTRES|JobName"
@@ -63,7 +64,7 @@ def totals(db: str, by: str) -> tuple[float, int, list[float]]:
     return sum(hours), sum(table.column("jobs").to_pylist()), hours
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(job, min_size=1, max_size=40), st.integers(0, 40))
 def test_groups_sum_to_total_and_parts_equal_whole(jobs: list[dict[str, object]], cut: int) -> None:
     lines = dump_lines(jobs)

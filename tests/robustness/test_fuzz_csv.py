@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from auditor import api
 from tests.helpers.db import db_state
+from tests.helpers.fuzz import examples
 from tests.helpers.paths import ROOT
 from tests.helpers.robustness import check_outcome
 
@@ -67,7 +68,7 @@ headers = st.one_of(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     headers,
     st.lists(st.lists(value, min_size=1, max_size=10), min_size=1, max_size=5),

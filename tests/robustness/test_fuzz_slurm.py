@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from auditor import api
 from tests.helpers.db import db_state
+from tests.helpers.fuzz import examples
 from tests.helpers.paths import SLURM
 from tests.helpers.robustness import check_outcome
 
@@ -74,7 +75,7 @@ row = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(row, min_size=1, max_size=6), st.booleans(), st.booleans())
 def test_text_rows(rows: list[dict[str, str]], truncate: bool, skip: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,7 +155,7 @@ HUGE_EPOCH_JOB = {
 }
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(json_job, max_size=4), st.booleans())
 @example([HUGE_EPOCH_JOB], False)
 def test_json_jobs(jobs: list[dict[str, Any]], skip: bool) -> None:

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from auditor import api
 from tests.helpers.db import db_state
+from tests.helpers.fuzz import examples
 from tests.helpers.jobstats import admin_comment, node
 from tests.helpers.paths import SLURM
 from tests.helpers.robustness import check_outcome
@@ -82,7 +83,7 @@ def check_sane(db: str) -> None:
         assert mem is None or mem >= 0
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.tuples(comment, usage, usage, st.booleans()), min_size=1, max_size=6),
     st.booleans(),
@@ -111,7 +112,7 @@ def test_gpu_use_fields(rows: list[tuple[str, str, str, bool]], skip: bool) -> N
         check_sane(db)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(8), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.one_of(comment, json_value), json_value), max_size=4))
 def test_gpu_use_in_json(jobs: list[tuple[Any, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from auditor import api
+from tests.helpers.fuzz import examples
 from tests.helpers.joblog import job, write_jobs
 
 CONFIG = """
@@ -88,7 +89,7 @@ def summary(db: str, by: str) -> list[dict[str, Any]]:
     return table.to_pylist()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(jobs_strategy)
 def test_footprint_invariants(spec: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 from auditor import output
 from auditor.output import render
+from tests.helpers.fuzz import examples
 from tests.helpers.output_reference import RENDER
 
 TABLE = pa.table(
@@ -94,7 +95,7 @@ def same_as_reference(table: pa.Table) -> None:
         assert render(table, fmt) == reference(table), fmt
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(
         st.tuples(strings, st.none() | st.integers(-(2**63), 2**63 - 1), floats, st.booleans()),
