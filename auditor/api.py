@@ -14,7 +14,14 @@ import pyarrow as pa
 
 from auditor.errors import UsageError
 from auditor.ingest.base import GroupSpec, ImportResult, Relation, SkippedRow
-from auditor.store import FileDigests, ForgetReport, IngestReport, LedgerEntry, Store
+from auditor.store import (
+    FileDigests,
+    ForgetReport,
+    IngestReport,
+    IntensityReport,
+    LedgerEntry,
+    Store,
+)
 from auditor.timezones import local_zone
 
 if TYPE_CHECKING:
@@ -26,10 +33,12 @@ __all__ = [
     "FootprintOptions",
     "ForgetReport",
     "IngestOutcome",
+    "IntensityOutcome",
     "explain",
     "factors",
     "forget",
     "ingest_csv",
+    "ingest_intensity",
     "ingest_mlflow",
     "ingest_slurm",
     "ingests",
@@ -307,6 +316,86 @@ def ingest_mlflow(
 
 
 # -- end of MLflow -------------------------------------------------------------------------
+
+
+# -- grid intensity over time ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntensityOutcome:
+    """What ``ingest_intensity`` stored (``report``), each series with its gaps (lines of
+    ``notes``) and what the user should know."""
+
+    report: IntensityReport
+    notes: list[str] = field(default_factory=list)
+
+    def summary_line(self) -> str:
+        r = self.report
+        if r.ingest_id is None:
+            return f"auditor: {r.rows_read} rows read, nothing changed (read before)"
+        return (
+            f"auditor: {r.rows_read} rows read, {r.intervals_added} intervals added "
+            f"(ingest {r.ingest_id}), {r.rows_skipped} repeated rows skipped"
+        )
+
+
+def ingest_intensity(
+    paths: Sequence[str],
+    *,
+    db: str,
+    zone: str | None = None,
+    kind: str | None = None,
+    basis: str | None = None,
+    replace: bool = False,
+) -> IntensityOutcome:
+    """Read grid-intensity time series (Electricity Maps CSV, WattTime JSON or CSV, UK
+    Carbon Intensity JSON, plain CSV) into ``db``'s intensity_series.
+
+    ``zone`` overrides the file's zone (WattTime CSV: required); ``kind`` (average, marginal)
+    and ``basis`` (lifecycle, direct) default to the format's own. Raises InputError (a bad
+    record: file and line or JSON record; intervals overlapping, within the files or with a
+    series another ingest stored, unless ``replace``), UsageError or StoreError. Files read
+    before with the same options change nothing.
+    """
+    from auditor.ingest.intensity import IntensityOptions, read_intensity
+
+    options = IntensityOptions(zone=zone, kind=kind, basis=basis)
+    keys = {"zone": zone, "kind": kind, "basis": basis}
+    digests = FileDigests(paths)
+    try:
+        result = read_intensity(list(paths), options)
+
+        def ledger() -> LedgerEntry:
+            sizes, shas = digests.result()
+            return LedgerEntry(sizes, shas, keys, {})
+
+        with Store(db) as store:
+            report = store.ingest_intensity(
+                result.table,
+                files=list(paths),
+                options=keys,
+                rows_read=result.rows_read,
+                rows_skipped=result.rows_skipped,
+                ledger=ledger,
+                replace=replace,
+            )
+    finally:
+        digests.cancel()
+    notes = list(result.notes)
+    for file, (earlier, earlier_file) in sorted(report.unchanged.items()):
+        notes.append(
+            f"{file}: the same content as {earlier_file} of ingest {earlier}, read with the "
+            "same options: nothing changed"
+        )
+    if report.ingest_id is not None:
+        notes += [s.line() for s in result.series]
+    for earlier, n in report.replaced:
+        notes.append(
+            f"--replace: deleted {n} intervals of ingest {earlier} that this reading overlaps"
+        )
+    if replace and not report.replaced and report.ingest_id is not None:
+        notes.append("--replace: no stored interval overlapped these, nothing replaced")
+    return IntensityOutcome(report, notes)
 
 
 def ingests(*, db: str, short_sha256: bool = False) -> pa.Table:

@@ -233,7 +233,7 @@ def _show_with_notes(table: pa.Table, fmt: str) -> None:
     typer.echo(text, nl=False)
 
 
-def _report_ingest(run: Callable[[], api.IngestOutcome]) -> None:
+def _report_ingest(run: Callable[[], api.IngestOutcome | api.IntensityOutcome]) -> None:
     """Run one ingest; its notes and its one-line account go to stderr."""
     outcome = run()
     for note in outcome.notes:
@@ -354,6 +354,55 @@ def ingest_csv(
             skip_bad_rows=skip_bad_rows,
             progress=sys.stderr.isatty(),
             replace=replace,
+        )
+    )
+
+
+@ingest_app.command("intensity")
+@with_groups
+def ingest_intensity(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Electricity Maps CSV, WattTime JSON or CSV, UK Carbon Intensity JSON, "
+            "or timestamp,zone,g_per_kwh CSV."
+        ),
+    ],
+    db: Db,
+    zone: Annotated[
+        str | None,
+        typer.Option(
+            help="Grid zone of the series (WattTime CSV: required).",
+            show_default="the file's zone or region",
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="average or marginal.",
+            show_default="the format's: WattTime by signal, else average",
+        ),
+    ] = None,
+    basis: Annotated[
+        str | None,
+        typer.Option(
+            help="lifecycle or direct (Electricity Maps: which column).",
+            show_default="Electricity Maps and plain CSV lifecycle, WattTime and UK direct",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Swap stored intervals of the same series that these overlap.",
+            show_default="off",
+        ),
+    ] = False,
+) -> None:
+    """Ingest grid carbon intensity over time (hourly, 5-minute, half-hourly ...)."""
+    _report_ingest(
+        lambda: api.ingest_intensity(
+            [str(f) for f in files], db=db, zone=zone, kind=kind, basis=basis, replace=replace
         )
     )
 

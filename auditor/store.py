@@ -51,6 +51,20 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
+class IntensityReport:
+    """What an intensity ingest stored. ``ingest_id`` is None when every file was read
+    before with the same options (``unchanged``: file -> (earlier ingest, its file)) and
+    nothing was written; ``replaced``: (earlier ingest, intervals of it deleted)."""
+
+    ingest_id: int | None
+    rows_read: int
+    intervals_added: int
+    rows_skipped: int
+    replaced: tuple[tuple[int, int], ...] = ()
+    unchanged: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class LedgerEntry:
     """What the ledger keeps of an ingest besides its counts: each file's size and SHA-256
     (None for an MLflow store, known by its URI), the options that shape job keys (a
@@ -69,10 +83,23 @@ class ForgetReport:
     jobs_removed: int  # jobs only it brought
     jobs_restored: int  # jobs back at the values it had replaced
     kept_later: dict[int, int]  # later ingest -> jobs it brought that keep that ingest's values
+    # an ingest of grid intensity: the intervals it stored, and the ingests whose intervals
+    # its --replace deleted (files listed), which forgetting it does not bring back
+    intervals_removed: int | None = None
+    not_restored: dict[int, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """What forgetting did, for stderr: one line, and one per later ingest that keeps
         jobs this one also brought (what could not be undone)."""
+        if self.intervals_removed is not None:
+            return [
+                f"forgot {self.description}: removed {self.intervals_removed} intervals of "
+                "grid intensity"
+            ] + [
+                f"the intervals of ingest {earlier} ({files}) it replaced are not restored "
+                f"(ingest {files} again with --replace to restore them)"
+                for earlier, files in sorted(self.not_restored.items())
+            ]
         out = [
             f"forgot {self.description}: removed {self.jobs_removed} jobs only it brought, "
             f"restored {self.jobs_restored} jobs to their earlier values"
@@ -177,7 +204,22 @@ FORGET = (
     "store/forget_restore",
     "store/forget_drop_restored",
     "store/forget_unsupersede",
+    "store/forget_intensity",
     "store/forget_ledger_row",
+)
+
+# An intensity ingest's steps, in its one transaction: files read before with the same
+# options are left out (nothing changes), overlaps with stored series refused (or, with
+# --replace, the stored intervals deleted), the intervals stored, the ledger row.
+INTENSITY_INGEST = (
+    "store/ingest_next_id",
+    "store/intensity_same_content",
+    "store/intensity_overlap",
+    "store/intensity_replaced_ingests",
+    "store/intensity_replace",
+    "store/intensity_supersede",
+    "store/intensity_insert",
+    "store/ledger_insert",
 )
 
 # The name of a database attached to an importer's connection (Store(..., attach_to=...)).
@@ -547,7 +589,7 @@ class Store:
             raise UsageError(
                 f"no ingest {ingest_id} in {self.path} (ingests: {listed}). See 'auditor ingests'."
             )
-        _id, _source, files, _keys, finished, updated, kept_replaced = one
+        _id, source, files, _keys, finished, updated, kept_replaced = one
         description = f"ingest {ingest_id} ({files}, {finished})"
         if not kept_replaced and updated:
             raise UsageError(
@@ -556,6 +598,10 @@ class Store:
                 "Nothing was changed."
             )
         params = {"ingest_id": ingest_id}
+        superseded = {
+            int(r[0]): str(r[1])
+            for r in con.execute(sql.query("store/intensity_superseded"), params).fetchall()
+        }
         con.execute("BEGIN TRANSACTION")
         try:
             done = {step: con.execute(sql.query(step), params).fetchall() for step in FORGET}
@@ -566,7 +612,105 @@ class Store:
         later = {int(r[0]): int(r[1]) for r in done["store/forget_later"]}
         stored, restorable = (int(x) for x in done["store/forget_counts"][0])
         restored = int(done["store/forget_restore"][0][0])
+        if source == "intensity":
+            intervals = int(done["store/forget_intensity"][0][0])
+            return ForgetReport(
+                ingest_id, description, 0, 0, later, intervals, not_restored=superseded
+            )
         return ForgetReport(ingest_id, description, stored - restorable, restored, later)
+
+    def ingest_intensity(
+        self,
+        table: pa.Table,
+        *,
+        files: Sequence[str],
+        options: Mapping[str, Any],
+        rows_read: int,
+        rows_skipped: int,
+        ledger: Callable[[], LedgerEntry],
+        replace: bool = False,
+    ) -> IntensityReport:
+        """Store grid-intensity intervals (columns of intensity_series but ingest_id) in one
+        transaction; returns what changed.
+
+        Files whose content an earlier ingest in force read with the same options, and
+        whose intervals it still stores, are left out: reading them again changes nothing
+        (with every file so, nothing is written, not even a ledger row). An interval that
+        overlaps one stored by another ingest in the same series raises InputError naming
+        both files, nothing written, unless ``replace``: then the stored intervals it
+        overlaps are deleted (their ingests are marked superseded; forgetting this ingest
+        does not bring them back).
+        """
+        con = self.con
+        con.register("incoming_intensity", table)
+        con.execute("BEGIN TRANSACTION")
+        steps = sql.Pipeline(con, INTENSITY_INGEST)
+        try:
+            ingest_id = _count(steps.run("store/ingest_next_id"))
+            entry = ledger()
+            key_options = _json(entry.key_options)
+            same = steps.run(
+                "store/intensity_same_content",
+                {
+                    "ingest_id": ingest_id,
+                    "sha256": list(entry.file_sha256 or []),
+                    "key_options": key_options,
+                },
+            ).fetchall()
+            earlier = {str(r[0]): (int(r[1]), str(r[2])) for r in same}
+            shas = list(entry.file_sha256 or [""] * len(files))
+            sizes = list(entry.file_bytes or [0] * len(files))
+            unchanged = {f: earlier[s] for f, s in zip(files, shas, strict=True) if s in earlier}
+            skip = list(unchanged)
+            params = {"skip_files": skip}
+            first = steps.run("store/intensity_overlap", {**params, "replace": replace})
+            clash = first.fetchone()
+            if clash is not None:
+                raise _overlap_error(clash)
+            replaced: tuple[tuple[int, int], ...] = ()
+            if replace:
+                found = steps.run("store/intensity_replaced_ingests", params).fetchall()
+                replaced = tuple((int(r[0]), int(r[1])) for r in found)
+                steps.run("store/intensity_replace", params)
+                steps.run(
+                    "store/intensity_supersede",
+                    {"ingest_id": ingest_id, "replaced": [r[0] for r in replaced]},
+                )
+            added = _count(steps.run("store/intensity_insert", {"ingest_id": ingest_id, **params}))
+            kept = [i for i, f in enumerate(files) if f not in unchanged]
+            if not kept:
+                con.execute("ROLLBACK")
+                return IntensityReport(None, rows_read, 0, rows_skipped, unchanged=unchanged)
+            steps.run(
+                "store/ledger_insert",
+                {
+                    "ingest_id": ingest_id,
+                    "source": "intensity",
+                    "files": [files[i] for i in kept],
+                    "options": _json(options),
+                    "rows_read": rows_read,
+                    "jobs_added": added,
+                    "jobs_updated": 0,
+                    "rows_skipped": rows_skipped,
+                    "file_bytes": [sizes[i] for i in kept] if entry.file_bytes else None,
+                    "file_sha256": [shas[i] for i in kept] if entry.file_sha256 else None,
+                    "key_options": key_options,
+                    "row_options": _json(entry.row_options),
+                },
+            )
+            con.execute("COMMIT")
+        except BaseException as exc:
+            con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.IOException):
+                first_line = str(exc).splitlines()[0]
+                raise StoreError(
+                    f"{self.path}: cannot write the database ({first_line}); nothing was "
+                    "changed. Free disk space and ingest again."
+                ) from None
+            raise
+        finally:
+            con.unregister("incoming_intensity")
+        return IntensityReport(int(ingest_id), rows_read, added, rows_skipped, replaced, unchanged)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -579,6 +723,18 @@ class Store:
         rel = self.con.sql(sql.query(name), params=dict(params or {}))
         table: pa.Table = rel.to_arrow_table()
         return table
+
+
+def _overlap_error(row: tuple[Any, ...]) -> InputError:
+    new_file, new_line, ingest_id, stored_file, stored_line, zone, kind, basis, start = row
+    return InputError(
+        f"the interval from {start} UTC of zone {zone} ({kind}, {basis}) overlaps one ingest "
+        f"{ingest_id} stored from {stored_file}:{stored_line}",
+        file=new_file,
+        line=new_line,
+        hint=f"Use --replace to swap the stored intervals for this file's, or 'auditor forget "
+        f"{ingest_id}' first.",
+    )
 
 
 def _count(result: duckdb.DuckDBPyConnection) -> int:

@@ -1,0 +1,6 @@
+-- The rows an intensity ingest hands to the store, in the columns of intensity_series
+-- without ingest_id (and place: the line or JSON record, for errors), in series and time
+-- order.
+SELECT zone, kind, basis, start_ts, end_ts, g_per_kwh, estimated, src_file, src_line, place
+FROM series_rows
+ORDER BY zone, kind, basis, start_ts;
