@@ -54,10 +54,10 @@ PIPELINE = (
     "intensity/uk_points",
     "intensity/parsed",
     "intensity/problems",
+    "intensity/duplicates",
     "intensity/spacing",
     "intensity/spacing_problem",
     "intensity/intervals",
-    "intensity/duplicates",
     "intensity/series_rows",
     "intensity/overlaps",
     "intensity/gaps",
@@ -407,11 +407,6 @@ def _intervals(
     bad = steps.run("intensity/problems").fetchone()
     if bad is not None:
         raise InputError(str(bad[2]), file=str(bad[0]), line=str(bad[1]))
-    steps.run("intensity/spacing")
-    odd = steps.run("intensity/spacing_problem", files).fetchone()
-    if odd is not None:
-        raise _spacing_error(odd)
-    steps.run("intensity/intervals")
     dup = steps.run("intensity/duplicates").fetchone()
     if dup is not None:
         file, place, first_file, first_place, zone, start, first_g, g = dup
@@ -422,6 +417,11 @@ def _intervals(
             line=place,
             hint="A series has one value per time: delete one of the two.",
         )
+    steps.run("intensity/spacing")
+    odd = steps.run("intensity/spacing_problem", files).fetchone()
+    if odd is not None:
+        raise _spacing_error(odd)
+    steps.run("intensity/intervals")
     steps.run("intensity/series_rows")
     clash = steps.run("intensity/overlaps").fetchone()
     if clash is not None:
