@@ -52,13 +52,11 @@ PIPELINE = (
     "intensity/json_shape",
     "intensity/watttime_points",
     "intensity/uk_points",
-    "intensity/parsed",
     "intensity/problems",
     "intensity/duplicates",
     "intensity/spacing",
     "intensity/spacing_problem",
     "intensity/intervals",
-    "intensity/series_rows",
     "intensity/overlaps",
     "intensity/gaps",
     "intensity/rows",
@@ -150,11 +148,11 @@ def read_intensity(paths: Sequence[str], options: IntensityOptions) -> Intensity
         steps = sql.Pipeline(con, PIPELINE)
         steps.run("intensity/points_table")
         notes: list[str] = []
-        for path in paths:
+        for file_no, path in enumerate(paths, 1):
             existing_file(path, "a grid-intensity file")
             steps = sql.Pipeline(con, PIPELINE[1:])
             try:
-                notes += _read_one(steps, path, options)
+                notes += _read_one(steps, path, file_no, options)
             except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
                 raise read_failure(exc, [path]) from None
             except duckdb.InvalidInputException as exc:
@@ -168,13 +166,13 @@ def read_intensity(paths: Sequence[str], options: IntensityOptions) -> Intensity
         con.close()
 
 
-def _read_one(steps: sql.Pipeline, path: str, options: IntensityOptions) -> list[str]:
+def _read_one(steps: sql.Pipeline, path: str, file_no: int, options: IntensityOptions) -> list[str]:
     """Add one file's records to `points`; the notes it asks for."""
     with open(path, "rb") as f:
         head = f.read(65536)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith(("{", "[")):
-        return _read_json(steps, path, options)
+        return _read_json(steps, path, file_no, options)
     if not text:
         raise InputError("is empty", file=path, hint=f"Expected {FORMATS_EXPECTED}.")
     header = next(csv.reader(io.StringIO(text.splitlines()[0])))
@@ -188,7 +186,7 @@ def _read_one(steps: sql.Pipeline, path: str, options: IntensityOptions) -> list
                 return f"c{i + 1}"
         return None
 
-    common = {"file": path, "calendar": calendar}
+    common = {"file": path, "file_no": file_no, "calendar": calendar}
     if "datetime (utc)" in names and col("zone id") is not None:
         basis = options.basis or "lifecycle"
         _kind_fits(options, "average", path, "an Electricity Maps download")
@@ -289,7 +287,9 @@ def _read_one(steps: sql.Pipeline, path: str, options: IntensityOptions) -> list
     )
 
 
-def _read_json(steps: sql.Pipeline, path: str, options: IntensityOptions) -> list[str]:
+def _read_json(
+    steps: sql.Pipeline, path: str, file_no: int, options: IntensityOptions
+) -> list[str]:
     steps.run("intensity/read_json", {"path": path})
     shape = steps.run("intensity/json_shape").fetchone()
     if shape is None or shape[0] != 1:
@@ -300,12 +300,17 @@ def _read_json(steps: sql.Pipeline, path: str, options: IntensityOptions) -> lis
         )
     _docs, watttime, uk, region, signal, units, period = shape
     if watttime:
-        return _read_watttime(steps, path, options, region, signal, units, period)
+        return _read_watttime(steps, path, file_no, options, region, signal, units, period)
     if uk:
         _kind_fits(options, "average", path, "UK Carbon Intensity data")
         steps.run(
             "intensity/uk_points",
-            {"file": path, "zone": options.zone, "basis": options.basis or "direct"},
+            {
+                "file": path,
+                "file_no": file_no,
+                "zone": options.zone,
+                "basis": options.basis or "direct",
+            },
         )
         return []
     raise InputError(
@@ -318,6 +323,7 @@ def _read_json(steps: sql.Pipeline, path: str, options: IntensityOptions) -> lis
 def _read_watttime(
     steps: sql.Pipeline,
     path: str,
+    file_no: int,
     options: IntensityOptions,
     region: str | None,
     signal: str | None,
@@ -365,6 +371,7 @@ def _read_watttime(
         "intensity/watttime_points",
         {
             "file": path,
+            "file_no": file_no,
             "zone": zone,
             "kind": kind,
             "basis": options.basis or "direct",
@@ -394,10 +401,9 @@ def _calendar(path: str) -> str | None:
 def _intervals(
     con: duckdb.DuckDBPyConnection, paths: list[str], notes: list[str]
 ) -> IntensityResult:
-    steps = sql.Pipeline(con, PIPELINE[PIPELINE.index("intensity/parsed") :])
+    steps = sql.Pipeline(con, PIPELINE[PIPELINE.index("intensity/problems") :])
     files = {"files": paths}
-    steps.run("intensity/parsed", files)
-    rows_read = int(con.execute("SELECT count(*) FROM parsed").fetchone()[0])  # type: ignore[index]
+    rows_read = int(con.execute("SELECT count(*) FROM points").fetchone()[0])  # type: ignore[index]
     if rows_read == 0:
         raise InputError(
             "holds no intensity records",
@@ -422,7 +428,6 @@ def _intervals(
     if odd is not None:
         raise _spacing_error(odd)
     steps.run("intensity/intervals")
-    steps.run("intensity/series_rows")
     clash = steps.run("intensity/overlaps").fetchone()
     if clash is not None:
         file, place, prev_file, prev_place, zone, start, prev_end = clash

@@ -374,6 +374,8 @@ def test_repeated_records_across_files_are_kept_once(db: str, tmp_path: Path) ->
     assert out.report.rows_read == 8
     assert out.report.intervals_added == 4
     assert out.report.rows_skipped == 4
+    # the copy repeats the 2 h gap after 02:00: still one gap
+    assert any("FR" in n and "1 gaps, the longest 2 h" in n for n in out.notes)
 
 
 def test_forget_removes_the_intervals(db: str) -> None:

@@ -3,14 +3,7 @@
 SELECT src_file, place, prev_file, prev_place, zone,
     strftime(start_ts AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS start_utc,
     strftime(prev_end AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS prev_end_utc
-FROM (
-    SELECT *,
-        lag(end_ts) OVER w AS prev_end,
-        lag(src_file) OVER w AS prev_file,
-        lag(place) OVER w AS prev_place
-    FROM series_rows
-    WINDOW w AS (PARTITION BY zone, kind, basis ORDER BY start_ts)
-)
-WHERE prev_end > start_ts
+FROM series_rows
+WHERE prev_start < start_ts AND prev_end > start_ts
 ORDER BY start_ts
 LIMIT 1;

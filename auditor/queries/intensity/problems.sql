@@ -1,4 +1,4 @@
--- The first record of `parsed` (files in the order given, then by place) that cannot be
+-- The first record of `points` (files in the order given, then by place) that cannot be
 -- stored: file, place, and what is wrong with it and how to fix it.
 SELECT file, place, problem
 FROM (
@@ -13,7 +13,7 @@ FROM (
         WHEN g_per_kwh < 0 THEN 'intensity ' || value_text || ' is negative. An intensity is 0 or more: fix the value'
         WHEN isinf(g_per_kwh) OR isnan(g_per_kwh) THEN 'intensity ''' || value_text || ''' is not a finite number. Fix the value'
     END AS problem
-    FROM parsed
+    FROM points
 )
 WHERE problem IS NOT NULL
 ORDER BY file_no, ord

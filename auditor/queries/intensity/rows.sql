@@ -1,6 +1,7 @@
 -- The rows an intensity ingest hands to the store, in the columns of intensity_series
 -- without ingest_id (and place: the line or JSON record, for errors), in series and time
--- order.
+-- order; a repeated record once.
 SELECT zone, kind, basis, start_ts, end_ts, g_per_kwh, estimated, src_file, src_line, place
 FROM series_rows
+WHERE NOT repeated
 ORDER BY zone, kind, basis, start_ts;

@@ -5,6 +5,9 @@
 -- 'GB-' and the region's shortname with spaces as '-' ('GB' for the national aggregate),
 -- or $zone when given.
 INSERT INTO points
+SELECT *, $file_no, try_cast(ts_text AS TIMESTAMPTZ), try_cast(end_text AS TIMESTAMPTZ),
+    try_cast(value_text AS DOUBLE) * g_per_unit
+FROM (
 WITH top AS (
     SELECT
         doc,
@@ -67,4 +70,6 @@ SELECT
         ELSE 'GB-' || replace(trim(shortname), ' ', '-') END),
     start_text, end_text, coalesce(actual, forecast), 1.0,
     actual IS NULL, 'average', $basis, NULL, NULL
-FROM records;
+FROM records
+) AS recs(file, place, ord, zone, ts_text, end_text, value_text, g_per_unit, estimated, kind,
+    basis, period_s, calendar);
