@@ -52,6 +52,8 @@ PIPELINE = (
     "intensity/json_shape",
     "intensity/watttime_points",
     "intensity/uk_points",
+    "intensity/file_zones",
+    "intensity/set_zone",
     "intensity/problems",
     "intensity/duplicates",
     "intensity/spacing",
@@ -305,13 +307,19 @@ def _read_json(
         _kind_fits(options, "average", path, "UK Carbon Intensity data")
         steps.run(
             "intensity/uk_points",
-            {
-                "file": path,
-                "file_no": file_no,
-                "zone": options.zone,
-                "basis": options.basis or "direct",
-            },
+            {"file": path, "file_no": file_no, "basis": options.basis or "direct"},
         )
+        if options.zone is not None:
+            zones = [
+                r[0] for r in steps.run("intensity/file_zones", {"file_no": file_no}).fetchall()
+            ]
+            if len(zones) > 1:
+                raise UsageError(
+                    f"{path}: holds {len(zones)} regions ({', '.join(zones)}); --zone names "
+                    "the series of a one-region file. Drop --zone to store each region as its "
+                    "own zone."
+                )
+            steps.run("intensity/set_zone", {"file_no": file_no, "zone": options.zone})
         return []
     raise InputError(
         "is JSON of no known shape",

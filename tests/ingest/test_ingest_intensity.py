@@ -212,6 +212,20 @@ def test_uk_regional_shapes_name_each_region(db: str, tmp_path: Path) -> None:
     assert [(r[0], r[5]) for r in series(third)] == [("LONDON", 160.0), ("LONDON", 170.0)]
 
 
+def test_zone_for_a_file_of_several_uk_regions_is_refused(db: str) -> None:
+    with pytest.raises(UsageError, match=r"holds 2 regions \(GB-London, GB-North-Scotland\)"):
+        api.ingest_intensity([f("uk_regional.json")], db=db, zone="GB-X")
+    assert state(db) == []
+
+
+def test_electricity_maps_without_the_basis_column_is_refused(db: str, tmp_path: Path) -> None:
+    text = (FIX / "FR_2024_hourly.csv").read_text("utf-8").replace("(direct)", "(other)")
+    path = tmp_path / "FR_hourly.csv"
+    path.write_text(text, "utf-8")
+    with pytest.raises(InputError, match=r"FR_hourly.csv:1: has no direct carbon intensity column"):
+        api.ingest_intensity([str(path)], db=db, basis="direct")
+
+
 def test_plain_csv_offsets_are_converted_to_utc_and_naive_is_utc(db: str) -> None:
     api.ingest_intensity([f("plain.csv")], db=db)
     hour = timedelta(hours=1)

@@ -2,8 +2,7 @@
 -- of its shapes: national data[i]; regional data[i].regions[j] (all regions per period),
 -- data[i].data[j] (one region per entry) and data.data[j] (a postcode's region). The value
 -- is `actual` where present, else `forecast` (estimated); the zone is 'GB' nationally, else
--- 'GB-' and the region's shortname with spaces as '-' ('GB' for the national aggregate),
--- or $zone when given.
+-- 'GB-' and the region's shortname with spaces as '-' ('GB' for the national aggregate).
 INSERT INTO points
 SELECT *, $file_no, try_cast(ts_text AS TIMESTAMPTZ), try_cast(end_text AS TIMESTAMPTZ),
     try_cast(value_text AS DOUBLE) * g_per_unit
@@ -65,9 +64,9 @@ records AS (
 )
 SELECT
     $file, place, row_number() OVER (ORDER BY i, j),
-    coalesce($zone, CASE
+    CASE
         WHEN shortname IS NULL OR trim(shortname) = 'GB' THEN 'GB'
-        ELSE 'GB-' || replace(trim(shortname), ' ', '-') END),
+        ELSE 'GB-' || replace(trim(shortname), ' ', '-') END,
     start_text, end_text, coalesce(actual, forecast), 1.0,
     actual IS NULL, 'average', $basis, NULL, NULL
 FROM records
