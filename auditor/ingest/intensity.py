@@ -55,10 +55,10 @@ PIPELINE = (
     "intensity/file_zones",
     "intensity/set_zone",
     "intensity/problems",
-    "intensity/duplicates",
     "intensity/spacing",
-    "intensity/spacing_problem",
     "intensity/intervals",
+    "intensity/duplicates",
+    "intensity/spacing_problem",
     "intensity/overlaps",
     "intensity/gaps",
     "intensity/rows",
@@ -421,6 +421,8 @@ def _intervals(
     bad = steps.run("intensity/problems").fetchone()
     if bad is not None:
         raise InputError(str(bad[2]), file=str(bad[0]), line=str(bad[1]))
+    steps.run("intensity/spacing")
+    steps.run("intensity/intervals")
     dup = steps.run("intensity/duplicates").fetchone()
     if dup is not None:
         file, place, first_file, first_place, zone, start, first_g, g = dup
@@ -431,11 +433,9 @@ def _intervals(
             line=place,
             hint="A series has one value per time: delete one of the two.",
         )
-    steps.run("intensity/spacing")
     odd = steps.run("intensity/spacing_problem", files).fetchone()
     if odd is not None:
         raise _spacing_error(odd)
-    steps.run("intensity/intervals")
     clash = steps.run("intensity/overlaps").fetchone()
     if clash is not None:
         file, place, prev_file, prev_place, zone, start, prev_end = clash

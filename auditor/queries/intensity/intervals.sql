@@ -1,8 +1,9 @@
 -- Creates `series_rows`: every record of `points` as an interval [start_ts, end_ts): its
 -- own end, or its start plus its group's interval of `spacing` (a calendar month or year).
 -- A record that repeats the start of one before it in its series (files in the order
--- given, then by place) is `repeated` (intensity/duplicates.sql has refused those with
--- another value): an overlapping download, stored once. With, per series in time order,
+-- given, then by place) is `repeated`: with the same value and end, an overlapping download,
+-- stored once; else refused (intensity/duplicates.sql). Before intensity/spacing_problem.sql
+-- is checked, a group of one start may have no end yet. With, per series in time order,
 -- the record before (start, end, place: intensity/overlaps.sql) and the next start
 -- (intensity/gaps.sql): one sort for all.
 CREATE OR REPLACE TEMP TABLE series_rows AS
@@ -20,10 +21,11 @@ WITH ends AS (
         AND s.basis = p.basis AND p.given_end_ts IS NULL
 )
 SELECT zone, kind, basis, start_ts, end_ts, g_per_kwh, estimated, file AS src_file,
-    ord AS src_line, place,
+    ord AS src_line, place, file_no,
     coalesce(lag(start_ts) OVER w = start_ts, false) AS repeated,
     lag(start_ts) OVER w AS prev_start,
     lag(end_ts) OVER w AS prev_end,
+    lag(g_per_kwh) OVER w AS prev_g_per_kwh,
     lag(file) OVER w AS prev_file,
     lag(place) OVER w AS prev_place,
     lead(start_ts) OVER w AS next_start
