@@ -410,7 +410,6 @@ def _intervals(
     con: duckdb.DuckDBPyConnection, paths: list[str], notes: list[str]
 ) -> IntensityResult:
     steps = sql.Pipeline(con, PIPELINE[PIPELINE.index("intensity/problems") :])
-    files = {"files": paths}
     rows_read = int(con.execute("SELECT count(*) FROM points").fetchone()[0])  # type: ignore[index]
     if rows_read == 0:
         raise InputError(
@@ -433,7 +432,7 @@ def _intervals(
             line=place,
             hint="A series has one value per time: delete one of the two.",
         )
-    odd = steps.run("intensity/spacing_problem", files).fetchone()
+    odd = steps.run("intensity/spacing_problem").fetchone()
     if odd is not None:
         raise _spacing_error(odd)
     clash = steps.run("intensity/overlaps").fetchone()

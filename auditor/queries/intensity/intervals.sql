@@ -13,12 +13,12 @@ WITH ends AS (
             WHEN p.given_end_ts IS NOT NULL THEN p.given_end_ts
             WHEN s.rule = 'month' THEN p.start_ts + INTERVAL 1 MONTH
             WHEN s.rule = 'year' THEN p.start_ts + INTERVAL 1 YEAR
-            ELSE p.start_ts + to_seconds(s.interval_s)
+            ELSE make_timestamptz(epoch_us(p.start_ts) + s.interval_us)
         END AS end_ts,
         p.g_per_kwh, p.estimated
     FROM points p
-    LEFT JOIN spacing s ON s.file = p.file AND s.zone = p.zone AND s.kind = p.kind
-        AND s.basis = p.basis AND p.given_end_ts IS NULL
+    LEFT JOIN spacing s ON s.file_no = p.file_no AND s.zone = p.zone
+        AND p.given_end_ts IS NULL
 )
 SELECT zone, kind, basis, start_ts, end_ts, g_per_kwh, estimated, file AS src_file,
     ord AS src_line, place, file_no,

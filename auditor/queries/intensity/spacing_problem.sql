@@ -1,13 +1,19 @@
 -- The first group of `spacing` whose interval cannot be told (one start, nothing in the
--- file's name) or whose starts are irregular, with the place of the record at fault.
-SELECT s.file, coalesce(p.place, any_place.place) AS place, s.zone, s.rule, s.interval_s,
-    strftime(s.irregular_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS irregular_at
-FROM spacing s
-LEFT JOIN points p ON p.file = s.file AND p.zone = s.zone AND p.kind = s.kind
-    AND p.basis = s.basis AND p.start_ts = s.irregular_at
-LEFT JOIN (SELECT file, zone, min(ord) AS ord, arg_min(place, ord) AS place FROM points GROUP BY ALL) any_place
-    ON any_place.file = s.file AND any_place.zone = s.zone
-WHERE s.rule IS NULL OR (s.rule = 'fixed' AND coalesce(s.interval_s, 0) <= 0)
-    OR s.irregular_at IS NOT NULL
-ORDER BY list_position(CAST($files AS VARCHAR[]), s.file), coalesce(p.ord, any_place.ord)
+-- file's name) or whose starts are irregular, with the file and place of the record at
+-- fault (of its first record when one start is all it has); the interval in seconds.
+WITH bad AS (
+    SELECT * FROM spacing
+    WHERE rule IS NULL OR (rule = 'fixed' AND coalesce(interval_us, 0) <= 0)
+        OR irregular_at IS NOT NULL
+),
+placed AS (
+    SELECT b.*, p.file, p.place, p.ord
+    FROM bad b
+    JOIN points p ON p.file_no = b.file_no AND p.zone = b.zone AND p.given_end_ts IS NULL
+        AND (p.start_ts = b.irregular_at OR b.irregular_at IS NULL)
+)
+SELECT file, place, zone, rule, interval_us / 1000000 AS interval_s,
+    strftime(irregular_at AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS irregular_at
+FROM placed
+ORDER BY file_no, ord
 LIMIT 1;
