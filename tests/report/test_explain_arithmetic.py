@@ -32,6 +32,10 @@ FIGURES = (
     "cloud_cost_usd_low",
     "cloud_cost_usd_high",
     "electricity_cost_usd",
+    "embodied_kg",
+    "co2e_total_kg",
+    "it_energy_kwh",
+    "water_l",
 )
 _OPS: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,
