@@ -129,6 +129,13 @@ PRESETS: Mapping[str, Mapping[str, Setting]] = MappingProxyType(
                 "cloud_prices": Setting(
                     "gcp-2019", f"preset strubell2019: {_PAPER}, Google Cloud 2019 prices", "2019"
                 ),
+                # the preset's grid is the US average, so its water is the US's
+                "ewif": Setting(
+                    3.14,
+                    "preset strubell2019: US average water per kWh generated, Li, Yang, Islam "
+                    "& Ren 2023 [M] (the ewif table's US)",
+                    "2023",
+                ),
             }
         )
     }

@@ -241,6 +241,15 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
             else (f"{pue_lo:.2f} to {pue_hi:.2f}")
         )
         text += f", data-centre overhead (PUE {pue}) included"
+    embodied = totals.get("embodied_kg")
+    if embodied is not None:  # co2e_kg above stays the operational part
+        text += (
+            f", plus {_n(embodied)} kg CO2e embodied in the hardware "
+            f"({_n(totals['co2e_total_kg'])} kg CO2e in all)"
+        )
+    water = totals.get("water_l")
+    if water is not None:
+        text += f", and {_n(water)} L of water"
     low, high = totals["cloud_cost_usd_low"], totals["cloud_cost_usd_high"]
     if low is not None and high is not None:
         text += f"; cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}"

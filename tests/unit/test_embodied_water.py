@@ -160,9 +160,7 @@ def test_water_from_its_formula_with_configured_and_default_factors(
         )
         assert it_energy == pytest.approx(energy / 1.5)
         # an eGRID subregion's water is its country's
-        assert float(r["water_l"]["value"]) == pytest.approx(
-            it_energy * WUE_US + energy * EWIF_US
-        )
+        assert float(r["water_l"]["value"]) == pytest.approx(it_energy * WUE_US + energy * EWIF_US)
     configured = _config(tmp_path, "[site]\npue = 1.5\nwue_l_per_kwh = 1.8\newif_l_per_kwh = 2\n")
     r = _results(db, "csv:lab:1:0", configured)
     energy = float(r["energy_kwh"]["value"])
@@ -220,7 +218,7 @@ def test_co2e_kg_stays_operational(tmp_path: Path, db: str) -> None:
         ("[site]\nlifetime_use = 1.5\n", "lifetime_use: expected the fraction"),
         ("[site]\nlifetime_years = 0\n", "lifetime_years: expected a number of years"),
         ("[clusters.a]\ngpus_per_server = 0\n", "gpus_per_server: expected"),
-        ("[site]\nwue_l_per_kwh = \"lake\"\n", "wue_l_per_kwh: expected"),
+        ('[site]\nwue_l_per_kwh = "lake"\n', "wue_l_per_kwh: expected"),
         ("[site]\newif_l_per_kwh = -1\n", "ewif_l_per_kwh: expected"),
         ('[gpus."A100"]\nembodied_kg = -5\n', "embodied_kg: expected a number of kg CO2e"),
     ],
