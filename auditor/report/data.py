@@ -310,6 +310,15 @@ FACTOR_LABELS = {
     "price_usd_low": "cloud price, low",
     "price_usd_high": "cloud price, high",
     "electricity_usd_per_kwh": "electricity price",
+    "server_kg": "embodied: GPU server without its GPUs",
+    "gpus_per_server": "embodied: GPUs per server",
+    "gpu_kg": "embodied: GPU",
+    "cpu_server_kg": "embodied: CPU server, for CPU-only jobs",
+    "cores_per_server": "embodied: cores per CPU server",
+    "lifetime_years": "embodied: hardware life",
+    "lifetime_use": "embodied: share of the life in use",
+    "wue_l_per_kwh": "water: on-site cooling per IT kWh (WUE)",
+    "ewif_l_per_kwh": "water: generating a kWh (EWIF)",
 }
 
 
