@@ -119,6 +119,27 @@ TABLES: dict[str, TableSpec] = {
             ("USD/kWh",),
             "electricity price",
         ),
+        TableSpec(
+            "embodied",
+            (("key", pa.string()),),
+            pa.float64(),
+            ("kgCO2e", "GPUs", "cores", "years", "fraction"),
+            "embodied emissions: hardware, its life and its use (defaults of the [site] keys)",
+        ),
+        TableSpec(
+            "wue",
+            (("key", pa.string()),),
+            pa.float64(),
+            ("L/kWh",),
+            "on-site water use effectiveness: cooling water per kWh of IT energy",
+        ),
+        TableSpec(
+            "ewif",
+            (("country", pa.string()),),
+            pa.float64(),
+            ("L/kWh",),
+            "water consumed generating a kWh of electricity, per country",
+        ),
     )
 }
 

@@ -51,7 +51,21 @@ class GpuSetting:
     power_w: Setting | None = None
     cloud_equivalent: Setting | None = None  # value: a gpu_key
     idle_power_w: Setting | None = None
+    embodied_kg: Setting | None = None  # replaces gpu_kg for this model
 
+
+# Embodied emissions: per GPU-hour (server_kg / gpus_per_server + gpu_kg) / (lifetime_years x
+# 8760 x lifetime_use); per core-hour of a CPU-only job cpu_server_kg / cores_per_server / the
+# same. Unset, they come from the embodied factor table (footprint/classes.sql).
+EMBODIED_KEYS = (
+    "gpu_kg",
+    "server_kg",
+    "gpus_per_server",
+    "lifetime_years",
+    "lifetime_use",
+    "cpu_server_kg",
+    "cores_per_server",
+)
 
 # Logical setting names, in display order.
 SCOPE_KEYS = (
@@ -66,6 +80,9 @@ SCOPE_KEYS = (
     "mem_basis",
     "gpu_model",
     "idle_below",
+    "wue",
+    "ewif",
+    *EMBODIED_KEYS,
 )
 
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
@@ -89,6 +106,7 @@ DEFAULTS: Mapping[str, Setting] = MappingProxyType(
         "idle_below": Setting(
             0.05, "default: a job whose GPUs' mean use is below 5 % holds them idle"
         ),
+        "wue": Setting("li2023-us", "default: the wue table's li2023-us, US data centres"),
     }
 )
 
@@ -110,6 +128,13 @@ PRESETS: Mapping[str, Mapping[str, Setting]] = MappingProxyType(
                 ),
                 "cloud_prices": Setting(
                     "gcp-2019", f"preset strubell2019: {_PAPER}, Google Cloud 2019 prices", "2019"
+                ),
+                # the preset's grid is the US average, so its water is the US's
+                "ewif": Setting(
+                    3.14,
+                    "preset strubell2019: US average water per kWh generated, Li, Yang, Islam "
+                    "& Ren 2023 [M] (the ewif table's US)",
+                    "2023",
                 ),
             }
         )
@@ -280,9 +305,35 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         _number(0.0, 1.0),
         "a fraction between 0 and 1 (a GPU job whose mean use is below it is idle)",
     ),
+    "wue_l_per_kwh": (
+        "wue",
+        _either(_number(0.0), _known("wue", "key")),
+        "a number of L of cooling water per kWh of IT energy, >= 0, or a key of the wue "
+        "table (li2023-us, meta, microsoft)",
+    ),
+    "ewif_l_per_kwh": (
+        "ewif",
+        _number(0.0),
+        "a number of L of water per kWh of electricity generated, >= 0",
+    ),
+    "gpu_kg": ("gpu_kg", _number(0.0), "a number of kg CO2e per GPU, >= 0"),
+    "server_kg": ("server_kg", _number(0.0), "a number of kg CO2e per server without GPUs, >= 0"),
+    "gpus_per_server": ("gpus_per_server", _number(1.0), "a number of GPUs per server, >= 1"),
+    "lifetime_years": ("lifetime_years", _number(0.0, low_open=True), "a number of years, > 0"),
+    "lifetime_use": (
+        "lifetime_use",
+        _number(0.0, 1.0, low_open=True),
+        "the fraction of its life the hardware is in use, > 0 and <= 1",
+    ),
+    "cpu_server_kg": ("cpu_server_kg", _number(0.0), "a number of kg CO2e per CPU server, >= 0"),
+    "cores_per_server": (
+        "cores_per_server",
+        _number(1.0),
+        "a number of CPU cores per CPU server, >= 1",
+    ),
 }
 
-_GPU_TOML = ("power_w", "cloud_equivalent", "idle_power_w")
+_GPU_TOML = ("power_w", "cloud_equivalent", "idle_power_w", "embodied_kg")
 _TABLES = ("site", "clusters", "gpus", "partitions")
 
 
@@ -355,7 +406,7 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
                 f'{shown}: {where} and [gpus."{out[key].name}"] name the same GPU family '
                 f"'{key}'; keep one."
             )
-        power = equivalent = idle = None
+        power = equivalent = idle = embodied = None
         for k, v in table.items():
             if k == "power_w":
                 w = _number(0.0, low_open=True)(v)
@@ -377,13 +428,20 @@ def _gpu_tables(raw: Any, shown: str) -> dict[str, GpuSetting]:
                         f"{shown}: {where} idle_power_w: expected a number of W >= 0."
                     )
                 idle = Setting(w, f"{shown} {where} idle_power_w")
+            elif k == "embodied_kg":
+                kg = _number(0.0)(v)
+                if kg is None:
+                    raise ConfigError(
+                        f"{shown}: {where} embodied_kg: expected a number of kg CO2e >= 0."
+                    )
+                embodied = Setting(kg, f"{shown} {where} embodied_kg")
             else:
                 raise ConfigError(
                     f"{shown}: {where} {k}: unknown key. Known keys: {', '.join(_GPU_TOML)}."
                 )
         if idle is not None:
             _check_idle(idle, power, key, shown, where)
-        out[key] = GpuSetting(name, power, equivalent, idle)
+        out[key] = GpuSetting(name, power, equivalent, idle, embodied)
     return out
 
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from auditor import factor_tables as factors, sql
 from auditor.errors import MissingFactor
-from auditor.settings import DEFAULTS, MEASURED, Setting, Settings
+from auditor.settings import DEFAULTS, EMBODIED_KEYS, MEASURED, Setting, Settings
 
 NOTES_KEY = b"auditor.notes"
 
@@ -64,6 +64,11 @@ SCOPE_SCHEMA = pa.schema(
         ("gpu_model", _S),
         ("gpu_model_origin", _S),
         ("idle_below", _F),
+        ("wue_value", _F),
+        ("wue_key", _S),
+        ("wue_origin", _S),
+        ("ewif_value", _F),
+        ("ewif_origin", _S),
     ]
 )
 GPU_SCHEMA = pa.schema(
@@ -76,8 +81,12 @@ GPU_SCHEMA = pa.schema(
         ("equivalent_origin", _S),
         ("idle_power_w", _F),
         ("idle_origin", _S),
+        ("embodied_kg", _F),
+        ("embodied_origin", _S),
     ]
 )
+# the embodied keys each scope sets (cluster NULL: [site]); the rest come from the table
+EMBODIED_SCHEMA = pa.schema([("cluster", _S), ("key", _S), ("value", _F), ("origin", _S)])
 PARTITION_SCHEMA = pa.schema([("partition", _S), ("gpu_model", _S), ("origin", _S)])
 DEFAULTS_SCHEMA = pa.schema([("default_gpu_power_w", _F), ("default_carbon_g_per_kwh", _F)])
 
@@ -142,7 +151,21 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
     row["gpu_model"] = gpu_model.value if gpu_model else None
     row["gpu_model_origin"] = gpu_model.origin if gpu_model else None
     row["idle_below"] = float(s["idle_below"].value)
+    row |= _split(s["wue"], "wue_value", "wue_key")
+    row["wue_origin"] = s["wue"].origin
+    ewif = s.get("ewif")
+    row["ewif_value"] = ewif.value if ewif else None
+    row["ewif_origin"] = ewif.origin if ewif else None
     return row
+
+
+def _embodied_rows(settings: Settings, cluster: str | None) -> list[dict[str, Any]]:
+    s = settings.scope(cluster)
+    return [
+        {"cluster": cluster, "key": k, "value": s[k].value, "origin": s[k].origin}
+        for k in EMBODIED_KEYS
+        if k in s
+    ]
 
 
 def settings_tables(settings: Settings) -> dict[str, pa.Table]:
@@ -159,9 +182,14 @@ def settings_tables(settings: Settings) -> dict[str, pa.Table]:
             "equivalent_origin": g.cloud_equivalent.origin if g.cloud_equivalent else None,
             "idle_power_w": g.idle_power_w.value if g.idle_power_w else None,
             "idle_origin": g.idle_power_w.origin if g.idle_power_w else None,
+            "embodied_kg": g.embodied_kg.value if g.embodied_kg else None,
+            "embodied_origin": g.embodied_kg.origin if g.embodied_kg else None,
         }
         for key, g in sorted(settings.gpus.items())
     ]
+    embodied = _embodied_rows(settings, None)
+    for name in sorted(settings.clusters):
+        embodied += _embodied_rows(settings, name)
     partitions = [
         {"partition": name, "gpu_model": p.value, "origin": p.origin}
         for name, p in sorted(settings.partitions.items())
@@ -177,6 +205,7 @@ def settings_tables(settings: Settings) -> dict[str, pa.Table]:
         "settings_gpu": pa.Table.from_pylist(gpus, GPU_SCHEMA),
         "settings_partition": pa.Table.from_pylist(partitions, PARTITION_SCHEMA),
         "settings_defaults": pa.Table.from_pylist(defaults, DEFAULTS_SCHEMA),
+        "settings_embodied": pa.Table.from_pylist(embodied, EMBODIED_SCHEMA),
     }
 
 
@@ -404,6 +433,13 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         notes.append(
             f"memory of {_jobs(jobs, example)} counted as allocated: mem_basis is "
             f'"{basis}" but their log gives no {figure}'
+        )
+    for key, _detail, jobs, example in by_kind.get("water", []):
+        where = f"the grid's country '{key}'" if key is not None else "a grid with no country"
+        notes.append(
+            f"water left blank for {_jobs(jobs, example)}: no water use of generating "
+            f"electricity (EWIF) is known for {where}. Set ewif_l_per_kwh (L/kWh) in [site] "
+            "or [clusters.NAME]"
         )
     for key, prices, jobs, example in by_kind.get("price", []):
         tables = ", ".join(sorted(factors.keys("gpu_prices", "prices")))

@@ -6,7 +6,7 @@ returns an Arrow table; notes for stderr travel in its schema metadata (``notes_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -242,7 +242,23 @@ WITH_SETTINGS = (
     ("cloud_cost_usd_low", "USD", "gpu_hours x price_usd_low"),
     ("cloud_cost_usd_high", "USD", "gpu_hours x price_usd_high"),
     ("electricity_cost_usd", "USD", "energy_kwh x electricity_usd_per_kwh"),
+    (
+        "embodied_kg",
+        "kg CO2e",
+        "gpu_equiv_hours x (server_kg / gpus_per_server + gpu_kg) / (lifetime_years x 8760 x "
+        "lifetime_use)",
+    ),
+    ("co2e_total_kg", "kg CO2e", "co2e_kg + embodied_kg"),
+    ("water_l", "L", "it_energy_kwh x wue_l_per_kwh + energy_kwh x ewif_l_per_kwh"),
 )
+# the embodied constants explain lists: a GPU job's, a CPU-only job's
+_EMBODIED_GPU = (
+    ("server_kg", "kg CO2e per server"),
+    ("gpus_per_server", "GPUs"),
+    ("gpu_kg", "kg CO2e per GPU"),
+)
+_EMBODIED_CPU = (("cpu_server_kg", "kg CO2e per server"), ("cores_per_server", "cores"))
+_EMBODIED_LIFE = (("lifetime_years", "years"), ("lifetime_use", "fraction"))
 
 
 # the energy split, in explain's order: they add up to energy_kwh
@@ -442,6 +458,23 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         r["electricity_as_of"],
     )
 
+    _embodied_factor_rows(r, add)
+    add("factor", "wue_l_per_kwh", r["wue_l_per_kwh"], "L/kWh", r["wue_source"], r["wue_as_of"])
+    add(
+        "factor",
+        "ewif_l_per_kwh",
+        r["ewif_l_per_kwh"] if r["ewif_l_per_kwh"] is not None else "(none)",
+        "L/kWh",
+        r["ewif_source"]
+        or (
+            f"no EWIF for the grid's country '{r['water_country']}'"
+            if r["water_country"]
+            else "no grid country to look one up"
+        )
+        + ": set ewif_l_per_kwh",
+        r["ewif_as_of"],
+    )
+
     # the written arithmetic comes with the figures, from the same query (footprint/job.sql)
     how = r["explained"]
     add("result", "gpu_hours", r["gpu_hours"], "GPU-h", how["gpu_hours"])
@@ -471,7 +504,25 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         "USD",
         how["electricity_cost_usd"],
     )
+    add("result", "embodied_kg", r["embodied_kg"], "kg CO2e", how["embodied_kg"])
+    add("result", "co2e_total_kg", r["co2e_total_kg"], "kg CO2e", how["co2e_total_kg"])
+    add("result", "it_energy_kwh", r["it_energy_kwh"], "kWh", how["it_energy_kwh"])
+    water = r["water_l"]
+    add("result", "water_l", water if water is not None else "(no EWIF)", "L", how["water_l"])
     return rows
+
+
+def _embodied_factor_rows(r: Mapping[str, Any], add: Callable[..., None]) -> None:
+    """The embodied constants a job's embodied_kg uses, each with its source."""
+    sources = {e["key"]: e for e in r["embodied_sources"] or []}
+    used = _EMBODIED_GPU if r["gpus"] > 0 else _EMBODIED_CPU
+    for key, unit in (*used, *_EMBODIED_LIFE):
+        given = sources.get(key, {})
+        source, as_of = given.get("source") or "", given.get("as_of")
+        if key == "gpu_kg" and r["gpu_kg_source"] != source:
+            as_of = None  # a [gpus."X"] embodied_kg
+            source = r["gpu_kg_source"]
+        add("factor", key, r[key], unit, source, as_of)
 
 
 def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.Table:
@@ -631,6 +682,15 @@ _SETTING_NAMES = {
     "mem_basis": ("mem_basis", "mem_basis", "", "memory counted"),
     "gpu_model": ("gpu_model", "gpu_model", "", "gpu"),
     "idle_below": ("idle_below", "idle_below", "fraction", ""),
+    "wue": ("wue", "wue_l_per_kwh", "L/kWh", "wue key"),
+    "ewif": ("ewif", "ewif_l_per_kwh", "L/kWh", ""),
+    "gpu_kg": ("gpu_kg", "gpu_kg", "kgCO2e", ""),
+    "server_kg": ("server_kg", "server_kg", "kgCO2e", ""),
+    "gpus_per_server": ("gpus_per_server", "gpus_per_server", "GPUs", ""),
+    "lifetime_years": ("lifetime_years", "lifetime_years", "years", ""),
+    "lifetime_use": ("lifetime_use", "lifetime_use", "fraction", ""),
+    "cpu_server_kg": ("cpu_server_kg", "cpu_server_kg", "kgCO2e", ""),
+    "cores_per_server": ("cores_per_server", "cores_per_server", "cores", ""),
 }
 
 

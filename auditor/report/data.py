@@ -241,6 +241,15 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
             else (f"{pue_lo:.2f} to {pue_hi:.2f}")
         )
         text += f", data-centre overhead (PUE {pue}) included"
+    embodied = totals.get("embodied_kg")
+    if embodied is not None:  # co2e_kg above stays the operational part
+        text += (
+            f", plus {_n(embodied)} kg CO2e embodied in the hardware "
+            f"({_n(totals['co2e_total_kg'])} kg CO2e in all)"
+        )
+    water = totals.get("water_l")
+    if water is not None:
+        text += f", and {_n(water)} L of water"
     low, high = totals["cloud_cost_usd_low"], totals["cloud_cost_usd_high"]
     if low is not None and high is not None:
         text += f"; cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}"
@@ -301,6 +310,15 @@ FACTOR_LABELS = {
     "price_usd_low": "cloud price, low",
     "price_usd_high": "cloud price, high",
     "electricity_usd_per_kwh": "electricity price",
+    "server_kg": "embodied: GPU server without its GPUs",
+    "gpus_per_server": "embodied: GPUs per server",
+    "gpu_kg": "embodied: GPU",
+    "cpu_server_kg": "embodied: CPU server, for CPU-only jobs",
+    "cores_per_server": "embodied: cores per CPU server",
+    "lifetime_years": "embodied: hardware life",
+    "lifetime_use": "embodied: share of the life in use",
+    "wue_l_per_kwh": "water: on-site cooling per IT kWh (WUE)",
+    "ewif_l_per_kwh": "water: generating a kWh (EWIF)",
 }
 
 

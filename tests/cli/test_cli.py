@@ -35,6 +35,7 @@ FOOTPRINT_COLUMNS = [
     "measured_share",
 ]
 USE_COLUMNS = ["gpu_util", "util_coverage", "idle_gpu_hours", "unused_gpu_hours"]
+EMBODIED_WATER_COLUMNS = ["embodied_kg", "co2e_total_kg", "water_l"]
 SPLIT_COLUMNS = [f"energy_{part}_kwh" for part in ("gpu", "cpu", "mem", "overhead", "measured")]
 WASTE_COLUMNS = [
     f"{kind}_{figure}"
@@ -89,7 +90,7 @@ def test_summary_markdown_and_table(db: str) -> None:
     ingest(db, str(SLURM / "states.psv"))
     code, out, _ = run("summary", "--db", db, "--format", "markdown", *EXAMPLE)
     header = ["project", "jobs", "gpu_hours", "gpu_equiv_hours", *USE_COLUMNS]
-    header += [*FOOTPRINT_COLUMNS, *SPLIT_COLUMNS, *WASTE_COLUMNS]
+    header += [*FOOTPRINT_COLUMNS, *EMBODIED_WATER_COLUMNS, *SPLIT_COLUMNS, *WASTE_COLUMNS]
     assert code == 0 and out.splitlines()[0] == "| " + " | ".join(header) + " |"
     code, out, _ = run("summary", "--db", db, *EXAMPLE)
     assert code == 0 and out.splitlines()[0].split() == header

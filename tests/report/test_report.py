@@ -67,6 +67,17 @@ def test_lab_footprint_with_the_paper_preset(tmp_path: Path) -> None:
     assert "at 433 g CO2e/kWh" in nlp.statement  # 0.954 lb/kWh = 432.7 g/kWh
     assert "(PUE 1.58)" in nlp.statement
     assert f"cloud-equivalent ${4 * 0.74:.2f}\u2013${4 * 2.48:.2f}." in nlp.statement
+    # embodied (BLOOM's defaults) and water (the preset's US EWIF, the default WUE) named too
+    embodied = nlp.totals["embodied_kg"]
+    assert embodied == pytest.approx(4 * (2500 / 8 + 150) / (6 * 8760 * 0.85))
+    assert f"plus {embodied:.2f} kg CO2e embodied in the hardware" in nlp.statement
+    total = nlp.totals["co2e_kg"] + embodied
+    assert f"({total:.2f} kg CO2e in all)" in nlp.statement
+    water = nlp.totals["energy_kwh"] / 1.58 * 0.55 + nlp.totals["energy_kwh"] * 3.14
+    assert nlp.totals["water_l"] == pytest.approx(water)
+    assert f"and {water:.{0 if water >= 100 else 1 if water >= 10 else 2}f} L of water" in (
+        nlp.statement
+    )
     assert [row["scope"] for row in nlp.rnd][-1] == "project"
     assert {f["factor"] for f in r.factors_used} >= {"pue", "gpu_power_w", "carbon_g_per_kwh"}
 
@@ -93,8 +104,20 @@ def test_totals_equal_summary(bundled: str, at_root: None) -> None:
     rows = api.summary(
         db=bundled, by="project", footprint=api.FootprintOptions(config=CONFIG)
     ).to_pylist()
-    for column in ("gpu_hours", "energy_kwh", "co2e_kg", "electricity_cost_usd"):
+    for column in (
+        "gpu_hours",
+        "energy_kwh",
+        "co2e_kg",
+        "electricity_cost_usd",
+        "embodied_kg",
+        "co2e_total_kg",
+    ):
         assert r.totals[column] == pytest.approx(sum(row[column] for row in rows)), column
+    assert r.totals["co2e_total_kg"] == pytest.approx(r.totals["co2e_kg"] + r.totals["embodied_kg"])
+    # water: blank where a project's is (the Canadian clusters have no EWIF), else the sum
+    water = [row["water_l"] for row in rows]
+    assert r.totals["water_l"] == (None if None in water else pytest.approx(sum(water)))
+    assert None in water and any(w is not None for w in water)
     assert r.totals["jobs"] == sum(row["jobs"] for row in rows)
     for column in ("cloud_cost_usd_low", "cloud_cost_usd_high"):
         priced = [row[column] for row in rows]
@@ -104,6 +127,12 @@ def test_totals_equal_summary(bundled: str, at_root: None) -> None:
     for p in r.project_rows:
         assert p["gpu_hours"] == pytest.approx(by_project[p["group_key"]]["gpu_hours"])
         assert p["co2e_kg"] == pytest.approx(by_project[p["group_key"]]["co2e_kg"])
+        assert p["embodied_kg"] == pytest.approx(by_project[p["group_key"]]["embodied_kg"])
+        assert p["water_l"] == (
+            None
+            if by_project[p["group_key"]]["water_l"] is None
+            else pytest.approx(by_project[p["group_key"]]["water_l"])
+        )
     states = api.summary(
         db=bundled, by="state", footprint=api.FootprintOptions(config=CONFIG)
     ).to_pylist()

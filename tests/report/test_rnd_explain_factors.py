@@ -316,6 +316,9 @@ def test_explain_without_settings_shows_inputs_and_what_settings_add(db: str) ->
             "cloud_cost_usd_low",
             "cloud_cost_usd_high",
             "electricity_cost_usd",
+            "embodied_kg",
+            "co2e_total_kg",
+            "water_l",
         )
     }
     assert all(r["value"] == "(needs settings)" for r in added.values())

@@ -315,7 +315,11 @@ def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str, tmp_path:
     assert row["co2e_kg"] == pytest.approx(row["energy_kwh"] * 500 / 1000)
     assert row["default_carbon_jobs"] == 1
     assert api.notes(table) == [
-        "default grid intensity 500 g CO2e/kWh used for 1 job (grid: (none))"
+        "default grid intensity 500 g CO2e/kWh used for 1 job (grid: (none))",
+        # no grid, no country to find its water by
+        "water left blank for 1 job, e.g. csv:lab:1:0: no water use of generating electricity "
+        "(EWIF) is known for a grid with no country. Set ewif_l_per_kwh (L/kWh) in [site] or "
+        "[clusters.NAME]",
     ]
 
 

@@ -9,6 +9,9 @@
 -- no dated ones (year_rank, footprint/macros.sql). A job grid the tables lack is filled by
 -- [site] (unknown_job_grid says which, for a note); with no price set, the price zone is the
 -- grid's own or its country's (elec_unpriced_country names a country with no price).
+-- Embodied constants and the on-site WUE: [clusters.NAME], else [site], else their tables; a
+-- GPU's [gpus."X"] embodied_kg replaces gpu_kg. The EWIF is the config's, else that of the
+-- grid's country (water_country), else NULL: the job's water is left blank and said so.
 -- A GPU's idle power (config idle_power_w, else the power table's idle_w) is NULL where
 -- neither gives one: its jobs get no utilisation model (idle_unknown says so, for a note).
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
@@ -44,7 +47,8 @@ base AS (
         -- share profiles
         k.logged_gpu_model IS NOT NULL AND gpu_parent(k.logged_gpu_model) IS NULL
             AND gpu_parent(p.gpu_model) IS NULL AND mp.value IS NOT NULL AS gpu_from_mig_table,
-        s.* EXCLUDE (cluster, gpu_model, gpu_model_origin)
+        s.* EXCLUDE (cluster, gpu_model, gpu_model_origin),
+        s.cluster AS scope_cluster  -- whose settings apply: the cluster's, NULL for [site]'s
     FROM keys k
     LEFT JOIN settings_partition p ON p.partition = k.partition
     LEFT JOIN factor_mig_profiles mp ON mp.profile = k.logged_gpu_model
@@ -150,7 +154,8 @@ zoned AS (
             END AS elec_origin
         ),
         CASE WHEN r.elec_default AND gz.zone IS NULL THEN gz.grid_country END
-            AS elec_unpriced_country
+            AS elec_unpriced_country,
+        gz.grid_country AS water_country  -- whose ewif applies
     FROM resolved r
     LEFT JOIN grid_zone gz ON gz.grid_norm = lower(trim(r.grid)) AND r.set_carbon IS NULL
 ),
@@ -196,7 +201,8 @@ card_factors AS (
             ELSE 'the GPU itself'
         END AS cloud_gpu_source,
         pl.value AS low, ph.value AS high, pl.source AS low_source, ph.source AS high_source,
-        coalesce(ph.as_of, pl.as_of) AS price_as_of
+        coalesce(ph.as_of, pl.as_of) AS price_as_of,
+        sg.embodied_kg AS card_embodied_kg, sg.embodied_origin AS card_embodied_origin
     FROM gpu_cards c
     CROSS JOIN settings_defaults d
     LEFT JOIN settings_gpu sg ON sg.gpu = c.card
@@ -245,9 +251,42 @@ gpu_pick AS (
                 || printf('%.15g', high) || ' (' || high_source || ')', '; ' ORDER BY card)
             END AS price_high_source,
         max(price_as_of) AS price_as_of,
-        min(cloud_gpu) FILTER (WHERE low IS NULL) AS price_gap
+        min(cloud_gpu) FILTER (WHERE low IS NULL) AS price_gap,
+        -- [gpus."X"] embodied_kg, where the config gives it for every card of the key
+        CASE WHEN bool_and(card_embodied_kg IS NOT NULL)
+            THEN sum(n * card_embodied_kg) / sum(n) END AS gpu_embodied_kg,
+        CASE WHEN count(*) = 1 THEN any_value(card_embodied_origin)
+            ELSE 'mean of the cards: ' || string_agg(n || ' x ' || card || ' '
+                || printf('%.15g', card_embodied_kg) || ' kg (' || card_embodied_origin || ')',
+                '; ' ORDER BY card) END AS gpu_embodied_source
     FROM card_factors
     GROUP BY gpu_model, cloud_prices
+),
+-- the embodied constants of each scope: [clusters.NAME] or [site], else the embodied table
+embodied_long AS (
+    SELECT
+        sc.scope_cluster, f.key,
+        coalesce(se.value, f.value) AS value,
+        CASE WHEN se.value IS NOT NULL THEN se.origin ELSE f.source END AS source,
+        CASE WHEN se.value IS NULL THEN f.as_of END AS as_of
+    FROM (SELECT DISTINCT scope_cluster FROM zoned) sc
+    CROSS JOIN factor_embodied f
+    LEFT JOIN settings_embodied se
+        ON se.cluster IS NOT DISTINCT FROM sc.scope_cluster AND se.key = f.key
+),
+embodied_pick AS (
+    SELECT
+        scope_cluster,
+        any_value(value) FILTER (WHERE key = 'gpu_kg') AS gpu_kg,
+        any_value(value) FILTER (WHERE key = 'server_kg') AS server_kg,
+        any_value(value) FILTER (WHERE key = 'gpus_per_server') AS gpus_per_server,
+        any_value(value) FILTER (WHERE key = 'lifetime_years') AS lifetime_years,
+        any_value(value) FILTER (WHERE key = 'lifetime_use') AS lifetime_use,
+        any_value(value) FILTER (WHERE key = 'cpu_server_kg') AS cpu_server_kg,
+        any_value(value) FILTER (WHERE key = 'cores_per_server') AS cores_per_server,
+        list({'key': key, 'source': source, 'as_of': as_of} ORDER BY key) AS embodied_sources
+    FROM embodied_long
+    GROUP BY scope_cluster
 ),
 factored AS (
     SELECT
@@ -306,6 +345,24 @@ factored AS (
         ep.elec_year AS electricity_year,
         r.elec_unpriced_country,
         r.unknown_job_grid,
+        -- embodied: the scope's constants; a GPU's own embodied_kg replaces gpu_kg
+        coalesce(gk.gpu_embodied_kg, em.gpu_kg) AS gpu_kg,
+        gk.gpu_embodied_source AS gpu_kg_source,
+        em.server_kg, em.gpus_per_server, em.lifetime_years, em.lifetime_use,
+        em.cpu_server_kg, em.cores_per_server, em.embodied_sources,
+        -- water: on-site WUE (config or the wue table), the grid country's EWIF
+        coalesce(r.wue_value, fw.value) AS wue_l_per_kwh,
+        CASE WHEN r.wue_value IS NOT NULL THEN r.wue_origin
+            ELSE fw.source || ' (' || r.wue_origin || ')' END AS wue_source,
+        CASE WHEN r.wue_value IS NULL THEN fw.as_of END AS wue_as_of,
+        coalesce(r.ewif_value, fe.value) AS ewif_l_per_kwh,
+        CASE
+            WHEN r.ewif_value IS NOT NULL THEN r.ewif_origin
+            WHEN fe.value IS NOT NULL THEN fe.source || ' (the grid''s country '
+                || r.water_country || ')'
+        END AS ewif_source,
+        CASE WHEN r.ewif_value IS NULL THEN fe.as_of END AS ewif_as_of,
+        r.water_country,
         coalesce(gk.gpu_power_unknown, TRUE) AS gpu_power_unknown,
         r.set_carbon IS NULL AND gp.g_per_kwh IS NULL AS carbon_unknown
     FROM zoned r
@@ -320,11 +377,15 @@ factored AS (
     LEFT JOIN elec_pick ep
         ON ep.elec_zone = r.elec_zone AND ep.elec_sector = r.elec_sector
         AND ep.job_year IS NOT DISTINCT FROM r.job_year
+    LEFT JOIN embodied_pick em ON em.scope_cluster IS NOT DISTINCT FROM r.scope_cluster
+    LEFT JOIN factor_wue fw ON lower(fw.key) = lower(r.wue_key)
+    LEFT JOIN factor_ewif fe ON lower(fe.country) = lower(r.water_country)
 )
 SELECT
     *,
     gpu_idle_w IS NULL AS idle_unknown,
     -- no job of the class can lack or default a factor unless one of these holds
     gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL OR gpu_from_mig_table
-        OR elec_unpriced_country IS NOT NULL OR unknown_job_grid IS NOT NULL AS may_lack
+        OR elec_unpriced_country IS NOT NULL OR unknown_job_grid IS NOT NULL
+        OR ewif_l_per_kwh IS NULL AS may_lack
 FROM factored

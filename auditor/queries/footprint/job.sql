@@ -20,6 +20,13 @@
 --   cloud_cost_usd_low|high = gpu_equiv_hours * price per device-hour of the cloud equivalent
 --   gpu_equiv_hours = gpus * hours * gpu_fraction (g/7 for a MIG slice of g slices, else 1)
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
+--   embodied_kg = gpu_equiv_hours * (server_kg / gpus_per_server + gpu_kg)
+--                 / (lifetime_years * 8760 * lifetime_use); a CPU-only job its cores' share of
+--                 a CPU server: cpus * hours * cpu_server_kg / cores_per_server / (the same)
+--   co2e_total_kg = co2e_kg + embodied_kg (co2e_kg is the operational part)
+--   it_energy_kwh = the energy before PUE (the sum of the split's parts but the overhead)
+--   water_l = it_energy_kwh * wue_l_per_kwh + energy_kwh * ewif_l_per_kwh (on-site cooling,
+--             and generating the electricity, PUE included); NULL without an EWIF
 -- A factor that cannot be found is NULL and the *_missing flags say so; the caller turns them
 -- into MissingFactor errors.
 CREATE OR REPLACE TEMP VIEW footprint AS
@@ -168,6 +175,24 @@ SELECT
     CASE WHEN gpu_hours = 0 THEN 0.0 ELSE gpu_equiv_hours * price_usd_high END
         AS cloud_cost_usd_high,
     energy_kwh * electricity_usd_per_kwh AS electricity_cost_usd,
+    -- embodied emissions and water (the header says how); co2e_kg stays operational
+    gpu_kg, coalesce(gpu_kg_source, list_filter(embodied_sources, lambda e: e.key = 'gpu_kg')[1].source)
+        AS gpu_kg_source,
+    server_kg, gpus_per_server, lifetime_years, lifetime_use, cpu_server_kg, cores_per_server,
+    embodied_sources,
+    CASE
+        WHEN hours = 0 THEN 0.0
+        WHEN gpus > 0 THEN gpu_equiv_hours * (server_kg / gpus_per_server + gpu_kg)
+            / (lifetime_years * 8760 * lifetime_use)
+        ELSE cpus * hours * cpu_server_kg / cores_per_server
+            / (lifetime_years * 8760 * lifetime_use)
+    END AS embodied_kg,
+    co2e_kg + embodied_kg AS co2e_total_kg,
+    energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh + energy_measured_kwh AS it_energy_kwh,
+    wue_l_per_kwh, wue_source, wue_as_of, ewif_l_per_kwh, ewif_source, ewif_as_of, water_country,
+    CASE WHEN energy_kwh = 0 THEN 0.0
+        ELSE it_energy_kwh * wue_l_per_kwh + energy_kwh * ewif_l_per_kwh END AS water_l,
+    coalesce(energy_kwh > 0, active) AND ewif_l_per_kwh IS NULL AS water_missing,
     -- what the caller must report; none of it can hold in a class that is not may_lack
     may_lack,
     needs_gpu_power AND gpu_power_w IS NULL AND gpu_model IS NULL AS gpu_model_missing,
@@ -296,6 +321,29 @@ SELECT
                 ELSE 'gpu_hours x price_usd_high = ' || written(gpu_hours) END
             || ' x ' || coalesce(nullif(written(price_usd_high), ''), '(no price)'),
         'electricity_cost_usd': 'energy_kwh x electricity_usd_per_kwh = '
-            || written(energy_kwh) || ' x ' || written(electricity_usd_per_kwh)
+            || written(energy_kwh) || ' x ' || written(electricity_usd_per_kwh),
+        'embodied_kg': CASE
+            WHEN hours = 0 THEN 'no run time = 0'
+            WHEN gpus > 0 THEN 'gpu_equiv_hours x (server_kg / gpus_per_server + gpu_kg)'
+                || ' / (lifetime_years x 8760 h a year x lifetime_use) = '
+                || written(gpu_equiv_hours) || ' x (' || written(server_kg) || ' / '
+                || written(gpus_per_server) || ' + ' || written(gpu_kg) || ') / ('
+                || written(lifetime_years) || ' x 8760 x ' || written(lifetime_use) || ')'
+            ELSE 'cpus x hours x cpu_server_kg / cores_per_server'
+                || ' / (lifetime_years x 8760 h a year x lifetime_use) = '
+                || written(cpus) || ' x ' || written(hours) || ' x ' || written(cpu_server_kg)
+                || ' / ' || written(cores_per_server) || ' / (' || written(lifetime_years)
+                || ' x 8760 x ' || written(lifetime_use) || ')'
+        END,
+        'co2e_total_kg': 'co2e_kg + embodied_kg = ' || written(co2e_kg) || ' + '
+            || written(embodied_kg),
+        'it_energy_kwh': 'energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh'
+            || ' + energy_measured_kwh = ' || written(energy_gpu_kwh) || ' + '
+            || written(energy_cpu_kwh) || ' + ' || written(energy_mem_kwh) || ' + '
+            || written(energy_measured_kwh),
+        'water_l': CASE WHEN energy_kwh = 0 THEN 'no energy = 0'
+            ELSE 'it_energy_kwh x wue_l_per_kwh + energy_kwh x ewif_l_per_kwh = '
+                || written(it_energy_kwh) || ' x ' || written(wue_l_per_kwh) || ' + '
+                || written(energy_kwh) || ' x ' || written(ewif_l_per_kwh) END
     } AS explained
 FROM footprint

@@ -5,7 +5,7 @@
 -- gpu_power_default, carbon_default, grid_filled (key: the job log's region the tables lack,
 -- detail: the setting that filled it, cluster), electricity_default (key: the grid's country
 -- that has no price), mig_table (key: the MIG profile logged, detail: the GPU the profile
--- table gave it).
+-- table gave it), water (key: the grid's country that has no EWIF, NULL for none).
 WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
     SELECT
         uid, cluster, partition, gpu_model, grid, grid_origin, cloud_gpu, cloud_prices,
@@ -14,11 +14,12 @@ WITH flagged AS MATERIALIZED (  -- one pass over the view; usually few rows
         gpu_power_defaulted, carbon_defaulted,
         CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN unknown_job_grid END AS filled_grid,
         CASE WHEN coalesce(energy_kwh > 0, TRUE) THEN elec_unpriced_country END
-            AS unpriced_country
+            AS unpriced_country,
+        water_missing, water_country
     FROM footprint
     WHERE may_lack AND (gpu_model_missing OR gpu_power_missing OR carbon_missing OR price_missing
         OR gpu_power_defaulted OR carbon_defaulted OR gpu_from_mig_table
-        OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL)
+        OR unknown_job_grid IS NOT NULL OR elec_unpriced_country IS NOT NULL OR water_missing)
 )
 SELECT kind, key, detail, cluster, count(*) AS jobs, min(uid) AS example_uid
 FROM (
@@ -48,6 +49,8 @@ FROM (
     FROM flagged WHERE unpriced_country IS NOT NULL
     UNION ALL
     SELECT 'mig_table', logged_gpu_model, gpu_model, NULL, uid FROM flagged WHERE gpu_from_mig_table
+    UNION ALL
+    SELECT 'water', water_country, NULL, NULL, uid FROM flagged WHERE water_missing
 )
 GROUP BY ALL
 ORDER BY kind, key NULLS FIRST, detail NULLS FIRST, cluster NULLS FIRST;

@@ -3,7 +3,7 @@
 -- footprint settings). gpu_model is the model the footprint used (the job log's, else the
 -- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown;
 -- gpu_util_mean the GPUs' mean use (footprint/macros.sql) and idle_below the mean under which
--- they idled.
+-- they idled; embodied_kg and water_l (water_missing: no EWIF) as footprint/job.sql gives them.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,
@@ -15,6 +15,7 @@ SELECT
     strftime(j.job_date, '%Y-%m') AS month,
     f.gpus, f.hours, f.gpu_hours, f.energy_kwh, f.measured_energy_kwh, f.co2e_kg,
     f.carbon_g_per_kwh, f.pue, f.cloud_prices, f.cloud_cost_usd_low, f.cloud_cost_usd_high,
-    f.price_missing, f.electricity_cost_usd, f.gpu_util_mean, f.idle_below
+    f.price_missing, f.electricity_cost_usd, f.gpu_util_mean, f.idle_below,
+    f.embodied_kg, f.water_l, f.water_missing
 FROM report_footprint f
 JOIN report_jobs j USING (uid);

@@ -14,6 +14,7 @@ SELECT
     NULL::DOUBLE AS cloud_cost_usd_low, NULL::DOUBLE AS cloud_cost_usd_high,
     false AS price_missing, NULL::DOUBLE AS electricity_cost_usd,
     gpu_util_mean(c.gpus, c.gpu_util, c.gpu_util_peak) AS gpu_util_mean,
-    CAST($idle_below AS DOUBLE) AS idle_below
+    CAST($idle_below AS DOUBLE) AS idle_below,
+    NULL::DOUBLE AS embodied_kg, NULL::DOUBLE AS water_l, false AS water_missing
 FROM counted_jobs c
 SEMI JOIN report_jobs j USING (uid);

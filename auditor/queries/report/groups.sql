@@ -6,6 +6,8 @@
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
 -- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
 -- (summary/group_names.sql): by its project and name, and what tells its store apart where needed.
+-- Also embodied_kg, co2e_total_kg (co2e_kg + embodied_kg) and water_l (NULL when one of the
+-- group's jobs has none).
 WITH keyed AS (
     SELECT
         CASE $by
@@ -26,7 +28,7 @@ WITH keyed AS (
         ON $by = 'sweep' AND n.source = b.source AND n.store = b.store
         AND n.project = coalesce(b.project, '(none)') AND n.name = coalesce(b.sweep, '(none)')
 )
-SELECT * EXCLUDE (sums), sums.*
+SELECT * EXCLUDE (sums), sums.*, sums.co2e_kg + embodied_kg AS co2e_total_kg
 FROM (
 SELECT
     coalesce(key_raw, '(none)') AS group_key,
@@ -44,7 +46,9 @@ SELECT
     min(pue) FILTER (WHERE energy_kwh > 0) AS pue_min,
     max(pue) FILTER (WHERE energy_kwh > 0) AS pue_max,
     min(month) AS first_month,
-    max(month) AS last_month
+    max(month) AS last_month,
+    fsum(embodied_kg) AS embodied_kg,
+    priced_sum(water_l, water_missing) AS water_l
 FROM keyed
 GROUP BY ALL
 )

@@ -1,7 +1,8 @@
 -- Returns the rows of the factor tables in force (temp tables factor_* and settings_gpu),
 -- [gpus."NAME"] config applied: (factor, key, year, value, unit, source, as_of), sorted by
 -- factor (in table order), key and year. value is text: a number or a key. A GPU's idle
--- power, where the table or config gives one, is a gpu_power row keyed '<gpu> idle'.
+-- power, where the table or config gives one, is a gpu_power row keyed '<gpu> idle'; a GPU's
+-- configured embodied_kg an embodied row keyed 'gpu_kg <gpu>'.
 WITH gpu_power AS (
     SELECT
         coalesce(s.gpu, f.gpu) AS key,
@@ -66,6 +67,17 @@ listed AS (
     FROM factor_electricity_price
     UNION ALL
     SELECT 10, 'grid_country', grid, NULL, value, unit, source, as_of FROM factor_grid_country
+    UNION ALL
+    SELECT 11, 'embodied', key, NULL, printf('%.15g', value), unit, source, as_of
+    FROM factor_embodied
+    UNION ALL  -- [gpus."NAME"] embodied_kg, replacing gpu_kg for that GPU
+    SELECT 11, 'embodied', 'gpu_kg ' || gpu, NULL, printf('%.15g', embodied_kg), 'kgCO2e',
+        embodied_origin, NULL
+    FROM settings_gpu WHERE embodied_kg IS NOT NULL
+    UNION ALL
+    SELECT 12, 'wue', key, NULL, printf('%.15g', value), unit, source, as_of FROM factor_wue
+    UNION ALL
+    SELECT 13, 'ewif', country, NULL, printf('%.15g', value), unit, source, as_of FROM factor_ewif
 )
 SELECT factor, key, year, value, unit, source, as_of
 FROM listed
