@@ -4,6 +4,7 @@ jobs built here and the constants of the config below (ISO/IEC 21031:2024)."""
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from auditor import api
@@ -109,7 +110,7 @@ def test_per_run_for_every_job(lab: tuple[str, str]) -> None:
 def test_per_gpu_hour_by_project(lab: tuple[str, str]) -> None:
     rows = {r["project"]: r for r in sci_rows(lab, per="gpu_hour", by="project")}
     nlp = [j for j in JOBS if j[0] == "nlp"]
-    e, o, m = totals(nlp)
+    _, o, m = totals(nlp)
     gpu_hours = 2 * 3.0 + 1 * 2.0 + 4 * 1.0
     assert rows["nlp"]["unit"] == "GPU-hour"
     assert rows["nlp"]["r"] == pytest.approx(gpu_hours)
@@ -124,7 +125,7 @@ def test_per_sweep_counts_sweeps_and_says_which_jobs_have_none(lab: tuple[str, s
     db, config = lab
     table = api.sci(db=db, per="sweep", footprint=api.FootprintOptions(config=config))
     (row,) = table.to_pylist()
-    e, o, m = totals(JOBS)
+    _, o, m = totals(JOBS)
     assert row["r"] == 2  # s1 and s2; the cv job has none
     assert row["jobs_without_r"] == 1
     assert row["sci_g_per_unit"] == pytest.approx((o + m) / 2)
@@ -133,7 +134,7 @@ def test_per_sweep_counts_sweeps_and_says_which_jobs_have_none(lab: tuple[str, s
 
 def test_per_a_number_the_jobs_carry(lab: tuple[str, str]) -> None:
     (row,) = sci_rows(lab, per="tokens")
-    e, o, m = totals(JOBS)  # every job's emissions, the unit only where a job has one
+    _, o, m = totals(JOBS)  # every job's emissions, the unit only where a job has one
     assert row["unit"] == "tokens"
     assert row["r"] == pytest.approx(1000 + 3000 + 500)
     assert row["jobs_without_r"] == 1
