@@ -606,8 +606,11 @@ def sci(
     )
     _show_with_notes(shown, fmt)
     if table.num_rows:
+        import textwrap
+
         for name in ("boundary", "method"):
-            typer.echo(f"\n{name}: {table.column(name)[0].as_py()}")
+            said = f"{name}: {table.column(name)[0].as_py()}"
+            typer.echo("\n" + textwrap.fill(said, width=100, subsequent_indent="  "))
 
 
 @app.command()
