@@ -159,3 +159,30 @@ def test_unknown_grouping_is_a_usage_error(lab: tuple[str, str]) -> None:
     code, _, err = run("sci", "--db", db, "--config", config, "--by", "colour")
     assert code == 2
     assert "--by 'colour' is not known" in err
+
+
+def test_an_mlflow_metric_or_param_as_the_unit(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """MLflow runs carry metric.NAME (latest value) and param.NAME tags; the exact tag name
+    wins, then the metric, then the param; text that is no finite number is no unit."""
+    base = tmp_path_factory.mktemp("sci-mlflow")
+    db, config = str(base / "a.duckdb"), base / "auditor.toml"
+    config.write_text(CONFIG)
+    tags = [
+        {"metric.samples": "2000", "param.samples": "1"},  # the metric wins over the param
+        {"param.samples": "500"},
+        {"samples": "7", "metric.samples": "1"},  # the exact name wins
+        {"metric.samples": "nan"},
+        {"param.samples": "many"},
+    ]
+    write_jobs(
+        db,
+        [job(n, gpus=1.0, hours=1.0, gpu_model="V100", tags=t) for n, t in enumerate(tags)],
+    )
+    (row,) = api.sci(
+        db=db, per="samples", footprint=api.FootprintOptions(config=str(config))
+    ).to_pylist()
+    assert row["r"] == pytest.approx(2000 + 500 + 7)
+    assert row["jobs_without_r"] == 2
+    e = len(tags) * energy_kwh(1, 0, 1.0)
+    m = len(tags) * embodied_kg(1, 0, 1.0) * 1000
+    assert row["sci_g_per_unit"] == pytest.approx((e * G_PER_KWH + m) / (2000 + 500 + 7))
