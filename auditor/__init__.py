@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily belo
         load_settings as load_settings,
         notes as notes,
         rnd_table as rnd_table,
+        sci as sci,
         summary as summary,
     )
     from auditor.report.data import Report as Report
@@ -68,6 +69,7 @@ _LAZY = {
     "load_settings": "auditor.api",
     "notes": "auditor.api",
     "rnd_table": "auditor.api",
+    "sci": "auditor.api",
     "summary": "auditor.api",
     "Report": "auditor.report.data",
     "Settings": "auditor.settings",

@@ -47,6 +47,7 @@ __all__ = [
     "notes",
     "report",
     "rnd_table",
+    "sci",
     "summary",
 ]
 
@@ -583,6 +584,43 @@ def rnd_table(
         return tables.rnd_table(
             store, settings, project=project, final=final, tune=tune, units=footprint.units
         )
+
+
+def sci(
+    *,
+    db: str,
+    per: str = "run",
+    by: str | None = None,
+    project: str | None = None,
+    include_running: bool = False,
+    footprint: FootprintOptions = _NO_OPTIONS,
+) -> pa.Table:
+    """The Software Carbon Intensity (ISO/IEC 21031:2024) per functional unit: SCI = (E x I +
+    M) / R in g CO2e per unit, for every job together or per group ``by``.
+
+    ``per`` is the unit R: run, sweep, project, gpu_hour, or the name of a number each job
+    carries (an MLflow metric or param, a CSV column). Columns: the key ``by`` (when given),
+    sci_g_per_unit, unit, r, e_kwh, i_g_per_kwh, o_g, m_g, jobs, jobs_without_r, boundary and
+    method (the disclosure the standard asks for). Raises UsageError, ConfigError,
+    MissingFactor or StoreError.
+    """
+    from auditor.model import tables
+
+    if by is not None and by not in SUMMARY_GROUPS:
+        raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
+    if not per.strip():
+        raise UsageError(
+            "--per needs a unit: run, sweep, project, gpu_hour, or a metric, param or column."
+        )
+    settings = footprint.settings()
+    with Store(db, read_only=True) as store:
+        table = tables.sci(
+            store, settings, per=per, by=by, project=project, include_running=include_running
+        )
+    if by is None:
+        return table.drop_columns(["group_key"]).replace_schema_metadata(table.schema.metadata)
+    renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
+    return renamed.replace_schema_metadata(table.schema.metadata)
 
 
 # -- report --------------------------------------------------------------------------------

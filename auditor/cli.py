@@ -610,6 +610,60 @@ def rnd_table(
 
 @app.command()
 @with_groups
+def sci(
+    per: Annotated[
+        str,
+        typer.Option(
+            help="The functional unit R: run, sweep, project, gpu_hour, or a metric, param "
+            "or column each job carries (tokens, samples).",
+        ),
+    ] = "run",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="project, sweep, run, user, month, gpu_model or state.",
+            show_default="every job together",
+        ),
+    ] = None,
+    project: Annotated[
+        str | None, typer.Option(help="Only this project.", show_default="every project")
+    ] = None,
+    include_running: Annotated[
+        bool,
+        typer.Option("--include-running", help="Count jobs still running.", show_default="off"),
+    ] = False,
+    fmt: FormatOption = "table",
+    *,
+    db: Db,
+    footprint: Footprint,
+) -> None:
+    """Software Carbon Intensity (ISO/IEC 21031): (E x I + M) / R in g CO2e per unit."""
+    table = api.sci(
+        db=db,
+        per=per,
+        by=by,
+        project=project,
+        include_running=include_running,
+        footprint=footprint,
+    )
+    if fmt in ("json", "csv"):
+        _show_with_notes(table, fmt)
+        return
+    # the disclosure is the same on every row: said once, under the table
+    shown = table.drop_columns(["boundary", "method"]).replace_schema_metadata(
+        table.schema.metadata
+    )
+    _show_with_notes(shown, fmt)
+    if table.num_rows:
+        import textwrap
+
+        for name in ("boundary", "method"):
+            said = f"{name}: {table.column(name)[0].as_py()}"
+            typer.echo("\n" + textwrap.fill(said, width=100, subsequent_indent="  "))
+
+
+@app.command()
+@with_groups
 def report(
     output: Annotated[
         str | None,

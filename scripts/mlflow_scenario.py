@@ -96,6 +96,8 @@ def populate(uri: str) -> dict[str, str]:
             *_series("system/gpu_0_utilization_percentage", T0, T0 + 600 * S, 10 * S, lambda t: 40),
             *_series("system/gpu_1_utilization_percentage", T0, T0 + 600 * S, 10 * S, lambda t: 60),
             *_series("loss", T0, T0 + 600 * S, 60 * S, lambda t: 1.0),
+            # 0.5, 0.625, 0.75 at 0, 300 and 600 s: the latest is 0.75
+            *_series("val_acc", T0, T0 + 600 * S, 300 * S, lambda t: 0.5 + (t - T0) / (2400 * S)),
         ],
     )
     start = T0 + 600 * S

@@ -656,6 +656,80 @@ def rnd_rows(
     return with_notes(_with_lb(table, units), notes)
 
 
+# -- SCI -------------------------------------------------------------------------------------
+
+# --per counts or sums these; any other word names a number each job carries (summary/sci.sql)
+SCI_UNITS = {"run": "run", "sweep": "sweep", "project": "project", "gpu_hour": "GPU-hour"}
+
+SCI_BOUNDARY = (
+    "the hardware each job reserved (its GPUs, CPU cores and memory, idle time included) "
+    "for its elapsed time, with the data centre's overhead through PUE; embodied emissions of "
+    "the GPU and CPU servers by time and share reserved; storage, network and end-user "
+    "devices are outside"
+)
+
+
+def sci_method(per: str) -> str:
+    """How ``auditor sci`` computed its figures, as ISO/IEC 21031 asks it be disclosed."""
+    unit = SCI_UNITS.get(per)
+    r = (
+        f"R = {'GPU-hours' if per == 'gpu_hour' else unit + 's'}"
+        if unit
+        else f"R = the sum over the jobs of their {per} (tag, or MLflow metric/param)"
+    )
+    return (
+        "SCI = (E x I + M) / R (ISO/IEC 21031:2024); E = each job's energy, measured or "
+        "modeled, times PUE; E x I summed job by job, I = location-based grid intensity of "
+        "the job's zone (see 'auditor explain' for each job's), shown as the energy-weighted "
+        "mean o_g / e_kwh; no market-based measures (no RECs, PPAs or offsets); M = embodied "
+        f"emissions amortised over the hardware's lifetime; {r}"
+    )
+
+
+def sci(
+    store: Store,
+    settings: Settings,
+    *,
+    per: str,
+    by: str | None,
+    project: str | None,
+    include_running: bool,
+) -> pa.Table:
+    """SCI per group ``by`` (one group 'all' without it): sci_g_per_unit, unit, r, e_kwh,
+    i_g_per_kwh, o_g, m_g, jobs, jobs_without_r, boundary, method (summary/sci.sql)."""
+    left_out = (
+        [] if include_running else running_note(store.con, projects=[project] if project else [])
+    )
+    outcome = compute(store.con, settings, project=project, include_running=include_running)
+    key = by or "all"
+    name_groups(store, key)
+    unit = SCI_UNITS.get(per, per)
+    table = _grouped(
+        store,
+        key,
+        "summary/sci",
+        {"per": per, "unit": unit},
+        rows="footprint",
+        gpu_model="logged_gpu_model",
+    )
+    if key not in NAMED_GROUPS:
+        table = table.drop_columns(["project"])
+    rows = table.num_rows
+    table = table.append_column("boundary", pa.array([SCI_BOUNDARY] * rows, pa.string()))
+    table = table.append_column("method", pa.array([sci_method(per)] * rows, pa.string()))
+    notes = [*outcome.notes, *left_out]
+    missing = pc.sum(table.column("jobs_without_r")).as_py() or 0
+    if missing:
+        what = {"sweep": "belong to no sweep", "project": "belong to no project"}.get(
+            per, f"carry no number '{per}'"
+        )
+        notes.append(
+            f"{missing} jobs {what}: their emissions are counted, but they add nothing to R "
+            "(jobs_without_r)"
+        )
+    return with_notes(table, notes)
+
+
 # -- factors ---------------------------------------------------------------------------------
 
 FACTORS_SCHEMA = pa.schema(

@@ -247,6 +247,17 @@ def test_gpus_and_measured_energy(store: tuple[str, str, dict[str, str]]) -> Non
     assert any(n.startswith("no GPU count for 2 runs") for n in result.notes)
 
 
+def test_latest_metric_values_are_kept_as_tags(store: tuple[str, str, dict[str, str]]) -> None:
+    """Every metric but system metrics: its latest value, as ``metric.<key>``."""
+    _, uri, _ = store
+    rows = by_run(read_mlflow(uri).table)
+    tags = rows["lr-0.1"]["tags"]
+    assert float(tags["metric.val_acc"]) == pytest.approx(0.5 + 600 / 2400)  # the last of three
+    assert float(tags["metric.loss"]) == pytest.approx(1.0)
+    assert not [k for k in tags if k.startswith("metric.system/")]
+    assert "metric.val_acc" not in rows["lr-0.01"]["tags"]
+
+
 def test_slurm_job_ids_from_tag_or_param(store: tuple[str, str, dict[str, str]]) -> None:
     rows = by_run(read_mlflow(store[1]).table)
     assert rows["slurm-linked"]["tags"]["slurm_job_id"] == "777"  # tag slurm_job_id

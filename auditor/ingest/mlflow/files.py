@@ -176,7 +176,8 @@ def _files_under(top: str) -> Iterator[KeyedFile]:
 
 
 def _scan_run(run_dir: str, run: Run, scanned: Scanned) -> None:
-    """Add one run's row, params, tags and GPU metric keys; note its series files."""
+    """Add one run's row, params, tags, the last value of each metric that is not a system
+    metric, and its GPU metric keys; note its series files."""
     metric_files = list(_files_under(os.path.join(run_dir, "metrics")))
     last_ms = None
     if run.status in ("1", "2"):  # still running: measured up to its newest metric
@@ -190,7 +191,11 @@ def _scan_run(run_dir: str, run: Run, scanned: Scanned) -> None:
                 RunValue(run.run_id, kind[:-1], value.key, _read_text(value.path))
             )
     for metric in metric_files:
-        if metric.key.startswith("system/") and "gpu_" in metric.key:
+        if not metric.key.startswith("system/"):
+            scanned.run_kv.append(
+                RunValue(run.run_id, "metric", metric.key, _last_value(metric.path))
+            )
+        elif "gpu_" in metric.key:
             scanned.metric_keys.append(MetricKey(run.run_id, metric.key))
             if SERIES_RE.match(metric.key):
                 scanned.series.append(SeriesFile(run.run_id, metric.key, metric.path))
@@ -226,17 +231,28 @@ def _run_meta(path: str, exp_id: str) -> Run:
     )
 
 
-def _last_timestamp(path: str) -> int | None:
-    """Timestamp of the last line of a metric file, read from its tail."""
+def _last_point(path: str) -> list[bytes] | None:
+    """The fields of the last line ``<ts_ms> <value> <step>`` of a metric file, read from its
+    tail: the point logged last."""
     with open(path, "rb") as fh:
         fh.seek(0, os.SEEK_END)
         fh.seek(max(0, fh.tell() - 512))
         lines = fh.read().split(b"\n")
     for line in reversed(lines):
-        head = line.split(b" ", 1)[0]
-        if head.isdigit():
-            return int(head)
+        fields = line.split(b" ")
+        if len(fields) >= 2 and fields[0].isdigit():
+            return fields
     return None
+
+
+def _last_timestamp(path: str) -> int | None:
+    point = _last_point(path)
+    return int(point[0]) if point else None
+
+
+def _last_value(path: str) -> str | None:
+    point = _last_point(path)
+    return point[1].decode("ascii", errors="replace") if point else None
 
 
 def _read_metric_files(

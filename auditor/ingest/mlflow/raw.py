@@ -69,10 +69,10 @@ class ExperimentTag(NamedTuple):
 
 
 class RunValue(NamedTuple):
-    """A tag or a param of a run."""
+    """A tag, a param or the latest value of a metric of a run."""
 
     run_id: str
-    kind: str  # 'tag' or 'param'
+    kind: str  # 'tag', 'param' or 'metric'
     key: str
     value: str | None
 

@@ -142,7 +142,9 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
         rows.run_kv += [RunValue(info.run_id, "tag", k, v) for k, v in data.tags.items()]
         rows.run_kv += [RunValue(info.run_id, "param", k, v) for k, v in data.params.items()]
         for m in latest:
-            if m.key.startswith("system/") and "gpu_" in m.key:
+            if not m.key.startswith("system/"):
+                rows.run_kv.append(RunValue(info.run_id, "metric", m.key, repr(m.value)))
+            elif "gpu_" in m.key:
                 rows.metric_keys.append(MetricKey(info.run_id, m.key))
                 if SERIES_RE.match(m.key):
                     # system metrics count their logging rounds in `step`

@@ -8,7 +8,8 @@
 WITH RECURSIVE
 kv AS (
     SELECT run_id, kind, key, nullif(trim(value), '') AS value,
-        CASE kind WHEN 'tag' THEN 0 ELSE 1 END AS kind_rank
+        -- a metric has no rank: arg_min skips it, so a metric never names GPUs or a job
+        CASE kind WHEN 'tag' THEN 0 WHEN 'param' THEN 1 END AS kind_rank
     FROM mlflow_run_kv
 ),
 picked AS (

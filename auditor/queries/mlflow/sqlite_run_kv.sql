@@ -1,5 +1,7 @@
--- SQLite, an MLflow tracking database: tags and params (run id, 'tag'|'param', key, value)
--- of the runs of the experiments in :ids (a JSON array of ids; NULL for all).
+-- SQLite, an MLflow tracking database: tags, params and the latest value of each metric that
+-- is not a system metric (run id, 'tag'|'param'|'metric', key, value as text) of the runs of
+-- the experiments in :ids (a JSON array of ids; NULL for all). latest_metrics holds MLflow's
+-- own latest point: the highest step, then the newest timestamp.
 WITH chosen AS (
     SELECT run_uuid FROM runs
     WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
@@ -8,4 +10,9 @@ SELECT run_uuid AS run_id, 'tag' AS kind, key, value
 FROM tags WHERE run_uuid IN (SELECT run_uuid FROM chosen)
 UNION ALL
 SELECT run_uuid AS run_id, 'param' AS kind, key, value
-FROM params WHERE run_uuid IN (SELECT run_uuid FROM chosen);
+FROM params WHERE run_uuid IN (SELECT run_uuid FROM chosen)
+UNION ALL
+SELECT run_uuid AS run_id, 'metric' AS kind, key,
+    CASE WHEN is_nan THEN 'nan' ELSE CAST(value AS TEXT) END AS value
+FROM latest_metrics
+WHERE key NOT LIKE 'system/%' AND run_uuid IN (SELECT run_uuid FROM chosen);
