@@ -235,7 +235,8 @@ def library_summary_seconds(db: str, by: str) -> tuple[float, float]:
         "first = once(); print(first, statistics.median(once() for _ in range(3)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    first, warm = out.stdout.split()
+    # DuckDB draws its progress bar on stdout during a long query: the figures are the last line
+    first, warm = out.stdout.splitlines()[-1].split()
     return float(first), float(warm)
 
 
