@@ -294,7 +294,7 @@ def _series(con: duckdb.DuckDBPyConnection) -> list[str]:
     con.execute(sql.query("footprint/series_jobs"))
     con.execute(sql.query("footprint/with_series"))
     counts = con.execute(sql.query("footprint/series_counts")).fetchall()
-    return [_used_note(*row) for row in counts] + notes
+    return [note for row in counts if (note := _used_note(*row))] + notes
 
 
 def _series_name(zone: str, kind: str, basis: str) -> str:
@@ -306,17 +306,22 @@ def _used_note(
 ) -> str:
     parts = []
     if covered:
+        over = (
+            "over their whole run time"
+            if share == 1
+            else f"over {100 * (share or 0):.1f} % of their run time, the annual factor for "
+            "the rest"
+        )
         parts.append(
             f"CO2e of {covered} job{'s' if covered != 1 else ''} from the "
-            f"{_series_name(zone, kind, basis)} over {100 * (share or 0):.1f} % of their run "
-            "time, the annual factor for the rest"
+            f"{_series_name(zone, kind, basis)} {over}"
         )
     if outside:
         parts.append(
             f"{outside} job{'s' if outside != 1 else ''} of zone {zone} ran outside the "
             "series: annual factor"
         )
-    return "; ".join(parts) or f"{_series_name(zone, kind, basis)}: no job ran in it"
+    return "; ".join(parts)  # empty when its jobs took no time: nothing to say
 
 
 def _unused_note(zone: str, kind: str, basis: str, reason: str, kinds: str, bases: str) -> str:

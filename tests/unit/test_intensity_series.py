@@ -63,7 +63,12 @@ def test_a_job_inside_one_hour_takes_that_hours_value(db: str, tmp_path: Path) -
     config(tmp_path)
     write_jobs(db, [at(70, 0.5)])  # 11:10 to 11:40
     fr_series(db, tmp_path)
-    assert intensity(runs(db)["1"]) == pytest.approx(50.0)
+    table = api.summary(db=db, by="run")
+    assert intensity(table.to_pylist()[0]) == pytest.approx(50.0)
+    assert api.notes(table) == [
+        "CO2e of 1 job from the average intensity series FR (life cycle) over their whole "
+        "run time"
+    ]
 
 
 def test_a_job_across_three_hours_weighs_each_by_its_seconds(db: str, tmp_path: Path) -> None:
