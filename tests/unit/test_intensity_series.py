@@ -66,8 +66,7 @@ def test_a_job_inside_one_hour_takes_that_hours_value(db: str, tmp_path: Path) -
     table = api.summary(db=db, by="run")
     assert intensity(table.to_pylist()[0]) == pytest.approx(50.0)
     assert api.notes(table) == [
-        "CO2e of 1 job from the average intensity series FR (life cycle) over their whole "
-        "run time"
+        "CO2e of 1 job from the average intensity series FR (life cycle) over their whole run time"
     ]
 
 
