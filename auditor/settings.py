@@ -32,6 +32,10 @@ Value = float | str
 # cpu_use: the log's measured CPU use (TotalCPU / (elapsed x CPUs)) where it has one
 MEASURED = "measured"
 MEM_BASES = ("allocated", "requested", "used")
+# where a job's grid intensity comes from: its zone's series over its run, or the annual table
+INTENSITY_SOURCES = ("series", "annual")
+INTENSITY_KINDS = ("average", "marginal")
+INTENSITY_BASES = ("lifecycle", "direct")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ SCOPE_KEYS = (
     "wue",
     "ewif",
     *EMBODIED_KEYS,
+    "intensity",
+    "intensity_kind",
+    "intensity_basis",
 )
 
 DEFAULTS: Mapping[str, Setting] = MappingProxyType(
@@ -107,6 +114,15 @@ DEFAULTS: Mapping[str, Setting] = MappingProxyType(
             0.05, "default: a job whose GPUs' mean use is below 5 % holds them idle"
         ),
         "wue": Setting("li2023-us", "default: the wue table's li2023-us, US data centres"),
+        "intensity": Setting(
+            "series",
+            "default: the series of the job's grid zone over its run where one is stored, "
+            "else the annual factor",
+        ),
+        # attribution wants average emissions; marginal ones answer what shifting load saves
+        "intensity_kind": Setting("average", "default: average intensity series"),
+        # the annual tables are life-cycle figures: a series on the same basis blends with them
+        "intensity_basis": Setting("lifecycle", "default: life-cycle series, as the annual tables"),
     }
 )
 
@@ -330,6 +346,21 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         "cores_per_server",
         _number(1.0),
         "a number of CPU cores per CPU server, >= 1",
+    ),
+    "intensity": (
+        "intensity",
+        _one_of(*INTENSITY_SOURCES),
+        '"series" (the grid zone\'s stored series over each run, where one exists) or "annual"',
+    ),
+    "intensity_kind": (
+        "intensity_kind",
+        _one_of(*INTENSITY_KINDS),
+        '"average" or "marginal" (which stored series a job\'s intensity may come from)',
+    ),
+    "intensity_basis": (
+        "intensity_basis",
+        _one_of(*INTENSITY_BASES),
+        '"lifecycle" or "direct" (which stored series a job\'s intensity may come from)',
     ),
 }
 

@@ -11,7 +11,9 @@ a fresh database, (c) `auditor summary --by project` and `--by sweep` (library c
 repeated and first in a process, and whole command), (d) a second ingest of an overlapping
 export a tenth of the size; with --gpu-use, (e) (b) on the same dump with GPU use on its
 steps and jobstats summaries, and (f) the whole commands of (c) over that database, where
-the GPU-use columns hold figures, with their ratio to (c). Wall time and peak RSS of each,
+the GPU-use columns hold figures, with their ratio to (c); (g) `summary --by project` over a
+copy of (d)'s database that also holds five years of hourly grid intensity for the jobs'
+zone, against the same summary without it (annual factors). Wall time and peak RSS of each,
 as a table.
 """
 
@@ -233,7 +235,8 @@ def library_summary_seconds(db: str, by: str) -> tuple[float, float]:
         "first = once(); print(first, statistics.median(once() for _ in range(3)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    first, warm = out.stdout.split()
+    # DuckDB draws its progress bar on stdout during a long query: the figures are the last line
+    first, warm = out.stdout.splitlines()[-1].split()
     return float(first), float(warm)
 
 
@@ -241,6 +244,49 @@ def summary_command(db: str, by: str) -> list[str]:
     """``auditor summary`` of ``db`` by ``by``, the footprint model on, printing CSV."""
     auditor = [sys.executable, "-m", "auditor"]
     return [*auditor, "summary", "--db", db, "--by", by, "--format", "csv", "--config", CONFIG]
+
+
+# Five years of hourly average intensity for zone US, the grid examples/auditor.toml gives
+# the synthetic cluster's jobs (all of them in 2024 and 2025): a daily swing around 380 g/kWh.
+SERIES = """
+SET TimeZone = 'UTC';
+INSERT INTO intensity_series
+SELECT 'US', 'average', 'lifecycle', t, t + INTERVAL 1 HOUR,
+    380 + 120 * sin(2 * pi() * epoch(t) / 86400), NULL, 0, 'bench', NULL
+FROM generate_series(TIMESTAMPTZ '2021-01-01', TIMESTAMPTZ '2025-12-31 23:00', INTERVAL 1 HOUR)
+    AS g(t);
+"""
+
+
+def with_series(db: str, copy: str) -> None:
+    """Write ``copy``: the database ``db`` with SERIES stored, in a child process."""
+    import shutil
+
+    for suffix in ("", ".wal"):
+        Path(copy + suffix).unlink(missing_ok=True)
+    shutil.copyfile(db, copy)
+    code = "import duckdb, sys; con = duckdb.connect(sys.argv[2]); con.execute(sys.argv[1])"
+    subprocess.run([sys.executable, "-c", code, SERIES, copy], check=True)
+
+
+def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, str]]:
+    """(g): summary --by project with and without the series, library call and command."""
+    series_db = str(work / f"bench-{n}-series.duckdb")
+    with_series(db, series_db)
+    rows: list[tuple[str, float, float, str]] = []
+    annual_call = library_summary_seconds(db, "project")[1]
+    series_call = library_summary_seconds(series_db, "project")[1]
+    # the best of three, each pair run in turn: the machine's speed drifts
+    annual_cmd = min(measure(summary_command(db, "project")) for _ in range(3))
+    series_cmd = min(measure(summary_command(series_db, "project")) for _ in range(3))
+    rows.append(("(g) summary --by project, annual factors: library call", annual_call,
+                 float("nan"), ""))  # fmt: skip
+    rows.append((f"(g) summary --by project, hourly series: library call "
+                 f"({series_call / annual_call:.2f} x)", series_call, float("nan"), ""))  # fmt: skip
+    rows.append(("(g) summary --by project, annual factors: whole command", *annual_cmd, ""))
+    rows.append((f"(g) summary --by project, hourly series: whole command "
+                 f"({series_cmd[0] / annual_cmd[0]:.2f} x)", *series_cmd, ""))  # fmt: skip
+    return rows
 
 
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
@@ -281,6 +327,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
         rows.append((f"(c) summary --by {by}: whole command, CSV out", *cmd, ""))
     again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])
     rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
+    rows += series_rows(db, work, n)
     if gpu_use:
         busy = work / f"sacct-{n}-gpu-use.txt"
         if not busy.exists():

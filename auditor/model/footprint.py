@@ -69,6 +69,10 @@ SCOPE_SCHEMA = pa.schema(
         ("wue_origin", _S),
         ("ewif_value", _F),
         ("ewif_origin", _S),
+        ("intensity", _S),
+        ("intensity_kind", _S),
+        ("intensity_basis", _S),
+        ("intensity_origin", _S),
     ]
 )
 GPU_SCHEMA = pa.schema(
@@ -156,6 +160,11 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
     ewif = s.get("ewif")
     row["ewif_value"] = ewif.value if ewif else None
     row["ewif_origin"] = ewif.origin if ewif else None
+    row |= {key: str(s[key].value) for key in ("intensity", "intensity_kind", "intensity_basis")}
+    # explain names the setting that chose the series (or chose none)
+    row["intensity_origin"] = "; ".join(
+        dict.fromkeys(s[key].origin for key in ("intensity", "intensity_kind", "intensity_basis"))
+    )
     return row
 
 
@@ -277,6 +286,7 @@ def compute(
     define_macros(con)
     sql.define_temp_macros(con)  # gpu_fraction, gpu_cards, ... for the classes
     con.execute(sql.query("footprint/classes"))
+    series_notes = _series(con)
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
     ((may_lack, idle_check, mem_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
@@ -285,7 +295,75 @@ def compute(
         problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
     if mem_check:
         problems += con.execute(sql.query("footprint/mem_fallback")).fetchall()
-    return _report(problems, settings)
+    outcome = _report(problems, settings)
+    outcome.notes += series_notes
+    return outcome
+
+
+_BASIS_NAMES = {"lifecycle": "life cycle", "direct": "direct"}
+
+
+def _series(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Define the temp view ``footprint_series_jobs`` that footprint/job.sql reads: the jobs,
+    with how a stored intensity series covers each run where its class takes one. Returns
+    the notes saying which series were used, and which stored ones were not."""
+    ((stored,),) = con.execute(sql.query("footprint/series_any")).fetchall()
+    if not stored:
+        con.execute(sql.query("footprint/without_series"))
+        return []
+    con.execute(sql.query("footprint/series_classes"))
+    notes = [
+        _unused_note(*row) for row in con.execute(sql.query("footprint/series_unused")).fetchall()
+    ]
+    ((used,),) = con.execute(sql.query("footprint/series_used")).fetchall()
+    if not used:
+        con.execute(sql.query("footprint/without_series"))
+        return notes
+    con.execute(sql.query("footprint/series_cum"))
+    con.execute(sql.query("footprint/series_span"))
+    con.execute(sql.query("footprint/series_runs"))
+    con.execute(sql.query("footprint/series_jobs"))
+    con.execute(sql.query("footprint/with_series"))
+    counts = con.execute(sql.query("footprint/series_counts")).fetchall()
+    return [note for row in counts if (note := _used_note(*row))] + notes
+
+
+def _series_name(zone: str, kind: str, basis: str) -> str:
+    return f"{kind} intensity series {zone} ({_BASIS_NAMES.get(basis, basis)})"
+
+
+def _used_note(
+    zone: str, kind: str, basis: str, covered: int, outside: int, share: float | None
+) -> str:
+    parts = []
+    if covered:
+        over = (
+            "over their whole run time"
+            if share == 1
+            else f"over {100 * (share or 0):.1f} % of their run time, the annual factor for "
+            "the rest"
+        )
+        parts.append(
+            f"CO2e of {covered} job{'s' if covered != 1 else ''} from the "
+            f"{_series_name(zone, kind, basis)} {over}"
+        )
+    if outside:
+        parts.append(
+            f"{outside} job{'s' if outside != 1 else ''} of zone {zone} ran outside the "
+            "series: annual factor"
+        )
+    return "; ".join(parts)  # empty when its jobs took no time: nothing to say
+
+
+def _unused_note(zone: str, kind: str, basis: str, reason: str, kinds: str, bases: str) -> str:
+    name = _series_name(zone, kind, basis)
+    why = {
+        "annual": 'intensity = "annual" for the jobs of that zone',
+        "kind": f'intensity_kind = "{kinds}" for the jobs of that zone (never mixed)',
+        "basis": f'intensity_basis = "{bases}" for the jobs of that zone',
+        "other": "the jobs take the series of their own grid region",
+    }[reason]
+    return f"the {name} is stored but not used: {why}"
 
 
 # -- messages ------------------------------------------------------------------------------

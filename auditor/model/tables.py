@@ -424,17 +424,23 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         add("factor", "grid", r["grid"], "grid", r["grid_origin"] or "")
         if r["grid_alias_of"] is not None:
             add("factor", "grid_alias", r["grid_alias_of"], "grid", r["grid_alias_source"])
-    carbon_source = r["carbon_source"] or ""
+    annual_source = r["carbon_annual_source"] or ""
     if r["grid_value"] is not None and r["grid_unit"] != "gCO2e/kWh":
-        carbon_source += f"; published as {_fmt(r['grid_value'])} {r['grid_unit']}"
-    add(
-        "factor",
-        "carbon_g_per_kwh",
-        r["carbon_g_per_kwh"],
-        "gCO2e/kWh",
-        carbon_source + _year_note(r["grid_year"], year),
-        r["carbon_as_of"],
-    )
+        annual_source += f"; published as {_fmt(r['grid_value'])} {r['grid_unit']}"
+    annual_source += _year_note(r["grid_year"], year)
+    covered = r["series_covered_s"] or 0
+    if r["series_zone"] is not None:
+        _explain_series(add, r)
+    if covered <= 0:
+        add("factor", "carbon_g_per_kwh", r["carbon_g_per_kwh"], "gCO2e/kWh", annual_source,
+            r["carbon_as_of"])  # fmt: skip
+    else:
+        if covered < r["run_s"]:
+            add("factor", "carbon_annual_g_per_kwh", r["carbon_annual_g_per_kwh"], "gCO2e/kWh",
+                f"for the part of the run the series does not cover: {annual_source}",
+                r["carbon_as_of"])  # fmt: skip
+        add("factor", "carbon_g_per_kwh", r["carbon_g_per_kwh"], "gCO2e/kWh",
+            r["explained"]["carbon_g_per_kwh"])  # fmt: skip
     if r["gpus"] > 0:
         add("factor", "cloud_gpu", r["cloud_gpu"] or "(none)", "gpu", r["cloud_gpu_source"] or "")
         add("factor", "cloud_prices", r["cloud_prices"], "table", r["cloud_prices_source"])
@@ -523,6 +529,24 @@ def _embodied_factor_rows(r: Mapping[str, Any], add: Callable[..., None]) -> Non
             as_of = None  # a [gpus."X"] embodied_kg
             source = r["gpu_kg_source"]
         add("factor", key, r[key], unit, source, as_of)
+
+
+_BASIS = {"lifecycle": "life cycle", "direct": "direct"}
+
+
+def _explain_series(add: Any, r: Mapping[str, Any]) -> None:
+    """explain's rows of the stored intensity series a job's zone takes: which, how much of
+    the run it covers and its mean there (footprint/series_jobs.sql)."""
+    kind, basis = r["series_kind"], _BASIS.get(r["series_basis"], r["series_basis"])
+    add("factor", "intensity_series", r["series_zone"], f"{kind}, {basis}",
+        f"the stored series of the job's grid zone ({r['intensity_origin']})")  # fmt: skip
+    add("factor", "series_share", r["series_share"], "fraction of the run",
+        f"covered_s / run_s = {_fmt(r['series_covered_s'])} / {_fmt(r['run_s'])}; the run is "
+        "[start, start + elapsed time)")  # fmt: skip
+    if r["series_mean_g_per_kwh"] is not None:
+        add("factor", "series_mean_g_per_kwh", r["series_mean_g_per_kwh"], "gCO2e/kWh",
+            "the series' mean over the part of the run it covers, each value weighted by "
+            "its seconds in the run")  # fmt: skip
 
 
 def explain(store: Store, settings: Settings, ident: str, *, units: str) -> pa.Table:
@@ -765,6 +789,9 @@ _SETTING_NAMES = {
     "lifetime_use": ("lifetime_use", "lifetime_use", "fraction", ""),
     "cpu_server_kg": ("cpu_server_kg", "cpu_server_kg", "kgCO2e", ""),
     "cores_per_server": ("cores_per_server", "cores_per_server", "cores", ""),
+    "intensity": ("intensity", "intensity", "", "series or annual"),
+    "intensity_kind": ("intensity_kind", "intensity_kind", "", "series kind"),
+    "intensity_basis": ("intensity_basis", "intensity_basis", "", "series basis"),
 }
 
 

@@ -307,6 +307,7 @@ FACTOR_LABELS = {
     "cpu_use": "CPU use where none is measured",
     "mem_w_per_gb": "memory power per GB",
     "carbon_g_per_kwh": "grid intensity",
+    "intensity_series": "grid intensity series",
     "price_usd_low": "cloud price, low",
     "price_usd_high": "cloud price, high",
     "electricity_usd_per_kwh": "electricity price",

@@ -74,3 +74,13 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     # (f) read the database (e) wrote, with GPU use of its jobs
     summary = api.summary(db=str(tmp_path / "bench-200-gpu-use.duckdb"), by="project")
     assert pc.max(summary["gpu_util"]).as_py() > 0
+    # (g) the summary with five years of hourly intensity, against the same without it
+    assert [n for n in wall if n.startswith("(g)")][0::2] == [
+        "(g) summary --by project, annual factors: library call",
+        "(g) summary --by project, annual factors: whole command",
+    ]
+    config = api.FootprintOptions(config=str(ROOT / "examples" / "auditor.toml"))
+    series = api.summary(db=str(tmp_path / "bench-200-series.duckdb"), by="project",
+                         footprint=config)  # fmt: skip
+    assert any("average intensity series US" in note for note in api.notes(series))
+    assert series.num_rows == api.summary(db=db, by="project", footprint=config).num_rows

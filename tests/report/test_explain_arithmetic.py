@@ -8,6 +8,8 @@ import math
 import operator
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from auditor.model.footprint import compute
 from auditor.store import Store
 from tests.helpers.joblog import job, write_jobs
 from tests.helpers.paths import ROOT
+from tests.helpers.series import load_series, write_series
 
 CONFIG = str(ROOT / "examples" / "auditor.toml")
 FIGURES = (
@@ -167,3 +170,33 @@ def test_each_way_of_finding_energy_is_written_as_computed(db: str) -> None:
     ).to_pylist()
     energy = next(r for r in two if r["item"] == "energy_kwh")
     assert energy["source"].startswith("measured GPUs, modeled CPUs and memory: ")
+
+
+def test_a_series_covered_job_is_written_as_computed(db: str, tmp_path: Path) -> None:
+    # a job half covered by a stored series, one covered whole, one outside it: the blended
+    # intensity and the CO2e from it evaluate to their figures
+    start = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    write_jobs(
+        db,
+        [
+            job(1, start_ts=start, hours=2, gpus=1.0, gpu_model="V100", cpus=4.0, grid="FR"),
+            job(2, start_ts=start + timedelta(hours=1), hours=0.75, cpus=2.0, grid="FR"),
+            job(3, start_ts=start - timedelta(days=1), hours=1, cpus=2.0, grid="FR"),
+        ],
+    )
+    hours = [("2024-03-01T10:00:00Z", "FR", 100.0), ("2024-03-01T11:00:00Z", "FR", 37.5)]
+    load_series(db, write_series(tmp_path / "fr.csv", hours))
+    with Store(db, read_only=True) as store:
+        compute(store.con, settings.load(config=CONFIG), include_running=True)
+        jobs = store.con.sql("SELECT * FROM footprint ORDER BY uid").to_arrow_table().to_pylist()
+    wrong = [
+        (job["uid"], figure, job["explained"][figure], job[figure])
+        for job in jobs
+        for figure in (*FIGURES, "carbon_g_per_kwh")
+        if job["explained"][figure] is not None
+        and not _agrees(job["explained"][figure], job[figure])
+    ]
+    assert wrong == []
+    shares = [job["series_share"] for job in jobs]
+    assert shares == [pytest.approx(90 / 120), 1.0, 0.0]
+    assert [job["explained"]["carbon_g_per_kwh"] is not None for job in jobs] == [True, True, False]

@@ -364,7 +364,11 @@ factored AS (
         CASE WHEN r.ewif_value IS NULL THEN fe.as_of END AS ewif_as_of,
         r.water_country,
         coalesce(gk.gpu_power_unknown, TRUE) AS gpu_power_unknown,
-        r.set_carbon IS NULL AND gp.g_per_kwh IS NULL AS carbon_unknown
+        r.set_carbon IS NULL AND gp.g_per_kwh IS NULL AS carbon_unknown,
+        -- the zone whose stored series may give the intensity over a job's run: the grid,
+        -- unless a number set the intensity (footprint/series_classes.sql)
+        CASE WHEN r.set_carbon IS NULL THEN lower(trim(r.grid)) END AS series_zone_norm,
+        r.intensity, r.intensity_kind, r.intensity_basis, r.intensity_origin
     FROM zoned r
     CROSS JOIN settings_defaults d
     LEFT JOIN pue_pick pp

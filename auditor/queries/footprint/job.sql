@@ -17,6 +17,10 @@
 --             whole-job energy no log splits, energy_overhead_kwh = (pue - 1) * their sum, so
 --             the five add up to energy_kwh
 --   co2e_kg = energy_kwh * carbon_g_per_kwh / 1000
+--   carbon_g_per_kwh, where a stored series covers part of the run (footprint_series_jobs,
+--             footprint/series_jobs.sql): (the series' integral over the covered part
+--             + the annual factor x the seconds it does not cover) / the run's seconds;
+--             carbon_annual_g_per_kwh is the annual factor
 --   cloud_cost_usd_low|high = gpu_equiv_hours * price per device-hour of the cloud equivalent
 --   gpu_equiv_hours = gpus * hours * gpu_fraction (g/7 for a MIG slice of g slices, else 1)
 --   electricity_cost_usd = energy_kwh * electricity_usd_per_kwh
@@ -48,9 +52,11 @@ WITH base AS (
         END AS mem_basis_used,
         j.energy_j, j.power_w, j.cpu_util, j.gpu_util, j.energy_scope, j.mlflow_runs,
         j.energy_from, j.src_file, j.measured_parts, j.gpu_util_peak, j.gpu_util_from, j.gpu_peak_from,
+        j.series_zone, j.series_kind, j.series_basis, j.series_g_s,
+        j.series_covered_us / 1e6 AS series_covered_s, j.run_us / 1e6 AS run_s,
         gpu_util_mean(j.gpus, j.gpu_util, j.gpu_util_peak) AS gpu_util_mean,  -- macros.sql
         c.* EXCLUDE (cluster, partition, logged_gpu_model, job_year, job_grid)
-    FROM footprint_jobs j
+    FROM footprint_series_jobs j
     JOIN footprint_classes c
         ON c.cluster = j.cluster
         AND c.partition IS NOT DISTINCT FROM j.partition
@@ -67,8 +73,25 @@ energy AS (
             CASE WHEN cpu_use_measured AND cpu_util IS NOT NULL THEN cpu_util ELSE cpu_use END
                 AS cpu_use,
             CASE WHEN cpu_use_measured AND cpu_util IS NOT NULL THEN 'measured (job log)'
-                ELSE cpu_use_origin END AS cpu_use_origin
+                ELSE cpu_use_origin END AS cpu_use_origin,
+            -- the series over the part of the run it covers, the annual factor for the rest
+            CASE WHEN series_covered_s > 0 THEN (series_g_s + CASE
+                WHEN run_s > series_covered_s
+                    THEN carbon_g_per_kwh * (run_s - series_covered_s) ELSE 0.0 END) / run_s
+                ELSE carbon_g_per_kwh END AS carbon_g_per_kwh,
+            CASE WHEN series_covered_s > 0 THEN series_kind || ' intensity series '
+                || series_zone || ' (' || CASE series_basis WHEN 'lifecycle' THEN 'life cycle'
+                    ELSE series_basis END || ') over '
+                || CASE WHEN series_covered_s < run_s
+                    THEN printf('%.1f', 100 * series_covered_s / run_s) || ' % of the run; '
+                        || 'annual for the rest: ' || coalesce(carbon_source, '(none)')
+                    ELSE 'the whole run' END
+                ELSE carbon_source END AS carbon_source
         ),
+        carbon_g_per_kwh AS carbon_annual_g_per_kwh,
+        carbon_source AS carbon_annual_source,
+        series_covered_s / nullif(run_s, 0) AS series_share,
+        series_g_s / nullif(series_covered_s, 0) AS series_mean_g_per_kwh,
         gpus * hours AS gpu_hours,
         gpus * hours * gpu_fraction AS gpu_equiv_hours,
         CASE
@@ -161,6 +184,8 @@ SELECT
     mem_w_per_gb, mem_source, mem_as_of,
     grid, grid_origin, grid_alias_of, grid_alias_source, grid_year, grid_value, grid_unit,
     carbon_g_per_kwh, carbon_source, carbon_as_of,
+    series_zone, series_kind, series_basis, series_share, series_mean_g_per_kwh,
+    series_covered_s, run_s, carbon_annual_g_per_kwh, carbon_annual_source, intensity_origin,
     cloud_prices, cloud_prices_source, cloud_gpu, cloud_gpu_source, price_usd_low,
     price_usd_high, price_low_source, price_high_source, price_as_of,
     electricity_usd_per_kwh, electricity_source, electricity_as_of, electricity_year,
@@ -199,8 +224,10 @@ SELECT
     needs_gpu_power AND gpu_power_w IS NULL AND gpu_model IS NOT NULL AS gpu_power_missing,
     needs_gpu_power AND gpu_power_w IS NOT NULL AS gpu_power_defaulted,
     coalesce(energy_kwh > 0, active) AND carbon_g_per_kwh IS NULL AS carbon_missing,
+    -- (not where a series covers the whole run: no annual factor was used)
     coalesce(energy_kwh > 0, active) AND carbon_unknown AND carbon_g_per_kwh IS NOT NULL
-        AS carbon_defaulted,
+        AND carbon_annual_g_per_kwh IS NOT NULL
+        AND coalesce(series_covered_s < run_s, TRUE) AS carbon_defaulted,
     gpu_hours > 0 AND price_usd_low IS NULL AS price_missing,
     gpus > 0 AND gpu_from_mig_table AS gpu_from_mig_table,
     -- a mean use known, no idle power: the board power times gpu_use, and a note
@@ -312,6 +339,17 @@ SELECT
             || written(energy_measured_kwh) || ')',
         'co2e_kg': 'energy_kwh x carbon_g_per_kwh / 1000 = '
             || written(energy_kwh) || ' x ' || written(carbon_g_per_kwh) || ' / 1000',
+        -- only where a series covers part of the run (else the factor is the annual one)
+        'carbon_g_per_kwh': CASE
+            WHEN series_covered_s > 0 AND series_covered_s < run_s THEN
+                '(series_mean_g_per_kwh x covered_s + carbon_annual_g_per_kwh x (run_s - '
+                || 'covered_s)) / run_s = (' || written(series_mean_g_per_kwh) || ' x '
+                || written(series_covered_s) || ' + ' || written(carbon_annual_g_per_kwh)
+                || ' x (' || written(run_s) || ' - ' || written(series_covered_s) || ')) / '
+                || written(run_s)
+            WHEN series_covered_s > 0 THEN 'series_mean_g_per_kwh over the whole run = '
+                || written(series_mean_g_per_kwh)
+        END,
         'cloud_cost_usd_low': CASE WHEN gpu_slice_of IS NOT NULL
                 THEN 'gpu_equiv_hours x price_usd_low = ' || written(gpu_equiv_hours)
                 ELSE 'gpu_hours x price_usd_low = ' || written(gpu_hours) END

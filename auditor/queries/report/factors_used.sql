@@ -29,9 +29,20 @@ WITH used AS (
     SELECT 6, 'mem_w_per_gb', NULL, mem_w_per_gb, 'W/GB', mem_source, mem_as_of
     FROM report_footprint WHERE hours > 0 AND energy_source <> 'measured'
     UNION ALL
-    SELECT 7, 'carbon_g_per_kwh', grid, carbon_g_per_kwh, 'gCO2e/kWh', carbon_source,
-        carbon_as_of
-    FROM report_footprint WHERE energy_kwh > 0
+    -- the annual factor, where it gave all or part of a job's intensity (a stored series the
+    -- rest: the next rows)
+    SELECT 7, 'carbon_g_per_kwh', grid, carbon_annual_g_per_kwh, 'gCO2e/kWh',
+        carbon_annual_source, carbon_as_of
+    FROM report_footprint WHERE energy_kwh > 0 AND coalesce(series_covered_s < run_s, TRUE)
+    UNION ALL
+    -- a stored series, by its mean over the run time of the report's jobs it covers
+    SELECT 7.5, 'intensity_series', series_zone || ' (' || series_kind || ', ' || series_basis
+            || ')',
+        fsum(series_mean_g_per_kwh * series_covered_s) OVER series
+            / fsum(series_covered_s) OVER series,
+        'gCO2e/kWh', 'stored series, its mean over the covered run time of these jobs', NULL
+    FROM report_footprint WHERE energy_kwh > 0 AND series_covered_s > 0
+    WINDOW series AS (PARTITION BY series_zone, series_kind, series_basis)
     UNION ALL
     SELECT 8, 'price_usd_low', cloud_prices || ': ' || cloud_gpu, price_usd_low,
         'USD/device-h', price_low_source, price_as_of

@@ -1,0 +1,48 @@
+-- Creates the temp table `footprint_series_hours`: each series that footprint_series_classes
+-- uses (series_id) cut into the UTC hours from its first to one past its last: per hour h
+-- (epoch microseconds // 3,600,000,000), pieces, the parts of its intervals inside the hour
+-- (s, e in epoch microseconds, g in g CO2e/kWh; none in a gap), and what the series holds
+-- before the hour: cum_g_s, its integral over time (g CO2e/kWh x seconds), and cum_us, the
+-- microseconds it covers. The hour past the last holds the whole series' sums. Any interval
+-- length works (5 minutes, half-hours, a day); a job's run looks up the hours of its start
+-- and end by equality (footprint/with_series.sql), so no job is expanded into hours.
+CREATE OR REPLACE TEMP TABLE footprint_series_hours AS
+WITH intervals AS (
+    SELECT
+        c.series_id, epoch_us(i.start_ts) AS s, epoch_us(i.end_ts) AS e, i.g_per_kwh AS g
+    FROM intensity_series i
+    JOIN (
+        SELECT DISTINCT series_id, zone_norm, series_kind, series_basis
+        FROM footprint_series_classes
+    ) c
+        ON lower(trim(i.zone)) = c.zone_norm AND i.kind = c.series_kind
+        AND i.basis = c.series_basis
+),
+cut AS (
+    SELECT series_id, unnest(range(s // 3600000000, (e - 1) // 3600000000 + 1)) AS h, s, e, g
+    FROM intervals
+),
+hours AS (
+    SELECT
+        series_id, h,
+        list({
+            's': greatest(s, h * 3600000000), 'e': least(e, (h + 1) * 3600000000), 'g': g
+        } ORDER BY s) AS pieces,
+        sum(g * (least(e, (h + 1) * 3600000000) - greatest(s, h * 3600000000)) / 1e6) AS g_s,
+        sum(least(e, (h + 1) * 3600000000) - greatest(s, h * 3600000000)) AS us
+    FROM cut
+    GROUP BY series_id, h
+),
+every AS (
+    SELECT series_id, unnest(range(min(h), max(h) + 2)) AS h FROM hours GROUP BY series_id
+)
+SELECT
+    v.series_id, v.h, coalesce(x.pieces, []) AS pieces,
+    coalesce(sum(x.g_s) OVER before, 0) AS cum_g_s,
+    CAST(coalesce(sum(x.us) OVER before, 0) AS BIGINT) AS cum_us,
+    max(v.h) OVER (PARTITION BY v.series_id) AS last_h
+FROM every v
+LEFT JOIN hours x ON x.series_id = v.series_id AND x.h = v.h
+WINDOW before AS (
+    PARTITION BY v.series_id ORDER BY v.h ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+);
