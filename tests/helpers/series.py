@@ -1,16 +1,18 @@
 """Grid intensity series put into a test database: the one way tests store a series.
 
 A series is written as a plain CSV, ``timestamp,zone,g_per_kwh`` (UTC, each row the start of
-an interval), and loaded into the table ``intensity_series`` of the real database (the store
-opens it, so its migrations run).
+an interval), and stored with ``auditor ingest intensity`` (auditor.api.ingest_intensity), as
+a user would, into the table ``intensity_series``.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from auditor.store import Store
+from auditor import api
 
 HEADER = "timestamp,zone,g_per_kwh"
 
@@ -29,14 +31,17 @@ def load_series(
     basis: str = "lifecycle",
     interval_s: int = 3600,
 ) -> None:
-    """Store the series CSV ``path`` in ``db``: each row an interval of ``interval_s``
-    seconds from its timestamp (end_ts), of ``kind`` and ``basis``, from ingest 0."""
-    with Store(db) as store:
-        store.con.execute(
-            "INSERT INTO intensity_series "
-            "SELECT zone, $kind, $basis, timestamp, timestamp + to_seconds($interval_s), "
-            "g_per_kwh, NULL, 0, $file, row_number() OVER () + 1 "
-            "FROM read_csv($file, header = true, columns = {'timestamp': 'TIMESTAMPTZ', "
-            "'zone': 'VARCHAR', 'g_per_kwh': 'DOUBLE'})",
-            {"kind": kind, "basis": basis, "interval_s": interval_s, "file": str(path)},
-        )
+    """Ingest the series CSV ``path`` into ``db`` as ``kind`` and ``basis``, each row an
+    interval of ``interval_s`` seconds from its timestamp (written as the file's ``end``
+    column, so that no interval is inferred from the spacing)."""
+    with path.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ended = path.with_name(f"{path.stem}-{kind}-{basis}-{interval_s}s.csv")
+    with ended.open("w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow([*HEADER.split(","), "end"])
+        for r in rows:
+            start = datetime.fromisoformat(r["timestamp"])
+            end = start + timedelta(seconds=interval_s)
+            out.writerow([r["timestamp"], r["zone"], r["g_per_kwh"], end.isoformat()])
+    api.ingest_intensity([str(ended)], db=db, kind=kind, basis=basis)

@@ -49,6 +49,11 @@ def intensity(row: dict[str, Any]) -> float:
     return float(row["co2e_kg"] * 1000 / row["energy_kwh"])
 
 
+def carbon_notes(table: Any) -> list[str]:
+    """A result's notes but those on water, which depend on the country's water factor."""
+    return [note for note in api.notes(table) if not note.startswith("water ")]
+
+
 def annual(zone: str, year: int) -> float:
     """The annual factor of the grid table for ``zone`` and ``year``."""
     rows = api.factors(table="grid_intensity").to_pylist()
@@ -65,7 +70,7 @@ def test_a_job_inside_one_hour_takes_that_hours_value(db: str, tmp_path: Path) -
     fr_series(db, tmp_path)
     table = api.summary(db=db, by="run")
     assert intensity(table.to_pylist()[0]) == pytest.approx(50.0)
-    assert api.notes(table) == [
+    assert carbon_notes(table) == [
         "CO2e of 1 job from the average intensity series FR (life cycle) over their whole run time"
     ]
 
@@ -154,7 +159,7 @@ def test_annual_intensity_ignores_the_series(db: str, tmp_path: Path) -> None:
     fr_series(db, tmp_path)
     table = api.summary(db=db, by="run")
     assert intensity(table.to_pylist()[0]) == pytest.approx(annual("FR", 2024))
-    assert any('intensity = "annual"' in note for note in api.notes(table))
+    assert any('intensity = "annual"' in note for note in carbon_notes(table))
 
 
 def test_a_marginal_series_is_not_used_under_the_default_kind(db: str, tmp_path: Path) -> None:
@@ -163,14 +168,14 @@ def test_a_marginal_series_is_not_used_under_the_default_kind(db: str, tmp_path:
     fr_series(db, tmp_path, kind="marginal")
     table = api.summary(db=db, by="run")
     assert intensity(table.to_pylist()[0]) == pytest.approx(annual("FR", 2024))
-    assert api.notes(table) == [
+    assert carbon_notes(table) == [
         "the marginal intensity series FR (life cycle) is stored but not used: "
         'intensity_kind = "average" for the jobs of that zone (never mixed)'
     ]
     config(tmp_path, '[site]\ngrid = "FR"\nintensity_kind = "marginal"\n')
     table = api.summary(db=db, by="run")
     assert intensity(table.to_pylist()[0]) == pytest.approx(50.0)
-    assert "marginal intensity series FR" in api.notes(table)[0]
+    assert "marginal intensity series FR" in carbon_notes(table)[0]
 
 
 def test_a_direct_series_is_not_used_under_the_default_basis(db: str, tmp_path: Path) -> None:
@@ -239,7 +244,7 @@ def test_notes_say_which_series_gave_how_much(db: str, tmp_path: Path) -> None:
     config(tmp_path)
     write_jobs(db, [at(70, 0.5), at(-30, 2, n=2), at(600, 1, n=3)])
     fr_series(db, tmp_path)
-    notes = api.notes(api.summary(db=db, by="project"))
+    notes = carbon_notes(api.summary(db=db, by="project"))
     share = (30 + 90) / (30 + 120) * 100
     assert notes == [
         f"CO2e of 2 jobs from the average intensity series FR (life cycle) over {share:.1f} % "
