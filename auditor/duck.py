@@ -48,9 +48,17 @@ def parse_connection() -> duckdb.DuckDBPyConnection:
     export (resource_settings)."""
     config: dict[str, str | bool | int | float | list[str]] = {**resource_settings()}
     try:
-        return duckdb.connect(config=config)
+        con = duckdb.connect(config=config)
     except duckdb.Error as exc:
         raise resource_error(exc) from None
+    quiet(con)
+    return con
+
+
+def quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """No progress bar: DuckDB draws one on stdout during a query longer than 2 s, and it
+    would land among the data of a summary piped to a file (`--format csv > out.csv`)."""
+    con.execute("SET enable_progress_bar = false")
 
 
 def limit_error(exc: duckdb.Error) -> LimitError:

@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from auditor import sql
-from auditor.duck import limit_error, resource_error, resource_settings
+from auditor.duck import limit_error, quiet, resource_error, resource_settings
 from auditor.errors import InputError, StoreError, UsageError
 from auditor.ingest.base import Relation
 from auditor.schema import JOB_COLUMNS, JOB_SCHEMA
@@ -238,7 +238,9 @@ def _connect(
     while True:
         try:
             if attach_to is None:
-                return duckdb.connect(path, read_only=read_only)
+                con = duckdb.connect(path, read_only=read_only)
+                quiet(con)
+                return con
             attach_to.execute(sql.fill("store/attach", database=ATTACHED), {"path": path})
             attach_to.execute(sql.fill("store/use", database=ATTACHED))
             # the importer's macros stay in its own in-memory database

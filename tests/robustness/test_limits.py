@@ -102,3 +102,22 @@ def test_a_size_that_is_not_one(variable: str, tmp_path: Path) -> None:
         check=False,
     )
     assert read.returncode == ExitCode.CONFIG and "is not a size" in read.stderr
+
+
+def test_no_progress_bar_among_the_data(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on stdout during a query longer than 2 s: every connection
+    auditor opens turns it off, so a summary piped to a file holds only the data."""
+    from auditor.duck import parse_connection
+    from auditor.store import Store
+
+    db = str(tmp_path / "a.duckdb")
+    with Store(db) as store:
+        assert store.con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (
+            False,
+        )
+    with Store(db, read_only=True) as store:
+        assert store.con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (
+            False,
+        )
+    con = parse_connection()
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
