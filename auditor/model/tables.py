@@ -693,7 +693,22 @@ SCI_BOUNDARY = (
 )
 
 
-def sci_method(per: str) -> str:
+def _sci_intensity(settings: Settings) -> str:
+    """Which grid intensity the settings in force give jobs: series of which kind, or annual."""
+    scopes = [settings.scope(None), *(settings.scope(c) for c in settings.clusters)]
+    kinds = sorted(
+        {str(s["intensity_kind"].value) for s in scopes if s["intensity"].value == "series"}
+    )
+    annual = "the annual average of the job's zone and year"
+    if not kinds:
+        return f"I = location-based grid intensity, {annual}"
+    return (
+        f"I = location-based grid intensity: the stored {' or '.join(kinds)} series of the "
+        f"job's zone, time-weighted over its run where one covers it, else {annual}"
+    )
+
+
+def sci_method(per: str, settings: Settings) -> str:
     """How ``auditor sci`` computed its figures, as ISO/IEC 21031 asks it be disclosed."""
     unit = SCI_UNITS.get(per)
     r = (
@@ -703,10 +718,10 @@ def sci_method(per: str) -> str:
     )
     return (
         "SCI = (E x I + M) / R (ISO/IEC 21031:2024); E = each job's energy, measured or "
-        "modeled, times PUE; E x I summed job by job, I = location-based grid intensity of "
-        "the job's zone (see 'auditor explain' for each job's), shown as the energy-weighted "
-        "mean o_g / e_kwh; no market-based measures (no RECs, PPAs or offsets); M = embodied "
-        f"emissions amortised over the hardware's lifetime; {r}"
+        f"modeled, times PUE; E x I summed job by job; {_sci_intensity(settings)} ('auditor "
+        "explain' gives each job's), shown as the energy-weighted mean o_g / e_kwh; no "
+        "market-based measures (no RECs, PPAs or offsets); M = embodied emissions amortised "
+        f"over the hardware's lifetime; {r}"
     )
 
 
@@ -740,7 +755,7 @@ def sci(
         table = table.drop_columns(["project"])
     rows = table.num_rows
     table = table.append_column("boundary", pa.array([SCI_BOUNDARY] * rows, pa.string()))
-    table = table.append_column("method", pa.array([sci_method(per)] * rows, pa.string()))
+    table = table.append_column("method", pa.array([sci_method(per, settings)] * rows, pa.string()))
     notes = [*outcome.notes, *left_out]
     missing = pc.sum(table.column("jobs_without_r")).as_py() or 0
     if missing:

@@ -4,12 +4,14 @@ jobs built here and the constants of the config below (ISO/IEC 21031:2024)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from auditor import api
 from tests.helpers.cli import run
 from tests.helpers.joblog import job, write_jobs
+from tests.helpers.series import load_series, write_series
 
 PUE = 1.2
 G_PER_KWH = 300.0
@@ -186,3 +188,31 @@ def test_an_mlflow_metric_or_param_as_the_unit(tmp_path_factory: pytest.TempPath
     e = len(tags) * energy_kwh(1, 0, 1.0)
     m = len(tags) * embodied_kg(1, 0, 1.0) * 1000
     assert row["sci_g_per_unit"] == pytest.approx((e * G_PER_KWH + m) / (2000 + 500 + 7))
+
+
+def test_intensity_from_a_series_and_the_method_says_which(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """I is each job's own intensity: a stored series over its run where one covers it; the
+    method names the kind of series in force, or the annual factor alone."""
+    base = tmp_path_factory.mktemp("sci-series")
+    db, config = str(base / "a.duckdb"), base / "auditor.toml"
+    config.write_text(CONFIG.replace(f"carbon_g_per_kwh = {G_PER_KWH}", 'grid = "FR"'))
+    start = datetime(2024, 3, 1, 10, 15, tzinfo=UTC)
+    write_jobs(db, [job(1, gpus=1.0, gpu_model="V100", hours=0.5, start_ts=start,
+                        end_ts=start + timedelta(minutes=30))])  # fmt: skip
+    hours = [("2024-03-01T10:00:00Z", "FR", 50.0), ("2024-03-01T11:00:00Z", "FR", 70.0)]
+    load_series(db, write_series(base / "fr.csv", hours))
+    (row,) = api.sci(
+        db=db, per="run", footprint=api.FootprintOptions(config=str(config))
+    ).to_pylist()
+    assert row["i_g_per_kwh"] == pytest.approx(50.0)  # the run lies inside 10:00-11:00
+    assert row["o_g"] == pytest.approx(energy_kwh(1, 0, 0.5) * 50.0)
+    assert "stored average series" in str(row["method"])
+    config.write_text(
+        config.read_text().replace('grid = "FR"', 'grid = "FR"\nintensity = "annual"')
+    )
+    (row,) = api.sci(
+        db=db, per="run", footprint=api.FootprintOptions(config=str(config))
+    ).to_pylist()
+    assert "series" not in str(row["method"]) and "annual average" in str(row["method"])
