@@ -253,7 +253,7 @@ def elec(db: str, tmp_path: Path, config: str, **fields: Any) -> tuple[dict[str,
     write_jobs(db, [job(1, power_w=1000, **fields)])
     table = api.summary(db=db, by="run")
     (row,) = table.to_pylist()
-    # outside the US no water figure is known: tests/unit/test_embodied_water.py checks that note
+    # the EU27 has no generation mix, so no EWIF: tests/unit/test_embodied_water.py checks that
     return row, [n for n in api.notes(table) if not n.startswith("water left blank")]
 
 
