@@ -188,19 +188,23 @@ def alias_rows(alpha2: dict[str, str]) -> list[dict[str, str]]:
 # electricity generating technologies: a review of existing literature", Environ. Res. Lett. 7
 # 045802 (2012), CC BY 3.0: median operational CONSUMPTION, gal/MWh, cooling-tower plants (the
 # mix does not say how plants are cooled; towers consume the most and most new plants use
-# them). Each value was checked against two transcriptions of the paper's tables.
+# them). Each value was checked against transcriptions of the paper's tables: T1 the
+# intensity-factors table of Lucas-Doctorate-Project/env_research_scripts, T2 GCAM's
+# Macknick_elec_water_m3MWh.csv (JGCRI/gcam-core, m3/MWh), T3 other public analysis scripts
+# quoting the paper's medians; where they differ, the value two of them give is used.
 MACKNICK_GAL_PER_MWH = {
-    "coal_TWh": 687,  # coal, generic, tower
-    "gas_TWh": 198,  # natural gas combined cycle, tower
-    "oil_TWh": 826,  # no oil row: natural gas/oil steam turbine, tower
-    "nuclear_TWh": 672,  # nuclear, tower
-    "biofuel_TWh": 553,  # biopower, steam, tower
-    "other_renewable_exc_biofuel_TWh": 15,  # geothermal, flash, tower (the bulk of "other")
-    "solar_TWh": 1,  # photovoltaic, utility scale
-    "wind_TWh": 0,  # wind
-    # Macknick gives 4,491 gal/MWh of reservoir evaporation, from few studies, all of it charged
-    # to electricity although reservoirs also store water, control floods and irrigate, and
-    # run-of-river plants have none; counted here it would outweigh every other fuel.
+    "coal_TWh": 687,  # coal, generic, tower (T1 687, T2 2.60, T3 687)
+    "gas_TWh": 198,  # natural gas combined cycle, tower (T2 0.75, T3 198; T1 205)
+    "oil_TWh": 826,  # no oil row: gas steam turbine, tower (T1 826, T2 oil steam 3.13)
+    "nuclear_TWh": 672,  # nuclear, tower (T1 672, T2 2.54, T3 672)
+    "biofuel_TWh": 553,  # biopower, steam, tower (T1 553, T2 2.09, T3 553)
+    "other_renewable_exc_biofuel_TWh": 15,  # geothermal flash, tower (T1 15, T3 15)
+    "solar_TWh": 1,  # photovoltaic, utility scale (T1 1, T3 1 "range 0-5"; T2 0.02)
+    "wind_TWh": 0,  # wind (T1 0, T2 0)
+    # Macknick gives 4,491 gal/MWh (T1 4491, T2 17.0) of reservoir evaporation, from few
+    # studies, all of it charged to electricity although reservoirs also store water, control
+    # floods and irrigate, and run-of-river plants have none; counted here it would outweigh
+    # every other fuel.
     "hydroelectricity_TWh": 0,
 }
 L_PER_KWH_PER_GAL_PER_MWH = 3.785411784 / 1000  # 3.785411784 L per US gal, 1000 kWh per MWh
