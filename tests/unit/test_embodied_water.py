@@ -23,7 +23,42 @@ CPU_SERVER_KG, CORES = 1200, 48
 HOURS_OF_LIFE = YEARS * 8760 * USE
 PER_GPU_HOUR = (SERVER_KG / GPUS_PER_SERVER + GPU_KG) / HOURS_OF_LIFE
 PER_CORE_HOUR = CPU_SERVER_KG / CORES / HOURS_OF_LIFE
-WUE_US, EWIF_US = 0.55, 3.14  # the wue table's li2023-us, the ewif table's US
+
+# Macknick et al. 2012, median operational water consumption, gal/MWh, cooling towers;
+# hydropower counted as 0 (docs/footprint.md, Water)
+GAL_PER_MWH = {
+    "coal": 687,
+    "gas": 198,
+    "oil": 826,
+    "nuclear": 672,
+    "bio": 553,
+    "other": 15,
+    "solar": 1,
+    "wind": 0,
+    "hydro": 0,
+}
+L_PER_GAL = 3.785411784
+
+
+def ewif(twh: dict[str, float]) -> float:
+    """L/kWh of a generation mix: sum of share x factor, gal/MWh to L/kWh."""
+    gal_per_mwh = sum(twh[k] * GAL_PER_MWH[k] for k in twh) / sum(twh.values())
+    return gal_per_mwh * L_PER_GAL / 1000
+
+
+# 2023 generation, TWh, as codecarbon 3.3.2's global_energy_mix.json gives it (Ember via OWID)
+MIX_2023 = {
+    "US": dict(coal=675.26, gas=1802.06, oil=33.0, nuclear=775.35, bio=47.46, other=18.61,
+               solar=238.12, wind=425.23, hydro=233.96),
+    "FR": dict(coal=2.16, gas=31.43, oil=9.71, nuclear=335.65, bio=9.5, other=0.6,
+               solar=23.26, wind=48.61, hydro=53.19),
+    "NO": dict(coal=0.04, gas=1.38, oil=0.82, nuclear=0.0, bio=0.24, other=0.02,
+               solar=0.17, wind=14.96, hydro=135.96),
+    "DE": dict(coal=135.35, gas=76.0, oil=20.13, nuclear=8.75, bio=46.02, other=0.21,
+               solar=61.56, wind=137.29, hydro=19.48),
+}  # fmt: skip
+WUE_US = 0.55  # the wue table's li2023-us
+EWIF_US = round(ewif(MIX_2023["US"]), 4)  # the table keeps four decimals
 
 
 def _config(tmp_path: Path, text: str) -> api.FootprintOptions:
@@ -174,11 +209,40 @@ def test_water_from_its_formula_with_configured_and_default_factors(
         ), project
 
 
+@pytest.mark.parametrize("country", ["FR", "NO", "DE", "US"])
+def test_ewif_table_is_the_mix_weighted_mean_of_the_fuels_factors(country: str) -> None:
+    # France mostly nuclear (about 2.5 L/kWh at a tower), Norway mostly hydro (counted 0)
+    (row,) = [r for r in api.factors(table="ewif").to_pylist() if r["key"].upper() == country]
+    assert float(row["value"]) == pytest.approx(ewif(MIX_2023[country]), abs=1e-4)
+    assert row["unit"] == "L/kWh"
+    assert "Macknick" in row["source"] and "codecarbon 3.3.2" in row["source"]
+    assert "2023" in row["source"]
+
+
+def test_water_of_a_german_job_uses_germanys_ewif_with_no_note(tmp_path: Path, db: str) -> None:
+    write_jobs(db, [job(1, hours=10, gpus=2.0, gpu_model="V100", cpus=8.0, grid="DE")])
+    options = _config(tmp_path, "[site]\npue = 1.2\n")
+    r = _results(db, "csv:lab:1:0", options)
+    energy = float(r["energy_kwh"]["value"])
+    it_energy = energy / 1.2
+    assert float(r["water_l"]["value"]) == pytest.approx(
+        it_energy * WUE_US + energy * ewif(MIX_2023["DE"]), rel=1e-4
+    )
+    assert "the grid's country DE" in r["ewif_l_per_kwh"]["source"]
+    table = api.summary(db=db, footprint=options)
+    (row,) = table.to_pylist()
+    assert row["water_l"] == pytest.approx(
+        it_energy * WUE_US + energy * ewif(MIX_2023["DE"]), rel=1e-4
+    )
+    assert not [n for n in api.notes(table) if "water" in n]
+
+
 def test_water_left_blank_and_said_where_no_ewif_is_known(tmp_path: Path, db: str) -> None:
     write_jobs(
         db,
         [
-            job(1, hours=10, gpus=1.0, gpu_model="V100", grid="FR"),
+            # the EU27 has a grid intensity but no mix of its own in codecarbon's file
+            job(1, hours=10, gpus=1.0, gpu_model="V100", grid="EU27"),
             job(2, hours=10, gpus=1.0, gpu_model="V100", grid="US", project="q"),
         ],
     )
@@ -188,7 +252,7 @@ def test_water_left_blank_and_said_where_no_ewif_is_known(tmp_path: Path, db: st
     assert rows["p"]["water_l"] is None
     assert rows["q"]["water_l"] is not None and rows["q"]["water_l"] > 0
     (note,) = [n for n in api.notes(table) if n.startswith("water left blank")]
-    assert "'FR'" in note and "ewif_l_per_kwh" in note
+    assert "'EU27'" in note and "ewif_l_per_kwh" in note
     # the CO2e is not held back with it
     assert rows["p"]["co2e_total_kg"] == pytest.approx(
         rows["p"]["co2e_kg"] + rows["p"]["embodied_kg"]

@@ -147,6 +147,33 @@ def test_generator_writes_the_committed_tables(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_generator_writes_the_committed_ewif_table() -> None:
+    """ewif.csv is what the script makes from the pinned wheels (no Eurostat export needed)."""
+    wheels = os.environ.get("AUDITOR_CODECARBON_WHEELS")
+    if not wheels:
+        pytest.skip("set AUDITOR_CODECARBON_WHEELS (a directory of the pinned codecarbon wheels)")
+    done = subprocess.run(
+        [sys.executable, str(GENERATOR), "--wheels", wheels, "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ewif.csv" not in done.stderr
+
+
+def test_every_country_with_a_mix_has_an_ewif() -> None:
+    # grid_alias.csv maps the alpha-3 code of every country codecarbon's mix covers
+    with (DATA / "grid_alias.csv").open(newline="") as f:
+        countries = {r["value"] for r in csv.DictReader(f) if "ISO 3166-1 alpha-3" in r["source"]}
+    with (DATA / "ewif.csv").open(newline="") as f:
+        rows = {r["country"]: r for r in csv.DictReader(f)}
+    assert len(countries) == OWID_COUNTRIES
+    assert countries == set(rows)
+    thirstiest = 826 * 3.785411784 / 1000  # all oil-fired steam (Macknick 2012, gal/MWh)
+    for country in countries:
+        assert 0 <= float(rows[country]["value"]) <= thirstiest + 1e-4, rows[country]
+
+
 # -- a region the tables lack: filled by [site] or --default-carbon, with a note ------------
 
 
@@ -226,7 +253,7 @@ def elec(db: str, tmp_path: Path, config: str, **fields: Any) -> tuple[dict[str,
     write_jobs(db, [job(1, power_w=1000, **fields)])
     table = api.summary(db=db, by="run")
     (row,) = table.to_pylist()
-    # outside the US no water figure is known: tests/unit/test_embodied_water.py checks that note
+    # the EU27 has no generation mix, so no EWIF: tests/unit/test_embodied_water.py checks that
     return row, [n for n in api.notes(table) if not n.startswith("water left blank")]
 
 
