@@ -149,7 +149,7 @@ PRESETS: Mapping[str, Mapping[str, Setting]] = MappingProxyType(
                 "ewif": Setting(
                     3.14,
                     "preset strubell2019: US average water per kWh generated, Li, Yang, Islam "
-                    "& Ren 2023 [M] (the ewif table's US)",
+                    "& Ren 2023 [M], for the preset's US-average grid",
                     "2023",
                 ),
             }
