@@ -122,6 +122,12 @@ def _format_option(value: str) -> str:
     return check_format(value)
 
 
+ProjectOption = Annotated[
+    str | None, typer.Option(help="Only this project.", show_default="every project")
+]
+IncludeRunningOption = Annotated[
+    bool, typer.Option("--include-running", help="Count jobs still running.", show_default="off")
+]
 FormatOption = Annotated[
     str,
     typer.Option("--format", "-f", help="table, json, csv or markdown.", callback=_format_option),
@@ -503,13 +509,8 @@ def summary(
     by: Annotated[
         str, typer.Option(help="project, sweep, run, user, month, gpu_model or state.")
     ] = "project",
-    project: Annotated[
-        str | None, typer.Option(help="Only this project.", show_default="every project")
-    ] = None,
-    include_running: Annotated[
-        bool,
-        typer.Option("--include-running", help="Count jobs still running.", show_default="off"),
-    ] = False,
+    project: ProjectOption = None,
+    include_running: IncludeRunningOption = False,
     fmt: FormatOption = "table",
     *,
     db: Db,
@@ -625,13 +626,8 @@ def sci(
             show_default="every job together",
         ),
     ] = None,
-    project: Annotated[
-        str | None, typer.Option(help="Only this project.", show_default="every project")
-    ] = None,
-    include_running: Annotated[
-        bool,
-        typer.Option("--include-running", help="Count jobs still running.", show_default="off"),
-    ] = False,
+    project: ProjectOption = None,
+    include_running: IncludeRunningOption = False,
     fmt: FormatOption = "table",
     *,
     db: Db,

@@ -475,11 +475,7 @@ class Store:
             ):
                 raise limit_error(exc) from None
             if isinstance(exc, duckdb.IOException):
-                first = str(exc).splitlines()[0]
-                raise StoreError(
-                    f"{self.path}: cannot write the database ({first}); nothing was changed. "
-                    "Free disk space and ingest again."
-                ) from None
+                raise self._write_error(exc) from None
             raise
         finally:
             for temp in (
@@ -573,6 +569,13 @@ class Store:
             "in another zone would be counted twice",
             file=new_file,
             hint=f"Ingest with {suggest}, or use --replace to swap those jobs for this reading.",
+        )
+
+    def _write_error(self, exc: duckdb.IOException) -> StoreError:
+        first = str(exc).splitlines()[0]
+        return StoreError(
+            f"{self.path}: cannot write the database ({first}); nothing was changed. "
+            "Free disk space and ingest again."
         )
 
     def forget(self, ingest_id: int) -> ForgetReport:
@@ -704,11 +707,7 @@ class Store:
         except BaseException as exc:
             con.execute("ROLLBACK")
             if isinstance(exc, duckdb.IOException):
-                first_line = str(exc).splitlines()[0]
-                raise StoreError(
-                    f"{self.path}: cannot write the database ({first_line}); nothing was "
-                    "changed. Free disk space and ingest again."
-                ) from None
+                raise self._write_error(exc) from None
             raise
         finally:
             con.unregister("incoming_intensity")
