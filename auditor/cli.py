@@ -525,6 +525,40 @@ def summary(
 
 @app.command()
 @with_groups
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCENARIO",
+            help="current, preset:NAME or a config file, laid over the settings in force; "
+            "NAME=SPEC names one.",
+            show_default=False,
+        ),
+    ],
+    by: Annotated[
+        str, typer.Option(help="project, sweep, run, user, month, gpu_model or state.")
+    ] = "project",
+    project: ProjectOption = None,
+    include_running: IncludeRunningOption = False,
+    fmt: FormatOption = "table",
+    *,
+    db: Db,
+    footprint: Footprint,
+) -> None:
+    """The summary under several scenarios side by side: COLUMN@NAME, COLUMN@NAME_delta."""
+    table = api.compare(
+        scenarios,
+        db=db,
+        by=by,
+        project=project,
+        include_running=include_running,
+        footprint=footprint,
+    )
+    _show_with_notes(table, fmt)
+
+
+@app.command()
+@with_groups
 def jobs(
     project: Annotated[
         str | None, typer.Option(help="Only this project.", show_default="every project")
