@@ -384,7 +384,12 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"{shown}: no such config file.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+        # tomllib says where in its message only: FILE:LINE in front, as other errors have it
+        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
+        if found is None:
+            raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+        what, line, column = found.groups()
+        raise ConfigError(f"{shown}:{line}: not valid TOML: {what} (column {column}).") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{shown}: not UTF-8 text (byte {exc.start + 1}); a config file is TOML, saved as "

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.errors import AuditorError, UsageError
+from auditor.errors import AuditorError, InputError, UsageError
 from auditor.model import tables
 from auditor.model.footprint import notes_of, with_notes
 from auditor.settings import Settings, layer
@@ -99,6 +99,8 @@ def summaries(
                     units=units,
                 )
             )
+        except InputError:
+            raise  # it names its file and line already
         except AuditorError as exc:
             raise type(exc)(f"scenario '{scenario.name}': {exc}") from None
     return out
