@@ -499,6 +499,7 @@ def compare(
     by: str = "project",
     project: str | None = None,
     include_running: bool = False,
+    columns: Sequence[str] = (),
     footprint: FootprintOptions = _NO_OPTIONS,
 ) -> pa.Table:
     """The summary of the same jobs under each scenario, side by side (docs/compare.md).
@@ -507,9 +508,10 @@ def compare(
     file laid over them key by key, ``NAME=SPEC`` to name it (else the preset's name, the
     file's stem or current). Columns: the key ``by`` (and project for a sweep or run), each
     column no scenario changes once, every other as ``COLUMN@NAME``, and for each scenario
-    after the first ``COLUMN@NAME_delta`` = its value minus the first's. Notes, each prefixed
-    with the scenarios that gave it: ``notes(table)``. Raises UsageError (no scenario, a bad
-    or repeated name), ConfigError, MissingFactor (the scenario named) or StoreError.
+    after the first ``COLUMN@NAME_delta`` = its value minus the first's; ``columns`` keeps
+    only those of the summary's columns. Notes, each prefixed with the scenarios that gave
+    it: ``notes(table)``. Raises UsageError (no scenario, a bad or repeated name, an unknown
+    column), ConfigError, MissingFactor (the scenario named) or StoreError.
     """
     from auditor.model import compare as scenarios_model
 
@@ -532,7 +534,7 @@ def compare(
         ).replace_schema_metadata(t.schema.metadata)
         for t in results
     ]
-    return scenarios_model.side_by_side(chosen, named, keys)
+    return scenarios_model.side_by_side(chosen, named, keys, columns)
 
 
 def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa.Table:

@@ -540,6 +540,14 @@ def compare(
     ] = "project",
     project: ProjectOption = None,
     include_running: IncludeRunningOption = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            metavar="COLUMN,...",
+            help="Only these summary columns (co2e_kg,cloud_cost_usd_low).",
+            show_default="all",
+        ),
+    ] = None,
     fmt: FormatOption = "table",
     *,
     db: Db,
@@ -552,6 +560,7 @@ def compare(
         by=by,
         project=project,
         include_running=include_running,
+        columns=[c.strip() for c in columns.split(",") if c.strip()] if columns else (),
         footprint=footprint,
     )
     _show_with_notes(table, fmt)

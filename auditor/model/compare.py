@@ -111,15 +111,28 @@ def _numeric(t: pa.DataType) -> bool:
 
 
 def side_by_side(
-    chosen: Sequence[Scenario], results: Sequence[pa.Table], keys: Sequence[str]
+    chosen: Sequence[Scenario],
+    results: Sequence[pa.Table],
+    keys: Sequence[str],
+    only: Sequence[str] = (),
 ) -> pa.Table:
     """The scenarios' summaries joined on ``keys`` (see the module's docstring), sorted by
     them, with every scenario's notes, prefixed with the names of the scenarios that gave
-    them."""
+    them; ``only`` keeps those columns. Raises UsageError for a column no summary has."""
     names = [s.name for s in chosen]
     columns: list[str] = []
     for table in results:
         columns += [c for c in table.column_names if c not in keys and c not in columns]
+    unknown = [c for c in only if c not in columns]
+    if unknown:
+        raise UsageError(
+            f"--columns: no column '{unknown[0]}' in the summary. Try one of: {', '.join(columns)}."
+        )
+    if only:
+        columns = list(dict.fromkeys(only))
+        results = [
+            t.select([c for c in t.column_names if c in keys or c in columns]) for t in results
+        ]
     renamed = [
         table.rename_columns(
             [c if c in keys else f"{c}@{name}" for c in table.column_names]

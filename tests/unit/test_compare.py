@@ -259,3 +259,19 @@ def test_bundled_scenarios_equal_their_summary(
             ]
             assert delta == pytest.approx(expected, nan_ok=True)
     assert changed >= 3  # energy or CO2e, and more
+
+
+def test_columns_keeps_those_in_their_order(db: str, tmp_path: Path) -> None:
+    base = write(tmp_path / "base.toml", "[site]\npue = 1.5\ncarbon_g_per_kwh = 100\n")
+    write_jobs(db, [job(1, power_w=1000)])
+    options = api.FootprintOptions(config=base)
+    pue11 = str(SCENARIOS / "pue11.toml")
+    got = api.compare(["current", pue11], db=db, columns=["co2e_kg", "jobs"], footprint=options)
+    assert got.column_names == [
+        "project", "co2e_kg@current", "co2e_kg@pue11", "co2e_kg@pue11_delta", "jobs",
+    ]  # fmt: skip
+    assert got["co2e_kg@pue11_delta"].to_pylist() == pytest.approx([(1.1 - 1.5) * 100 / 1000])
+    with pytest.raises(
+        UsageError, match=r"--columns: no column 'co2' in the summary\. Try one of: jobs, "
+    ):
+        api.compare(["current", pue11], db=db, columns=["co2"], footprint=options)
