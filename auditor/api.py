@@ -34,6 +34,7 @@ __all__ = [
     "ForgetReport",
     "IngestOutcome",
     "IntensityOutcome",
+    "compare",
     "explain",
     "factors",
     "forget",
@@ -489,6 +490,51 @@ def summary(
         )
     renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
     return renamed.replace_schema_metadata(table.schema.metadata)
+
+
+def compare(
+    scenarios: Sequence[str],
+    *,
+    db: str,
+    by: str = "project",
+    project: str | None = None,
+    include_running: bool = False,
+    columns: Sequence[str] = (),
+    footprint: FootprintOptions = _NO_OPTIONS,
+) -> pa.Table:
+    """The summary of the same jobs under each scenario, side by side (docs/compare.md).
+
+    A scenario is ``current`` (the settings ``footprint`` gives), ``preset:NAME`` or a config
+    file laid over them key by key, ``NAME=SPEC`` to name it (else the preset's name, the
+    file's stem or current). Columns: the key ``by`` (and project for a sweep or run), each
+    column no scenario changes once, every other as ``COLUMN@NAME``, and for each scenario
+    after the first ``COLUMN@NAME_delta`` = its value minus the first's; ``columns`` keeps
+    only those of the summary's columns. Notes, each prefixed with the scenarios that gave
+    it: ``notes(table)``. Raises UsageError (no scenario, a bad or repeated name, an unknown
+    column), ConfigError, MissingFactor (the scenario named) or StoreError.
+    """
+    from auditor.model import compare as scenarios_model
+
+    if by not in SUMMARY_GROUPS:
+        raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
+    chosen = scenarios_model.scenarios(scenarios, footprint.settings())
+    with Store(db, read_only=True) as store:
+        results = scenarios_model.summaries(
+            store,
+            chosen,
+            by=by,
+            project=project,
+            include_running=include_running,
+            units=footprint.units,
+        )
+    keys = [by, "project"] if "project" in results[0].column_names and by != "project" else [by]
+    named = [
+        t.rename_columns(
+            [by if c == "group_key" else c for c in t.column_names]
+        ).replace_schema_metadata(t.schema.metadata)
+        for t in results
+    ]
+    return scenarios_model.side_by_side(chosen, named, keys, columns)
 
 
 def jobs(*, db: str, project: str | None = None, sweep: str | None = None) -> pa.Table:

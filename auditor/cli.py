@@ -525,6 +525,49 @@ def summary(
 
 @app.command()
 @with_groups
+def compare(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SCENARIO",
+            help="current, preset:NAME or a config file, laid over the settings in force; "
+            "NAME=SPEC names one.",
+            show_default=False,
+        ),
+    ],
+    by: Annotated[
+        str, typer.Option(help="project, sweep, run, user, month, gpu_model or state.")
+    ] = "project",
+    project: ProjectOption = None,
+    include_running: IncludeRunningOption = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            metavar="COLUMN,...",
+            help="Only these summary columns (co2e_kg,cloud_cost_usd_low).",
+            show_default="all",
+        ),
+    ] = None,
+    fmt: FormatOption = "table",
+    *,
+    db: Db,
+    footprint: Footprint,
+) -> None:
+    """The summary under several scenarios side by side: COLUMN@NAME, COLUMN@NAME_delta."""
+    table = api.compare(
+        scenarios,
+        db=db,
+        by=by,
+        project=project,
+        include_running=include_running,
+        columns=[c.strip() for c in columns.split(",") if c.strip()] if columns else (),
+        footprint=footprint,
+    )
+    _show_with_notes(table, fmt)
+
+
+@app.command()
+@with_groups
 def jobs(
     project: Annotated[
         str | None, typer.Option(help="Only this project.", show_default="every project")

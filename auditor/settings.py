@@ -2,7 +2,10 @@
 
 Layers, later wins key by key: built-in defaults, ``--preset NAME``, the config file
 (``--config FILE``, else ``auditor.toml`` in the working directory if there is one). Inside a
-file, ``[clusters.NAME]`` overrides ``[site]`` for that cluster's jobs.
+file, ``[clusters.NAME]`` overrides ``[site]`` for that cluster's jobs, and ``[scenario]``
+overrides both for every job, and what its log says too: its ``grid`` beats a logged grid
+region, its ``gpu_model`` replaces a logged GPU model (a what-if of ``auditor compare``).
+``layer`` lays a preset or a file over settings already resolved, key by key.
 
 ``grid`` and ``carbon_g_per_kwh`` are one setting (where the intensity comes from): a later
 layer that sets either replaces both; inside one table ``carbon_g_per_kwh`` wins. The same holds
@@ -168,6 +171,8 @@ class Settings:
     )
     gpus: Mapping[str, GpuSetting] = field(default_factory=lambda: MappingProxyType({}))
     partitions: Mapping[str, Setting] = field(default_factory=lambda: MappingProxyType({}))
+    # [scenario]: wins over [site], every [clusters.NAME] and the job log's grid and GPU model
+    scenario: Mapping[str, Setting] = field(default_factory=lambda: MappingProxyType({}))
     default_gpu_power_w: float | None = None
     default_carbon_g_per_kwh: float | None = None
     preset: str | None = None
@@ -191,10 +196,14 @@ class Settings:
         merged = dict(self.site)
         if cluster is not None:
             merged.update(self.clusters.get(cluster, {}))
+        merged.update(self.scenario)
         return merged
 
     def carbon_level(self, cluster: str | None) -> str | None:
-        """Which table set the intensity for ``cluster``: 'cluster', 'site' or None."""
+        """Which table set the intensity for ``cluster``: 'scenario', 'cluster', 'site' or
+        None."""
+        if "carbon" in self.scenario:
+            return "scenario"
         if cluster is not None and "carbon" in self.clusters.get(cluster, {}):
             return "cluster"
         return "site" if "carbon" in self.site else None
@@ -365,7 +374,7 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
 }
 
 _GPU_TOML = ("power_w", "cloud_equivalent", "idle_power_w", "embodied_kg")
-_TABLES = ("site", "clusters", "gpus", "partitions")
+_TABLES = ("site", "clusters", "gpus", "partitions", "scenario")
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
@@ -375,7 +384,12 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"{shown}: no such config file.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+        # tomllib says where in its message only: FILE:LINE in front, as other errors have it
+        found = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", str(exc))
+        if found is None:
+            raise ConfigError(f"{shown}: not valid TOML: {exc}.") from None
+        what, line, column = found.groups()
+        raise ConfigError(f"{shown}:{line}: not valid TOML: {what} (column {column}).") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{shown}: not UTF-8 text (byte {exc.start + 1}); a config file is TOML, saved as "
@@ -541,30 +555,99 @@ def load(
         shown = CONFIG_NAME
         if not path.is_file():
             path = None
-    clusters: dict[str, Mapping[str, Setting]] = {}
-    gpus: dict[str, GpuSetting] = {}
-    partitions: dict[str, Setting] = {}
-    if path is not None:
-        raw = _read_toml(path, shown)
-        for table in raw:
-            if table not in _TABLES:
-                raise ConfigError(
-                    f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}."
-                )
-        site.update(_scope_table(raw.get("site", {}), shown, "[site]"))
-        for name, where, scope in _named_tables(
-            raw.get("clusters", {}), shown, "clusters", False, "NAME"
-        ):
-            clusters[name] = MappingProxyType(_scope_table(scope, shown, where))
-        gpus = _gpu_tables(raw.get("gpus", {}), shown)
-        partitions = _partition_tables(raw.get("partitions", {}), shown)
+    read = _read_file(path, shown) if path is not None else _FileTables()
+    site.update(read.site)
     return Settings(
         site=MappingProxyType(site),
-        clusters=MappingProxyType(clusters),
-        gpus=MappingProxyType(gpus),
-        partitions=MappingProxyType(partitions),
+        clusters=MappingProxyType(read.clusters),
+        gpus=MappingProxyType(read.gpus),
+        partitions=MappingProxyType(read.partitions),
+        scenario=MappingProxyType(read.scenario),
         default_gpu_power_w=default_gpu_power_w,
         default_carbon_g_per_kwh=default_carbon_g_per_kwh,
         preset=preset,
         config_file=shown if path is not None else None,
+    )
+
+
+@dataclass
+class _FileTables:
+    """What one config file sets, table by table."""
+
+    site: dict[str, Setting] = field(default_factory=dict)
+    clusters: dict[str, Mapping[str, Setting]] = field(default_factory=dict)
+    gpus: dict[str, GpuSetting] = field(default_factory=dict)
+    partitions: dict[str, Setting] = field(default_factory=dict)
+    scenario: dict[str, Setting] = field(default_factory=dict)
+
+
+def _read_file(path: Path, shown: str) -> _FileTables:
+    raw = _read_toml(path, shown)
+    for table in raw:
+        if table not in _TABLES:
+            raise ConfigError(
+                f"{shown}: [{table}]: unknown table. Known tables: {', '.join(_TABLES)}."
+            )
+    out = _FileTables(site=_scope_table(raw.get("site", {}), shown, "[site]"))
+    for name, where, scope in _named_tables(
+        raw.get("clusters", {}), shown, "clusters", False, "NAME"
+    ):
+        out.clusters[name] = MappingProxyType(_scope_table(scope, shown, where))
+    out.gpus = _gpu_tables(raw.get("gpus", {}), shown)
+    out.partitions = _partition_tables(raw.get("partitions", {}), shown)
+    out.scenario = _scope_table(raw.get("scenario", {}), shown, "[scenario]")
+    return out
+
+
+def _merged_gpu(base: GpuSetting | None, over: GpuSetting) -> GpuSetting:
+    if base is None:
+        return over
+    return GpuSetting(
+        over.name,
+        over.power_w or base.power_w,
+        over.cloud_equivalent or base.cloud_equivalent,
+        over.idle_power_w or base.idle_power_w,
+        over.embodied_kg or base.embodied_kg,
+    )
+
+
+def layer(
+    base: Settings, *, preset: str | None = None, config: str | Path | None = None
+) -> Settings:
+    """``base`` with a preset's values (over its [site]) or a config file's tables laid over
+    it, key by key, as a file is laid over a preset: a scenario of ``auditor compare``.
+
+    Raises ConfigError (unknown preset, a missing or bad file)."""
+    site = dict(base.site)
+    clusters = {name: dict(scope) for name, scope in base.clusters.items()}
+    gpus = dict(base.gpus)
+    partitions = dict(base.partitions)
+    scenario = dict(base.scenario)
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(f"unknown preset '{preset}'. Try one of: {', '.join(PRESETS)}.")
+        site.update(PRESETS[preset])
+    shown = None
+    if config is not None:
+        shown = str(config)
+        read = _read_file(Path(config), shown)
+        site.update(read.site)
+        for name, scope in read.clusters.items():
+            clusters.setdefault(name, {}).update(scope)
+        for key, gpu in read.gpus.items():
+            gpus[key] = _merged_gpu(gpus.get(key), gpu)
+        partitions.update(read.partitions)
+        scenario.update(read.scenario)
+    return Settings(
+        site=MappingProxyType(site),
+        clusters=MappingProxyType(
+            {name: MappingProxyType(scope) for name, scope in clusters.items()}
+        ),
+        gpus=MappingProxyType(gpus),
+        partitions=MappingProxyType(partitions),
+        scenario=MappingProxyType(scenario),
+        default_gpu_power_w=base.default_gpu_power_w,
+        default_carbon_g_per_kwh=base.default_carbon_g_per_kwh,
+        preset=preset or base.preset,
+        config_file=shown or base.config_file,
     )

@@ -63,6 +63,7 @@ SCOPE_SCHEMA = pa.schema(
         ("mem_basis", _S),
         ("gpu_model", _S),
         ("gpu_model_origin", _S),
+        ("gpu_model_replaces", pa.bool_()),
         ("idle_below", _F),
         ("wue_value", _F),
         ("wue_key", _S),
@@ -154,6 +155,8 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
     gpu_model = s.get("gpu_model")
     row["gpu_model"] = gpu_model.value if gpu_model else None
     row["gpu_model_origin"] = gpu_model.origin if gpu_model else None
+    # a [scenario] model stands in for the logged one, not only where the log names none
+    row["gpu_model_replaces"] = "gpu_model" in settings.scenario
     row["idle_below"] = float(s["idle_below"].value)
     row |= _split(s["wue"], "wue_value", "wue_key")
     row["wue_origin"] = s["wue"].origin

@@ -851,6 +851,11 @@ def _settings_rows(settings: Settings) -> list[dict[str, Any]]:
             for k in SCOPE_KEYS
             if k in settings.clusters[name]
         ]
+    rows += [
+        _setting_row("[scenario]", k, settings.scenario[k])
+        for k in SCOPE_KEYS
+        if k in settings.scenario
+    ]
     for name, p in sorted(settings.partitions.items()):
         rows.append(
             {

@@ -114,7 +114,7 @@ def test_clusters_gpus_partitions(tmp_path: Path) -> None:
         ('[gpus."A100"]\ntdp = 400\n', '[gpus."A100"] tdp: unknown key'),
         ('[gpus."A100"]\npower_w = 1\n[gpus."a100-sxm4"]\npower_w = 2\n', "same GPU family"),
         ("[partitions.gpu]\ngpu_model = 3\n", "[partitions.gpu] gpu_model: expected"),
-        ("[site\npue = 1\n", "auditor.toml: not valid TOML"),
+        ("[site\npue = 1\n", "auditor.toml:1: not valid TOML: Expected ']'"),
     ],
 )
 def test_bad_config_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -166,3 +166,44 @@ def test_a_cpu_model_that_only_shares_a_prefix_is_not_taken(tmp_path: Path) -> N
     write(tmp_path, '[site]\ncpu_model = "Intel Xeon Gold 624"\n')
     with pytest.raises(ConfigError, match="cpu_model: expected a CPU"):
         settings.load(cwd=tmp_path)
+
+
+def test_scenario_table_wins_over_site_and_clusters(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        '[site]\npue = 1.5\ngrid = "US"\n[clusters.a]\npue = 1.3\ngrid = "CA"\n'
+        '[scenario]\npue = 1.1\ngrid = "FR"\ngpu_model = "H100"\n',
+    )
+    s = settings.load(cwd=tmp_path)
+    for cluster in (None, "a", "b"):
+        scope = s.scope(cluster)
+        assert (scope["pue"].value, scope["carbon"].value) == (1.1, "FR")
+        assert scope["gpu_model"].value == "h100"
+        assert s.carbon_level(cluster) == "scenario"
+    assert s.scope("a")["pue"].origin == "auditor.toml [scenario] pue"
+
+
+def test_scenario_table_checks_its_keys(tmp_path: Path) -> None:
+    write(tmp_path, "[scenario]\nspeedup = 2\n")
+    with pytest.raises(ConfigError, match=r"auditor.toml: \[scenario\] speedup: unknown key"):
+        settings.load(cwd=tmp_path)
+
+
+def test_layer_lays_a_file_over_settings_key_by_key(tmp_path: Path) -> None:
+    write(tmp_path, '[site]\npue = 1.5\ngrid = "US"\n[clusters.a]\npue = 1.3\ngrid = "CA"\n')
+    over = write(tmp_path, "[site]\ncarbon_g_per_kwh = 20\n[clusters.a]\npue = 1.2\n", "over.toml")
+    base = settings.load(cwd=tmp_path)
+    s = settings.layer(base, config=over)
+    assert s.site["pue"].value == 1.5 and s.site["carbon"].value == 20.0
+    assert s.clusters["a"]["pue"].value == 1.2 and s.clusters["a"]["carbon"].value == "CA"
+    assert s.config_file == str(over) and base.clusters["a"]["pue"].value == 1.3
+
+
+def test_layer_lays_a_preset_over_the_site(tmp_path: Path) -> None:
+    write(tmp_path, "[site]\npue = 1.2\nmem_w_per_gb = 0.5\n[clusters.a]\npue = 1.3\n")
+    s = settings.layer(settings.load(cwd=tmp_path), preset="strubell2019")
+    assert s.site["pue"].value == 1.58 and s.site["mem_w_per_gb"].value == 0.5
+    assert s.scope("a")["pue"].value == 1.3  # a cluster's own table still wins over [site]
+    assert s.preset == "strubell2019" and s.config_file == "auditor.toml"
+    with pytest.raises(ConfigError, match="unknown preset 'x'"):
+        settings.layer(s, preset="x")

@@ -14,6 +14,8 @@
 -- grid's country (water_country), else NULL: the job's water is left blank and said so.
 -- A GPU's idle power (config idle_power_w, else the power table's idle_w) is NULL where
 -- neither gives one: its jobs get no utilisation model (idle_unknown says so, for a note).
+-- A [scenario] (gpu_model_replaces, carbon_level 'scenario') replaces every job's GPU model,
+-- a MIG slice staying the same share of the new GPU, and beats the job log's grid region.
 CREATE OR REPLACE TEMP TABLE footprint_classes AS
 WITH keys AS (
     SELECT DISTINCT
@@ -48,6 +50,8 @@ base AS (
         k.logged_gpu_model IS NOT NULL AND gpu_parent(k.logged_gpu_model) IS NULL
             AND gpu_parent(p.gpu_model) IS NULL AND mp.value IS NOT NULL AS gpu_from_mig_table,
         s.* EXCLUDE (cluster, gpu_model, gpu_model_origin),
+        s.gpu_model AS scope_gpu_model,
+        s.gpu_model_origin AS scope_gpu_model_origin,
         s.cluster AS scope_cluster  -- whose settings apply: the cluster's, NULL for [site]'s
     FROM keys k
     LEFT JOIN settings_partition p ON p.partition = k.partition
@@ -62,6 +66,21 @@ grid_known AS (  -- every grid key that has an intensity row, directly or throug
     SELECT lower(a.grid)
     FROM factor_grid_alias a JOIN factor_grid_intensity g ON lower(g.grid) = lower(a.value)
 ),
+replaced AS (
+    SELECT
+        * EXCLUDE (gpu_model_replaces, scope_gpu_model, scope_gpu_model_origin)
+        REPLACE (
+            CASE WHEN gpu_model_replaces THEN scope_gpu_model || CASE
+                WHEN gpu_slices(gpu_model_key) IS NOT NULL
+                    THEN ':' || regexp_extract(gpu_model_key, '[1-7]g\.\d+gb$') ELSE '' END
+                ELSE gpu_model_key END AS gpu_model_key,
+            CASE WHEN gpu_model_replaces THEN scope_gpu_model_origin || ' (in place of '
+                || coalesce('the job log''s ' || logged_gpu_model, 'no model logged') || ')'
+                ELSE gpu_model_source END AS gpu_model_source,
+            gpu_from_mig_table AND NOT gpu_model_replaces AS gpu_from_mig_table
+        )
+    FROM base
+),
 scoped AS (
     SELECT
         *,
@@ -74,23 +93,23 @@ scoped AS (
         job_grid IS NOT NULL AND carbon_level = 'site'
             AND lower(trim(job_grid)) NOT IN (SELECT grid_norm FROM grid_known)
             AS job_grid_unknown
-    FROM base
+    FROM replaced
 ),
 resolved AS (
     SELECT
         * EXCLUDE (job_grid_unknown),
-        -- [clusters.NAME] beats the job's own grid region, which beats [site] and presets
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+        -- [scenario] and [clusters.NAME] beat the job's own grid region, which beats [site] and presets
+        CASE WHEN carbon_level IN ('cluster', 'scenario') OR job_grid IS NULL OR job_grid_unknown
             THEN carbon_value END AS set_carbon,
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+        CASE WHEN carbon_level IN ('cluster', 'scenario') OR job_grid IS NULL OR job_grid_unknown
             THEN carbon_grid ELSE job_grid END AS grid,
         CASE
             WHEN job_grid_unknown THEN carbon_origin || ' (the job log''s grid region '''
                 || job_grid || ''' is not in the tables)'
-            WHEN carbon_level = 'cluster' OR job_grid IS NULL THEN carbon_origin
+            WHEN carbon_level IN ('cluster', 'scenario') OR job_grid IS NULL THEN carbon_origin
             ELSE 'job log'
         END AS grid_origin,
-        CASE WHEN carbon_level = 'cluster' OR job_grid IS NULL OR job_grid_unknown
+        CASE WHEN carbon_level IN ('cluster', 'scenario') OR job_grid IS NULL OR job_grid_unknown
             THEN carbon_as_of END AS grid_origin_as_of,
         CASE WHEN job_grid_unknown THEN job_grid END AS unknown_job_grid
     FROM scoped
