@@ -48,6 +48,7 @@ __all__ = [
     "report",
     "rnd_table",
     "sci",
+    "sensitivity",
     "summary",
 ]
 
@@ -621,6 +622,49 @@ def sci(
         return table.drop_columns(["group_key"]).replace_schema_metadata(table.schema.metadata)
     renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
     return renamed.replace_schema_metadata(table.schema.metadata)
+
+
+# -- hyperparameter sensitivity -------------------------------------------------------------
+
+
+def sensitivity(
+    *,
+    db: str,
+    metric: str,
+    sweep: str | None = None,
+    mode: str = "max",
+    reduce: str = "last",
+    project: str | None = None,
+    scores: str | None = None,
+    summary: bool = False,
+    footprint: FootprintOptions = _NO_OPTIONS,
+) -> pa.Table:
+    """The expected best ``metric`` after n trials of a sweep (Dodge et al. 2019) and what n
+    trials cost: n, expected_best, std, gpu_hours, energy_kwh, co2e_kg, cloud_cost_usd_low,
+    cloud_cost_usd_high for n = 1..N, N the sweep's runs with the metric.
+
+    ``sweep`` is a key of ``summary --by sweep`` or a bare name one sweep alone has (within
+    ``project``). ``mode`` max or min says which way is better; ``reduce`` last or best which
+    value of a run's history is its score; ``scores`` a CSV (key column job_id or run, and a
+    column named ``metric``) giving the scores. ``summary``: one row per sweep (``sweep``, or
+    every sweep of ``project``) with the metric on two runs or more: sweep, runs, best, n_95,
+    n_99, gpu_hours_95, gpu_hours_99 and the remaining_* cost of the trials beyond n_95.
+    Raises UsageError, InputError (a score that is not a number, a bad scores CSV),
+    ConfigError, MissingFactor or StoreError.
+    """
+    from auditor.model import sensitivity as sens
+
+    scoring = sens.Scoring(metric, mode, reduce, scores)
+    scoring.check()
+    if summary:
+        settings = footprint.settings()
+        with Store(db, read_only=True) as store:
+            return sens.summary(store, settings, scoring, sweep=sweep, project=project)
+    if sweep is None:
+        raise UsageError("--sweep is needed, or --summary for every sweep.")
+    settings = footprint.settings()
+    with Store(db, read_only=True) as store:
+        return sens.curve(store, settings, scoring, sweep=sweep, project=project)
 
 
 # -- report --------------------------------------------------------------------------------

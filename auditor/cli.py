@@ -660,6 +660,63 @@ def sci(
 
 @app.command()
 @with_groups
+def sensitivity(
+    metric: Annotated[
+        str,
+        typer.Option(
+            help="The score: an MLflow metric, a param, or a column of the jobs or of --scores.",
+            show_default=False,
+        ),
+    ],
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            help="The sweep: its key (summary --by sweep) or an unambiguous name.",
+            show_default="every sweep, with --summary",
+        ),
+    ] = None,
+    mode: Annotated[str, typer.Option(help="max: higher is better; min: lower is.")] = "max",
+    reduce: Annotated[
+        str, typer.Option(help="A run's score: its last logged value, or the best of them.")
+    ] = "last",
+    scores: Annotated[
+        str | None,
+        typer.Option(
+            help="A CSV of scores: a job_id or run column and a column named like --metric.",
+            show_default="the runs' own metrics",
+        ),
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="One row per sweep: GPU-hours to reach 95 % and 99 % of the best.",
+            show_default="off",
+        ),
+    ] = False,
+    project: ProjectOption = None,
+    fmt: FormatOption = "table",
+    *,
+    db: Db,
+    footprint: Footprint,
+) -> None:
+    """Expected best score after n trials of a sweep (Dodge et al. 2019) and their cost."""
+    table = api.sensitivity(
+        db=db,
+        metric=metric,
+        sweep=sweep,
+        mode=mode,
+        reduce=reduce,
+        project=project,
+        scores=scores,
+        summary=summary,
+        footprint=footprint,
+    )
+    _show_with_notes(table, fmt)
+
+
+@app.command()
+@with_groups
 def report(
     output: Annotated[
         str | None,

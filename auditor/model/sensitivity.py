@@ -18,8 +18,7 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import InputError, UsageError
-from auditor.model.footprint import compute, counted_source, define_macros, select_jobs
-from auditor.model.footprint import with_notes as _with_notes
+from auditor.model.footprint import compute, counted_source, define_macros, select_jobs, with_notes
 from auditor.model.tables import NO_SETTINGS_NOTE, find_group, name_groups
 from auditor.settings import Settings
 from auditor.store import Store
@@ -247,7 +246,7 @@ def curve(
             f"no run of sweep '{sweep}' has a {scoring.reduce} value of '{scoring.metric}'. "
             "See 'auditor explain RUN' for the metrics a run has, or give --scores FILE.csv."
         )
-    return _with_notes(table.select(list(CURVE_COLUMNS)), [_direction_note(scoring), *notes])
+    return with_notes(table.select(list(CURVE_COLUMNS)), [_direction_note(scoring), *notes])
 
 
 def summary(
@@ -269,4 +268,4 @@ def summary(
             "n_95 or n_99 blank: the expected best of up to N trials does not reach that share "
             "of the way from the worst trial to the best (the sweep had not levelled off)"
         )
-    return _with_notes(table, [_direction_note(scoring), *notes])
+    return with_notes(table, [_direction_note(scoring), *notes])

@@ -3,13 +3,13 @@ replacement, and against the formula written out by hand."""
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import pytest
 
 from auditor.errors import UsageError
 from auditor.model.sensitivity import default_mode, estimate
+from tests.helpers.draws import best_of_draws
 
 CASES = [
     [0.7],
@@ -21,22 +21,13 @@ CASES = [
 ]
 
 
-def _enumerated(scores: list[float], n: int, mode: str) -> tuple[float, float]:
-    """Mean and standard deviation of the best of n draws, over all N^n draws."""
-    pick = max if mode == "max" else min
-    bests = [pick(draw) for draw in itertools.product(scores, repeat=n)]
-    mean = sum(bests) / len(bests)
-    var = sum((b - mean) ** 2 for b in bests) / len(bests)
-    return mean, math.sqrt(var)
-
-
 @pytest.mark.parametrize("mode", ["max", "min"])
 @pytest.mark.parametrize("scores", CASES)
 def test_estimator_equals_enumeration_of_all_draws(scores: list[float], mode: str) -> None:
     table = estimate(scores, mode).to_pylist()
     assert [r["n"] for r in table] == list(range(1, len(scores) + 1))
     for row in table:
-        mean, std = _enumerated(scores, row["n"], mode)
+        mean, std = best_of_draws(scores, row["n"], mode)
         assert row["expected_best"] == pytest.approx(mean, rel=1e-12, abs=1e-12)
         assert row["std"] == pytest.approx(std, rel=1e-9, abs=1e-9)
 
