@@ -571,19 +571,29 @@ def rnd_table(
     final: str | None = None,
     tune: str | None = None,
     footprint: FootprintOptions = _NO_OPTIONS,
+    metrics: Sequence[str] = (),
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
-    ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
-    ConfigError, MissingFactor or StoreError.
+    ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
+    sensitivity columns (metric, n_95, gpu_hours_95, gpu_hours_99, remaining_gpu_hours,
+    remaining_cost_usd_low|high; see ``sensitivity``) for the first of ``metrics``
+    (NAME[:min|max]) two runs of the sweep have, else for an MLflow metric they have. Raises
+    UsageError, ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import tables
+    from auditor.model import sensitivity
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        return tables.rnd_table(
-            store, settings, project=project, final=final, tune=tune, units=footprint.units
+        return sensitivity.rnd_table(
+            store,
+            settings,
+            project=project,
+            final=final,
+            tune=tune,
+            units=footprint.units,
+            metrics=metrics,
         )
 
 

@@ -125,6 +125,14 @@ def _format_option(value: str) -> str:
 ProjectOption = Annotated[
     str | None, typer.Option(help="Only this project.", show_default="every project")
 ]
+MetricsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        help="A sweep's score for the sensitivity columns, NAME or NAME:min|max; repeatable.",
+        show_default="MLflow metrics of two runs or more; min for loss, error, ...",
+    ),
+]
 IncludeRunningOption = Annotated[
     bool, typer.Option("--include-running", help="Count jobs still running.", show_default="off")
 ]
@@ -599,13 +607,16 @@ def rnd_table(
             show_default="the median sweep of two or more runs",
         ),
     ] = None,
+    metric: MetricsOption = None,
     fmt: FormatOption = "table",
     *,
     db: Db,
     footprint: Footprint,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
-    table = api.rnd_table(db=db, project=project, final=final, tune=tune, footprint=footprint)
+    table = api.rnd_table(
+        db=db, project=project, final=final, tune=tune, footprint=footprint, metrics=metric or []
+    )
     _show_with_notes(table, fmt)
 
 

@@ -18,8 +18,16 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import InputError, UsageError
-from auditor.model.footprint import compute, counted_source, define_macros, select_jobs, with_notes
-from auditor.model.tables import NO_SETTINGS_NOTE, find_group, name_groups
+from auditor.model import tables
+from auditor.model.footprint import (
+    compute,
+    counted_source,
+    define_macros,
+    notes_of,
+    select_jobs,
+    with_notes,
+)
+from auditor.model.tables import NO_SETTINGS_NOTE, Group, find_group, name_groups
 from auditor.settings import Settings
 from auditor.store import Store
 
@@ -165,6 +173,25 @@ def _runs(
         rows = "sens_unpriced"
     name_groups(store, "sweep")
     group = find_group(store, "sweep", sweep, project) if sweep is not None else None
+    return notes + fill(store, scoring, rows=rows, group=group, project=project)
+
+
+def fill(
+    store: Store,
+    scoring: Scoring,
+    *,
+    rows: str,
+    group: Group | None,
+    project: str | None,
+) -> list[str]:
+    """Fill the temp tables ``sens_runs``, ``sens_trials`` and ``sens_curve`` from the jobs of
+    the temp view ``rows`` (``footprint``, or one with its columns), for the sweep ``group``
+    (every sweep, of ``project`` when given, when None). The temp table ``group_names`` must
+    hold the sweeps (tables.name_groups). Returns the notes on runs left out.
+
+    Raises InputError for a score that is not a number, a bad scores CSV or a history missing
+    for --reduce best."""
+    con = store.con
     key_is_run = False
     if scoring.scores is not None:
         key_is_run = _read_scores(store, scoring.scores, scoring.metric)
@@ -201,7 +228,7 @@ def _runs(
         )
     con.execute(sql.query("sensitivity/trials"))
     con.execute(sql.query("sensitivity/curve"), {"sign": scoring.sign})
-    return notes + _count_notes(con, scoring)
+    return _count_notes(con, scoring)
 
 
 def _count_notes(con: duckdb.DuckDBPyConnection, scoring: Scoring) -> list[str]:
@@ -269,3 +296,121 @@ def summary(
             "of the way from the worst trial to the best (the sweep had not levelled off)"
         )
     return with_notes(table, [_direction_note(scoring), *notes])
+
+
+# -- the R&D table's tune row and the report -----------------------------------------------
+
+TUNE_COLUMNS = (
+    "metric",
+    "n_95",
+    "gpu_hours_95",
+    "gpu_hours_99",
+    "remaining_gpu_hours",
+    "remaining_cost_usd_low",
+    "remaining_cost_usd_high",
+)
+
+
+def parse_metric(spec: str) -> Scoring:
+    """``NAME`` or ``NAME:min`` / ``NAME:max`` as a Scoring; without a direction, the one
+    ``default_mode`` assumes from the name. Raises UsageError for an empty name."""
+    name, sep, mode = spec.rpartition(":")
+    scoring = (
+        Scoring(name, mode) if sep and name and mode in MODES else Scoring(spec, default_mode(spec))
+    )
+    scoring.check()
+    return scoring
+
+
+def detected_metrics(store: Store, *, rows: str, project: str | None) -> dict[str, list[str]]:
+    """The MLflow metrics that two runs or more of each sweep of ``rows`` have, by sweep key
+    (sensitivity/metrics.sql); needs the temp table ``group_names`` of the sweeps."""
+    found: dict[str, list[str]] = {}
+    text = sql.fill("sensitivity/metrics", rows=rows, jobs=counted_source(store.con))
+    for sweep_key, metric, _ in store.con.execute(text, {"project": project}).fetchall():
+        found.setdefault(str(sweep_key), []).append(str(metric))
+    return found
+
+
+def sweep_summary(
+    store: Store, scoring: Scoring, *, rows: str, group: Group | None, project: str | None
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The --summary rows of the sweep ``group`` (every sweep when None) over ``rows``, and
+    the notes on runs left out."""
+    notes = fill(store, scoring, rows=rows, group=group, project=project)
+    return store.query("sensitivity/summary", {"sign": scoring.sign}).to_pylist(), notes
+
+
+def with_tune(store: Store, table: pa.Table, *, metrics: Sequence[str], project: str) -> pa.Table:
+    """The R&D table ``table`` (over the temp view ``footprint``) with TUNE_COLUMNS filled on
+    its tune row: for the first of ``metrics`` (NAME[:min|max]) that two runs or more of the
+    tune sweep have, else the first (by name) of the MLflow metrics they have. Unchanged when
+    there is no tune row or no such metric; its notes say which metric and direction."""
+    names = table.column("name").to_pylist()
+    scopes = table.column("scope").to_pylist()
+    if "tune" not in scopes or names[scopes.index("tune")] is None:
+        return table
+    at = scopes.index("tune")
+    group = find_group(store, "sweep", str(names[at]), project)
+    if metrics:
+        candidates = [parse_metric(m) for m in metrics]
+    else:
+        found = detected_metrics(store, rows="footprint", project=project)
+        candidates = [Scoring(m, default_mode(m)) for m in found.get(str(names[at]), [])]
+    notes = notes_of(table)
+    for scoring in candidates:
+        rows, _ = sweep_summary(store, scoring, rows="footprint", group=group, project=project)
+        if rows:
+            break
+    else:
+        if metrics:
+            notes.append(
+                f"tune: no metric of {', '.join(metrics)} on two runs or more of sweep "
+                f"{names[at]}: no sensitivity columns"
+            )
+            return with_notes(table, notes)
+        return table
+    (row,) = rows
+    row["metric"] = scoring.metric
+    for name in TUNE_COLUMNS:
+        values = [row[name] if i == at else None for i in range(table.num_rows)]
+        table = table.append_column(name, pa.array(values, _TUNE_TYPES[name]))
+    notes.append(f"tune: sensitivity to {_said(scoring, metrics)} ({_docs_hint()})")
+    return with_notes(table, notes)
+
+
+_TUNE_TYPES = {name: pa.float64() for name in TUNE_COLUMNS} | {
+    "metric": pa.string(),
+    "n_95": pa.int64(),
+}
+
+
+def _said(scoring: Scoring, given: Sequence[str]) -> str:
+    better = "higher" if scoring.mode == "max" else "lower"
+    how = "given" if given else "assumed from the name"
+    return (
+        f"'{scoring.metric}', {better} is better ({how}; --metric "
+        f"{scoring.metric}:{'min' if scoring.mode == 'max' else 'max'} to change it)"
+    )
+
+
+def _docs_hint() -> str:
+    return (
+        "gpu_hours_95: the expected GPU-hours to reach 95 % of the way from the worst trial "
+        "to the best, docs/sensitivity.md"
+    )
+
+
+def rnd_table(
+    store: Store,
+    settings: Settings,
+    *,
+    project: str,
+    final: str | None,
+    tune: str | None,
+    units: str,
+    metrics: Sequence[str],
+) -> pa.Table:
+    """tables.rnd_table with the sensitivity columns on its tune row (with_tune)."""
+    table = tables.rnd_table(store, settings, project=project, final=final, tune=tune, units=units)
+    return with_tune(store, table, metrics=metrics, project=project)

@@ -105,3 +105,11 @@ def test_lowest_loss_with_min_mode(store_db: str) -> None:
 def test_summary_of_the_sweep(store_db: str) -> None:
     (row,) = api.sensitivity(db=store_db, metric="val_acc", summary=True).to_pylist()
     assert (row["sweep"], row["runs"], row["best"]) == ("nlp/sweep", 3, 0.85)
+
+
+def test_rnd_table_assumes_the_direction_from_the_metric_name(store_db: str) -> None:
+    footprint = api.FootprintOptions(default_gpu_power_w=300.0, default_carbon_g_per_kwh=400.0)
+    table = api.rnd_table(db=store_db, project="nlp", footprint=footprint)
+    (tune,) = [r for r in table.to_pylist() if r["scope"] == "tune"]
+    assert tune["metric"] == "loss"  # loss and val_acc are on two runs or more: the first
+    assert any("'loss', lower is better (assumed from the name" in n for n in api.notes(table))

@@ -182,3 +182,21 @@ def test_cli_table_and_csv(tmp_path: Path) -> None:
     )
     assert len(lines) == 4
     assert "left out (r4)" in err
+
+
+def test_rnd_table_tune_row_carries_the_summary(tmp_path: Path) -> None:
+    jobs = [(i + 1, f"r{i}", 1, 1.0 + i, v) for i, v in enumerate(["0", "1", "1", "1"])]
+    db = _db(tmp_path, jobs)
+    table = api.rnd_table(
+        db=db, project="nlp", tune="s1", metrics=["val_acc"], footprint=_config(tmp_path)
+    )
+    rows = {r["scope"]: r for r in table.to_pylist()}
+    mean = (1.0 + 2.0 + 3.0 + 4.0) / 4
+    tune = rows["tune"]
+    assert (tune["metric"], tune["n_95"]) == ("val_acc", 3)
+    assert tune["gpu_hours_95"] == pytest.approx(3 * mean)
+    assert tune["remaining_gpu_hours"] == pytest.approx(1 * mean)
+    assert rows["project"]["gpu_hours_95"] is None
+    assert any("'val_acc', higher is better (given" in n for n in api.notes(table))
+    plain = api.rnd_table(db=db, project="nlp", tune="s1", footprint=_config(tmp_path))
+    assert "gpu_hours_95" not in plain.column_names  # a CSV column is no MLflow metric
