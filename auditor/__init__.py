@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily belo
         notes as notes,
         rnd_table as rnd_table,
         sci as sci,
+        sensitivity as sensitivity,
         summary as summary,
     )
     from auditor.report.data import Report as Report
@@ -70,6 +71,7 @@ _LAZY = {
     "notes": "auditor.api",
     "rnd_table": "auditor.api",
     "sci": "auditor.api",
+    "sensitivity": "auditor.api",
     "summary": "auditor.api",
     "Report": "auditor.report.data",
     "Settings": "auditor.settings",
