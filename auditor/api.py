@@ -689,13 +689,17 @@ def report(
     top: int = 10,
     footprint: FootprintOptions = _NO_OPTIONS,
     timestamp: str | None = None,
+    metrics: Sequence[str] = (),
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
 
     ``projects`` limits it to those projects (all when empty); ``since`` and ``until``
     (YYYY-MM-DD, both included, UTC) to jobs dated in that range; ``top`` is the number of
     sweeps, runs and users listed. ``timestamp`` is printed in the footer (none by default,
-    so the same database gives the same report). Without footprint settings the report has
+    so the same database gives the same report). ``metrics`` (NAME[:min|max]) are the scores
+    of the sensitivity charts and of the R&D tables' tune rows; without them, every MLflow
+    metric two runs of a sweep have, lower-is-better for losses and errors (see
+    ``sensitivity``). Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
@@ -715,4 +719,5 @@ def report(
             until=last,
             top=top,
             timestamp=timestamp,
+            metrics=metrics,
         )

@@ -768,6 +768,7 @@ def report(
         ),
     ] = None,
     top: Annotated[int, typer.Option(help="How many sweeps, runs and users to list.")] = 10,
+    metric: MetricsOption = None,
     timestamp: Annotated[
         bool,
         typer.Option(
@@ -793,6 +794,7 @@ def report(
         top=top,
         footprint=footprint,
         timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
+        metrics=metric or [],
     )
     text = render(data, chosen)
     if output is not None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -166,14 +167,21 @@ def _runs(
         rows = "footprint"
     else:
         notes = [NO_SETTINGS_NOTE]
-        select_jobs(con, project=project)
-        define_macros(con)
-        sql.define_temp_macros(con)
-        con.execute(sql.query("sensitivity/unpriced"))
-        rows = "sens_unpriced"
+        rows = unpriced_rows(store, project=project)
     name_groups(store, "sweep")
     group = find_group(store, "sweep", sweep, project) if sweep is not None else None
     return notes + fill(store, scoring, rows=rows, group=group, project=project)
+
+
+def unpriced_rows(store: Store, *, project: str | None = None, keep: str | None = None) -> str:
+    """Without footprint settings: define the temp view of the jobs (of ``project``, or those
+    of the temp table ``keep``) with GPU-hours and blank footprint columns, which ``fill``
+    reads in place of ``footprint``; returns its name."""
+    select_jobs(store.con, project=project, keep=keep)
+    define_macros(store.con)
+    sql.define_temp_macros(store.con)
+    store.con.execute(sql.query("sensitivity/unpriced"))
+    return "sens_unpriced"
 
 
 def fill(
@@ -375,8 +383,27 @@ def with_tune(store: Store, table: pa.Table, *, metrics: Sequence[str], project:
     for name in TUNE_COLUMNS:
         values = [row[name] if i == at else None for i in range(table.num_rows)]
         table = table.append_column(name, pa.array(values, _TUNE_TYPES[name]))
-    notes.append(f"tune: sensitivity to {_said(scoring, metrics)} ({_docs_hint()})")
+    notes.append(f"tune: {reach_text(row)}; {direction_text(scoring, not metrics)}")
     return with_notes(table, notes)
+
+
+def reach_text(row: Mapping[str, Any]) -> str:
+    """What a --summary row says, in words."""
+    if row["n_95"] is None:
+        return (
+            f"the expected best of up to {row['runs']} trials stays short of 95 % of the way "
+            "from the worst run's score to the best's"
+        )
+    return (
+        f"95 % of the way from the worst run's score to the best's ({number_text(row['best'])}) "
+        f"is expected after {row['n_95']} of the {row['runs']} runs, "
+        f"{number_text(row['gpu_hours_95'])} GPU-hours; the runs beyond cost "
+        f"{number_text(row['remaining_gpu_hours'])} GPU-hours"
+    )
+
+
+def number_text(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.4g}"
 
 
 _TUNE_TYPES = {name: pa.float64() for name in TUNE_COLUMNS} | {
@@ -385,19 +412,13 @@ _TUNE_TYPES = {name: pa.float64() for name in TUNE_COLUMNS} | {
 }
 
 
-def _said(scoring: Scoring, given: Sequence[str]) -> str:
+def direction_text(scoring: Scoring, assumed: bool) -> str:
+    """Which way the score of ``scoring`` is better, and how to say otherwise."""
     better = "higher" if scoring.mode == "max" else "lower"
-    how = "given" if given else "assumed from the name"
+    how = "assumed from the name" if assumed else "given"
     return (
-        f"'{scoring.metric}', {better} is better ({how}; --metric "
+        f"'{scoring.metric}': {better} is better ({how}; --metric "
         f"{scoring.metric}:{'min' if scoring.mode == 'max' else 'max'} to change it)"
-    )
-
-
-def _docs_hint() -> str:
-    return (
-        "gpu_hours_95: the expected GPU-hours to reach 95 % of the way from the worst trial "
-        "to the best, docs/sensitivity.md"
     )
 
 
@@ -414,3 +435,49 @@ def rnd_table(
     """tables.rnd_table with the sensitivity columns on its tune row (with_tune)."""
     table = tables.rnd_table(store, settings, project=project, final=final, tune=tune, units=units)
     return with_tune(store, table, metrics=metrics, project=project)
+
+
+@dataclass(frozen=True)
+class SweepCurve:
+    """One sweep's curve for the report: the score (``scoring``, its direction ``assumed``
+    from the metric's name or given), the curve's rows (CURVE_COLUMNS) and its --summary row."""
+
+    sweep: str
+    scoring: Scoring
+    assumed: bool
+    points: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def report_curves(
+    store: Store, *, rows: str, metrics: Sequence[str], limit: int
+) -> tuple[list[SweepCurve], list[str]]:
+    """The curves of the sweeps of ``rows`` with a metric on two runs or more: each of
+    ``metrics`` (NAME[:min|max]) where given, else every MLflow metric two runs of a sweep
+    have, its direction assumed from its name (default_mode). At most ``limit``, by sweep key
+    then metric; the notes say what was left out. Needs the temp table ``group_names``."""
+    if metrics:
+        scorings = [(parse_metric(m), False) for m in metrics]
+        found = None
+    else:
+        found = detected_metrics(store, rows=rows, project=None)
+        names = sorted({m for ms in found.values() for m in ms})
+        scorings = [(Scoring(m, default_mode(m)), True) for m in names]
+    curves: list[SweepCurve] = []
+    for scoring, assumed in scorings:
+        fill(store, scoring, rows=rows, group=None, project=None)
+        summaries = {
+            str(r["sweep"]): r
+            for r in store.query("sensitivity/summary", {"sign": scoring.sign}).to_pylist()
+        }
+        points: dict[str, list[dict[str, Any]]] = {}
+        for row in store.query("sensitivity/curve_rows").to_pylist():
+            points.setdefault(str(row.pop("sweep_key")), []).append(row)
+        for sweep, summary in summaries.items():
+            if found is None or scoring.metric in found.get(sweep, []):
+                curves.append(SweepCurve(sweep, scoring, assumed, points[sweep], summary))
+    curves.sort(key=lambda c: (c.sweep, c.scoring.metric))
+    notes = []
+    if len(curves) > limit:
+        notes.append(f"sensitivity: {len(curves)} sweep curves, the first {limit} shown (--top)")
+    return curves[:limit], notes

@@ -112,4 +112,26 @@ def test_rnd_table_assumes_the_direction_from_the_metric_name(store_db: str) -> 
     table = api.rnd_table(db=store_db, project="nlp", footprint=footprint)
     (tune,) = [r for r in table.to_pylist() if r["scope"] == "tune"]
     assert tune["metric"] == "loss"  # loss and val_acc are on two runs or more: the first
-    assert any("'loss', lower is better (assumed from the name" in n for n in api.notes(table))
+    assert any("'loss': lower is better (assumed from the name" in n for n in api.notes(table))
+
+
+def test_report_charts_each_metric_of_two_runs_or_more(store_db: str) -> None:
+    from auditor.report.render import render
+
+    report = api.report(db=store_db)
+    assert [(c.sweep, c.scoring.metric, c.scoring.mode, c.assumed) for c in report.sensitivity] == [
+        ("nlp/sweep", "loss", "min", True),
+        ("nlp/sweep", "val_acc", "max", True),
+    ]
+    (acc,) = [c for c in report.sensitivity if c.scoring.metric == "val_acc"]
+    assert [p["n"] for p in acc.points] == [1, 2, 3]
+    page = render(report, "html")
+    assert page.count('<polyline class="line"') == 2
+    assert "'loss': lower is better (assumed from the name; --metric loss:max to change it)" in (
+        page.replace("&#39;", "'")
+    )
+    given = api.report(db=store_db, metrics=["val_acc:min"])
+    assert [(c.scoring.metric, c.scoring.mode, c.assumed) for c in given.sensitivity] == [
+        ("val_acc", "min", False)
+    ]
+    assert "| nlp/sweep | val\\_acc | lower | 3 | 0.6 |" in render(given, "markdown")

@@ -197,6 +197,6 @@ def test_rnd_table_tune_row_carries_the_summary(tmp_path: Path) -> None:
     assert tune["gpu_hours_95"] == pytest.approx(3 * mean)
     assert tune["remaining_gpu_hours"] == pytest.approx(1 * mean)
     assert rows["project"]["gpu_hours_95"] is None
-    assert any("'val_acc', higher is better (given" in n for n in api.notes(table))
+    assert any("'val_acc': higher is better (given" in n for n in api.notes(table))
     plain = api.rnd_table(db=db, project="nlp", tune="s1", footprint=_config(tmp_path))
     assert "gpu_hours_95" not in plain.column_names  # a CSV column is no MLflow metric
