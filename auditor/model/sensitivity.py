@@ -241,15 +241,18 @@ def fill(
 
 def _count_notes(con: duckdb.DuckDBPyConnection, scoring: Scoring) -> list[str]:
     notes = []
-    for sweep_key, runs, scored, unscored in con.execute(
-        sql.query("sensitivity/counts")
-    ).fetchall():
-        if scored < runs:
-            shown = ", ".join(unscored) + (" ..." if runs - scored > len(unscored) else "")
+    unscored = 0
+    for sweep_key, runs, scored, names in con.execute(sql.query("sensitivity/counts")).fetchall():
+        if scored == 0:
+            unscored += 1
+        elif scored < runs:
+            shown = ", ".join(names) + (" ..." if runs - scored > len(names) else "")
             notes.append(
                 f"sweep {sweep_key}: {runs - scored} of {runs} runs have no {scoring.reduce} "
                 f"value of '{scoring.metric}' and are left out ({shown})"
             )
+    if unscored:
+        notes.append(f"{unscored} sweeps have no run with a value of '{scoring.metric}'")
     return notes
 
 
