@@ -231,10 +231,15 @@ def line(
     ys = [p[1] for p in points]
     x_top = nice_max(max(xs, default=0.0))
     low, high = min(ys, default=0.0), max(ys, default=0.0)
+    # four round steps from a multiple of the step below the lowest value past the highest
     step = nice_max((high - low) / 4) if high > low else nice_max(abs(high) / 4 or 1.0)
-    y_low = math.floor(low / step) * step
-    y_high = max(math.ceil(high / step) * step, y_low + step)
-    y_texts = [number(y_low + (y_high - y_low) * k / 4) for k in range(5)]
+    y_low = math.floor(low / step + 1e-9) * step
+    while y_low + 4 * step < high - 1e-12 * abs(high):
+        step = nice_max(step * 1.5)
+        y_low = math.floor(low / step + 1e-9) * step
+    y_high = y_low + 4 * step
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))  # a step is 1, 2 or 5 x 10^k
+    y_texts = [number(y_low + step * k, decimals) for k in range(5)]
     left = _r(max(48.0, max(map(text_width, y_texts)) + 2 * PAD))
     right, top, bottom = 24, 16, 44
     height = 240

@@ -200,3 +200,18 @@ def test_rnd_table_tune_row_carries_the_summary(tmp_path: Path) -> None:
     assert any("'val_acc': higher is better (given" in n for n in api.notes(table))
     plain = api.rnd_table(db=db, project="nlp", tune="s1", footprint=_config(tmp_path))
     assert "gpu_hours_95" not in plain.column_names  # a CSV column is no MLflow metric
+
+
+@pytest.mark.parametrize("ys", [[0.7, 0.725], [-3.0, -1.0, -0.5], [2.0, 2.0], [0.1, 95.0, 99.5]])
+def test_line_chart_ticks_are_round_distinct_and_hold_every_point(ys: list[float]) -> None:
+    from auditor.report.charts import line
+
+    chart = line("k", "t", "GPU-h", "acc", [(0.5 * (i + 1), y, "") for i, y in enumerate(ys)])
+    y_ticks = [t for t in chart.ticks if t.anchor == "end"]
+    labels = [t.text for t in y_ticks]
+    assert len(set(labels)) == 5, labels
+    values = [float(s.replace(",", "")) for s in labels]
+    assert values[0] <= min(ys) and values[-1] >= max(ys)
+    top, bottom = min(t.y1 for t in y_ticks), max(t.y1 for t in y_ticks)
+    assert len(chart.dots) == len(ys)
+    assert all(top <= d.y <= bottom for d in chart.dots)
