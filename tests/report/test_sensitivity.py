@@ -215,3 +215,20 @@ def test_line_chart_ticks_are_round_distinct_and_hold_every_point(ys: list[float
     top, bottom = min(t.y1 for t in y_ticks), max(t.y1 for t in y_ticks)
     assert len(chart.dots) == len(ys)
     assert all(top <= d.y <= bottom for d in chart.dots)
+
+
+def test_reduce_best_needs_a_stored_history(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.duckdb")
+    rows = [
+        job(1, run="a", sweep="s", tags={"metric.acc": "0.5", "metric_max.acc": "0.9"}),
+        job(2, run="b", sweep="s", tags={"metric.acc": "0.7"}),  # read from a server
+        job(3, run="c", sweep="t", tags={"acc": "0.4"}),  # a CSV column: its own best
+        job(4, run="d", sweep="t", tags={"acc": "0.6"}),
+    ]
+    write_jobs(db, rows)
+    with pytest.raises(InputError, match="run 'b' of sweep p/s: no history of metric 'acc'"):
+        api.sensitivity(db=db, sweep="s", metric="acc", reduce="best")
+    last = api.sensitivity(db=db, sweep="s", metric="acc").to_pylist()
+    assert last[0]["expected_best"] == pytest.approx((0.5 + 0.7) / 2)
+    best = api.sensitivity(db=db, sweep="t", metric="acc", reduce="best").to_pylist()
+    assert best[0]["expected_best"] == pytest.approx((0.4 + 0.6) / 2)
