@@ -1,11 +1,10 @@
--- Creates the temp table `sens_curve`: the expected-best curve of each sweep of the temp table `sens_trials` (one row per
--- trial: sweep_key, score, gpu_hours, energy_kwh, co2e_kg, cloud_cost_usd_low|high, NULL
+-- Creates the temp table `sens_curve`: the expected-best curve of each sweep of the temp
+-- table `sens_trials` (one row per trial: sweep_key, score, gpu_hours, energy_kwh, co2e_kg, cloud_cost_usd_low|high, NULL
 -- where the trial has no price): for n = 1..N (N = the sweep's trials), the expected best
 -- score of n trials drawn with replacement (Dodge et al. 2019, "Show Your Work"): with the
 -- scores sorted so that the best is last, v(1) <= ... <= v(N),
 --   expected_best = sum_i v(i) * ((i/N)^n - ((i-1)/N)^n)
---   std = sqrt(sum_i (v(i) - expected_best)^2 * (the same weight)), which equals
---         sqrt(E[best^2] - E[best]^2) without the rounding error of that difference
+--   std = sqrt(E[best^2] - E[best]^2), the same weights, on the scores less their mean
 -- and the expected cost of n trials, n x the mean trial. $sign is 1 when higher scores are
 -- better, -1 when lower are: the scores are multiplied by it, so the best is the largest.
 -- Ties need no care: the weight of a position is the chance that it is the highest drawn.
@@ -16,32 +15,26 @@ WITH ranked AS (
     SELECT
         sweep_key,
         $sign * score AS s,
+        -- centred on the sweep's mean: the moments below then lose no digits to a large mean
+        $sign * score - avg($sign * score) OVER (PARTITION BY sweep_key) AS c,
         row_number() OVER (PARTITION BY sweep_key ORDER BY $sign * score) AS i,
         count(*) OVER (PARTITION BY sweep_key) AS big_n
     FROM sens_trials
 ),
 drawn AS (
-    SELECT sweep_key, s, i, big_n, unnest(range(1, big_n + 1)) AS n
+    SELECT sweep_key, s, c, i, big_n, unnest(range(1, big_n + 1)) AS n
     FROM ranked
-),
-weighted AS (
-    SELECT
-        sweep_key, n, big_n, s,
-        pow(i / big_n, n) - pow((i - 1) / big_n, n) AS w
-    FROM drawn
 ),
 moments AS (
     SELECT
         sweep_key, n, any_value(big_n) AS big_n,
-        fsum(s * w) AS m1
-    FROM weighted
+        any_value(s - c) AS centre,
+        fsum(c * w) AS m1,
+        fsum(c * c * w) AS m2
+    FROM (
+        SELECT *, pow(i / big_n, n) - pow((i - 1) / big_n, n) AS w FROM drawn
+    )
     GROUP BY sweep_key, n
-),
-spread AS (
-    SELECT w.sweep_key, w.n, fsum(w.w * (w.s - m.m1) * (w.s - m.m1)) AS m2
-    FROM weighted w
-    JOIN moments m ON m.sweep_key = w.sweep_key AND m.n = w.n
-    GROUP BY w.sweep_key, w.n
 ),
 means AS (
     SELECT
@@ -61,13 +54,13 @@ SELECT
     m.sweep_key,
     CAST(m.n AS BIGINT) AS n,
     CAST(m.big_n AS BIGINT) AS trials,
-    $sign * m.m1 AS expected_best,
-    sqrt(d.m2) AS std,
+    $sign * (m.centre + m.m1) AS expected_best,
+    -- E[c^2] - E[c]^2 of the centred scores: a rounding error can take it just below 0
+    sqrt(greatest(m.m2 - m.m1 * m.m1, 0.0)) AS std,
     m.n * c.gpu_hours AS gpu_hours,
     m.n * c.energy_kwh AS energy_kwh,
     m.n * c.co2e_kg AS co2e_kg,
     m.n * c.cloud_cost_usd_low AS cloud_cost_usd_low,
     m.n * c.cloud_cost_usd_high AS cloud_cost_usd_high
 FROM moments m
-JOIN spread d ON d.sweep_key = m.sweep_key AND d.n = m.n
 JOIN means c ON c.sweep_key = m.sweep_key;

@@ -41,7 +41,7 @@ valued AS (
                     THEN job_text(j.tags, $metric) END)
         END) AS score_text,
         s.score_text IS NULL AND $reduce = 'best'
-            AND j.tags['metric.' || $metric] IS NOT NULL
+            AND lower(j.tags['metric.' || $metric]) <> 'nan'  -- a history of NaN has no best
             AND j.tags['metric_max.' || $metric] IS NULL AS no_history
     FROM picked p
     JOIN {{jobs}} j ON j.uid = p.uid
