@@ -1,8 +1,8 @@
 -- Creates the temp table `sens_curve`: the expected-best curve of each sweep of the temp
 -- table `sens_trials` (one row per trial: sweep_key, score, gpu_hours, energy_kwh, co2e_kg,
--- cloud_cost_usd_low|high, NULL where the trial has no price): for n = 1..N (N = the sweep's trials), the expected best
--- score of n trials drawn with replacement (Dodge et al. 2019, "Show Your Work"): with the
--- scores sorted so that the best is last, v(1) <= ... <= v(N),
+-- cloud_cost_usd_low|high, NULL where the trial has no price): for n = 1..N (N = the
+-- sweep's trials), the expected best score of n trials drawn with replacement (Dodge et al.
+-- 2019, "Show Your Work"): with the scores sorted so that the best is last, v(1) <= ... <= v(N),
 --   expected_best = sum_i v(i) * ((i/N)^n - ((i-1)/N)^n)
 --   std = sqrt(E[best^2] - E[best]^2), the same weights, on the scores less their mean
 -- and the expected cost of n trials, n x the mean trial. $sign is 1 when higher scores are
