@@ -124,9 +124,7 @@ def _read_scores(store: Store, path: str, metric: str) -> bool:
             file=path,
             hint="Give a CSV with a header row.",
         ) from None
-    columns = [
-        str(r[0]) for r in con.execute("DESCRIBE sens_scores_raw").fetchall() if r[0] != "line"
-    ]
+    columns = [str(r[0]) for r in con.execute(sql.query("sensitivity/scores_columns")).fetchall()]
     key = next((k for k in KEY_COLUMNS if k in columns), None)
     if key is None:
         raise InputError(
