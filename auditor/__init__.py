@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily belo
         notes as notes,
         rnd_table as rnd_table,
         sci as sci,
+        sensitivity as sensitivity,
         summary as summary,
     )
     from auditor.report.data import Report as Report
@@ -72,6 +73,7 @@ _LAZY = {
     "notes": "auditor.api",
     "rnd_table": "auditor.api",
     "sci": "auditor.api",
+    "sensitivity": "auditor.api",
     "summary": "auditor.api",
     "Report": "auditor.report.data",
     "Settings": "auditor.settings",

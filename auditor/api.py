@@ -49,6 +49,7 @@ __all__ = [
     "report",
     "rnd_table",
     "sci",
+    "sensitivity",
     "summary",
 ]
 
@@ -616,19 +617,29 @@ def rnd_table(
     final: str | None = None,
     tune: str | None = None,
     footprint: FootprintOptions = _NO_OPTIONS,
+    metrics: Sequence[str] = (),
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
-    ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
-    ConfigError, MissingFactor or StoreError.
+    ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
+    sensitivity columns (metric, n_95, gpu_hours_95, gpu_hours_99, remaining_gpu_hours,
+    remaining_cost_usd_low|high; see ``sensitivity``) for the first of ``metrics``
+    (NAME[:min|max]) two runs of the sweep have, else for an MLflow metric they have. Raises
+    UsageError, ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import tables
+    from auditor.model import sensitivity
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
-        return tables.rnd_table(
-            store, settings, project=project, final=final, tune=tune, units=footprint.units
+        return sensitivity.rnd_table(
+            store,
+            settings,
+            project=project,
+            final=final,
+            tune=tune,
+            units=footprint.units,
+            metrics=metrics,
         )
 
 
@@ -669,6 +680,49 @@ def sci(
     return renamed.replace_schema_metadata(table.schema.metadata)
 
 
+# -- hyperparameter sensitivity -------------------------------------------------------------
+
+
+def sensitivity(
+    *,
+    db: str,
+    metric: str,
+    sweep: str | None = None,
+    mode: str = "max",
+    reduce: str = "last",
+    project: str | None = None,
+    scores: str | None = None,
+    summary: bool = False,
+    footprint: FootprintOptions = _NO_OPTIONS,
+) -> pa.Table:
+    """The expected best ``metric`` after n trials of a sweep (Dodge et al. 2019) and what n
+    trials cost: n, expected_best, std, gpu_hours, energy_kwh, co2e_kg, cloud_cost_usd_low,
+    cloud_cost_usd_high for n = 1..N, N the sweep's runs with the metric.
+
+    ``sweep`` is a key of ``summary --by sweep`` or a bare name one sweep alone has (within
+    ``project``). ``mode`` max or min says which way is better; ``reduce`` last or best which
+    value of a run's history is its score; ``scores`` a CSV (key column job_id or run, and a
+    column named ``metric``) giving the scores. ``summary``: one row per sweep (``sweep``, or
+    every sweep of ``project``) with the metric on two runs or more: sweep, runs, best, n_95,
+    n_99, gpu_hours_95, gpu_hours_99 and the remaining_* cost of the trials beyond n_95.
+    Raises UsageError, InputError (a score that is not a number, a bad scores CSV),
+    ConfigError, MissingFactor or StoreError.
+    """
+    from auditor.model import sensitivity as sens
+
+    scoring = sens.Scoring(metric, mode, reduce, scores)
+    scoring.check()
+    if summary:
+        settings = footprint.settings()
+        with Store(db, read_only=True) as store:
+            return sens.summary(store, settings, scoring, sweep=sweep, project=project)
+    if sweep is None:
+        raise UsageError("--sweep is needed, or --summary for every sweep.")
+    settings = footprint.settings()
+    with Store(db, read_only=True) as store:
+        return sens.curve(store, settings, scoring, sweep=sweep, project=project)
+
+
 # -- report --------------------------------------------------------------------------------
 
 
@@ -681,13 +735,17 @@ def report(
     top: int = 10,
     footprint: FootprintOptions = _NO_OPTIONS,
     timestamp: str | None = None,
+    metrics: Sequence[str] = (),
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
 
     ``projects`` limits it to those projects (all when empty); ``since`` and ``until``
     (YYYY-MM-DD, both included, UTC) to jobs dated in that range; ``top`` is the number of
     sweeps, runs and users listed. ``timestamp`` is printed in the footer (none by default,
-    so the same database gives the same report). Without footprint settings the report has
+    so the same database gives the same report). ``metrics`` (NAME[:min|max]) are the scores
+    of the sensitivity charts and of the R&D tables' tune rows; without them, every MLflow
+    metric two runs of a sweep have, lower-is-better for losses and errors (see
+    ``sensitivity``). Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
@@ -707,4 +765,5 @@ def report(
             until=last,
             top=top,
             timestamp=timestamp,
+            metrics=metrics,
         )

@@ -125,6 +125,15 @@ def _format_option(value: str) -> str:
 ProjectOption = Annotated[
     str | None, typer.Option(help="Only this project.", show_default="every project")
 ]
+MetricsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metric",
+        metavar="NAME[:min|max]",
+        help="A sweep's score for the sensitivity columns; repeatable.",
+        show_default="MLflow metrics of two runs or more; min for loss, error, ...",
+    ),
+]
 IncludeRunningOption = Annotated[
     bool, typer.Option("--include-running", help="Count jobs still running.", show_default="off")
 ]
@@ -642,13 +651,16 @@ def rnd_table(
             show_default="the median sweep of two or more runs",
         ),
     ] = None,
+    metric: MetricsOption = None,
     fmt: FormatOption = "table",
     *,
     db: Db,
     footprint: Footprint,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
-    table = api.rnd_table(db=db, project=project, final=final, tune=tune, footprint=footprint)
+    table = api.rnd_table(
+        db=db, project=project, final=final, tune=tune, footprint=footprint, metrics=metric or []
+    )
     _show_with_notes(table, fmt)
 
 
@@ -703,6 +715,63 @@ def sci(
 
 @app.command()
 @with_groups
+def sensitivity(
+    metric: Annotated[
+        str,
+        typer.Option(
+            help="The score: an MLflow metric, a param, or a column of the jobs or of --scores.",
+            show_default=False,
+        ),
+    ],
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            help="The sweep: its key (summary --by sweep) or an unambiguous name.",
+            show_default="every sweep, with --summary",
+        ),
+    ] = None,
+    mode: Annotated[str, typer.Option(help="max: higher is better; min: lower is.")] = "max",
+    reduce: Annotated[
+        str, typer.Option(help="A run's score: its last logged value, or the best of them.")
+    ] = "last",
+    scores: Annotated[
+        str | None,
+        typer.Option(
+            help="A CSV of scores: a job_id or run column and a column named like --metric.",
+            show_default="the runs' own metrics",
+        ),
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="One row per sweep: GPU-hours to get 95 % and 99 % of the way to the best.",
+            show_default="off",
+        ),
+    ] = False,
+    project: ProjectOption = None,
+    fmt: FormatOption = "table",
+    *,
+    db: Db,
+    footprint: Footprint,
+) -> None:
+    """Expected best score after n trials of a sweep (Dodge et al. 2019) and their cost."""
+    table = api.sensitivity(
+        db=db,
+        metric=metric,
+        sweep=sweep,
+        mode=mode,
+        reduce=reduce,
+        project=project,
+        scores=scores,
+        summary=summary,
+        footprint=footprint,
+    )
+    _show_with_notes(table, fmt)
+
+
+@app.command()
+@with_groups
 def report(
     output: Annotated[
         str | None,
@@ -743,6 +812,7 @@ def report(
         ),
     ] = None,
     top: Annotated[int, typer.Option(help="How many sweeps, runs and users to list.")] = 10,
+    metric: MetricsOption = None,
     timestamp: Annotated[
         bool,
         typer.Option(
@@ -768,6 +838,7 @@ def report(
         top=top,
         footprint=footprint,
         timestamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None,
+        metrics=metric or [],
     )
     text = render(data, chosen)
     if output is not None:

@@ -129,6 +129,14 @@ def populate(uri: str) -> dict[str, str]:
         params={"lr": "0.001"},
         # samples for 100 s, nothing for 150 s (not bridged), samples for the last 50 s
         metrics=[
+            # 0.55, 0.6, 0.65 at 0, 150 and 300 s: a second score of the sweep (sensitivity)
+            *_series(
+                "val_acc",
+                start,
+                start + 300 * S,
+                150 * S,
+                lambda t: 0.55 + (t - start) / (3000 * S),
+            ),
             *_series(
                 "system/gpu_0_power_usage_watts", start, start + 100 * S, 10 * S, lambda t: 250
             ),

@@ -53,6 +53,15 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Dot:
+    """A point of a line chart, with its tooltip."""
+
+    x: float
+    y: float
+    title: str
+
+
+@dataclass(frozen=True)
 class Chart:
     key: str  # the chart's id in the page
     title: str
@@ -63,6 +72,9 @@ class Chart:
     ticks: list[Tick] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, text)
     horizontal: bool = True
+    line: str = ""  # a line chart's polyline, "x,y x,y ..."
+    dots: list[Dot] = field(default_factory=list)
+    note: str = ""  # said under the chart
 
 
 def _r(x: float) -> float:
@@ -203,3 +215,62 @@ def split_bar(key: str, title: str, unit: str, parts: list[tuple[str, str, float
         for b, (_, label, v) in zip(bars, parts, strict=True)
     ]
     return Chart(key, title, unit, WIDTH, 28 + TOP * 2, bars, legend=legend)
+
+
+def line(
+    key: str,
+    title: str,
+    x_unit: str,
+    y_unit: str,
+    points: list[tuple[float, float, str]],
+    note: str = "",
+) -> Chart:
+    """A line through ``points`` (x, y, tooltip) in the order given, x from 0 to a round
+    maximum, y between round steps around the values; four steps on each axis."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x_top = nice_max(max(xs, default=0.0))
+    low, high = min(ys, default=0.0), max(ys, default=0.0)
+    # four round steps from a multiple of the step below the lowest value past the highest
+    step = nice_max((high - low) / 4) if high > low else nice_max(abs(high) / 4 or 1.0)
+    y_low = math.floor(low / step + 1e-9) * step
+    while y_low + 4 * step < high - 1e-12 * abs(high):
+        step = nice_max(step * 1.5)
+        y_low = math.floor(low / step + 1e-9) * step
+    y_high = y_low + 4 * step
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))  # a step is 1, 2 or 5 x 10^k
+    y_texts = [number(y_low + step * k, decimals) for k in range(5)]
+    left = _r(max(48.0, max(map(text_width, y_texts)) + 2 * PAD))
+    right, top, bottom = 24, 16, 44
+    height = 240
+    plot_w = WIDTH - left - right
+    plot_h = height - top - bottom
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (
+            _r(left + plot_w * x / x_top),
+            _r(top + plot_h - plot_h * (y - y_low) / (y_high - y_low)),
+        )
+
+    placed = [(*at(x, y), text) for x, y, text in points]
+    ticks = []
+    for k, text in enumerate(y_texts):
+        y = _r(top + plot_h - plot_h * k / 4)
+        ticks.append(Tick(left, y, WIDTH - right, y, text, _r(left - PAD), _r(y + 4), "end"))
+    for k in range(5):
+        x = _r(left + plot_w * k / 4)
+        ticks.append(
+            Tick(x, top, x, top + plot_h, number(x_top * k / 4), x, top + plot_h + 16, "middle")
+        )
+    return Chart(
+        key,
+        title,
+        f"{y_unit} against {x_unit}",
+        WIDTH,
+        height,
+        ticks=ticks,
+        horizontal=False,
+        line=" ".join(f"{x},{y}" for x, y, _ in placed),
+        dots=[Dot(x, y, text) for x, y, text in placed],
+        note=note,
+    )

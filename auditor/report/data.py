@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -29,6 +30,7 @@ from auditor.model.footprint import (
     notes_of,
     running_note,
 )
+from auditor.model.sensitivity import SweepCurve, report_curves, unpriced_rows, with_tune
 from auditor.model.tables import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
@@ -112,6 +114,7 @@ class Report:
     notes: list[str] = field(default_factory=list)  # for stderr too: defaults, blank costs
     timestamp: str | None = None
     in_force: list[Row] = field(default_factory=list)  # factors_used, one row per factor
+    sensitivity: list[SweepCurve] = field(default_factory=list)  # sweeps with a metric
 
     @property
     def pue(self) -> float | None:
@@ -373,6 +376,7 @@ def build(
     until: date | None = None,
     top: int = 10,
     timestamp: str | None = None,
+    metrics: Sequence[str] = (),
 ) -> Report:
     """The report over the counted jobs of ``projects`` (all when empty) between the days.
 
@@ -410,13 +414,18 @@ def build(
         for project in sorted(p for p in found if p is not None):
             con.execute(sql.query("report/project"), {"project": project})
             table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
+            table = with_tune(store, table, metrics=metrics, project=project)
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = _rows(store, "report/factors_used")
+        scored_rows = "footprint"
     else:
         con.execute(
             sql.query("report/footprint_gpu"), {"idle_below": settings.site["idle_below"].value}
         )
         factors_used = []
+        scored_rows = unpriced_rows(store, keep="report_jobs")
+    curves, curve_notes = report_curves(store, rows=scored_rows, metrics=metrics, limit=top)
+    notes += curve_notes
     con.execute(sql.query("report/base"))
     notes += running_note(
         con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
@@ -474,4 +483,5 @@ def build(
         notes=notes,
         timestamp=timestamp,
         in_force=in_force(factors_used),
+        sensitivity=curves,
     )

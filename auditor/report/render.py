@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.errors import UsageError
+from auditor.model.sensitivity import direction_text, reach_text
 from auditor.report import charts
 from auditor.report.data import (
     EN_DASH,
@@ -274,6 +275,41 @@ def report_charts(report: Report) -> list[charts.Chart]:
                     ("part-measured", "measured", measured),
                     ("part-modeled", "modeled", t["energy_kwh"] - measured),
                 ],
+            )
+        )
+    out += sensitivity_charts(report)
+    return out
+
+
+def sensitivity_charts(report: Report) -> list[charts.Chart]:
+    """Per sweep with a metric, the expected best score after n trials against the expected
+    GPU-hours of n trials; keyed sensitivity-1, -2, ... in the order of report.sensitivity."""
+    out = []
+    for i, curve in enumerate(report.sensitivity, 1):
+        metric = curve.scoring.metric
+        points = [
+            (
+                p["gpu_hours"],
+                p["expected_best"],
+                f"n = {p['n']}: expected best {metric} {p['expected_best']:.4g} "
+                f"(std {p['std']:.3g}) after {number(p['gpu_hours'])} GPU-h",
+            )
+            for p in curve.points
+        ]
+        runs = len(curve.points)
+        note = (
+            f"{direction_text(curve.scoring, curve.assumed)}. n = 1 to {runs} trials drawn from "
+            f"the {runs} runs with a {curve.scoring.reduce} value, each costing the mean run; "
+            f"{reach_text(curve.summary)}."
+        )
+        out.append(
+            charts.line(
+                f"sensitivity-{i}",
+                f"{curve.sweep}: expected best {metric} against expected GPU-hours",
+                "GPU-h",
+                metric,
+                points,
+                note,
             )
         )
     return out

@@ -10,7 +10,7 @@ import io
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import duckdb
@@ -24,6 +24,7 @@ from auditor.ingest.mlflow.locate import StoreRef
 from auditor.ingest.mlflow.raw import (
     EXPERIMENTS,
     POINTS,
+    RUN_VALUES,
     SERIES_RE,
     SKIP_HINT,
     Experiment,
@@ -67,6 +68,7 @@ class Scanned(RawRows):
     """What the store scanned so far holds, and the series files still to read."""
 
     series: list[SeriesFile] = field(default_factory=list)
+    histories: list[SeriesFile] = field(default_factory=list)  # metrics that are not system/
 
 
 def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> Raw:
@@ -141,7 +143,22 @@ def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions
         skipped += [SkippedRow(p, r, "not a metric line") for r, p in first_file.items()]
         scanned.runs = [r for r in scanned.runs if r.run_id not in first_file]
         points = points.filter(pc.invert(pc.is_in(points["run_id"], pa.array(list(first_file)))))
-    return scanned.tables(experiments, points, skipped)
+    raw = scanned.tables(experiments, points, skipped)
+    return replace(raw, run_kv=pa.concat_tables([raw.run_kv, _extremes(scanned.histories)]))
+
+
+def _extremes(files: Sequence[SeriesFile]) -> pa.Table:
+    """The smallest and largest value of each metric history in ``files``, as run_kv rows
+    (mlflow/metric_extremes.sql). A line that is no point is left out here: only the series
+    of GPU metrics and the last line of a metric stop an ingest."""
+    points, _ = _read_metric_files(files, MlflowOptions(skip_bad_rows=True))
+    con = duckdb.connect()
+    try:
+        con.register("points", points)
+        found = con.sql(sql.query("mlflow/metric_extremes")).to_arrow_table()
+    finally:
+        con.close()
+    return found.cast(RUN_VALUES)
 
 
 def _yaml_load(path: str, what: str) -> Any:
@@ -195,6 +212,7 @@ def _scan_run(run_dir: str, run: Run, scanned: Scanned) -> None:
             scanned.run_kv.append(
                 RunValue(run.run_id, "metric", metric.key, _last_value(metric.path))
             )
+            scanned.histories.append(SeriesFile(run.run_id, metric.key, metric.path))
         elif "gpu_" in metric.key:
             scanned.metric_keys.append(MetricKey(run.run_id, metric.key))
             if SERIES_RE.match(metric.key):

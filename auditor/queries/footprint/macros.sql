@@ -76,3 +76,14 @@ CREATE OR REPLACE TEMP MACRO split_written(name, i, energy_j, parts) AS
     || ' / (gpu_energy + cpu_energy + ram_energy) = ' || written(energy_j) || ' / 3600000 x '
     || written(parts[i]) || ' / (' || written(parts[1]) || ' + ' || written(parts[2]) || ' + '
     || written(parts[3]) || ')';
+-- job_text(tags, name): the value a job carries for a number named `name`: its tag `name`
+-- (a CSV column), else MLflow's metric.name (the latest value), param.name or tag.name;
+-- job_number(tags, name) the first of those that is a number, NULL when it is not finite.
+-- auditor sci's --per and auditor sensitivity's --metric read a job's number so.
+CREATE OR REPLACE TEMP MACRO job_text(tags, name) AS coalesce(
+    tags[name], tags['metric.' || name], tags['param.' || name], tags['tag.' || name]);
+CREATE OR REPLACE TEMP MACRO job_number(tags, name) AS list_filter([coalesce(
+    try_cast(tags[name] AS DOUBLE),
+    try_cast(tags['metric.' || name] AS DOUBLE),
+    try_cast(tags['param.' || name] AS DOUBLE),
+    try_cast(tags['tag.' || name] AS DOUBLE))], lambda v: isfinite(v))[1];

@@ -1,7 +1,9 @@
 -- SQLite, an MLflow tracking database: tags, params and the latest value of each metric that
 -- is not a system metric (run id, 'tag'|'param'|'metric', key, value as text) of the runs of
 -- the experiments in :ids (a JSON array of ids; NULL for all). latest_metrics holds MLflow's
--- own latest point: the highest step, then the newest timestamp.
+-- own latest point: the highest step, then the newest timestamp. Of those metrics also the
+-- smallest and largest value of the history ('metric_min', 'metric_max'; NaN left out), the
+-- best a run reached (auditor sensitivity --reduce best).
 WITH chosen AS (
     SELECT run_uuid FROM runs
     WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
@@ -15,4 +17,14 @@ UNION ALL
 SELECT run_uuid AS run_id, 'metric' AS kind, key,
     CASE WHEN is_nan THEN 'nan' ELSE CAST(value AS TEXT) END AS value
 FROM latest_metrics
-WHERE key NOT LIKE 'system/%' AND run_uuid IN (SELECT run_uuid FROM chosen);
+WHERE key NOT LIKE 'system/%' AND run_uuid IN (SELECT run_uuid FROM chosen)
+UNION ALL
+SELECT run_uuid AS run_id, 'metric_min' AS kind, key, CAST(min(value) AS TEXT) AS value
+FROM metrics
+WHERE key NOT LIKE 'system/%' AND NOT is_nan AND run_uuid IN (SELECT run_uuid FROM chosen)
+GROUP BY run_uuid, key
+UNION ALL
+SELECT run_uuid AS run_id, 'metric_max' AS kind, key, CAST(max(value) AS TEXT) AS value
+FROM metrics
+WHERE key NOT LIKE 'system/%' AND NOT is_nan AND run_uuid IN (SELECT run_uuid FROM chosen)
+GROUP BY run_uuid, key;

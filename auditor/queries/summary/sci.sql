@@ -29,16 +29,9 @@ WITH valued AS (
         END AS sweep_ident
     FROM summary_keyed k
     LEFT JOIN (
-        SELECT uid, CASE WHEN isfinite(v) THEN v END AS value
-        FROM (
-            SELECT uid, coalesce(
-                try_cast(tags[$per] AS DOUBLE),
-                try_cast(tags['metric.' || $per] AS DOUBLE),
-                try_cast(tags['param.' || $per] AS DOUBLE),
-                try_cast(tags['tag.' || $per] AS DOUBLE)) AS v
-            FROM counted_jobs
-            WHERE $per NOT IN ('run', 'gpu_hour', 'sweep', 'project')
-        )
+        SELECT uid, job_number(tags, $per) AS value  -- footprint/macros.sql
+        FROM counted_jobs
+        WHERE $per NOT IN ('run', 'gpu_hour', 'sweep', 'project')
     ) m ON m.uid = k.uid
 ),
 grouped AS (
