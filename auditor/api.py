@@ -570,19 +570,27 @@ def rnd_table(
     final: str | None = None,
     tune: str | None = None,
     footprint: FootprintOptions = _NO_OPTIONS,
+    buy: bool = False,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
-    ``tune`` a sweep's (default: the median sweep of two or more runs). Raises UsageError,
-    ConfigError, MissingFactor or StoreError.
+    ``tune`` a sweep's (default: the median sweep of two or more runs). ``buy`` adds the
+    paper's purchase view: wall_clock_days, gpus_needed, gpus_bought, purchase_usd. Raises
+    UsageError, ConfigError, MissingFactor or StoreError.
     """
     from auditor.model import tables
 
     settings = footprint.settings()
     with Store(db, read_only=True) as store:
         return tables.rnd_table(
-            store, settings, project=project, final=final, tune=tune, units=footprint.units
+            store,
+            settings,
+            project=project,
+            final=final,
+            tune=tune,
+            units=footprint.units,
+            buy=buy,
         )
 
 

@@ -599,13 +599,23 @@ def rnd_table(
             show_default="the median sweep of two or more runs",
         ),
     ] = None,
+    buy: Annotated[
+        bool,
+        typer.Option(
+            "--buy",
+            help="Add what buying the GPUs each row kept busy would cost: wall_clock_days, "
+            "gpus_needed, gpus_bought, purchase_usd (needs server_usd).",
+        ),
+    ] = False,
     fmt: FormatOption = "table",
     *,
     db: Db,
     footprint: Footprint,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
-    table = api.rnd_table(db=db, project=project, final=final, tune=tune, footprint=footprint)
+    table = api.rnd_table(
+        db=db, project=project, final=final, tune=tune, footprint=footprint, buy=buy
+    )
     _show_with_notes(table, fmt)
 
 

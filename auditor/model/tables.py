@@ -587,8 +587,10 @@ def rnd_table(
     final: str | None,
     tune: str | None,
     units: str,
+    buy: bool = False,
 ) -> pa.Table:
-    """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
+    """The paper's Table 4 for ``project``: one model, one tune, the whole project; with
+    ``buy``, what buying the GPUs each row kept busy would cost (BUY_COLUMNS)."""
     outcome = compute(store.con, settings, project=project)
     left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
     name_groups(store, "sweep")
@@ -600,6 +602,7 @@ def rnd_table(
         tune=tune,
         units=units,
         notes=[*outcome.notes, *left_out],
+        buy=buy,
     )
 
 
@@ -611,6 +614,7 @@ def rnd_rows(
     tune: str | None,
     units: str,
     notes: list[str],
+    buy: bool = False,
 ) -> pa.Table:
     """The R&D table over the temp view ``footprint``, which holds the jobs of ``project``.
 
@@ -677,7 +681,21 @@ def rnd_rows(
             "tune_key": tune_key,
         },
     ).to_arrow_table()
+    if buy:
+        notes.append(BUY_NOTE)
+    else:
+        table = table.drop_columns(list(BUY_COLUMNS))
     return with_notes(_with_lb(table, units), notes)
+
+
+# the purchase view of Strubell et al. 2019 (sec. 4.2), summary/rnd_table.sql
+BUY_COLUMNS = ("wall_clock_days", "gpus_needed", "gpus_bought", "purchase_usd")
+BUY_NOTE = (
+    "purchase: gpus_needed = gpu_equiv_hours / (wall_clock_days x 24), wall_clock_days from "
+    "the first start to the last end of the row's jobs; gpus_bought is that rounded up to "
+    "whole GPUs; purchase_usd = gpus_bought x server_usd / gpus_per_server (blank without "
+    "server_usd); no lifetime, no electricity"
+)
 
 
 # -- SCI -------------------------------------------------------------------------------------
@@ -804,6 +822,8 @@ _SETTING_NAMES = {
     "lifetime_use": ("lifetime_use", "lifetime_use", "fraction", ""),
     "cpu_server_kg": ("cpu_server_kg", "cpu_server_kg", "kgCO2e", ""),
     "cores_per_server": ("cores_per_server", "cores_per_server", "cores", ""),
+    "server_usd": ("server_usd", "server_usd", "USD", ""),
+    "cpu_server_usd": ("cpu_server_usd", "cpu_server_usd", "USD", ""),
     "intensity": ("intensity", "intensity", "", "series or annual"),
     "intensity_kind": ("intensity_kind", "intensity_kind", "", "series kind"),
     "intensity_basis": ("intensity_basis", "intensity_basis", "", "series basis"),
