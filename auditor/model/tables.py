@@ -249,6 +249,12 @@ WITH_SETTINGS = (
         "lifetime_use)",
     ),
     ("co2e_total_kg", "kg CO2e", "co2e_kg + embodied_kg"),
+    (
+        "owned_cost_usd",
+        "USD",
+        "gpu_equiv_hours x server_usd / gpus_per_server / (lifetime_years x 8760 x "
+        "lifetime_use) + electricity_cost_usd",
+    ),
     ("water_l", "L", "it_energy_kwh x wue_l_per_kwh + energy_kwh x ewif_l_per_kwh"),
 )
 # the embodied constants explain lists: a GPU job's, a CPU-only job's
@@ -465,6 +471,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     )
 
     _embodied_factor_rows(r, add)
+    _owned_factor_row(r, add)
     add("factor", "wue_l_per_kwh", r["wue_l_per_kwh"], "L/kWh", r["wue_source"], r["wue_as_of"])
     add(
         "factor",
@@ -510,6 +517,9 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         "USD",
         how["electricity_cost_usd"],
     )
+    owned = r["owned_cost_usd"]
+    add("result", "owned_cost_usd", owned if owned is not None else "(no price)", "USD",
+        how["owned_cost_usd"])  # fmt: skip
     add("result", "embodied_kg", r["embodied_kg"], "kg CO2e", how["embodied_kg"])
     add("result", "co2e_total_kg", r["co2e_total_kg"], "kg CO2e", how["co2e_total_kg"])
     add("result", "it_energy_kwh", r["it_energy_kwh"], "kWh", how["it_energy_kwh"])
@@ -529,6 +539,17 @@ def _embodied_factor_rows(r: Mapping[str, Any], add: Callable[..., None]) -> Non
             as_of = None  # a [gpus."X"] embodied_kg
             source = r["gpu_kg_source"]
         add("factor", key, r[key], unit, source, as_of)
+
+
+def _owned_factor_row(r: Mapping[str, Any], add: Callable[..., None]) -> None:
+    """The server price a job's owned_cost_usd uses (it shares the embodied servers' life)."""
+    key = "server_usd" if r["gpus"] > 0 else "cpu_server_usd"
+    given = next((e for e in r["embodied_sources"] or [] if e["key"] == key), None)
+    if given is None:
+        add("factor", key, "(none)", "USD per server",
+            f"not set and no table gives one: set {key} in [site] or [clusters.NAME]")  # fmt: skip
+    else:
+        add("factor", key, r[key], "USD per server", given["source"], given["as_of"])
 
 
 _BASIS = {"lifecycle": "life cycle", "direct": "direct"}
