@@ -538,7 +538,7 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         notes.append(
             f"owned_cost_usd left blank for {_jobs(sum(lacking.values()), unpriced[0][3])}: no "
             f"server price is set, and no table gives one. Set {fix} in [site] or "
-            f"[clusters.NAME] of {cfg}"
+            "[clusters.NAME]"
         )
     for key, _detail, jobs, example in by_kind.get("water", []):
         where = f"the grid's country '{key}'" if key is not None else "a grid with no country"
