@@ -464,7 +464,8 @@ def summary(
 
     GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
     energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
-    cloud_cost_usd_high, electricity_cost_usd, measured_share, embodied_kg, co2e_total_kg
+    cloud_cost_usd_high, electricity_cost_usd, measured_share, owned_cost_usd (blank without a
+    server price), embodied_kg, co2e_total_kg
     (co2e_kg + embodied_kg), water_l (blank when a job's EWIF is unknown), the energy split
     (energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh, energy_measured_kwh:
     they add up to energy_kwh), and idle_* and unused_* (the
