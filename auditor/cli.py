@@ -605,6 +605,7 @@ def rnd_table(
             "--buy",
             help="Add what buying the GPUs each row kept busy would cost: wall_clock_days, "
             "gpus_needed, gpus_bought, purchase_usd (needs server_usd).",
+            show_default="off",
         ),
     ] = False,
     fmt: FormatOption = "table",
