@@ -466,7 +466,8 @@ def summary(
 
     GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
     energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
-    cloud_cost_usd_high, electricity_cost_usd, measured_share, embodied_kg, co2e_total_kg
+    cloud_cost_usd_high, electricity_cost_usd, measured_share, owned_cost_usd (blank without a
+    server price), embodied_kg, co2e_total_kg
     (co2e_kg + embodied_kg), water_l (blank when a job's EWIF is unknown), the energy split
     (energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh, energy_measured_kwh:
     they add up to energy_kwh), and idle_* and unused_* (the
@@ -618,6 +619,7 @@ def rnd_table(
     tune: str | None = None,
     footprint: FootprintOptions = _NO_OPTIONS,
     metrics: Sequence[str] = (),
+    buy: bool = False,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
@@ -625,7 +627,8 @@ def rnd_table(
     ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
     sensitivity columns (metric, n_95, gpu_hours_95, gpu_hours_99, remaining_gpu_hours,
     remaining_cost_usd_low|high; see ``sensitivity``) for the first of ``metrics``
-    (NAME[:min|max]) two runs of the sweep have, else for an MLflow metric they have. Raises
+    (NAME[:min|max]) two runs of the sweep have, else for an MLflow metric they have. ``buy``
+    adds the paper's purchase view: wall_clock_days, gpus_needed, gpus_bought, purchase_usd. Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
     from auditor.model import sensitivity
@@ -640,6 +643,7 @@ def rnd_table(
             tune=tune,
             units=footprint.units,
             metrics=metrics,
+            buy=buy,
         )
 
 

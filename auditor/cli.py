@@ -652,6 +652,15 @@ def rnd_table(
         ),
     ] = None,
     metric: MetricsOption = None,
+    buy: Annotated[
+        bool,
+        typer.Option(
+            "--buy",
+            help="Add what buying the GPUs each row kept busy would cost: wall_clock_days, "
+            "gpus_needed, gpus_bought, purchase_usd (needs server_usd).",
+            show_default="off",
+        ),
+    ] = False,
     fmt: FormatOption = "table",
     *,
     db: Db,
@@ -659,7 +668,13 @@ def rnd_table(
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
     table = api.rnd_table(
-        db=db, project=project, final=final, tune=tune, footprint=footprint, metrics=metric or []
+        db=db,
+        project=project,
+        final=final,
+        tune=tune,
+        footprint=footprint,
+        metrics=metric or [],
+        buy=buy,
     )
     _show_with_notes(table, fmt)
 

@@ -73,6 +73,11 @@ EMBODIED_KEYS = (
     "cpu_server_kg",
     "cores_per_server",
 )
+# Owned hardware: per GPU-hour server_usd / gpus_per_server / (lifetime_years x 8760 x
+# lifetime_use), per core-hour of a CPU-only job cpu_server_usd / cores_per_server / the same:
+# the servers of the embodied keys, with their one life. No table gives a price: unset, a
+# job's owned_cost_usd is blank.
+OWNED_KEYS = ("server_usd", "cpu_server_usd")
 
 # Logical setting names, in display order.
 SCOPE_KEYS = (
@@ -90,6 +95,7 @@ SCOPE_KEYS = (
     "wue",
     "ewif",
     *EMBODIED_KEYS,
+    *OWNED_KEYS,
     "intensity",
     "intensity_kind",
     "intensity_basis",
@@ -147,6 +153,17 @@ PRESETS: Mapping[str, Mapping[str, Setting]] = MappingProxyType(
                 ),
                 "cloud_prices": Setting(
                     "gcp-2019", f"preset strubell2019: {_PAPER}, Google Cloud 2019 prices", "2019"
+                ),
+                # the paper prices buying the servers: an 8 x GTX 1080 Ti server (sec. 4.2);
+                # its life stays the embodied one, which the purchase view does not use
+                "server_usd": Setting(
+                    20000.0,
+                    f"preset strubell2019: {_PAPER}, sec. 4.2: an 8 x GTX 1080 Ti server "
+                    "about 20,000 USD",
+                    "2019",
+                ),
+                "gpus_per_server": Setting(
+                    8.0, f"preset strubell2019: {_PAPER}, sec. 4.2: 8 GPUs per server", "2019"
                 ),
                 # the preset's grid is the US average, so its water is the US's
                 "ewif": Setting(
@@ -356,6 +373,12 @@ _SCOPE_TOML: dict[str, tuple[str, Callable[[Any], Any], str]] = {
         _number(1.0),
         "a number of CPU cores per CPU server, >= 1",
     ),
+    "server_usd": (
+        "server_usd",
+        _number(0.0),
+        "a number of USD per GPU server, its GPUs included, >= 0",
+    ),
+    "cpu_server_usd": ("cpu_server_usd", _number(0.0), "a number of USD per CPU server, >= 0"),
     "intensity": (
         "intensity",
         _one_of(*INTENSITY_SOURCES),

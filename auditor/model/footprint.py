@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from auditor import factor_tables as factors, sql
 from auditor.errors import MissingFactor
-from auditor.settings import DEFAULTS, EMBODIED_KEYS, MEASURED, Setting, Settings
+from auditor.settings import DEFAULTS, EMBODIED_KEYS, MEASURED, OWNED_KEYS, Setting, Settings
 
 NOTES_KEY = b"auditor.notes"
 
@@ -90,8 +90,11 @@ GPU_SCHEMA = pa.schema(
         ("embodied_origin", _S),
     ]
 )
-# the embodied keys each scope sets (cluster NULL: [site]); the rest come from the table
-EMBODIED_SCHEMA = pa.schema([("cluster", _S), ("key", _S), ("value", _F), ("origin", _S)])
+# the embodied and owned-hardware keys each scope sets (cluster NULL: [site]); the rest of
+# the embodied ones come from the table
+EMBODIED_SCHEMA = pa.schema(
+    [("cluster", _S), ("key", _S), ("value", _F), ("origin", _S), ("as_of", _S)]
+)
 PARTITION_SCHEMA = pa.schema([("partition", _S), ("gpu_model", _S), ("origin", _S)])
 DEFAULTS_SCHEMA = pa.schema([("default_gpu_power_w", _F), ("default_carbon_g_per_kwh", _F)])
 
@@ -174,8 +177,14 @@ def _scope_row(settings: Settings, cluster: str | None) -> dict[str, Any]:
 def _embodied_rows(settings: Settings, cluster: str | None) -> list[dict[str, Any]]:
     s = settings.scope(cluster)
     return [
-        {"cluster": cluster, "key": k, "value": s[k].value, "origin": s[k].origin}
-        for k in EMBODIED_KEYS
+        {
+            "cluster": cluster,
+            "key": k,
+            "value": s[k].value,
+            "origin": s[k].origin,
+            "as_of": s[k].as_of,
+        }
+        for k in (*EMBODIED_KEYS, *OWNED_KEYS)
         if k in s
     ]
 
@@ -292,12 +301,16 @@ def compute(
     series_notes = _series(con)
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    ((may_lack, idle_check, mem_check),) = con.execute(sql.query("footprint/may_lack")).fetchall()
+    ((may_lack, idle_check, mem_check, owned_check),) = con.execute(
+        sql.query("footprint/may_lack")
+    ).fetchall()
     problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
     if idle_check:
         problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
     if mem_check:
         problems += con.execute(sql.query("footprint/mem_fallback")).fetchall()
+    if owned_check:
+        problems += con.execute(sql.query("footprint/owned_unpriced")).fetchall()
     outcome = _report(problems, settings)
     outcome.notes += series_notes
     return outcome
@@ -514,6 +527,21 @@ def _report(problems: list[tuple[Any, ...]], settings: Settings) -> Outcome:
         notes.append(
             f"memory of {_jobs(jobs, example)} counted as allocated: mem_basis is "
             f'"{basis}" but their log gives no {figure}'
+        )
+    unpriced = by_kind.get("owned_unpriced", [])
+    if unpriced:  # one note: the GPU servers' price, and the CPU servers' where CPU jobs lack it
+        lacking = {key: jobs for key, _detail, jobs, _example in unpriced}
+        fix = " and ".join(
+            {
+                "server_usd": "server_usd (USD per GPU server, its GPUs included)",
+                "cpu_server_usd": "cpu_server_usd (USD per CPU server, for CPU-only jobs)",
+            }[key]
+            for key in lacking
+        )
+        notes.append(
+            f"owned_cost_usd left blank for {_jobs(sum(lacking.values()), unpriced[0][3])}: no "
+            f"server price is set, and no table gives one. Set {fix} in [site] or "
+            "[clusters.NAME]"
         )
     for key, _detail, jobs, example in by_kind.get("water", []):
         where = f"the grid's country '{key}'" if key is not None else "a grid with no country"

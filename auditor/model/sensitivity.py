@@ -432,9 +432,12 @@ def rnd_table(
     tune: str | None,
     units: str,
     metrics: Sequence[str],
+    buy: bool = False,
 ) -> pa.Table:
     """tables.rnd_table with the sensitivity columns on its tune row (with_tune)."""
-    table = tables.rnd_table(store, settings, project=project, final=final, tune=tune, units=units)
+    table = tables.rnd_table(
+        store, settings, project=project, final=final, tune=tune, units=units, buy=buy
+    )
     return with_tune(store, table, metrics=metrics, project=project)
 
 

@@ -249,6 +249,12 @@ WITH_SETTINGS = (
         "lifetime_use)",
     ),
     ("co2e_total_kg", "kg CO2e", "co2e_kg + embodied_kg"),
+    (
+        "owned_cost_usd",
+        "USD",
+        "gpu_equiv_hours x server_usd / gpus_per_server / (lifetime_years x 8760 x "
+        "lifetime_use) + electricity_cost_usd",
+    ),
     ("water_l", "L", "it_energy_kwh x wue_l_per_kwh + energy_kwh x ewif_l_per_kwh"),
 )
 # the embodied constants explain lists: a GPU job's, a CPU-only job's
@@ -465,6 +471,7 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
     )
 
     _embodied_factor_rows(r, add)
+    _owned_factor_row(r, add)
     add("factor", "wue_l_per_kwh", r["wue_l_per_kwh"], "L/kWh", r["wue_source"], r["wue_as_of"])
     add(
         "factor",
@@ -510,6 +517,9 @@ def _explain_rows(r: Mapping[str, Any], units: str, *, configured: bool) -> list
         "USD",
         how["electricity_cost_usd"],
     )
+    owned = r["owned_cost_usd"]
+    add("result", "owned_cost_usd", owned if owned is not None else "(no price)", "USD",
+        how["owned_cost_usd"])  # fmt: skip
     add("result", "embodied_kg", r["embodied_kg"], "kg CO2e", how["embodied_kg"])
     add("result", "co2e_total_kg", r["co2e_total_kg"], "kg CO2e", how["co2e_total_kg"])
     add("result", "it_energy_kwh", r["it_energy_kwh"], "kWh", how["it_energy_kwh"])
@@ -529,6 +539,17 @@ def _embodied_factor_rows(r: Mapping[str, Any], add: Callable[..., None]) -> Non
             as_of = None  # a [gpus."X"] embodied_kg
             source = r["gpu_kg_source"]
         add("factor", key, r[key], unit, source, as_of)
+
+
+def _owned_factor_row(r: Mapping[str, Any], add: Callable[..., None]) -> None:
+    """The server price a job's owned_cost_usd uses (it shares the embodied servers' life)."""
+    key = "server_usd" if r["gpus"] > 0 else "cpu_server_usd"
+    given = next((e for e in r["embodied_sources"] or [] if e["key"] == key), None)
+    if given is None:
+        add("factor", key, "(none)", "USD per server",
+            f"not set and no table gives one: set {key} in [site] or [clusters.NAME]")  # fmt: skip
+    else:
+        add("factor", key, r[key], "USD per server", given["source"], given["as_of"])
 
 
 _BASIS = {"lifecycle": "life cycle", "direct": "direct"}
@@ -587,8 +608,10 @@ def rnd_table(
     final: str | None,
     tune: str | None,
     units: str,
+    buy: bool = False,
 ) -> pa.Table:
-    """The paper's Table 4 for ``project``: one model, one tune, the whole project."""
+    """The paper's Table 4 for ``project``: one model, one tune, the whole project; with
+    ``buy``, what buying the GPUs each row kept busy would cost (BUY_COLUMNS)."""
     outcome = compute(store.con, settings, project=project)
     left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
     name_groups(store, "sweep")
@@ -600,6 +623,7 @@ def rnd_table(
         tune=tune,
         units=units,
         notes=[*outcome.notes, *left_out],
+        buy=buy,
     )
 
 
@@ -611,6 +635,7 @@ def rnd_rows(
     tune: str | None,
     units: str,
     notes: list[str],
+    buy: bool = False,
 ) -> pa.Table:
     """The R&D table over the temp view ``footprint``, which holds the jobs of ``project``.
 
@@ -677,7 +702,21 @@ def rnd_rows(
             "tune_key": tune_key,
         },
     ).to_arrow_table()
+    if buy:
+        notes.append(BUY_NOTE)
+    else:
+        table = table.drop_columns(list(BUY_COLUMNS))
     return with_notes(_with_lb(table, units), notes)
+
+
+# the purchase view of Strubell et al. 2019 (sec. 4.2), summary/rnd_table.sql
+BUY_COLUMNS = ("wall_clock_days", "gpus_needed", "gpus_bought", "purchase_usd")
+BUY_NOTE = (
+    "purchase: gpus_needed = gpu_equiv_hours / (wall_clock_days x 24), wall_clock_days from "
+    "the first start to the last end of the row's jobs; gpus_bought is that rounded up to "
+    "whole GPUs; purchase_usd = gpus_bought x server_usd / gpus_per_server (blank without "
+    "server_usd); no lifetime, no electricity"
+)
 
 
 # -- SCI -------------------------------------------------------------------------------------
@@ -804,6 +843,8 @@ _SETTING_NAMES = {
     "lifetime_use": ("lifetime_use", "lifetime_use", "fraction", ""),
     "cpu_server_kg": ("cpu_server_kg", "cpu_server_kg", "kgCO2e", ""),
     "cores_per_server": ("cores_per_server", "cores_per_server", "cores", ""),
+    "server_usd": ("server_usd", "server_usd", "USD", ""),
+    "cpu_server_usd": ("cpu_server_usd", "cpu_server_usd", "USD", ""),
     "intensity": ("intensity", "intensity", "", "series or annual"),
     "intensity_kind": ("intensity_kind", "intensity_kind", "", "series kind"),
     "intensity_basis": ("intensity_basis", "intensity_basis", "", "series basis"),

@@ -254,8 +254,14 @@ def statement(totals: Row, models: list[Row], configured: bool) -> str:
     if water is not None:
         text += f", and {_n(water)} L of water"
     low, high = totals["cloud_cost_usd_low"], totals["cloud_cost_usd_high"]
+    costs = []
     if low is not None and high is not None:
-        text += f"; cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}"
+        costs.append(f"cloud-equivalent {usd(low)}{EN_DASH}{usd(high)}")
+    owned = totals.get("owned_cost_usd")
+    if owned is not None:  # blank unless a server price is set
+        costs.append(f"owned hardware {usd(owned)}")
+    if costs:
+        text += "; " + ", ".join(costs)
     return text + "."
 
 
@@ -321,6 +327,8 @@ FACTOR_LABELS = {
     "cores_per_server": "embodied: cores per CPU server",
     "lifetime_years": "embodied: hardware life",
     "lifetime_use": "embodied: share of the life in use",
+    "server_usd": "owned: price of a GPU server, its GPUs included",
+    "cpu_server_usd": "owned: price of a CPU server, for CPU-only jobs",
     "wue_l_per_kwh": "water: on-site cooling per IT kWh (WUE)",
     "ewif_l_per_kwh": "water: generating a kWh (EWIF)",
 }

@@ -73,10 +73,12 @@ def test_config_file_summary_is_clean_csv(fixtures_db: str) -> None:
     assert {r["project"] for r in rows} >= {"nlp", "vision", "chem"}
     for r in rows:
         assert all(float(r[f]) >= 0 for f in FIGURES)
-    # the only things left to say: jobs still running are not in the totals and the MIG
-    # slice named alone is read as 1/7 of an A100 (the Canadian clusters' water is known)
+    # the only things left to say: jobs still running are not in the totals, the MIG slice
+    # named alone is read as 1/7 of an A100 (the Canadian clusters' water is known) and the
+    # example config sets no server price for an owned-hardware cost
     lines = err.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
+    assert any(line.startswith("auditor: owned_cost_usd left blank") for line in lines)
     assert "water left blank" not in err
     assert all(float(r["water_l"]) > 0 for r in rows)
     assert any("jobs are still running and not in these totals" in line for line in lines)

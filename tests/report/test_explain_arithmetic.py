@@ -39,6 +39,7 @@ FIGURES = (
     "co2e_total_kg",
     "it_energy_kwh",
     "water_l",
+    "owned_cost_usd",
 )
 _OPS: dict[type, Callable[[float, float], float]] = {
     ast.Add: operator.add,

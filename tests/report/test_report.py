@@ -66,7 +66,13 @@ def test_lab_footprint_with_the_paper_preset(tmp_path: Path) -> None:
     assert nlp.statement.startswith("Developing this work used 4.00 GPU-hours on V100 GPUs")
     assert "at 433 g CO2e/kWh" in nlp.statement  # 0.954 lb/kWh = 432.7 g/kWh
     assert "(PUE 1.58)" in nlp.statement
-    assert f"cloud-equivalent ${4 * 0.74:.2f}\u2013${4 * 2.48:.2f}." in nlp.statement
+    # the preset's 20,000 USD server of 8 GPUs over the embodied life, plus electricity
+    owned = 4 * 20000 / 8 / (6 * 8760 * 0.85) + nlp.totals["electricity_cost_usd"]
+    assert nlp.totals["owned_cost_usd"] == pytest.approx(owned)
+    assert (
+        f"cloud-equivalent ${4 * 0.74:.2f}\u2013${4 * 2.48:.2f}, owned hardware ${owned:.2f}."
+        in nlp.statement
+    )
     # embodied (BLOOM's defaults) and water (the preset's US EWIF, the default WUE) named too
     embodied = nlp.totals["embodied_kg"]
     assert embodied == pytest.approx(4 * (2500 / 8 + 150) / (6 * 8760 * 0.85))

@@ -318,6 +318,7 @@ def test_explain_without_settings_shows_inputs_and_what_settings_add(db: str) ->
             "electricity_cost_usd",
             "embodied_kg",
             "co2e_total_kg",
+            "owned_cost_usd",
             "water_l",
         )
     }

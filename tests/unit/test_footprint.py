@@ -316,6 +316,10 @@ def test_no_grid_region_is_an_error_unless_a_default_is_given(db: str, tmp_path:
     assert row["default_carbon_jobs"] == 1
     assert api.notes(table) == [
         "default grid intensity 500 g CO2e/kWh used for 1 job (grid: (none))",
+        # no CPU server price: no owned-hardware cost for the CPU-only job
+        "owned_cost_usd left blank for 1 job, e.g. csv:lab:1:0: no server price is set, and no "
+        "table gives one. Set cpu_server_usd (USD per CPU server, for CPU-only jobs) in [site] "
+        "or [clusters.NAME]",
         # no grid, no country to find its water by
         "water left blank for 1 job, e.g. csv:lab:1:0: no water use of generating electricity "
         "(EWIF) is known for a grid with no country. Set ewif_l_per_kwh (L/kWh) in [site] or "

@@ -50,8 +50,9 @@ def intensity(row: dict[str, Any]) -> float:
 
 
 def carbon_notes(table: Any) -> list[str]:
-    """A result's notes but those on water, which depend on the country's water factor."""
-    return [note for note in api.notes(table) if not note.startswith("water ")]
+    """A result's notes but those on water, which depend on the country's water factor, and
+    the one on owned hardware, whose price these tests do not set."""
+    return [note for note in api.notes(table) if not note.startswith(("water ", "owned_cost_usd "))]
 
 
 def annual(zone: str, year: int) -> float:

@@ -12,6 +12,8 @@
 -- Embodied constants and the on-site WUE: [clusters.NAME], else [site], else their tables; a
 -- GPU's [gpus."X"] embodied_kg replaces gpu_kg. The EWIF is the config's, else that of the
 -- grid's country (water_country), else NULL: the job's water is left blank and said so.
+-- The owned servers' prices (server_usd, cpu_server_usd) are the config's only, else NULL;
+-- their sources join embodied_sources.
 -- A GPU's idle power (config idle_power_w, else the power table's idle_w) is NULL where
 -- neither gives one: its jobs get no utilisation model (idle_unknown says so, for a note).
 -- A [scenario] (gpu_model_replaces, carbon_level 'scenario') replaces every job's GPU model,
@@ -292,6 +294,12 @@ embodied_long AS (
     CROSS JOIN factor_embodied f
     LEFT JOIN settings_embodied se
         ON se.cluster IS NOT DISTINCT FROM sc.scope_cluster AND se.key = f.key
+    UNION ALL  -- the server prices of owned hardware: set, or absent (no table gives one)
+    SELECT sc.scope_cluster, se.key, se.value, se.origin, se.as_of
+    FROM (SELECT DISTINCT scope_cluster FROM zoned) sc
+    JOIN settings_embodied se
+        ON se.cluster IS NOT DISTINCT FROM sc.scope_cluster
+        AND se.key IN ('server_usd', 'cpu_server_usd')
 ),
 embodied_pick AS (
     SELECT
@@ -303,6 +311,8 @@ embodied_pick AS (
         any_value(value) FILTER (WHERE key = 'lifetime_use') AS lifetime_use,
         any_value(value) FILTER (WHERE key = 'cpu_server_kg') AS cpu_server_kg,
         any_value(value) FILTER (WHERE key = 'cores_per_server') AS cores_per_server,
+        any_value(value) FILTER (WHERE key = 'server_usd') AS server_usd,
+        any_value(value) FILTER (WHERE key = 'cpu_server_usd') AS cpu_server_usd,
         list({'key': key, 'source': source, 'as_of': as_of} ORDER BY key) AS embodied_sources
     FROM embodied_long
     GROUP BY scope_cluster
@@ -369,6 +379,7 @@ factored AS (
         gk.gpu_embodied_source AS gpu_kg_source,
         em.server_kg, em.gpus_per_server, em.lifetime_years, em.lifetime_use,
         em.cpu_server_kg, em.cores_per_server, em.embodied_sources,
+        em.server_usd, em.cpu_server_usd,
         -- water: on-site WUE (config or the wue table), the grid country's EWIF
         coalesce(r.wue_value, fw.value) AS wue_l_per_kwh,
         CASE WHEN r.wue_value IS NOT NULL THEN r.wue_origin

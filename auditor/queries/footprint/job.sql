@@ -28,6 +28,11 @@
 --                 / (lifetime_years * 8760 * lifetime_use); a CPU-only job its cores' share of
 --                 a CPU server: cpus * hours * cpu_server_kg / cores_per_server / (the same)
 --   co2e_total_kg = co2e_kg + embodied_kg (co2e_kg is the operational part)
+--   owned_cost_usd = gpu_equiv_hours * server_usd / gpus_per_server
+--                 / (lifetime_years * 8760 * lifetime_use) + electricity_cost_usd: the share
+--                 of the servers' price its time used up, as embodied_kg shares their
+--                 emissions (a CPU-only job: cpus * hours * cpu_server_usd / cores_per_server
+--                 / (the same)); NULL where no price is set (owned_missing, for a note)
 --   it_energy_kwh = the energy before PUE (the sum of the split's parts but the overhead)
 --   water_l = it_energy_kwh * wue_l_per_kwh + energy_kwh * ewif_l_per_kwh (on-site cooling,
 --             and generating the electricity, PUE included); NULL without an EWIF
@@ -213,6 +218,16 @@ SELECT
             / (lifetime_years * 8760 * lifetime_use)
     END AS embodied_kg,
     co2e_kg + embodied_kg AS co2e_total_kg,
+    server_usd, cpu_server_usd,
+    CASE
+        WHEN hours = 0 THEN 0.0
+        WHEN gpus > 0 THEN gpu_equiv_hours * server_usd / gpus_per_server
+            / (lifetime_years * 8760 * lifetime_use)
+        ELSE cpus * hours * cpu_server_usd / cores_per_server
+            / (lifetime_years * 8760 * lifetime_use)
+    END + electricity_cost_usd AS owned_cost_usd,
+    hours > 0 AND CASE WHEN gpus > 0 THEN server_usd ELSE cpu_server_usd END IS NULL
+        AS owned_missing,
     energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh + energy_measured_kwh AS it_energy_kwh,
     wue_l_per_kwh, wue_source, wue_as_of, ewif_l_per_kwh, ewif_source, ewif_as_of, water_country,
     CASE WHEN energy_kwh = 0 THEN 0.0
@@ -375,6 +390,21 @@ SELECT
         END,
         'co2e_total_kg': 'co2e_kg + embodied_kg = ' || written(co2e_kg) || ' + '
             || written(embodied_kg),
+        'owned_cost_usd': CASE
+            WHEN hours = 0 THEN 'no run time: electricity_cost_usd = '
+                || written(electricity_cost_usd)
+            WHEN gpus > 0 THEN 'gpu_equiv_hours x server_usd / gpus_per_server'
+                || ' / (lifetime_years x 8760 h a year x lifetime_use) + electricity_cost_usd = '
+                || written(gpu_equiv_hours) || ' x ' || written(server_usd) || ' / '
+                || written(gpus_per_server) || ' / (' || written(lifetime_years) || ' x 8760 x '
+                || written(lifetime_use) || ') + ' || written(electricity_cost_usd)
+            ELSE 'cpus x hours x cpu_server_usd / cores_per_server'
+                || ' / (lifetime_years x 8760 h a year x lifetime_use) + electricity_cost_usd = '
+                || written(cpus) || ' x ' || written(hours) || ' x ' || written(cpu_server_usd)
+                || ' / ' || written(cores_per_server) || ' / (' || written(lifetime_years)
+                || ' x 8760 x ' || written(lifetime_use) || ') + '
+                || written(electricity_cost_usd)
+        END,
         'it_energy_kwh': 'energy_gpu_kwh + energy_cpu_kwh + energy_mem_kwh'
             || ' + energy_measured_kwh = ' || written(energy_gpu_kwh) || ' + '
             || written(energy_cpu_kwh) || ' + ' || written(energy_mem_kwh) || ' + '

@@ -3,7 +3,8 @@
 -- footprint settings). gpu_model is the model the footprint used (the job log's, else the
 -- partition's, cluster's or site's; the job log's without settings), '(none)' when unknown;
 -- gpu_util_mean the GPUs' mean use (footprint/macros.sql) and idle_below the mean under which
--- they idled; embodied_kg and water_l (water_missing: no EWIF) as footprint/job.sql gives them.
+-- they idled; embodied_kg, water_l (water_missing: no EWIF) and owned_cost_usd (owned_missing:
+-- no server price) as footprint/job.sql gives them.
 CREATE OR REPLACE TEMP TABLE report_base AS
 SELECT
     f.uid, f.source, f.cluster, f.project, f.sweep,
@@ -16,6 +17,6 @@ SELECT
     f.gpus, f.hours, f.gpu_hours, f.energy_kwh, f.measured_energy_kwh, f.co2e_kg,
     f.carbon_g_per_kwh, f.pue, f.cloud_prices, f.cloud_cost_usd_low, f.cloud_cost_usd_high,
     f.price_missing, f.electricity_cost_usd, f.gpu_util_mean, f.idle_below,
-    f.embodied_kg, f.water_l, f.water_missing
+    f.embodied_kg, f.water_l, f.water_missing, f.owned_cost_usd, f.owned_missing
 FROM report_footprint f
 JOIN report_jobs j USING (uid);

@@ -56,17 +56,21 @@ WITH used AS (
         electricity_source, electricity_as_of
     FROM report_footprint WHERE energy_kwh > 0
     UNION ALL
-    -- the embodied constants: a GPU job's server and GPU, a CPU-only job's server, the life
+    -- the embodied constants: a GPU job's server and GPU, a CPU-only job's server, the life;
+    -- the owned servers' prices where set (they share that life)
     SELECT
         11 + list_position(['server_kg', 'gpus_per_server', 'gpu_kg', 'cpu_server_kg',
-            'cores_per_server', 'lifetime_years', 'lifetime_use'], e.key) / 100,
+            'cores_per_server', 'lifetime_years', 'lifetime_use', 'server_usd',
+            'cpu_server_usd'], e.key) / 100,
         e.key, CASE WHEN e.key = 'gpu_kg' THEN gpu_model END,
         CASE e.key
             WHEN 'server_kg' THEN server_kg WHEN 'gpus_per_server' THEN gpus_per_server
             WHEN 'gpu_kg' THEN gpu_kg WHEN 'cpu_server_kg' THEN cpu_server_kg
             WHEN 'cores_per_server' THEN cores_per_server
+            WHEN 'server_usd' THEN server_usd WHEN 'cpu_server_usd' THEN cpu_server_usd
             WHEN 'lifetime_years' THEN lifetime_years ELSE lifetime_use END,
         CASE
+            WHEN e.key IN ('server_usd', 'cpu_server_usd') THEN 'USD per server'
             WHEN e.key IN ('server_kg', 'cpu_server_kg') THEN 'kg CO2e per server'
             WHEN e.key = 'gpu_kg' THEN 'kg CO2e per GPU'
             WHEN e.key = 'gpus_per_server' THEN 'GPUs'
@@ -77,8 +81,8 @@ WITH used AS (
         CASE WHEN e.key <> 'gpu_kg' OR gpu_kg_source = e.source THEN e.as_of END
     FROM report_footprint, unnest(embodied_sources) AS u(e)
     WHERE hours > 0 AND CASE
-        WHEN e.key IN ('server_kg', 'gpus_per_server', 'gpu_kg') THEN gpus > 0
-        WHEN e.key IN ('cpu_server_kg', 'cores_per_server') THEN gpus = 0
+        WHEN e.key IN ('server_kg', 'gpus_per_server', 'gpu_kg', 'server_usd') THEN gpus > 0
+        WHEN e.key IN ('cpu_server_kg', 'cores_per_server', 'cpu_server_usd') THEN gpus = 0
         ELSE TRUE END
     UNION ALL
     SELECT 12, 'wue_l_per_kwh', NULL, wue_l_per_kwh, 'L/kWh', wue_source, wue_as_of

@@ -15,6 +15,7 @@ SELECT
     false AS price_missing, NULL::DOUBLE AS electricity_cost_usd,
     gpu_util_mean(c.gpus, c.gpu_util, c.gpu_util_peak) AS gpu_util_mean,
     CAST($idle_below AS DOUBLE) AS idle_below,
-    NULL::DOUBLE AS embodied_kg, NULL::DOUBLE AS water_l, false AS water_missing
+    NULL::DOUBLE AS embodied_kg, NULL::DOUBLE AS water_l, false AS water_missing,
+    NULL::DOUBLE AS owned_cost_usd, false AS owned_missing
 FROM counted_jobs c
 SEMI JOIN report_jobs j USING (uid);

@@ -6,8 +6,8 @@
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
 -- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
 -- (summary/group_names.sql): by its project and name, and what tells its store apart where needed.
--- Also embodied_kg, co2e_total_kg (co2e_kg + embodied_kg) and water_l (NULL when one of the
--- group's jobs has none).
+-- Also embodied_kg, co2e_total_kg (co2e_kg + embodied_kg), water_l and owned_cost_usd (each
+-- NULL when one of the group's jobs has none).
 WITH keyed AS (
     SELECT
         CASE $by
@@ -48,7 +48,8 @@ SELECT
     min(month) AS first_month,
     max(month) AS last_month,
     fsum(embodied_kg) AS embodied_kg,
-    priced_sum(water_l, water_missing) AS water_l
+    priced_sum(water_l, water_missing) AS water_l,
+    priced_sum(owned_cost_usd, owned_missing) AS owned_cost_usd
 FROM keyed
 GROUP BY ALL
 )

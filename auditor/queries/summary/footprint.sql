@@ -6,15 +6,16 @@
 -- (footprint_sums), the energy split (energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh,
 -- energy_overhead_kwh, energy_measured_kwh: they add up to energy_kwh), the footprint of the
 -- idle and unused GPU-hours (idle_*, unused_*; the macros are in footprint/macros.sql),
--- default_gpu_power_jobs, default_carbon_jobs; after the footprint sums: embodied_kg,
+-- default_gpu_power_jobs, default_carbon_jobs; after the footprint sums: owned_cost_usd
+-- (NULL when a job of the group has no server price), embodied_kg,
 -- co2e_total_kg (co2e_kg + embodied_kg) and water_l (NULL when a job of the group has none).
 CREATE OR REPLACE TEMP TABLE summary_grouped AS
 SELECT * EXCLUDE (sums, energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh,
         energy_measured_kwh, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low,
         idle_cloud_cost_usd_high, unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low,
         unused_cloud_cost_usd_high, default_gpu_power_jobs, default_carbon_jobs, embodied_kg,
-        water_l),
-    sums.*, embodied_kg, sums.co2e_kg + embodied_kg AS co2e_total_kg, water_l, energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh,
+        water_l, owned_cost_usd),
+    sums.*, owned_cost_usd, embodied_kg, sums.co2e_kg + embodied_kg AS co2e_total_kg, water_l, energy_gpu_kwh, energy_cpu_kwh, energy_mem_kwh, energy_overhead_kwh,
     energy_measured_kwh, idle_energy_kwh, idle_co2e_kg, idle_cloud_cost_usd_low, idle_cloud_cost_usd_high,
     unused_energy_kwh, unused_co2e_kg, unused_cloud_cost_usd_low, unused_cloud_cost_usd_high,
     default_gpu_power_jobs, default_carbon_jobs
@@ -50,7 +51,8 @@ FROM (
         count(*) FILTER (WHERE gpu_power_defaulted) AS default_gpu_power_jobs,
         count(*) FILTER (WHERE carbon_defaulted) AS default_carbon_jobs,
         fsum(embodied_kg) AS embodied_kg,
-        priced_sum(water_l, water_missing) AS water_l
+        priced_sum(water_l, water_missing) AS water_l,
+        priced_sum(owned_cost_usd, owned_missing) AS owned_cost_usd
     FROM summary_keyed
     GROUP BY ALL
 );
