@@ -425,7 +425,8 @@ def build(
             table = with_tune(store, table, metrics=metrics, project=project)
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = _rows(store, "report/factors_used")
-        scored_rows = "footprint"
+        # every job of the report: the view `footprint` now holds the last project's only
+        scored_rows = "report_footprint"
     else:
         con.execute(
             sql.query("report/footprint_gpu"), {"idle_below": settings.site["idle_below"].value}

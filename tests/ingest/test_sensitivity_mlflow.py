@@ -13,6 +13,7 @@ import pytest
 
 from auditor import api
 from tests.helpers.db import job_rows
+from tests.helpers.joblog import job, write_jobs
 from tests.helpers.draws import best_of_draws
 
 T0 = 1_700_000_000_000
@@ -135,3 +136,19 @@ def test_report_charts_each_metric_of_two_runs_or_more(store_db: str) -> None:
         ("val_acc", "min", False)
     ]
     assert "| nlp/sweep | val\\_acc | lower | 3 | 0.6 |" in render(given, "markdown")
+
+
+def test_report_with_a_footprint_charts_the_sweeps_of_every_project(
+    store_db: str, tmp_path: Path
+) -> None:
+    # the R&D tables leave a view of one project behind them: the curves must see all
+    import shutil
+
+    db = str(tmp_path / "two.duckdb")
+    shutil.copy(store_db, db)
+    write_jobs(db, [job(1, project="zoo", gpus=1.0, gpu_model="v100")])
+    footprint = api.FootprintOptions(preset="strubell2019", default_gpu_power_w=300)
+    report = api.report(db=db, footprint=footprint, metrics=["val_acc"])
+    (curve,) = report.sensitivity
+    assert curve.sweep == "nlp/sweep"
+    assert [p["n"] for p in curve.points] == [1, 2, 3]
