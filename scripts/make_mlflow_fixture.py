@@ -5,7 +5,7 @@ SQLite stores raw; the tests check that ingesting this file leaves it byte for b
 It is stored gzipped (18 KB instead of 320 KB); the tests unpack it into a temporary directory.
 Run it with MLflow 2.22 in a separate environment, from the repository root:
 
-    python3 -m venv /tmp/mlflow2 && /tmp/mlflow2/bin/pip install mlflow==2.22.0
+    python3 -m venv /tmp/mlflow2 && /tmp/mlflow2/bin/pip install mlflow==2.22.0 'sqlalchemy<2.1'  # 2.1 lacks a pool 2.22 imports
     /tmp/mlflow2/bin/python scripts/make_mlflow_fixture.py
 """
 
