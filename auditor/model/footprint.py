@@ -321,8 +321,6 @@ def _series(con: duckdb.DuckDBPyConnection) -> list[str]:
         return notes
     con.execute(sql.query("footprint/series_cum"))
     con.execute(sql.query("footprint/series_span"))
-    con.execute(sql.query("footprint/series_runs"))
-    con.execute(sql.query("footprint/series_jobs"))
     con.execute(sql.query("footprint/with_series"))
     counts = con.execute(sql.query("footprint/series_counts")).fetchall()
     return [note for row in counts if (note := _used_note(*row))] + notes

@@ -1,9 +1,10 @@
 -- Creates the temp table `footprint_series_hours`: each series that footprint_series_classes
 -- uses (series_id) cut into the UTC hours from its first to one past its last: per hour h
--- (epoch microseconds // 3,600,000,000), pieces, the parts of its intervals inside the hour
--- (s, e in epoch microseconds, g in g CO2e/kWh; none in a gap), and what the series holds
--- before the hour: cum_g_s, its integral over time (g CO2e/kWh x seconds), and cum_us, the
--- microseconds it covers. The hour past the last holds the whole series' sums. Any interval
+-- (epoch microseconds // 3,600,000,000), the parts of its intervals inside the hour (s, e in
+-- epoch microseconds, g in g CO2e/kWh): n of them (0 in a gap), one_s, one_e, one_g where n
+-- is 1 (every hour of an hourly series: its lookups walk no list), else pieces; and what the
+-- series holds before the hour: cum_g_s, its integral over time (g CO2e/kWh x seconds), and
+-- cum_us, the microseconds it covers. The hour past the last holds the whole series' sums. Any interval
 -- length works (5 minutes, half-hours, a day); a job's run looks up the hours of its start
 -- and end by equality (footprint/with_series.sql), so no job is expanded into hours.
 CREATE OR REPLACE TEMP TABLE footprint_series_hours AS
@@ -29,7 +30,11 @@ hours AS (
             's': greatest(s, h * 3600000000), 'e': least(e, (h + 1) * 3600000000), 'g': g
         } ORDER BY s) AS pieces,
         sum(g * (least(e, (h + 1) * 3600000000) - greatest(s, h * 3600000000)) / 1e6) AS g_s,
-        sum(least(e, (h + 1) * 3600000000) - greatest(s, h * 3600000000)) AS us
+        sum(least(e, (h + 1) * 3600000000) - greatest(s, h * 3600000000)) AS us,
+        count(*) AS n,
+        any_value(greatest(s, h * 3600000000)) AS one_s,
+        any_value(least(e, (h + 1) * 3600000000)) AS one_e,
+        any_value(g) AS one_g
     FROM cut
     GROUP BY series_id, h
 ),
@@ -37,7 +42,10 @@ every AS (
     SELECT series_id, unnest(range(min(h), max(h) + 2)) AS h FROM hours GROUP BY series_id
 )
 SELECT
-    v.series_id, v.h, coalesce(x.pieces, []) AS pieces,
+    v.series_id, v.h, coalesce(x.n, 0) AS n,
+    CASE WHEN x.n = 1 THEN x.one_s END AS one_s, CASE WHEN x.n = 1 THEN x.one_e END AS one_e,
+    CASE WHEN x.n = 1 THEN x.one_g END AS one_g,
+    CASE WHEN x.n > 1 THEN x.pieces END AS pieces,
     coalesce(sum(x.g_s) OVER before, 0) AS cum_g_s,
     CAST(coalesce(sum(x.us) OVER before, 0) AS BIGINT) AS cum_us,
     max(v.h) OVER (PARTITION BY v.series_id) AS last_h
