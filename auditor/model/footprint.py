@@ -320,6 +320,7 @@ def _series(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(sql.query("footprint/without_series"))
         return notes
     con.execute(sql.query("footprint/series_cum"))
+    con.execute(sql.query("footprint/series_pieces"))
     con.execute(sql.query("footprint/series_span"))
     con.execute(sql.query("footprint/with_series"))
     counts = con.execute(sql.query("footprint/series_counts")).fetchall()
