@@ -37,7 +37,7 @@ SELECT
     p.series_zone, p.series_kind, p.series_basis,
     sum(c.active_jobs) AS covered_jobs,
     0 AS outside_jobs,
-    CASE WHEN sum(c.active_jobs) > 0 THEN 1.0 END AS covered_share,
+    CASE WHEN sum(c.active_jobs) > 0 THEN 1.0::DOUBLE END AS covered_share,
     bool_and(
         c.active_jobs = 0
         OR (s.covered_us = s.end_us - s.start_us
