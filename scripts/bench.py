@@ -1,6 +1,7 @@
 """Benchmark: a synthetic GPU-cluster sacct dump, ingested and summarised.
 
     python scripts/bench.py [--gpu-use] [JOBS ...]    # default: 100000 1000000
+    python scripts/bench.py --only g [JOBS ...]       # (g) alone, on a database built before
 
 For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
 cluster, then measures in one run, on the same file: (a) a bare DuckDB baseline (read_csv into
@@ -347,12 +348,21 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
 
 def main(argv: list[str]) -> None:
     gpu_use = "--gpu-use" in argv  # adds (e): the same dump with GPU use, ingested
-    sizes = [int(a) for a in argv if a != "--gpu-use"] or [100_000, 1_000_000]
+    # --only g: (g) alone, over the database (d) left in AUDITOR_BENCH_DIR
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    if only not in (None, "g"):
+        raise SystemExit(f"--only {only}: only (g) runs alone. Try --only g.")
+    skip = {"--gpu-use", "--only", "g"}
+    sizes = [int(a) for a in argv if a not in skip] or [100_000, 1_000_000]
     work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
     for n in sizes:
-        for name, wall, rss, ratio in bench(n, work, gpu_use):
+        db = work / f"bench-{n}.duckdb"
+        if only and not db.exists():
+            raise SystemExit(f"{db} does not exist: run the whole bench once with that directory")
+        rows = series_rows(str(db), work, n) if only else bench(n, work, gpu_use)
+        for name, wall, rss, ratio in rows:
             rss_text = "" if rss != rss else f"{rss:.0f}"
             print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
 

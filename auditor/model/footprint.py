@@ -336,11 +336,15 @@ def _series(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute(sql.query("footprint/without_series"))
         return notes
     con.execute(sql.query("footprint/series_cum"))
+    con.execute(sql.query("footprint/series_pieces"))
     con.execute(sql.query("footprint/series_span"))
-    con.execute(sql.query("footprint/series_runs"))
-    con.execute(sql.query("footprint/series_jobs"))
     con.execute(sql.query("footprint/with_series"))
-    counts = con.execute(sql.query("footprint/series_counts")).fetchall()
+    # most runs lie inside a stretch the series covers whole: counted by class, no lookup
+    extent = con.execute(sql.query("footprint/series_extent")).fetchall()
+    if all(row[-1] for row in extent):
+        counts = [row[:-1] for row in extent]
+    else:
+        counts = con.execute(sql.query("footprint/series_counts")).fetchall()
     return [note for row in counts if (note := _used_note(*row))] + notes
 
 

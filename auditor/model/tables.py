@@ -557,7 +557,7 @@ _BASIS = {"lifecycle": "life cycle", "direct": "direct"}
 
 def _explain_series(add: Any, r: Mapping[str, Any]) -> None:
     """explain's rows of the stored intensity series a job's zone takes: which, how much of
-    the run it covers and its mean there (footprint/series_jobs.sql)."""
+    the run it covers and its mean there (footprint/with_series.sql)."""
     kind, basis = r["series_kind"], _BASIS.get(r["series_basis"], r["series_basis"])
     add("factor", "intensity_series", r["series_zone"], f"{kind}, {basis}",
         f"the stored series of the job's grid zone ({r['intensity_origin']})")  # fmt: skip

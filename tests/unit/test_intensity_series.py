@@ -254,6 +254,40 @@ def test_notes_say_which_series_gave_how_much(db: str, tmp_path: Path) -> None:
     ]
 
 
+def test_notes_count_runs_inside_the_series_and_skip_runs_of_no_time(
+    db: str, tmp_path: Path
+) -> None:
+    config(tmp_path)
+    # 10:00 to 14:00 is covered: two runs inside, one of no time (neither covered nor outside)
+    write_jobs(db, [at(0, 4), at(70, 0.5, n=2), at(90, 0, n=3, mem_gb=4.0)])
+    fr_series(db, tmp_path)
+    assert carbon_notes(api.summary(db=db, by="project")) == [
+        "CO2e of 2 jobs from the average intensity series FR (life cycle) over their whole run time"
+    ]
+
+
+def test_notes_count_a_run_across_a_gap_by_its_covered_part(db: str, tmp_path: Path) -> None:
+    config(tmp_path)
+    # the series covers 10:00 to 11:00 and 12:00 to 13:00; both runs lie between its ends
+    write_jobs(db, [at(30, 2), at(125, 0.5, n=2)])  # 10:30 to 12:30, 12:05 to 12:35
+    load_series(db, write_series(tmp_path / "gap.csv", [HOURS_FR[0], HOURS_FR[2]]))
+    share = (60 + 30) / (120 + 30) * 100
+    assert carbon_notes(api.summary(db=db, by="project")) == [
+        f"CO2e of 2 jobs from the average intensity series FR (life cycle) over {share:.1f} % "
+        "of their run time, the annual factor for the rest"
+    ]
+
+
+def test_notes_count_a_run_that_ends_at_the_series_end_as_covered(db: str, tmp_path: Path) -> None:
+    config(tmp_path)
+    write_jobs(db, [at(180, 1), at(240, 1, n=2)])  # 13:00 to 14:00 (the last hour), 14:00 to 15:00
+    fr_series(db, tmp_path)
+    assert carbon_notes(api.summary(db=db, by="project")) == [
+        "CO2e of 1 job from the average intensity series FR (life cycle) over their whole run "
+        "time; 1 job of zone FR ran outside the series: annual factor"
+    ]
+
+
 def test_explain_shows_the_series_share_and_mean(db: str, tmp_path: Path) -> None:
     config(tmp_path)
     write_jobs(db, [at(-30, 2)])  # 9:30 to 11:30

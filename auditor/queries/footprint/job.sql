@@ -18,7 +18,7 @@
 --             the five add up to energy_kwh
 --   co2e_kg = energy_kwh * carbon_g_per_kwh / 1000
 --   carbon_g_per_kwh, where a stored series covers part of the run (footprint_series_jobs,
---             footprint/series_jobs.sql): (the series' integral over the covered part
+--             footprint/with_series.sql): (the series' integral over the covered part
 --             + the annual factor x the seconds it does not cover) / the run's seconds;
 --             carbon_annual_g_per_kwh is the annual factor
 --   cloud_cost_usd_low|high = gpu_equiv_hours * price per device-hour of the cloud equivalent

@@ -1,6 +1,6 @@
 -- Creates the temp view `footprint_series_jobs` that footprint/job.sql reads when no job takes
 -- a stored intensity series: the view `footprint_jobs` with the series columns of
--- footprint/series_jobs.sql, all NULL.
+-- footprint/with_series.sql, all NULL.
 CREATE OR REPLACE TEMP VIEW footprint_series_jobs AS
 SELECT
     *,
