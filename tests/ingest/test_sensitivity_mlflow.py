@@ -13,8 +13,8 @@ import pytest
 
 from auditor import api
 from tests.helpers.db import job_rows
-from tests.helpers.joblog import job, write_jobs
 from tests.helpers.draws import best_of_draws
+from tests.helpers.joblog import job, write_jobs
 
 T0 = 1_700_000_000_000
 S = 1000
