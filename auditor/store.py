@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -74,6 +75,17 @@ class LedgerEntry:
     file_sha256: list[str] | None = None
     key_options: Mapping[str, Any] = field(default_factory=dict)
     row_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """How far a sync has read a source: the end (UTC) of its last committed window."""
+
+    source: str  # 'slurm-sacct', 'slurm-rest', 'mlflow'
+    cluster: str
+    window_end: datetime
+    windows: int = 0
+    advanced_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,7 @@ INGEST = (
     "store/ledger_supersede",
     "store/ingest_stored",
     "store/ledger_insert",
+    "store/watermark_advance",
 )
 
 # Forget's steps, in the order they run in its one transaction; each takes $ingest_id.
@@ -383,6 +396,7 @@ class Store:
         rows_skipped: int,
         ledger: Callable[[], LedgerEntry] | None = None,
         replace: bool = False,
+        watermark: Watermark | None = None,
     ) -> IngestReport:
         """Upsert canonical job rows in one transaction; returns what changed.
 
@@ -397,7 +411,8 @@ class Store:
         options, or Slurm jobs stored under a Submit shifted by whole quarter-hours, raise
         InputError (nothing written) unless ``replace``: then those earlier rows are
         swapped for this reading. Rows this ingest displaces are kept (``jobs_replaced``)
-        so that ``forget`` can put them back.
+        so that ``forget`` can put them back. A sync's ``watermark`` moves to its
+        ``window_end`` in the same transaction, so it never runs ahead of the jobs stored.
         """
         con = self.con
         in_place = isinstance(table, Relation)
@@ -466,6 +481,16 @@ class Store:
                     "row_options": _json(entry.row_options),
                 },
             )
+            if watermark is not None:
+                steps.run(
+                    "store/watermark_advance",
+                    {
+                        "source": watermark.source,
+                        "cluster": watermark.cluster,
+                        "window_end": watermark.window_end,
+                        "ingest_id": ingest_id,
+                    },
+                )
             con.execute("COMMIT")
         except BaseException as exc:
             con.execute("ROLLBACK")
@@ -498,6 +523,15 @@ class Store:
             replaced_ingests=replaced,
             jobs_removed=removed,
         )
+
+    def watermark(self, source: str, cluster: str) -> Watermark | None:
+        """The watermark of (``source``, ``cluster``); None before its first sync."""
+        row = self.con.execute(
+            sql.query("store/watermark_get"), {"source": source, "cluster": cluster}
+        ).fetchone()
+        if row is None:
+            return None
+        return Watermark(source, cluster, row[0], int(row[1]), row[2])
 
     def _check_ledger(
         self,
