@@ -296,7 +296,7 @@ def sync_slurm(
     program = sync.find_sacct(sacct, required=not dry_run)
 
     def plan() -> tuple[datetime | None, list[sync.Window]]:
-        mark = _watermark(db, sync.SOURCE_SACCT, key, create=not dry_run)
+        mark = _watermark(db, sync.SOURCE_SACCT, key, read_only=dry_run)
         before = mark.window_end if mark else None
         if since_at is not None:
             start = since_at
@@ -357,10 +357,10 @@ def sync_slurm(
     return SyncOutcome(sync.SOURCE_SACCT, key, done, before)
 
 
-def _watermark(db: str, source: str, cluster: str, *, create: bool) -> Watermark | None:
-    if not create and not Path(db).exists():
+def _watermark(db: str, source: str, cluster: str, *, read_only: bool) -> Watermark | None:
+    if not Path(db).exists():  # not created by a dry run, nor by a first sync without --since
         return None
-    with Store(db, read_only=not create) as store:
+    with Store(db, read_only=read_only) as store:
         return store.watermark(source, cluster)
 
 

@@ -454,7 +454,9 @@ class Store:
                 con.execute(f"RESET {sql.quote_ident(name)}")
             steps.run("store/ingest_dedupe", params)
             entry = ledger() if ledger is not None else LedgerEntry()
-            replaced = self._check_ledger(steps, ingest_id, source, list(files), entry, replace)
+            replaced = self._check_ledger(
+                steps, ingest_id, source, list(files), entry, replace, watermark is not None
+            )
             counts = steps.run("store/ingest_displaced_counts").fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
             steps.run("store/ingest_unchanged", {"ingest_id": ingest_id})
@@ -541,6 +543,7 @@ class Store:
         files: list[str],
         entry: LedgerEntry,
         replace: bool,
+        synced: bool = False,
     ) -> tuple[int, ...]:
         """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
         leaves the temp tables store/ingest_displaced.sql reads. Returns the ingests replaced."""
@@ -573,7 +576,7 @@ class Store:
             # read with the same keys: its jobs are updated, nothing is swapped wholesale
             steps.run("store/ingest_same_content_clear")
         steps.run("store/ingest_new_slurm", {"ingest_id": ingest_id})
-        steps.run("store/ingest_shifted", {"ingest_id": ingest_id})
+        steps.run("store/ingest_shifted", {"ingest_id": ingest_id, "synced": synced})
         if not replace:
             first = steps.run("store/ingest_shifted_first").fetchone()
             if first is not None:
