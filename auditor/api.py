@@ -57,6 +57,7 @@ __all__ = [
     "sci",
     "sensitivity",
     "summary",
+    "sync_mlflow",
     "sync_slurm",
 ]
 
@@ -355,6 +356,66 @@ def sync_slurm(
                 if on_window:
                     on_window(one)
     return SyncOutcome(sync.SOURCE_SACCT, key, done, before)
+
+
+def sync_mlflow(
+    *,
+    db: str,
+    tracking_uri: str | None = None,
+    overlap: str = "6h",
+    on_window: Callable[[SyncWindow], None] | None = None,
+) -> SyncOutcome:
+    """Store the runs of an MLflow store that started, ended or ran since the last sync.
+
+    One window: from the watermark of (mlflow, the store's URI) less ``overlap`` (every run
+    on the first sync) to now; runs still running are read again each time, and stored over
+    their earlier reading (a run's key is its id). The watermark moves to the window's end
+    in the ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
+    sync holds the database longer than AUDITOR_LOCK_WAIT."""
+    from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
+
+    overlap_span = sync.parse_span(overlap, "--overlap")
+    ref = resolve_store(tracking_uri)
+    options = MlflowOptions()
+    with sync.sync_lock(db, lock_wait_seconds()):
+        mark = _watermark(db, sync.SOURCE_MLFLOW, ref.uri, read_only=False)
+        before = mark.window_end if mark else None
+        cutoff = before - overlap_span if before is not None else None
+        end = datetime.now(UTC).replace(microsecond=0)
+        result = read_mlflow(tracking_uri, (), options)
+        assert isinstance(result.table, pa.Table)  # the MLflow importer returns Arrow rows
+        changed = sync.changed_since(result.table, cutoff)
+        result = ImportResult(
+            changed, changed.num_rows, result.skipped, result.skipped_count, result.notes
+        )
+        start = cutoff or datetime.fromtimestamp(0, UTC)
+        entry = LedgerEntry(
+            row_options={
+                "gpus_key": list(options.gpus_keys),
+                "gpu_model_key": list(options.gpu_model_keys),
+                "experiment": [],
+            }
+        )
+        outcome = _store_result(
+            db,
+            result,
+            source="mlflow",
+            files=[ref.uri],
+            options={
+                **options.as_dict(),
+                "experiments": [],
+                "sync": sync.SOURCE_MLFLOW,
+                "window_start": sync.utc_text(start),
+                "window_end": sync.utc_text(end),
+            },
+            ledger=lambda: entry,
+            replace=False,
+            watermark=Watermark(sync.SOURCE_MLFLOW, ref.uri, end),
+        )
+    window = SyncWindow(start, end, f"read {ref.uri}", outcome)
+    if on_window:
+        on_window(window)
+    return SyncOutcome(sync.SOURCE_MLFLOW, ref.uri, [window], before)
 
 
 def _watermark(db: str, source: str, cluster: str, *, read_only: bool) -> Watermark | None:

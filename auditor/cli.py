@@ -553,6 +553,27 @@ def sync_slurm(
         warn(f"sync: Slurm cluster '{outcome.cluster}' is up to date: no window to read")
 
 
+@sync_app.command("mlflow")
+@with_groups
+def sync_mlflow(
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-uri",
+            help="mlruns directory, file://..., sqlite:///path/mlflow.db or http(s)://host:port.",
+            show_default="$MLFLOW_TRACKING_URI",
+        ),
+    ] = None,
+    overlap: Annotated[
+        str, typer.Option(help="How far before the last sync to look for ended runs.")
+    ] = "6h",
+    *,
+    db: Db,
+) -> None:
+    """Store the MLflow runs started, ended or running since the last sync (cron-safe)."""
+    api.sync_mlflow(db=db, tracking_uri=tracking_uri, overlap=overlap, on_window=_show_window)
+
+
 # -- end of MLflow -------------------------------------------------------------------------
 
 
