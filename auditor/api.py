@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from auditor import sync
-from auditor.errors import UsageError
+from auditor.errors import InputError, UsageError
 from auditor.ingest.base import GroupSpec, ImportResult, Relation, SkippedRow
 from auditor.store import (
     FileDigests,
@@ -333,23 +333,29 @@ def sync_slurm(
                 stamp = f"{window.start:%Y%m%dT%H%M%SZ}-{window.end:%Y%m%dT%H%M%SZ}"
                 out = Path(tmp) / f"sacct-{key}-{stamp}.txt"
                 sync.run_sacct(command, window, out)
-                outcome = _ingest_files(
-                    db,
-                    [str(out)],
-                    functools.partial(read_slurm, [str(out)], options),
-                    source="slurm",
-                    options={
-                        **options.as_dict(),
-                        "sync": sync.SOURCE_SACCT,
-                        "window_start": sync.utc_text(window.start),
-                        "window_end": sync.utc_text(window.end),
-                        "command": sync.shown_command(command),
-                    },
-                    key_options=keys,
-                    row_options=rows,
-                    replace=False,
-                    watermark=Watermark(sync.SOURCE_SACCT, key, window.end),
-                )
+                try:
+                    outcome = _ingest_files(
+                        db,
+                        [str(out)],
+                        functools.partial(read_slurm, [str(out)], options),
+                        source="slurm",
+                        options={
+                            **options.as_dict(),
+                            "sync": sync.SOURCE_SACCT,
+                            "window_start": sync.utc_text(window.start),
+                            "window_end": sync.utc_text(window.end),
+                            "command": sync.shown_command(command),
+                        },
+                        key_options=keys,
+                        row_options=rows,
+                        replace=False,
+                        watermark=Watermark(sync.SOURCE_SACCT, key, window.end),
+                    )
+                except InputError as exc:
+                    # the temporary file is gone by the time the user reads this
+                    if exc.file == str(out):
+                        exc.file = f"sacct output of window {window}"
+                    raise
                 out.unlink()
                 one = SyncWindow(window.start, window.end, sync.shown_command(command), outcome)
                 done.append(one)

@@ -207,6 +207,38 @@ def test_sacct_failing_mid_run_keeps_the_windows_before_and_the_next_sync_resume
     assert _watermark(db) == (UNTIL, 1 + 4)
 
 
+def test_a_bad_row_in_a_window_names_the_window_and_keeps_the_ones_before(
+    tmp_path: Path, cluster: Path
+) -> None:
+    # window 2's output has a GPU count that is not a number
+    (cluster / "sacct").write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "args = sys.argv[1:]\n"
+        "fields = [a for a in args if a.startswith('--format=')][0][9:].split(',')\n"
+        "row = dict(Cluster='lisa', JobID='9', JobIDRaw='9', State='COMPLETED',\n"
+        "           Submit='1772323200', Start='1772323200', End='1772326800',\n"
+        "           ElapsedRaw='3600', AllocTRES='cpu=1,gres/gpu=1')\n"
+        "if args[args.index('-S') + 1].startswith('2026-03-02'):\n"
+        "    row.update(JobID='10', JobIDRaw='10', AllocTRES='cpu=1,gres/gpu=x')\n"
+        "print('|'.join(fields))\n"
+        "print('|'.join(row.get(f, '') for f in fields))\n"
+    )
+    db = _db(tmp_path)
+    code, _, err = run(
+        "sync", "slurm", "--db", db, "--since", _iso(MARCH_1), "--until", _iso(MARCH_1 + 2 * DAY)
+    )
+    assert code == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(
+        "auditor: error: sacct output of window 2026-03-02T00:00:00Z .. 2026-03-03T00:00:00Z:2: "
+    )
+    assert "AllocTRES" in last
+    assert _watermark(db) == (MARCH_1 + DAY, 1)
+    assert list(job_rows(db)) == ["9"]
+    assert _stored_gpu_hours(db) == pytest.approx(1 * 1)
+
+
 def test_sacct_killed_is_an_error_naming_the_signal(tmp_path: Path, cluster: Path) -> None:
     sacct = cluster / "sacct"
     sacct.write_text(
