@@ -342,3 +342,30 @@ def test_bad_options_are_usage_errors(
 def test_no_sacct_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--sacct"):
         api.sync_slurm(db=_db(tmp_path), since="2026-03-01", sacct=str(tmp_path / "no-such-sacct"))
+
+
+@pytest.mark.parametrize(("chunk", "split_at_h"), [("7h", 50), ("1d", 100), ("2d12h", 9)])
+def test_a_random_cluster_synced_in_pieces_equals_its_truth(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: str, split_at_h: int
+) -> None:
+    import random
+
+    rng = random.Random(f"{chunk}-{split_at_h}")
+    jobs = []
+    for i in range(150):
+        submit = MARCH_1 + rng.randint(0, 6 * DAY)
+        start = submit + rng.randint(0, 4 * HOUR)
+        jobs.append(TruthJob(1000 + i, submit, start, start + rng.randint(60, 3 * DAY),
+                             rng.choice([0, 1, 2, 4, 8])))  # fmt: skip
+    folder = tmp_path / "bin"
+    write_fake_sacct(folder, jobs)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    db = _db(tmp_path)
+    until = MARCH_1 + 7 * DAY
+    api.sync_slurm(db=db, since=_iso(MARCH_1), until=_iso(MARCH_1 + split_at_h * HOUR), chunk=chunk)
+    api.sync_slurm(db=db, until=_iso(until), chunk=chunk)
+    submitted = [j for j in jobs if j.submit <= until]
+    assert len(job_rows(db)) == len(submitted)
+    assert _stored_gpu_hours(db, ended=False) == pytest.approx(truth_gpu_hours(jobs, until))
+    ended = [j for j in jobs if j.end is not None and j.end <= until]
+    assert len(job_rows(db, "NOT running AND state <> 'PENDING'")) == len(ended)
