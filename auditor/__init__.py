@@ -45,6 +45,8 @@ if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily belo
         sci as sci,
         sensitivity as sensitivity,
         summary as summary,
+        sync_mlflow as sync_mlflow,
+        sync_slurm as sync_slurm,
     )
     from auditor.report.data import Report as Report
     from auditor.settings import Settings as Settings
@@ -67,6 +69,8 @@ _LAZY = {
     "ingest_intensity": "auditor.api",
     "ingest_mlflow": "auditor.api",
     "ingest_slurm": "auditor.api",
+    "sync_mlflow": "auditor.api",
+    "sync_slurm": "auditor.api",
     "ingests": "auditor.api",
     "jobs": "auditor.api",
     "load_settings": "auditor.api",

@@ -6,13 +6,17 @@ Errors are ``auditor.errors.AuditorError`` subclasses; anything else is a bug.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from auditor.errors import UsageError
+from auditor import sync
+from auditor.errors import InputError, UsageError
 from auditor.ingest.base import GroupSpec, ImportResult, Relation, SkippedRow
 from auditor.store import (
     FileDigests,
@@ -21,6 +25,8 @@ from auditor.store import (
     IntensityReport,
     LedgerEntry,
     Store,
+    Watermark,
+    lock_wait_seconds,
 )
 from auditor.timezones import local_zone
 
@@ -51,6 +57,8 @@ __all__ = [
     "sci",
     "sensitivity",
     "summary",
+    "sync_mlflow",
+    "sync_slurm",
 ]
 
 SUMMARY_GROUPS = ("project", "sweep", "run", "user", "month", "gpu_model", "state")
@@ -84,6 +92,7 @@ def _store_result(
     options: dict[str, object],
     ledger: Callable[[], LedgerEntry],
     replace: bool,
+    watermark: Watermark | None = None,
 ) -> IngestOutcome:
     # rows left on the importer's connection are inserted there, the database attached to it
     importer = result.table.con if isinstance(result.table, Relation) else None
@@ -98,6 +107,7 @@ def _store_result(
                 rows_skipped=result.skipped_count,
                 ledger=ledger,
                 replace=replace,
+                watermark=watermark,
             )
     finally:
         if importer is not None:
@@ -137,6 +147,7 @@ def _ingest_files(
     key_options: Mapping[str, Any],
     row_options: Mapping[str, Any],
     replace: bool,
+    watermark: Watermark | None = None,
 ) -> IngestOutcome:
     """Run an importer while the files are hashed on a thread, then store its rows; the
     ledger entry waits for the digests only when the store asks for it, after the rows."""
@@ -156,6 +167,7 @@ def _ingest_files(
             options=options,
             ledger=ledger,
             replace=replace,
+            watermark=watermark,
         )
     finally:
         digests.cancel()
@@ -210,6 +222,213 @@ def ingest_slurm(
         row_options=rows,
         replace=replace,
     )
+
+
+# -- sync ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    """One window of a sync: its sacct command, and what storing its jobs did (None in a
+    dry run)."""
+
+    start: datetime
+    end: datetime
+    command: str
+    outcome: IngestOutcome | None = None
+
+    def summary_line(self) -> str:
+        window = f"{sync.utc_text(self.start)} .. {sync.utc_text(self.end)}"
+        if self.outcome is None:
+            return f"{window}: {self.command}"
+        r = self.outcome.report
+        return (
+            f"auditor: sync {window}: {r.rows_read} rows read, {r.jobs_added} jobs new, "
+            f"{r.jobs_updated} updated"
+        )
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What a sync did: its windows in order, and the watermark before it (None: the first
+    sync of this source and cluster)."""
+
+    source: str
+    cluster: str
+    windows: list[SyncWindow]
+    watermark_before: datetime | None
+    dry_run: bool = False
+
+
+def sync_slurm(
+    *,
+    db: str,
+    cluster: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    chunk: str = "1d",
+    overlap: str = "6h",
+    lag: str = "15m",
+    sacct: str | None = None,
+    dry_run: bool = False,
+    on_window: Callable[[SyncWindow], None] | None = None,
+) -> SyncOutcome:
+    """Run sacct over the windows since the last sync and store each window's jobs.
+
+    The windows run from the watermark of (slurm-sacct, ``cluster``) less ``overlap``
+    (``since`` when given, and on the first sync, where it is required) to ``until``
+    (default: now less ``lag``), cut into ``chunk``s. Each window is one ingest, and the
+    watermark moves to its end in that ingest's transaction; ``on_window`` is called after
+    each. Raises UsageError (bad option, no --since on the first sync, no sacct), InputError
+    (sacct failed: the windows before it stay stored), StoreError (another sync holds the
+    database longer than AUDITOR_LOCK_WAIT)."""
+    import tempfile
+
+    from auditor.ingest.slurm import SlurmOptions, read_slurm
+
+    chunk_span = sync.parse_span(chunk, "--chunk")
+    overlap_span = sync.parse_span(overlap, "--overlap")
+    lag_span = sync.parse_span(lag, "--lag")
+    since_at = sync.parse_time(since, "--since") if since else None
+    until_at = (
+        sync.parse_time(until, "--until") if until else datetime.now(UTC) - lag_span
+    ).replace(microsecond=0)
+    key = cluster or sync.DEFAULT_CLUSTER
+    program = sync.find_sacct(sacct, required=not dry_run)
+
+    def plan() -> tuple[datetime | None, list[sync.Window]]:
+        mark = _watermark(db, sync.SOURCE_SACCT, key, read_only=dry_run)
+        before = mark.window_end if mark else None
+        if since_at is not None:
+            start = since_at
+        elif before is not None:
+            start = before - overlap_span
+        else:
+            raise UsageError(
+                f"{db} has no sync of Slurm cluster '{key}' yet: pass --since DATE for "
+                "the first window's start."
+            )
+        return before, sync.plan_windows(start, until_at, chunk_span)
+
+    if dry_run:
+        before, windows = plan()
+        shown = [
+            SyncWindow(w.start, w.end, sync.shown_command(sync.sacct_command(program, w, cluster)))
+            for w in windows
+        ]
+        for one in shown:
+            if on_window:
+                on_window(one)
+        return SyncOutcome(sync.SOURCE_SACCT, key, shown, before, dry_run=True)
+
+    options = SlurmOptions(cluster=cluster, tz="UTC")
+    keys = {"tz": "UTC", "cluster": cluster, "fields": None, "delimiter": None}
+    rows = {"project_from": "account", "sweep_from": "array"}
+    done: list[SyncWindow] = []
+    with sync.sync_lock(db, lock_wait_seconds()):
+        before, windows = plan()
+        with tempfile.TemporaryDirectory(prefix="auditor-sync-") as tmp:
+            for window in windows:
+                command = sync.sacct_command(program, window, cluster)
+                stamp = f"{window.start:%Y%m%dT%H%M%SZ}-{window.end:%Y%m%dT%H%M%SZ}"
+                out = Path(tmp) / f"sacct-{key}-{stamp}.txt"
+                sync.run_sacct(command, window, out)
+                try:
+                    outcome = _ingest_files(
+                        db,
+                        [str(out)],
+                        functools.partial(read_slurm, [str(out)], options),
+                        source="slurm",
+                        options={
+                            **options.as_dict(),
+                            "sync": sync.SOURCE_SACCT,
+                            "window_start": sync.utc_text(window.start),
+                            "window_end": sync.utc_text(window.end),
+                            "command": sync.shown_command(command),
+                        },
+                        key_options=keys,
+                        row_options=rows,
+                        replace=False,
+                        watermark=Watermark(sync.SOURCE_SACCT, key, window.end),
+                    )
+                except InputError as exc:
+                    # the temporary file is gone by the time the user reads this
+                    if exc.file == str(out):
+                        exc.file = f"sacct output of window {window}"
+                    raise
+                out.unlink()
+                one = SyncWindow(window.start, window.end, sync.shown_command(command), outcome)
+                done.append(one)
+                if on_window:
+                    on_window(one)
+    return SyncOutcome(sync.SOURCE_SACCT, key, done, before)
+
+
+def sync_mlflow(
+    *,
+    db: str,
+    tracking_uri: str | None = None,
+    overlap: str = "6h",
+    on_window: Callable[[SyncWindow], None] | None = None,
+) -> SyncOutcome:
+    """Store the runs of an MLflow store that started, ended or ran since the last sync.
+
+    One window: from the watermark of (mlflow, the store's URI) less ``overlap`` (every run
+    on the first sync) to now; runs still running are read again each time, and stored over
+    their earlier reading (a run's key is its id). The watermark moves to the window's end
+    in the ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
+    sync holds the database longer than AUDITOR_LOCK_WAIT."""
+    from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
+
+    overlap_span = sync.parse_span(overlap, "--overlap")
+    ref = resolve_store(tracking_uri)
+    options = MlflowOptions()
+    with sync.sync_lock(db, lock_wait_seconds()):
+        mark = _watermark(db, sync.SOURCE_MLFLOW, ref.uri, read_only=False)
+        before = mark.window_end if mark else None
+        cutoff = before - overlap_span if before is not None else None
+        end = datetime.now(UTC).replace(microsecond=0)
+        result = read_mlflow(tracking_uri, (), options)
+        assert isinstance(result.table, pa.Table)  # the MLflow importer returns Arrow rows
+        changed = sync.changed_since(result.table, cutoff)
+        result = ImportResult(
+            changed, changed.num_rows, result.skipped, result.skipped_count, result.notes
+        )
+        start = cutoff or datetime.fromtimestamp(0, UTC)
+        entry = LedgerEntry(
+            row_options={
+                "gpus_key": list(options.gpus_keys),
+                "gpu_model_key": list(options.gpu_model_keys),
+                "experiment": [],
+            }
+        )
+        outcome = _store_result(
+            db,
+            result,
+            source="mlflow",
+            files=[ref.uri],
+            options={
+                **options.as_dict(),
+                "experiments": [],
+                "sync": sync.SOURCE_MLFLOW,
+                "window_start": sync.utc_text(start),
+                "window_end": sync.utc_text(end),
+            },
+            ledger=lambda: entry,
+            replace=False,
+            watermark=Watermark(sync.SOURCE_MLFLOW, ref.uri, end),
+        )
+    window = SyncWindow(start, end, f"read {ref.uri}", outcome)
+    if on_window:
+        on_window(window)
+    return SyncOutcome(sync.SOURCE_MLFLOW, ref.uri, [window], before)
+
+
+def _watermark(db: str, source: str, cluster: str, *, read_only: bool) -> Watermark | None:
+    if not Path(db).exists():  # not created by a dry run, nor by a first sync without --since
+        return None
+    with Store(db, read_only=read_only) as store:
+        return store.watermark(source, cluster)
 
 
 # -- CSV job logs ----------------------------------------------------------------------------

@@ -46,6 +46,10 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Read job logs into the database.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+sync_app = typer.Typer(
+    help="Pull new jobs from Slurm itself, window by window.", no_args_is_help=True
+)
+app.add_typer(sync_app, name="sync")
 
 
 @dataclass(frozen=True)
@@ -482,6 +486,92 @@ def ingest_mlflow(
             replace=replace,
         )
     )
+
+
+# -- sync --------------------------------------------------------------------------------
+
+
+def _show_window(window: api.SyncWindow) -> None:
+    if window.outcome is None:  # a dry run: the window and its command are the output
+        typer.echo(window.summary_line())
+        return
+    for note in window.outcome.notes:
+        warn(note)
+    typer.echo(window.summary_line(), err=True)
+
+
+@sync_app.command("slurm")
+@with_groups
+def sync_slurm(
+    db: Db,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Cluster to ask slurmdbd for (sacct -M).", show_default="sacct's own"),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Start of the first window, UTC (2026-03-01[T06:00]); required on the first sync.",
+            show_default="the last sync's end less --overlap",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="End of the last window, UTC.", show_default="now less --lag"),
+    ] = None,
+    chunk: Annotated[str, typer.Option(help="Length of each window (30m, 6h, 1d).")] = "1d",
+    overlap: Annotated[
+        str, typer.Option(help="How far before the last sync's end to read again.")
+    ] = "6h",
+    lag: Annotated[str, typer.Option(help="How far before now the last window ends.")] = "15m",
+    sacct: Annotated[
+        str | None, typer.Option(help="The sacct program to run.", show_default="sacct on PATH")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print the windows and sacct commands; run nothing.",
+            show_default="off",
+        ),
+    ] = False,
+) -> None:
+    """Run sacct over the windows since the last sync and store their jobs (cron-safe)."""
+    outcome = api.sync_slurm(
+        db=db,
+        cluster=cluster,
+        since=since,
+        until=until,
+        chunk=chunk,
+        overlap=overlap,
+        lag=lag,
+        sacct=sacct,
+        dry_run=dry_run,
+        on_window=_show_window,
+    )
+    if not outcome.windows:
+        warn(f"sync: Slurm cluster '{outcome.cluster}' is up to date: no window to read")
+
+
+@sync_app.command("mlflow")
+@with_groups
+def sync_mlflow(
+    tracking_uri: Annotated[
+        str | None,
+        typer.Option(
+            "--tracking-uri",
+            help="mlruns directory, file://..., sqlite:///path/mlflow.db or http(s)://host:port.",
+            show_default="$MLFLOW_TRACKING_URI",
+        ),
+    ] = None,
+    overlap: Annotated[
+        str, typer.Option(help="How far before the last sync to look for ended runs.")
+    ] = "6h",
+    *,
+    db: Db,
+) -> None:
+    """Store the MLflow runs started, ended or running since the last sync (cron-safe)."""
+    api.sync_mlflow(db=db, tracking_uri=tracking_uri, overlap=overlap, on_window=_show_window)
 
 
 # -- end of MLflow -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -74,6 +75,17 @@ class LedgerEntry:
     file_sha256: list[str] | None = None
     key_options: Mapping[str, Any] = field(default_factory=dict)
     row_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """How far a sync has read a source: the end (UTC) of its last committed window."""
+
+    source: str  # 'slurm-sacct', 'slurm-rest', 'mlflow'
+    cluster: str
+    window_end: datetime
+    windows: int = 0
+    advanced_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +201,7 @@ INGEST = (
     "store/ledger_supersede",
     "store/ingest_stored",
     "store/ledger_insert",
+    "store/watermark_advance",
 )
 
 # Forget's steps, in the order they run in its one transaction; each takes $ingest_id.
@@ -383,6 +396,7 @@ class Store:
         rows_skipped: int,
         ledger: Callable[[], LedgerEntry] | None = None,
         replace: bool = False,
+        watermark: Watermark | None = None,
     ) -> IngestReport:
         """Upsert canonical job rows in one transaction; returns what changed.
 
@@ -397,7 +411,8 @@ class Store:
         options, or Slurm jobs stored under a Submit shifted by whole quarter-hours, raise
         InputError (nothing written) unless ``replace``: then those earlier rows are
         swapped for this reading. Rows this ingest displaces are kept (``jobs_replaced``)
-        so that ``forget`` can put them back.
+        so that ``forget`` can put them back. A sync's ``watermark`` moves to its
+        ``window_end`` in the same transaction, so it never runs ahead of the jobs stored.
         """
         con = self.con
         in_place = isinstance(table, Relation)
@@ -439,7 +454,9 @@ class Store:
                 con.execute(f"RESET {sql.quote_ident(name)}")
             steps.run("store/ingest_dedupe", params)
             entry = ledger() if ledger is not None else LedgerEntry()
-            replaced = self._check_ledger(steps, ingest_id, source, list(files), entry, replace)
+            replaced = self._check_ledger(
+                steps, ingest_id, source, list(files), entry, replace, watermark is not None
+            )
             counts = steps.run("store/ingest_displaced_counts").fetchone()
             updated, removed = (int(counts[0]), int(counts[1])) if counts else (0, 0)
             steps.run("store/ingest_unchanged", {"ingest_id": ingest_id})
@@ -466,6 +483,16 @@ class Store:
                     "row_options": _json(entry.row_options),
                 },
             )
+            if watermark is not None:
+                steps.run(
+                    "store/watermark_advance",
+                    {
+                        "source": watermark.source,
+                        "cluster": watermark.cluster,
+                        "window_end": watermark.window_end,
+                        "ingest_id": ingest_id,
+                    },
+                )
             con.execute("COMMIT")
         except BaseException as exc:
             con.execute("ROLLBACK")
@@ -499,6 +526,15 @@ class Store:
             jobs_removed=removed,
         )
 
+    def watermark(self, source: str, cluster: str) -> Watermark | None:
+        """The watermark of (``source``, ``cluster``); None before its first sync."""
+        row = self.con.execute(
+            sql.query("store/watermark_get"), {"source": source, "cluster": cluster}
+        ).fetchone()
+        if row is None:
+            return None
+        return Watermark(source, cluster, row[0], int(row[1]), row[2])
+
     def _check_ledger(
         self,
         steps: sql.Pipeline,
@@ -507,6 +543,7 @@ class Store:
         files: list[str],
         entry: LedgerEntry,
         replace: bool,
+        synced: bool = False,
     ) -> tuple[int, ...]:
         """Refuse (InputError) a re-reading that would count jobs twice, unless ``replace``;
         leaves the temp tables store/ingest_displaced.sql reads. Returns the ingests replaced."""
@@ -539,7 +576,7 @@ class Store:
             # read with the same keys: its jobs are updated, nothing is swapped wholesale
             steps.run("store/ingest_same_content_clear")
         steps.run("store/ingest_new_slurm", {"ingest_id": ingest_id})
-        steps.run("store/ingest_shifted", {"ingest_id": ingest_id})
+        steps.run("store/ingest_shifted", {"ingest_id": ingest_id, "synced": synced})
         if not replace:
             first = steps.run("store/ingest_shifted_first").fetchone()
             if first is not None:

@@ -1,0 +1,217 @@
+"""Windows of an ``auditor sync``: where they start and end, the sacct command that reads
+each, running it, and the lock that keeps two syncs of one database apart.
+
+The window loop itself (read, store, advance the watermark in the same transaction) is in
+``auditor.api.sync_slurm``; nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from auditor.errors import InputError, StoreError, UsageError
+
+SOURCE_SACCT = "slurm-sacct"
+DEFAULT_CLUSTER = "default"  # the watermark's cluster when no -M name is given
+
+# What sync asks sacct for: the fields auditor.ingest.slurm reads, by sacct's names, the
+# free-text ones last and JobName very last, so a '|' inside them is joined back.
+# (AllocGRES is left out: sacct since 20.11 refuses it.)
+SACCT_FORMAT = (
+    "Cluster", "JobID", "JobIDRaw", "User", "Account", "Group", "Partition", "QOS", "WCKey",
+    "State", "ExitCode", "Submit", "Start", "End", "Elapsed", "ElapsedRaw", "NNodes", "NCPUS",
+    "ReqMem", "ReqTRES", "AllocTRES", "TotalCPU", "MaxRSS", "ConsumedEnergyRaw",
+    "TRESUsageInMax", "TRESUsageInTot", "NodeList", "AdminComment", "Comment", "JobName",
+)  # fmt: skip
+
+# sacct prints epoch seconds and reads -S/-E as UTC: no zone is guessed anywhere
+SACCT_ENV = {"SLURM_TIME_FORMAT": "%s", "TZ": "UTC"}
+
+_SPAN = re.compile(r"(\d+)([smhdw])")
+_SPAN_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_span(text: str, option: str) -> timedelta:
+    """A span such as ``1d``, ``6h``, ``15m``, ``90s``, ``1d12h`` (s, m, h, d, w); UsageError
+    otherwise."""
+    value = text.strip().lower()
+    parts = _SPAN.findall(value)
+    if not parts or "".join(n + u for n, u in parts) != value:
+        raise UsageError(
+            f"{option} '{text}' is not a span of time. Use a number and a unit: "
+            "30m, 6h, 1d, 1d12h (s, m, h, d, w)."
+        )
+    return timedelta(seconds=sum(int(n) * _SPAN_UNITS[u] for n, u in parts))
+
+
+def parse_time(text: str, option: str) -> datetime:
+    """A date or time in ISO form (``2026-03-01``, ``2026-03-01T06:00``), UTC unless it
+    carries an offset; UsageError otherwise."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} '{text}' is not a date. Use ISO form: 2026-03-01 or "
+            "2026-03-01T06:00 (UTC unless an offset is given)."
+        ) from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def utc_text(when: datetime) -> str:
+    """``2026-03-01T06:00:00Z``: how windows are shown."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Window:
+    """[start, end] of one sacct query, UTC."""
+
+    start: datetime
+    end: datetime
+
+    def __str__(self) -> str:
+        return f"{utc_text(self.start)} .. {utc_text(self.end)}"
+
+
+def plan_windows(start: datetime, until: datetime, chunk: timedelta) -> list[Window]:
+    """[start, until] cut into pieces of ``chunk`` (the last one shorter); none when
+    ``start`` is not before ``until``."""
+    if chunk <= timedelta(0):
+        raise UsageError("--chunk must be longer than 0s.")
+    count = max(0, -(-(until - start) // chunk))  # ceiling
+    return [Window(start + i * chunk, min(start + (i + 1) * chunk, until)) for i in range(count)]
+
+
+def find_sacct(given: str | None, *, required: bool) -> str:
+    """The sacct to run: ``given`` (a path or a name on PATH), else ``sacct`` on PATH.
+    UsageError when it cannot be found and ``required``; else the name as given."""
+    name = given or "sacct"
+    found = shutil.which(name)
+    if found is None:
+        if not required:
+            return name
+        where = f"'{given}' is not an executable file" if given else "no sacct on PATH"
+        raise UsageError(f"{where}. Install Slurm's client tools, or pass --sacct PATH.")
+    return found
+
+
+def sacct_command(sacct: str, window: Window, cluster: str | None) -> list[str]:
+    """The sacct command that lists the jobs eligible or running in ``window``, with their
+    steps and every requeued copy (--duplicates)."""
+    command = [
+        sacct,
+        "--allusers",
+        "--duplicates",
+        "--parsable2",
+        "--format=" + ",".join(SACCT_FORMAT),
+        "-S",
+        window.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        "-E",
+        window.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+    ]
+    if cluster:
+        command += ["-M", cluster]
+    return command
+
+
+def shown_command(command: Sequence[str]) -> str:
+    """The command as a shell line, with the environment sync gives it."""
+    env = " ".join(f"{k}={shlex.quote(v)}" for k, v in SACCT_ENV.items())
+    return f"{env} {shlex.join(command)}"
+
+
+def run_sacct(command: Sequence[str], window: Window, out: Path) -> None:
+    """Run sacct with its output into ``out``; InputError naming the window and the last
+    line of sacct's stderr when it fails or is killed. An empty output (no header either)
+    becomes the header alone: a window without jobs."""
+    env = {**os.environ, **SACCT_ENV}
+    try:
+        with out.open("wb") as fh:
+            # a list, no shell: window times and paths are never parsed by one
+            done = subprocess.run(
+                list(command), stdout=fh, stderr=subprocess.PIPE, env=env, check=False
+            )
+    except OSError as exc:
+        raise InputError(
+            f"window {window}: sacct could not be run ({exc.strerror})", file=command[0]
+        ) from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        last = lines[-1].strip() if lines else "no message"
+        how = (
+            f"was killed by signal {-done.returncode}"
+            if done.returncode < 0
+            else f"exited with {done.returncode}"
+        )
+        raise InputError(
+            f"window {window}: sacct {how}: {last}",
+            file=command[0],
+            hint="Nothing of this window was stored; the next sync resumes here.",
+        )
+    if out.stat().st_size == 0:
+        out.write_text("|".join(SACCT_FORMAT) + "\n", "utf-8")
+
+
+@contextmanager
+def sync_lock(db: str, wait_s: float) -> Iterator[None]:
+    """Hold ``DB.sync-lock`` for a whole sync: a second sync of the same database waits up
+    to ``wait_s`` seconds (AUDITOR_LOCK_WAIT), then StoreError says the database is busy."""
+    path = Path(db + ".sync-lock")
+    try:
+        fh = path.open("a+")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the sync lock ({exc.strerror}).") from None
+    with fh:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip()
+                    who = f" (process {holder})" if holder.isdigit() else ""
+                    raise StoreError(
+                        f"{db}: the database is busy: another auditor sync{who} is running. "
+                        "Wait for it to finish, or raise AUDITOR_LOCK_WAIT."
+                    ) from None
+                time.sleep(0.25)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+SOURCE_MLFLOW = "mlflow"
+
+
+def changed_since(table: pa.Table, cutoff: datetime | None) -> pa.Table:
+    """The canonical rows of runs that may have changed since ``cutoff``: still running, or
+    started or ended at or after it (every row when ``cutoff`` is None)."""
+    if cutoff is None:
+        return table
+    at = pa.scalar(cutoff, pa.timestamp("us", tz="UTC"))
+    start = pc.fill_null(pc.greater_equal(table.column("start_ts"), at), False)
+    end = pc.fill_null(pc.greater_equal(table.column("end_ts"), at), False)
+    running = pc.fill_null(table.column("running"), False)
+    no_end = pc.is_null(table.column("end_ts"))
+    return table.filter(pc.or_(pc.or_(start, end), pc.or_(running, no_end)))
