@@ -75,7 +75,8 @@ def test_bundled_report(
 
     charts = page.evaluate(
         "[...document.querySelectorAll('figure.chart')].map(f => "
-        "[f.id, f.querySelectorAll('svg rect').length, f.querySelector('svg').getBBox().width])"
+        "[f.id, f.querySelectorAll('svg rect, svg polyline').length,"
+        " f.querySelector('svg').getBBox().width])"
     )
     ids = [c[0] for c in charts]
     assert {
@@ -84,8 +85,10 @@ def test_bundled_report(
         "chart-waste",
         "chart-use-bands",
         "chart-measured",
+        "chart-sensitivity-1",
     } <= set(ids)
-    assert all(rects > 0 and width > 0 for _, rects, width in charts)
+    # bars are rects, the sensitivity curve a polyline: each chart draws something
+    assert all(marks > 0 and width > 0 for _, marks, width in charts)
     projects = page.evaluate(
         "[...document.querySelectorAll('#projects tr[data-project]')].map(r => r.dataset.project)"
     )
