@@ -850,7 +850,7 @@ def sensitivity(
         bool,
         typer.Option(
             "--summary",
-            help="One row per sweep: GPU-hours to get 95 % and 99 % of the way to the best.",
+            help="One row per sweep: GPU-hours to get 95 % and 99 % of the best score.",
             show_default="off",
         ),
     ] = False,

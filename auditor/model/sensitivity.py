@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditor import sql
 from auditor.errors import InputError, UsageError
@@ -299,10 +300,18 @@ def summary(
     remaining_cost_usd_low, remaining_cost_usd_high (queries/sensitivity/summary.sql)."""
     notes = _runs(store, settings, scoring, sweep=sweep, project=project)
     table = store.query("sensitivity/summary", {"sign": scoring.sign})
+    ranged = pc.filter(table.column("sweep"), pc.equal(table.column("rule"), "range"))
+    table = table.drop_columns(["rule"])
     if any(v is None for v in table.column("n_99").to_pylist()):
         notes.append(
             "n_95 or n_99 blank: the expected best of up to N trials does not reach that share "
-            "of the way from the worst trial to the best (the sweep had not levelled off)"
+            "of the sweep's best (the sweep had not levelled off)"
+        )
+    if len(ranged):
+        notes.append(
+            f"sweep {', '.join(map(str, ranged.to_pylist()))}: a score <= 0, where a share of "
+            "the best means nothing: n_95 and n_99 there are 95 % (99 %) of the way from the "
+            "worst run's score to the best's"
         )
     return with_notes(table, [_direction_note(scoring), *notes])
 
@@ -390,13 +399,15 @@ def with_tune(store: Store, table: pa.Table, *, metrics: Sequence[str], project:
 
 def reach_text(row: Mapping[str, Any]) -> str:
     """What a --summary row says, in words."""
+    goal = (
+        "95 % of the way from the worst run's score to the best's"
+        if row["rule"] == "range"
+        else "95 % of the best"
+    )
     if row["n_95"] is None:
-        return (
-            f"the expected best of up to {row['runs']} trials stays short of 95 % of the way "
-            "from the worst run's score to the best's"
-        )
+        return f"the expected best of up to {row['runs']} trials stays short of {goal}"
     return (
-        f"95 % of the way from the worst run's score to the best's ({number_text(row['best'])}) "
+        f"{goal} ({number_text(row['best'])}) "
         f"is expected after {row['n_95']} of the {row['runs']} runs, "
         f"{number_text(row['gpu_hours_95'])} GPU-hours; the runs beyond cost "
         f"{number_text(row['remaining_gpu_hours'])} GPU-hours"

@@ -3,6 +3,7 @@ over jobs stored with the real Store; every figure written from the jobs built h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,49 @@ def test_summary_reaches_95_percent_of_the_way_to_the_best(tmp_path: Path) -> No
     assert row["gpu_hours_95"] == pytest.approx(3 * mean)
     assert row["gpu_hours_99"] == pytest.approx(4 * mean)
     assert row["remaining_gpu_hours"] == pytest.approx((4 - 3) * mean)
+    # a score of 0: the way from the worst is the rule, and a note says so
+    assert any("nlp/s1" in n and "of the way from the worst" in n for n in api.notes(table))
+
+
+def _first_n(scores: list[float], mode: str, reached: Callable[[float], bool]) -> int | None:
+    """The smallest n <= N whose expected best (by enumerating every draw) passes ``reached``."""
+    hits = [n for n in range(1, len(scores) + 1) if reached(best_of_draws(scores, n, mode)[0])]
+    return hits[0] if hits else None
+
+
+def test_summary_reaches_95_percent_of_the_best_higher_is_better(tmp_path: Path) -> None:
+    # scores 0.6, 0.8, 0.7 (all > 0): 95 % of the best is 0.95 x 0.8 = 0.76, which
+    # E[best of 3] = (0.6 + 7 x 0.7 + 19 x 0.8) / 27 = 0.7667 passes; 99 % (0.792) is not reached
+    table = api.sensitivity(db=_db(tmp_path), metric="val_acc", sweep="s1", summary=True)
+    (row,) = table.to_pylist()
+    assert row["best"] == 0.8
+    n_95 = _first_n(SCORES, "max", lambda e: e >= 0.95 * 0.8)
+    n_99 = _first_n(SCORES, "max", lambda e: e >= 0.99 * 0.8)
+    assert (n_95, n_99) == (3, None)
+    assert (row["n_95"], row["n_99"]) == (n_95, n_99)
+    # the way from the worst (0.6) would ask for 0.6 + 0.95 x 0.2 = 0.79: not reached
+    assert _first_n(SCORES, "max", lambda e: e >= 0.6 + 0.95 * (0.8 - 0.6)) is None
+    assert row["gpu_hours_95"] == pytest.approx(3 * MEAN_GPU_HOURS)
+    assert not any("<= 0" in n for n in api.notes(table))
+
+
+def test_summary_reaches_95_percent_of_the_best_loss(tmp_path: Path) -> None:
+    # a loss (min mode), scores 1, 1, 1.05, 3 (all > 0): best / E[best of n] >= 0.95 and 0.99
+    losses = [1.0, 1.0, 1.05, 3.0]
+    jobs = [(i + 1, f"r{i}", 1, 1.0, str(v)) for i, v in enumerate(losses)]
+    db = _db(tmp_path, jobs)
+    (row,) = api.sensitivity(
+        db=db, metric="val_acc", sweep="s1", mode="min", summary=True
+    ).to_pylist()
+    assert row["best"] == 1.0
+    n_95 = _first_n(losses, "min", lambda e: 1.0 / e >= 0.95)
+    n_99 = _first_n(losses, "min", lambda e: 1.0 / e >= 0.99)
+    # E[best of 3] = 7/8 x 1 + 7/64 x 1.05 + 1/64 x 3 = 1.0367 <= 1 / 0.95 = 1.0526;
+    # E[best of 4] = 15/16 + 15/256 x 1.05 + 3/256 = 1.0107 > 1 / 0.99 = 1.0101
+    assert (n_95, n_99) == (3, None)
+    assert (row["n_95"], row["n_99"]) == (n_95, n_99)
+    # the way from the worst (3) would give n_99 = 4: 3 - 0.99 x (3 - 1) = 1.02 >= 1.0107
+    assert _first_n(losses, "min", lambda e: e <= 3 - 0.99 * (3 - 1)) == 4
 
 
 def test_summary_of_lower_is_better_negative_scores(tmp_path: Path) -> None:
@@ -114,8 +158,11 @@ def test_summary_of_lower_is_better_negative_scores(tmp_path: Path) -> None:
     goal = 3 + 0.95 * (-1 - 3)
     assert [e(n) <= goal for n in (1, 2, 3)] == [False, False, False]
     assert row["n_95"] is None  # not levelled off within the 3 runs
-    assert any("had not levelled off" in n for n in api.notes(api.sensitivity(
-        db=db, metric="val_acc", sweep="s1", mode="min", summary=True)))  # fmt: skip
+    notes = api.notes(
+        api.sensitivity(db=db, metric="val_acc", sweep="s1", mode="min", summary=True)
+    )
+    assert any("had not levelled off" in n for n in notes)
+    assert any("nlp/s1" in n and "<= 0" in n and "of the way from the worst" in n for n in notes)
 
 
 def test_a_score_that_is_no_number_names_the_run(tmp_path: Path) -> None:
