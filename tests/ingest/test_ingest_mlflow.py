@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +33,7 @@ from auditor.schema import JOB_SCHEMA
 from auditor.store import Store
 from scripts.mlflow_scenario import LEAVES, PARENTS, T0, T1, T2, populate
 from tests.helpers.joblog import job, write_jobs
+from tests.helpers.mlflow_stores import writing_store
 from tests.helpers.paths import ROOT
 
 FIXTURE_V2 = ROOT / "fixtures" / "mlflow" / "mlflow-2.22.db.gz"
@@ -44,18 +44,6 @@ def ts(ms: int) -> datetime:
 
 
 # -- stores ---------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def writing_store(cwd: Path, file_store: bool = False) -> Iterator[None]:
-    """While the mlflow library writes a test store: in ``cwd``, with the opt-in MLflow >= 3.13
-    needs for a file store, and its own dependencies' deprecation warnings silenced."""
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if file_store:
-            mp.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
-        mp.chdir(cwd)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ the best value of a history (--reduce best) that the importer keeps next to the 
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from auditor import api
 from tests.helpers.db import job_rows
 from tests.helpers.draws import best_of_draws
 from tests.helpers.joblog import job, write_jobs
+from tests.helpers.mlflow_stores import writing_store
 
 T0 = 1_700_000_000_000
 S = 1000
@@ -29,17 +27,6 @@ RUNS = {
 LAST = {"a": 0.7, "b": 0.6, "c": 0.85}
 BEST = {"a": 0.9, "b": 0.6, "c": 0.85}
 LOWEST_LOSS = {"a": 1.0, "b": 2.5, "c": 1.2, "d": 4.0}
-
-
-@contextlib.contextmanager
-def _writing(cwd: Path, file_store: bool) -> Iterator[None]:
-    """While the mlflow library writes: in ``cwd``, with the opt-in a file store needs."""
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if file_store:
-            mp.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
-        mp.chdir(cwd)
-        yield
 
 
 def _populate(uri: str) -> None:
@@ -65,7 +52,7 @@ def _populate(uri: str) -> None:
 def store_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     base = tmp_path_factory.mktemp(request.param)
     uri = (base / "mlruns").as_uri() if request.param == "file" else f"sqlite:///{base}/mlflow.db"
-    with _writing(base, file_store=request.param == "file"):
+    with writing_store(base, file_store=request.param == "file"):
         _populate(uri)
     db = str(base / "a.duckdb")
     api.ingest_mlflow(db=db, tracking_uri=uri)

@@ -4,10 +4,7 @@ nothing is counted twice."""
 
 from __future__ import annotations
 
-import contextlib
 import time
-import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -16,25 +13,16 @@ import pytest
 from auditor import api
 from tests.helpers.cli import run
 from tests.helpers.db import job_rows
+from tests.helpers.mlflow_stores import writing_store
 
 HOUR_MS = 3_600_000
-
-
-@contextlib.contextmanager
-def quiet_mlflow(cwd: Path) -> Iterator[None]:
-    """While the mlflow library writes the store: in ``cwd``, its dependencies' deprecation
-    warnings silenced."""
-    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        mp.chdir(cwd)
-        yield
 
 
 def log_run(uri: str, cwd: Path, name: str, gpus: int, start_ms: int, end_ms: int | None) -> str:
     """A run of experiment 'sweep' with param gpus; terminated at ``end_ms`` unless None."""
     from mlflow import MlflowClient
 
-    with quiet_mlflow(cwd):
+    with writing_store(cwd):
         client = MlflowClient(tracking_uri=uri)
         found = client.get_experiment_by_name("sweep")
         exp = found.experiment_id if found else client.create_experiment("sweep")
@@ -48,7 +36,7 @@ def log_run(uri: str, cwd: Path, name: str, gpus: int, start_ms: int, end_ms: in
 def finish(uri: str, cwd: Path, run_id: str, end_ms: int) -> None:
     from mlflow import MlflowClient
 
-    with quiet_mlflow(cwd):
+    with writing_store(cwd):
         MlflowClient(tracking_uri=uri).set_terminated(run_id, end_time=end_ms)
 
 
