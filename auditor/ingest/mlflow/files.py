@@ -152,13 +152,18 @@ def _extremes(files: Sequence[SeriesFile]) -> pa.Table:
     (mlflow/metric_extremes.sql). A line that is no point is left out here: only the series
     of GPU metrics and the last line of a metric stop an ingest."""
     points, _ = _read_metric_files(files, MlflowOptions(skip_bad_rows=True))
+    return _over("points", points, "mlflow/metric_extremes").cast(RUN_VALUES)
+
+
+def _over(name: str, table: pa.Table, query: str) -> pa.Table:
+    """The result of the query file ``query`` over ``table``, registered as ``name``, on a
+    connection of its own."""
     con = duckdb.connect()
     try:
-        con.register("points", points)
-        found = con.sql(sql.query("mlflow/metric_extremes")).to_arrow_table()
+        con.register(name, table)
+        return con.sql(sql.query(query)).to_arrow_table()
     finally:
         con.close()
-    return found.cast(RUN_VALUES)
 
 
 def _yaml_load(path: str, what: str) -> Any:
@@ -307,12 +312,7 @@ def _read_metric_files(
             column_types={c: pa.string() for c in ("ts", "value", "step")} | {"f": pa.int64()}
         ),
     )
-    con = duckdb.connect()
-    try:
-        con.register("lines", text)
-        parsed = con.sql(sql.query("mlflow/metric_lines")).to_arrow_table()
-    finally:
-        con.close()
+    parsed = _over("lines", text, "mlflow/metric_lines")
     bad_files = sorted(set(ragged) | set(pc.filter(parsed["f"], parsed["bad"]).to_pylist()))
     if bad_files and not options.skip_bad_rows:
         path = files[bad_files[0]].path
