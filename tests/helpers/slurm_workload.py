@@ -82,6 +82,13 @@ WORKLOAD: tuple[Submitted, ...] = (
 
 BY_KEY = {job.key: job for job in WORKLOAD}
 
+# Submitted after the dumps when the sandbox also syncs (its sync.txt): `long` runs through the
+# first sync, `late` is submitted after it; both end before the second.
+SYNC_EXTRA: tuple[Submitted, ...] = (
+    Submitted("long", "long", "alice", "nlp", gpus=1, seconds=15),
+    Submitted("late", "late", "bob", "vision", gpus=2, seconds=2),  # --gpus=2
+)
+
 
 def gpu_seconds_by(field: str) -> dict[str, tuple[int, int]]:
     """GPU-seconds (lowest, highest) per ``account`` or ``user``."""
@@ -107,10 +114,10 @@ def total_gpu_seconds() -> tuple[int, int]:
     return sum(lows), sum(highs)
 
 
-def submitted_ids(dump_dir: Path) -> dict[str, str]:
+def submitted_ids(dump_dir: Path, name: str = "jobs.txt") -> dict[str, str]:
     """The job id sbatch or srun gave each workload entry, from the script's jobs.txt."""
     ids = {}
-    for line in (dump_dir / "jobs.txt").read_text().splitlines():
+    for line in (dump_dir / name).read_text().splitlines():
         name, _, value = line.partition("=")
         if name.startswith("job."):
             ids[name.removeprefix("job.")] = value

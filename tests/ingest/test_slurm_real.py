@@ -9,12 +9,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from auditor import api
@@ -25,6 +27,7 @@ from tests.helpers.slurm_workload import (
     CLUSTER,
     GPU_MODEL,
     SLACK_S,
+    SYNC_EXTRA,
     WORKLOAD,
     allocations_by,
     gpu_seconds_by,
@@ -90,9 +93,16 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> SandboxRun:
     if reason:
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("slurm-sandbox")
+    # The same run also syncs twice into its own database (test_sync_while_jobs_run).
+    env = os.environ | {
+        "SLURM_SANDBOX_SYNC_DB": str(tmp_path_factory.mktemp("sync") / "sync.duckdb"),
+        "SLURM_SANDBOX_AUDITOR": f"{sys.executable} -m auditor",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     started = time.monotonic()
     proc = subprocess.run(
         [str(ROOT / "scripts" / "slurm-sandbox"), str(out)],
+        env=env,
         capture_output=True,
         text=True,
         timeout=2 * SANDBOX_LIMIT_S,
@@ -355,3 +365,66 @@ def test_sandbox_stops_its_daemons(sandbox_run: SandboxRun) -> None:
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
     assert set(submitted_ids(sandbox_run.dump_dir)) == set(BY_KEY)
+
+
+def watermark(db: Path) -> tuple[Any, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT window_end, windows FROM sync_watermarks").fetchone()
+        assert row is not None
+        return row[0], row[1]
+    finally:
+        con.close()
+
+
+@pytest.mark.slurm
+def test_sync_while_jobs_run(sandbox_run: SandboxRun) -> None:
+    out = sandbox_run.dump_dir
+    ids = submitted_ids(out) | submitted_ids(out, "sync.txt")
+    first, second = str(out / "sync-1.duckdb"), str(out / "sync-2.duckdb")
+    # The first sync saw the long job running and the late one not yet submitted.
+    before = job_rows(first)
+    assert before[ids["long"]]["state"] == "RUNNING"
+    assert ids["late"] not in before
+    # The second stored every allocation once, with its final state and figures.
+    con = duckdb.connect(second, read_only=True)
+    try:
+        rows_stored, runs = con.execute(
+            "SELECT count(*), count(DISTINCT run) FROM jobs"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    assert rows_stored == runs
+    rows = job_rows(second)
+    runs_by_key = runs_of(ids) | {job.key: [ids[job.key]] for job in SYNC_EXTRA}
+    expected_gpu_s: dict[str, tuple[int, int]] = {}
+    expected_jobs: dict[str, int] = {}
+    for job in (*WORKLOAD, *SYNC_EXTRA):
+        for run in runs_by_key[job.key]:
+            # A window (-S/-E) may leave out a job cancelled before it was ever eligible.
+            if not job.started and run not in rows:
+                continue
+            row = rows[run]
+            assert (row["name"], row["user_name"], row["account"], row["state"]) == (
+                job.job_name,
+                job.user,
+                job.account,
+                job.state,
+            ), run
+            if job.started:
+                assert job.seconds <= row["elapsed_s"] <= job.seconds + SLACK_S, run
+                assert row["gpus"] == job.gpus, run
+            expected_jobs[job.account] = expected_jobs.get(job.account, 0) + 1
+        low, high = job.gpu_seconds
+        old = expected_gpu_s.get(job.account, (0, 0))
+        expected_gpu_s[job.account] = (old[0] + low, old[1] + high)
+    assert set(rows) <= {run for key in runs_by_key for run in runs_by_key[key]}
+    got = summary(second, "project")
+    assert set(got) == set(expected_gpu_s)
+    for account, (jobs, gpu_s) in got.items():
+        assert jobs == expected_jobs[account], account
+        assert within(gpu_s, expected_gpu_s[account]), (account, gpu_s, expected_gpu_s[account])
+    # Each sync moved the watermark on.
+    end_1, windows_1 = watermark(Path(first))
+    end_2, windows_2 = watermark(Path(second))
+    assert windows_1 >= 1 and windows_2 > windows_1 and end_2 > end_1
