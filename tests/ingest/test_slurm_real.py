@@ -29,6 +29,7 @@ from tests.helpers.slurm_workload import (
     SLACK_S,
     SYNC_EXTRA,
     WORKLOAD,
+    Submitted,
     allocations_by,
     gpu_seconds_by,
     submitted_ids,
@@ -161,6 +162,20 @@ def summary(db: str, by: str) -> dict[str, tuple[int, float]]:
     }  # fmt: skip
 
 
+def assert_as_submitted(row: dict[str, Any], job: Submitted, run: str) -> None:
+    """The stored ``row`` of ``run`` has the name, user, account and state its submission
+    (``job``, of the workload) gave it, and when it started, its elapsed time and GPUs."""
+    assert (row["name"], row["user_name"], row["account"], row["state"]) == (
+        job.job_name,
+        job.user,
+        job.account,
+        job.state,
+    ), run
+    if job.started:
+        assert job.seconds <= row["elapsed_s"] <= job.seconds + SLACK_S, run
+        assert row["gpus"] == job.gpus, run
+
+
 def within(value: float, bounds: tuple[int, int]) -> bool:
     low, high = bounds
     return low - 1e-6 <= value <= high + 1e-6
@@ -250,15 +265,8 @@ def test_each_submitted_job(
         for run in runs[key]:
             row = rows[run]
             assert row["cluster"] == CLUSTER
-            assert (row["name"], row["user_name"], row["account"], row["state"]) == (
-                job.job_name,
-                job.user,
-                job.account,
-                job.state,
-            ), run
+            assert_as_submitted(row, job, run)
             if job.started:
-                assert job.seconds <= row["elapsed_s"] <= job.seconds + SLACK_S, run
-                assert row["gpus"] == job.gpus, run
                 assert row["start_epoch"] is not None and "never_started" not in row["tags"]
                 assert row["gpu_model"] == (GPU_MODEL if job.gpus else None), run
             else:
@@ -404,16 +412,7 @@ def test_sync_while_jobs_run(sandbox_run: SandboxRun) -> None:
             # A window (-S/-E) may leave out a job cancelled before it was ever eligible.
             if not job.started and run not in rows:
                 continue
-            row = rows[run]
-            assert (row["name"], row["user_name"], row["account"], row["state"]) == (
-                job.job_name,
-                job.user,
-                job.account,
-                job.state,
-            ), run
-            if job.started:
-                assert job.seconds <= row["elapsed_s"] <= job.seconds + SLACK_S, run
-                assert row["gpus"] == job.gpus, run
+            assert_as_submitted(rows[run], job, run)
             expected_jobs[job.account] = expected_jobs.get(job.account, 0) + 1
         low, high = job.gpu_seconds
         old = expected_gpu_s.get(job.account, (0, 0))
