@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.duckdb
+# the suite on every core, each test file in one worker (module fixtures are built once)
+PYTEST_WORKERS ?= -n auto --dist loadfile
 
 .PHONY: install demo test check format bench clean golden screenshot docs-cli
 
@@ -29,7 +31,7 @@ demo: install
 	@echo "report: $(CURDIR)/report.html"
 
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 check: install
 	$(BIN)/ruff format --check .
@@ -37,7 +39,7 @@ check: install
 	$(BIN)/mypy
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir "$$(mktemp -d)"
 	$(BIN)/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_WORKERS)
 
 format: install
 	$(BIN)/ruff format .
