@@ -4,7 +4,8 @@
 
 The store is written once by the mlflow library (4 experiments x 5 sweeps x 100 runs, each
 run 2 GPUs x power and utilisation sampled every 10 s for 10 minutes = 240 points) and kept
-under --data for later rounds. Timed: ``auditor ingest mlflow`` as a fresh process (start-up
+under --data for later rounds; --runs above 2,000 (a multiple of it) copies those runs in SQL
+with new ids (REPLICATE), into a store of its own kept there too. Timed: ``auditor ingest mlflow`` as a fresh process (start-up
 and imports included) on the SQLite store, then against a local ``mlflow server`` on the
 same data for 1, 2 and 4 experiments, to show the HTTP path grows linearly with the runs.
 ``make bench`` can call ``run()``.
