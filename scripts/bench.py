@@ -2,6 +2,7 @@
 
     python scripts/bench.py [--gpu-use] [JOBS ...]    # default: 100000 1000000
     python scripts/bench.py --only g [JOBS ...]       # (g) alone, on a database built before
+    python scripts/bench.py --only h [JOBS ...]       # (h) alone, likewise
 
 For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
 cluster, then measures in one run, on the same file: (a) a bare DuckDB baseline (read_csv into
@@ -14,7 +15,8 @@ export a tenth of the size; with --gpu-use, (e) (b) on the same dump with GPU us
 steps and jobstats summaries, and (f) the whole commands of (c) over that database, where
 the GPU-use columns hold figures, with their ratio to (c); (g) `summary --by project` over a
 copy of (d)'s database that also holds five years of hourly grid intensity for the jobs'
-zone, against the same summary without it (annual factors). Wall time and peak RSS of each,
+zone, against the same summary without it (annual factors); (h) `auditor report` over (d)'s
+database against `summary --by project`, whole commands in turn, with their ratio. Wall time and peak RSS of each,
 as a table.
 """
 
@@ -290,6 +292,26 @@ def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, st
     return rows
 
 
+def report_rows(db: str, work: Path) -> list[tuple[str, float, float, str]]:
+    """(h): ``auditor report`` (HTML, footprint on) against ``summary --by project``, whole
+    commands on the same database, three rounds in turn; the best of each, and their ratio."""
+    html = str(work / "report.html")
+    report = [sys.executable, "-m", "auditor", "report", "--db", db, "--config", CONFIG, "-o", html]
+    summaries, reports = [], []
+    for _ in range(3):  # in turn: the machine's speed drifts
+        summaries.append(measure(summary_command(db, "project")))
+        reports.append(measure(report))
+    summary, whole = min(summaries), min(reports)
+    return [
+        ("(h) summary --by project: whole command, CSV out", *summary, ""),
+        (
+            f"(h) report, HTML: whole command ({whole[0] / summary[0]:.2f} x the summary)",
+            *whole,
+            "",
+        ),
+    ]
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -329,6 +351,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])
     rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
     rows += series_rows(db, work, n)
+    rows += report_rows(db, work)
     if gpu_use:
         busy = work / f"sacct-{n}-gpu-use.txt"
         if not busy.exists():
@@ -348,11 +371,11 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
 
 def main(argv: list[str]) -> None:
     gpu_use = "--gpu-use" in argv  # adds (e): the same dump with GPU use, ingested
-    # --only g: (g) alone, over the database (d) left in AUDITOR_BENCH_DIR
+    # --only g or h: that row alone, over the database (d) left in AUDITOR_BENCH_DIR
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
-    if only not in (None, "g"):
-        raise SystemExit(f"--only {only}: only (g) runs alone. Try --only g.")
-    skip = {"--gpu-use", "--only", "g"}
+    if only not in (None, "g", "h"):
+        raise SystemExit(f"--only {only}: only (g) and (h) run alone. Try --only g.")
+    skip = {"--gpu-use", "--only", "g", "h"}
     sizes = [int(a) for a in argv if a not in skip] or [100_000, 1_000_000]
     work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -361,7 +384,12 @@ def main(argv: list[str]) -> None:
         db = work / f"bench-{n}.duckdb"
         if only and not db.exists():
             raise SystemExit(f"{db} does not exist: run the whole bench once with that directory")
-        rows = series_rows(str(db), work, n) if only else bench(n, work, gpu_use)
+        if only == "h":
+            rows = report_rows(str(db), work)
+        elif only == "g":
+            rows = series_rows(str(db), work, n)
+        else:
+            rows = bench(n, work, gpu_use)
         for name, wall, rss, ratio in rows:
             rss_text = "" if rss != rss else f"{rss:.0f}"
             print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)

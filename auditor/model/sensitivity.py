@@ -340,7 +340,9 @@ def parse_metric(spec: str) -> Scoring:
     return scoring
 
 
-def detected_metrics(store: Store, *, rows: str, project: str | None) -> dict[str, list[str]]:
+def detected_metrics(
+    store: Store, *, rows: str, project: str | None = None
+) -> dict[str, list[str]]:
     """The MLflow metrics that two runs or more of each sweep of ``rows`` have, by sweep key
     (sensitivity/metrics.sql); needs the temp table ``group_names`` of the sweeps."""
     found: dict[str, list[str]] = {}
@@ -359,22 +361,33 @@ def sweep_summary(
     return store.query("sensitivity/summary", {"sign": scoring.sign}).to_pylist(), notes
 
 
-def with_tune(store: Store, table: pa.Table, *, metrics: Sequence[str], project: str) -> pa.Table:
+def with_tune(
+    store: Store,
+    table: pa.Table,
+    *,
+    metrics: Sequence[str],
+    project: str,
+    found: Mapping[str, list[str]] | None = None,
+) -> pa.Table:
     """The R&D table ``table`` (over the temp view ``footprint``) with TUNE_COLUMNS filled on
     its tune row: for the first of ``metrics`` (NAME[:min|max]) that two runs or more of the
     tune sweep have, else the first (by name) of the MLflow metrics they have. Unchanged when
-    there is no tune row or no such metric; its notes say which metric and direction."""
+    there is no tune row or no such metric; its notes say which metric and direction.
+    ``found`` is detected_metrics of rows that hold the project's, when the caller has it."""
     names = table.column("name").to_pylist()
     scopes = table.column("scope").to_pylist()
     if "tune" not in scopes or names[scopes.index("tune")] is None:
         return table
     at = scopes.index("tune")
-    group = find_group(store, "sweep", str(names[at]), project)
     if metrics:
         candidates = [parse_metric(m) for m in metrics]
     else:
-        found = detected_metrics(store, rows="footprint", project=project)
+        if found is None:
+            found = detected_metrics(store, rows="footprint", project=project)
         candidates = [Scoring(m, default_mode(m)) for m in found.get(str(names[at]), [])]
+        if not candidates:  # nothing to score: the sweep need not be looked up
+            return table
+    group = find_group(store, "sweep", str(names[at]), project)
     notes = notes_of(table)
     for scoring in candidates:
         rows, _ = sweep_summary(store, scoring, rows="footprint", group=group, project=project)
@@ -465,17 +478,24 @@ class SweepCurve:
 
 
 def report_curves(
-    store: Store, *, rows: str, metrics: Sequence[str], limit: int
+    store: Store,
+    *,
+    rows: str,
+    metrics: Sequence[str],
+    limit: int,
+    found: Mapping[str, list[str]] | None = None,
 ) -> tuple[list[SweepCurve], list[str]]:
     """The curves of the sweeps of ``rows`` with a metric on two runs or more: each of
     ``metrics`` (NAME[:min|max]) where given, else every MLflow metric two runs of a sweep
     have, its direction assumed from its name (default_mode). At most ``limit``, by sweep key
-    then metric; the notes say what was left out. Needs the temp table ``group_names``."""
+    then metric; the notes say what was left out. Needs the temp table ``group_names``.
+    ``found`` is detected_metrics of ``rows``, when the caller has it."""
     if metrics:
         scorings = [(parse_metric(m), False) for m in metrics]
         found = None
     else:
-        found = detected_metrics(store, rows=rows, project=None)
+        if found is None:
+            found = detected_metrics(store, rows=rows)
         names = sorted({m for ms in found.values() for m in ms})
         scorings = [(Scoring(m, default_mode(m)), True) for m in names]
     curves: list[SweepCurve] = []

@@ -30,7 +30,13 @@ from auditor.model.footprint import (
     notes_of,
     running_note,
 )
-from auditor.model.sensitivity import SweepCurve, report_curves, unpriced_rows, with_tune
+from auditor.model.sensitivity import (
+    SweepCurve,
+    detected_metrics,
+    report_curves,
+    unpriced_rows,
+    with_tune,
+)
 from auditor.model.tables import name_groups, rnd_rows
 from auditor.settings import Settings
 from auditor.store import Store
@@ -417,12 +423,18 @@ def build(
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     if settings.configured:
         notes += compute(con, settings, keep="report_jobs").notes
-        con.execute(sql.query("report/footprint"))  # computed once, read many times
+        con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
+        named = sorted(p for p in found if p is not None)
+        # computed once, read many times
+        con.execute(sql.query("report/footprint"), {"projects": named})
+        con.execute(sql.query("report/project_view"))
         name_groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
-        for project in sorted(p for p in found if p is not None):
-            con.execute(sql.query("report/project"), {"project": project})
+        # the metrics of every sweep, found once, not once per project
+        detected = None if metrics else detected_metrics(store, rows="report_footprint")
+        for ord_, project in enumerate(named, start=1):
+            con.execute(sql.query("report/project"), {"project_ord": ord_})
             table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
-            table = with_tune(store, table, metrics=metrics, project=project)
+            table = with_tune(store, table, metrics=metrics, project=project, found=detected)
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = _rows(store, "report/factors_used")
         # every job of the report: the view `footprint` now holds the last project's only
@@ -433,7 +445,10 @@ def build(
         )
         factors_used = []
         scored_rows = unpriced_rows(store, keep="report_jobs")
-    curves, curve_notes = report_curves(store, rows=scored_rows, metrics=metrics, limit=top)
+        detected = None
+    curves, curve_notes = report_curves(
+        store, rows=scored_rows, metrics=metrics, limit=top, found=detected
+    )
     notes += curve_notes
     con.execute(sql.query("report/base"))
     notes += running_note(

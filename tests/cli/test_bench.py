@@ -84,3 +84,12 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
                          footprint=config)  # fmt: skip
     assert any("average intensity series US" in note for note in api.notes(series))
     assert series.num_rows == api.summary(db=db, by="project", footprint=config).num_rows
+    # (h) the report against summary --by project, on the same database, with their ratio
+    (name,) = [n for n in wall if n.startswith("(h) report, HTML: whole command (")]
+    match = re.fullmatch(r".*\((\d+\.\d\d) x the summary\)", name)
+    assert match, name
+    plain = wall["(h) summary --by project: whole command, CSV out"]
+    ratio, half = float(match[1]), 0.005
+    assert (wall[name] - half) / (plain + half) - half <= ratio
+    assert ratio <= (wall[name] + half) / (plain - half) + half
+    assert (tmp_path / "report.html").read_text("utf-8").startswith("<!DOCTYPE html>")

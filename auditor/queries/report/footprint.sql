@@ -1,9 +1,19 @@
 -- Materialises the temp view `footprint` (computed once for the report's jobs) as the temp
--- table `report_footprint`, and creates the temp table `report_project` (the project an R&D
--- table is being made for) and the temp view `footprint` over that project's jobs only, which
--- is what summary/rnd_pick.sql and summary/rnd_table.sql read.
--- (without explain's written arithmetic: strings for every job, read by none)
-CREATE OR REPLACE TEMP TABLE report_footprint AS SELECT * EXCLUDE (explained) FROM footprint;
-CREATE OR REPLACE TEMP TABLE report_project (project VARCHAR);
-CREATE OR REPLACE TEMP VIEW footprint AS
-SELECT * FROM report_footprint WHERE project IN (SELECT project FROM report_project);
+-- table `report_footprint`, with the columns the report's queries read per job: those of
+-- report/footprint_gpu.sql, which report/base.sql reads, and the run times, GPU-equivalent
+-- hours and server prices of summary/rnd_table.sql. Its factors with their sources are
+-- report/factor_classes.sql's, a row per class: a million rows of every factor's source and
+-- as_of would outgrow the memory limit and spill. The rows are in the order of their
+-- project's place in $projects (project_ord, 0 for a job without one), so that each project's
+-- jobs lie together and report/project.sql reads only the row groups that hold them.
+CREATE OR REPLACE TEMP TABLE report_footprint AS
+SELECT
+    uid, source, cluster, project, sweep, src_file, run, job_id, user_name, gpu_model, state,
+    gpus, hours, gpu_hours, energy_kwh, measured_energy_kwh, co2e_kg, carbon_g_per_kwh, pue,
+    cloud_prices, cloud_cost_usd_low, cloud_cost_usd_high, price_missing,
+    electricity_cost_usd, gpu_util_mean, idle_below, embodied_kg, water_l, water_missing,
+    owned_cost_usd, owned_missing,
+    start_ts, end_ts, gpu_equiv_hours, server_usd, gpus_per_server,
+    coalesce(list_position($projects, project), 0) AS project_ord
+FROM footprint
+ORDER BY project_ord;
