@@ -368,7 +368,7 @@ def test_sandbox_stops_its_daemons(sandbox_run: SandboxRun) -> None:
     # how long the install takes depends on the mirror and the machine: the run's timeout
     # bounds it, no test asserts it
     stopped = dict(re.findall(r"stopped (\w+) \(pid (\d+)\)", sandbox_run.log))
-    assert set(stopped) == {"slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged"}
+    assert set(stopped) == {"slurmrestd", "slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged"}
     for pid in stopped.values():
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
