@@ -410,12 +410,14 @@ def sync_mlflow(
     overlap: str = "6h",
     on_window: Callable[[SyncWindow], None] | None = None,
 ) -> SyncOutcome:
-    """Store the runs of an MLflow store that started, ended or ran since the last sync.
+    """Store the runs of an MLflow store that started, ended, logged or ran since the last
+    sync.
 
     One window: from the watermark of (mlflow, the store's URI) less ``overlap`` (every run
-    on the first sync) to now; runs still running are read again each time, and stored over
-    their earlier reading (a run's key is its id). The watermark moves to the window's end
-    in the ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
+    on the first sync) to now. Only the runs that may have changed in it are read (see
+    ``read_mlflow``); runs still running are read again each time, and stored over their
+    earlier reading (a run's key is its id). The watermark moves to the window's end in the
+    ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
     sync holds the database longer than AUDITOR_LOCK_WAIT."""
     from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
 
@@ -427,12 +429,9 @@ def sync_mlflow(
         before = mark.window_end if mark else None
         cutoff = before - overlap_span if before is not None else None
         end = datetime.now(UTC).replace(microsecond=0)
-        result = read_mlflow(tracking_uri, (), options)
-        assert isinstance(result.table, pa.Table)  # the MLflow importer returns Arrow rows
-        changed = sync.changed_since(result.table, cutoff)
-        result = ImportResult(
-            changed, changed.num_rows, result.skipped, result.skipped_count, result.notes
-        )
+        # only the runs that may have changed since the cutoff are read (all on a first sync)
+        since_ms = None if cutoff is None else int(cutoff.timestamp() * 1000)
+        result = read_mlflow(tracking_uri, (), options, changed_since_ms=since_ms)
         start = cutoff or datetime.fromtimestamp(0, UTC)
         entry = LedgerEntry(
             row_options={

@@ -25,9 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from auditor.errors import InputError, StoreError, UsageError
 
 SOURCE_SACCT = "slurm-sacct"
@@ -207,19 +204,6 @@ def sync_lock(db: str, wait_s: float) -> Iterator[None]:
 
 
 SOURCE_MLFLOW = "mlflow"
-
-
-def changed_since(table: pa.Table, cutoff: datetime | None) -> pa.Table:
-    """The canonical rows of runs that may have changed since ``cutoff``: still running, or
-    started or ended at or after it (every row when ``cutoff`` is None)."""
-    if cutoff is None:
-        return table
-    at = pa.scalar(cutoff, pa.timestamp("us", tz="UTC"))
-    start = pc.fill_null(pc.greater_equal(table.column("start_ts"), at), False)
-    end = pc.fill_null(pc.greater_equal(table.column("end_ts"), at), False)
-    running = pc.fill_null(table.column("running"), False)
-    no_end = pc.is_null(table.column("end_ts"))
-    return table.filter(pc.or_(pc.or_(start, end), pc.or_(running, no_end)))
 
 
 # -- slurmrestd ------------------------------------------------------------------------------
