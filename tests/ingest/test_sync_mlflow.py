@@ -188,3 +188,22 @@ def test_the_server_filters_find_the_changed_runs(tmp_path: Path) -> None:
             found |= {r.info.run_id for r in runs}
     assert found == {recent, started, going}
     assert _changed_filters(None) == [None]
+
+
+def test_forget_of_a_sync_moves_the_store_watermark_back(tmp_path: Path) -> None:
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    db = str(tmp_path / "sync.duckdb")
+    now = int(time.time() * 1000)
+    _log(uri, tmp_path, "a", 1, now - 3 * HOUR_MS, now - 2 * HOUR_MS)
+    first = api.sync_mlflow(db=db, tracking_uri=uri)
+    api.sync_mlflow(db=db, tracking_uri=uri)
+    first_id, second_id = (int(r["ingest_id"]) for r in api.ingests(db=db).to_pylist())
+    (key,) = api.forget(second_id, db=db).watermarks
+    assert key == ("mlflow", uri)
+    con = duckdb.connect(db, read_only=True)
+    try:
+        marks = con.execute("SELECT window_end, windows FROM sync_watermarks").fetchall()
+    finally:
+        con.close()
+    assert marks == [(first.windows[0].end, 1)]
+    assert api.forget(first_id, db=db).watermarks == {("mlflow", uri): None}
