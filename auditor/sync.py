@@ -374,8 +374,11 @@ def _check_reply(url: str, status: int, body: bytes, window: Window) -> None:
     if status != 200:
         if isinstance(doc, dict) and doc.get("errors"):
             said = _rest_errors(doc["errors"])
-        raise InputError(f"window {window}: slurmrestd answered HTTP {status}: {said}",
-                         file=url, hint=_NOTHING_STORED)  # fmt: skip
+        raise InputError(
+            f"window {window}: slurmrestd answered HTTP {status}: {said}",
+            file=url,
+            hint=_NOTHING_STORED,
+        )
     if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), list):
         raise InputError(
             f"window {window}: slurmrestd's reply is not JSON with a 'jobs' list "
