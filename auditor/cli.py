@@ -540,7 +540,10 @@ def sync_slurm(
     ] = "sacct",
     url: Annotated[
         str | None,
-        typer.Option(help="slurmrestd's address with --via rest (http://host:6820)."),
+        typer.Option(
+            help="slurmrestd's address with --via rest (http://host:6820).",
+            show_default="none: needed with --via rest",
+        ),
     ] = None,
     token_file: Annotated[
         str | None,
