@@ -236,15 +236,17 @@ class SyncWindow:
     end: datetime
     command: str
     outcome: IngestOutcome | None = None
+    api_version: str | None = None  # the slurmdb API version slurmrestd answered with
 
     def summary_line(self) -> str:
         window = f"{sync.utc_text(self.start)} .. {sync.utc_text(self.end)}"
         if self.outcome is None:
             return f"{window}: {self.command}"
         r = self.outcome.report
+        via = f", via slurmrestd {self.api_version}" if self.api_version else ""
         return (
             f"auditor: sync {window}: {r.rows_read} rows read, {r.jobs_added} jobs new, "
-            f"{r.jobs_updated} updated"
+            f"{r.jobs_updated} updated{via}"
         )
 
 
@@ -272,20 +274,35 @@ def sync_slurm(
     sacct: str | None = None,
     dry_run: bool = False,
     on_window: Callable[[SyncWindow], None] | None = None,
+    via: str = "sacct",
+    url: str | None = None,
+    token_file: str | None = None,
+    user: str | None = None,
+    api_version: str | None = None,
 ) -> SyncOutcome:
-    """Run sacct over the windows since the last sync and store each window's jobs.
+    """Run sacct (or ask slurmrestd) over the windows since the last sync and store each
+    window's jobs.
 
-    The windows run from the watermark of (slurm-sacct, ``cluster``) less ``overlap``
-    (``since`` when given, and on the first sync, where it is required) to ``until``
-    (default: now less ``lag``), cut into ``chunk``s. Each window is one ingest, and the
-    watermark moves to its end in that ingest's transaction; ``on_window`` is called after
-    each. Raises UsageError (bad option, no --since on the first sync, no sacct), InputError
-    (sacct failed: the windows before it stay stored), StoreError (another sync holds the
-    database longer than AUDITOR_LOCK_WAIT)."""
+    The windows run from the watermark of (slurm-sacct or slurm-rest, ``cluster``) less
+    ``overlap`` (``since`` when given, and on the first sync, where it is required) to
+    ``until`` (default: now less ``lag``), cut into ``chunk``s. Each window is one ingest,
+    and the watermark moves to its end in that ingest's transaction; ``on_window`` is
+    called after each. ``via="rest"`` asks slurmrestd at ``url`` (token from
+    ``token_file`` or $SLURM_JWT; ``api_version``, else the newest it serves) and reads its
+    JSON as ``sacct --json``. Raises UsageError (bad option, no --since on the first sync,
+    no sacct, no token), InputError (sacct or slurmrestd failed: the windows before it stay
+    stored), StoreError (another sync holds the database longer than AUDITOR_LOCK_WAIT)."""
     import tempfile
 
     from auditor.ingest.slurm import SlurmOptions, read_slurm
 
+    if via not in ("sacct", "rest"):
+        raise UsageError(f"--via '{via}' is not a way to read Slurm. Try one of: sacct, rest.")
+    rest = via == "rest"
+    if not rest and (url or token_file or user or api_version):
+        raise UsageError("--url, --token-file, --user and --api-version go with --via rest.")
+    if rest and sacct:
+        raise UsageError("--sacct goes with --via sacct, not --via rest.")
     chunk_span = sync.parse_span(chunk, "--chunk")
     overlap_span = sync.parse_span(overlap, "--overlap")
     lag_span = sync.parse_span(lag, "--lag")
@@ -294,10 +311,22 @@ def sync_slurm(
         sync.parse_time(until, "--until") if until else datetime.now(UTC) - lag_span
     ).replace(microsecond=0)
     key = cluster or sync.DEFAULT_CLUSTER
-    program = sync.find_sacct(sacct, required=not dry_run)
+    source = sync.SOURCE_REST if rest else sync.SOURCE_SACCT
+    if rest:
+        base = sync.check_rest_base(url)
+        versions = sync.rest_versions(api_version)
+        auth = None if dry_run else sync.rest_auth(token_file, user)
+        program = ""
+    else:
+        program = sync.find_sacct(sacct, required=not dry_run)
+
+    def shown(window: sync.Window) -> str:
+        if rest:  # the version is the first one tried; the token is never shown
+            return "GET " + sync.rest_url(base, versions[0], window, cluster)
+        return sync.shown_command(sync.sacct_command(program, window, cluster))
 
     def plan() -> tuple[datetime | None, list[sync.Window]]:
-        mark = _watermark(db, sync.SOURCE_SACCT, key, read_only=dry_run)
+        mark = _watermark(db, source, key, read_only=dry_run)
         before = mark.window_end if mark else None
         if since_at is not None:
             start = since_at
@@ -312,14 +341,11 @@ def sync_slurm(
 
     if dry_run:
         before, windows = plan()
-        shown = [
-            SyncWindow(w.start, w.end, sync.shown_command(sync.sacct_command(program, w, cluster)))
-            for w in windows
-        ]
-        for one in shown:
+        planned = [SyncWindow(w.start, w.end, shown(w)) for w in windows]
+        for one in planned:
             if on_window:
                 on_window(one)
-        return SyncOutcome(sync.SOURCE_SACCT, key, shown, before, dry_run=True)
+        return SyncOutcome(source, key, planned, before, dry_run=True)
 
     options = SlurmOptions(cluster=cluster, tz="UTC")
     keys = {"tz": "UTC", "cluster": cluster, "fields": None, "delimiter": None}
@@ -329,10 +355,23 @@ def sync_slurm(
         before, windows = plan()
         with tempfile.TemporaryDirectory(prefix="auditor-sync-") as tmp:
             for window in windows:
-                command = sync.sacct_command(program, window, cluster)
                 stamp = f"{window.start:%Y%m%dT%H%M%SZ}-{window.end:%Y%m%dT%H%M%SZ}"
-                out = Path(tmp) / f"sacct-{key}-{stamp}.txt"
-                sync.run_sacct(command, window, out)
+                version = None
+                if rest:
+                    assert auth is not None  # made above unless a dry run
+                    out = Path(tmp) / f"slurmrestd-{key}-{stamp}.json"
+                    version, got = sync.fetch_rest(base, versions, window, cluster, auth, out)
+                    versions = (version,)  # later windows ask the version that answered
+                    command = "GET " + got
+                    what = f"slurmrestd reply of window {window}"
+                    how: dict[str, object] = {"url": got, "api_version": version}
+                else:
+                    argv = sync.sacct_command(program, window, cluster)
+                    out = Path(tmp) / f"sacct-{key}-{stamp}.txt"
+                    sync.run_sacct(argv, window, out)
+                    command = sync.shown_command(argv)
+                    what = f"sacct output of window {window}"
+                    how = {"command": command}
                 try:
                     outcome = _ingest_files(
                         db,
@@ -341,27 +380,27 @@ def sync_slurm(
                         source="slurm",
                         options={
                             **options.as_dict(),
-                            "sync": sync.SOURCE_SACCT,
+                            "sync": source,
                             "window_start": sync.utc_text(window.start),
                             "window_end": sync.utc_text(window.end),
-                            "command": sync.shown_command(command),
+                            **how,
                         },
                         key_options=keys,
                         row_options=rows,
                         replace=False,
-                        watermark=Watermark(sync.SOURCE_SACCT, key, window.end),
+                        watermark=Watermark(source, key, window.end),
                     )
                 except InputError as exc:
                     # the temporary file is gone by the time the user reads this
                     if exc.file == str(out):
-                        exc.file = f"sacct output of window {window}"
+                        exc.file = what
                     raise
                 out.unlink()
-                one = SyncWindow(window.start, window.end, sync.shown_command(command), outcome)
+                one = SyncWindow(window.start, window.end, command, outcome, version)
                 done.append(one)
                 if on_window:
                     on_window(one)
-    return SyncOutcome(sync.SOURCE_SACCT, key, done, before)
+    return SyncOutcome(source, key, done, before)
 
 
 def sync_mlflow(
@@ -371,12 +410,14 @@ def sync_mlflow(
     overlap: str = "6h",
     on_window: Callable[[SyncWindow], None] | None = None,
 ) -> SyncOutcome:
-    """Store the runs of an MLflow store that started, ended or ran since the last sync.
+    """Store the runs of an MLflow store that started, ended, logged or ran since the last
+    sync.
 
     One window: from the watermark of (mlflow, the store's URI) less ``overlap`` (every run
-    on the first sync) to now; runs still running are read again each time, and stored over
-    their earlier reading (a run's key is its id). The watermark moves to the window's end
-    in the ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
+    on the first sync) to now. Only the runs that may have changed in it are read (see
+    ``read_mlflow``); runs still running are read again each time, and stored over their
+    earlier reading (a run's key is its id). The watermark moves to the window's end in the
+    ingest's transaction. Raises as ``ingest_mlflow``, and StoreError when another
     sync holds the database longer than AUDITOR_LOCK_WAIT."""
     from auditor.ingest.mlflow import MlflowOptions, read_mlflow, resolve_store
 
@@ -388,12 +429,9 @@ def sync_mlflow(
         before = mark.window_end if mark else None
         cutoff = before - overlap_span if before is not None else None
         end = datetime.now(UTC).replace(microsecond=0)
-        result = read_mlflow(tracking_uri, (), options)
-        assert isinstance(result.table, pa.Table)  # the MLflow importer returns Arrow rows
-        changed = sync.changed_since(result.table, cutoff)
-        result = ImportResult(
-            changed, changed.num_rows, result.skipped, result.skipped_count, result.notes
-        )
+        # only the runs that may have changed since the cutoff are read (all on a first sync)
+        since_ms = None if cutoff is None else int(cutoff.timestamp() * 1000)
+        result = read_mlflow(tracking_uri, (), options, changed_since_ms=since_ms)
         start = cutoff or datetime.fromtimestamp(0, UTC)
         entry = LedgerEntry(
             row_options={

@@ -531,10 +531,38 @@ def sync_slurm(
         bool,
         typer.Option(
             "--dry-run",
-            help="Print the windows and sacct commands; run nothing.",
+            help="Print the windows and sacct commands (or URLs); run nothing.",
             show_default="off",
         ),
     ] = False,
+    via: Annotated[
+        str, typer.Option(help="Read with sacct, or from slurmrestd's REST API (rest).")
+    ] = "sacct",
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="slurmrestd's address with --via rest (http://host:6820).",
+            show_default="none: needed with --via rest",
+        ),
+    ] = None,
+    token_file: Annotated[
+        str | None,
+        typer.Option(
+            help="File holding the JWT (scontrol token) with --via rest.",
+            show_default="$SLURM_JWT",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(help="User the token was made for.", show_default="the token's own"),
+    ] = None,
+    api_version: Annotated[
+        str | None,
+        typer.Option(
+            help="slurmdb API version to ask slurmrestd for (v0.0.38).",
+            show_default="the newest it serves",
+        ),
+    ] = None,
 ) -> None:
     """Run sacct over the windows since the last sync and store their jobs (cron-safe)."""
     outcome = api.sync_slurm(
@@ -548,6 +576,11 @@ def sync_slurm(
         sacct=sacct,
         dry_run=dry_run,
         on_window=_show_window,
+        via=via,
+        url=url,
+        token_file=token_file,
+        user=user,
+        api_version=api_version,
     )
     if not outcome.windows:
         warn(f"sync: Slurm cluster '{outcome.cluster}' is up to date: no window to read")

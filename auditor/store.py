@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -99,6 +99,8 @@ class ForgetReport:
     # its --replace deleted (files listed), which forgetting it does not bring back
     intervals_removed: int | None = None
     not_restored: dict[int, str] = field(default_factory=dict)
+    # a sync window: its (source, cluster) watermark's new end, None when it was removed
+    watermarks: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """What forgetting did, for stderr: one line, and one per later ingest that keeps
@@ -115,6 +117,14 @@ class ForgetReport:
         out = [
             f"forgot {self.description}: removed {self.jobs_removed} jobs only it brought, "
             f"restored {self.jobs_restored} jobs to their earlier values"
+        ]
+        out += [
+            f"the sync watermark of {source} '{cluster}' is now "
+            f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}, the end of its latest window left"
+            if end is not None
+            else f"the sync watermark of {source} '{cluster}' was removed: its next sync "
+            "needs --since"
+            for (source, cluster), end in sorted(self.watermarks.items())
         ]
         out += [
             f"{n} jobs it brought were updated since by ingest {later}, and keep its values "
@@ -218,6 +228,8 @@ FORGET = (
     "store/forget_drop_restored",
     "store/forget_unsupersede",
     "store/forget_intensity",
+    "store/forget_watermark_back",
+    "store/forget_watermark_drop",
     "store/forget_ledger_row",
 )
 
@@ -659,7 +671,13 @@ class Store:
             return ForgetReport(
                 ingest_id, description, 0, 0, later, intervals, not_restored=superseded
             )
-        return ForgetReport(ingest_id, description, stored - restorable, restored, later)
+        marks: dict[tuple[str, str], datetime | None] = {
+            (str(r[0]), str(r[1])): r[2] for r in done["store/forget_watermark_back"]
+        }
+        marks |= {(str(r[0]), str(r[1])): None for r in done["store/forget_watermark_drop"]}
+        return ForgetReport(
+            ingest_id, description, stored - restorable, restored, later, watermarks=marks
+        )
 
     def ingest_intensity(
         self,

@@ -1,5 +1,5 @@
-"""Windows of an ``auditor sync``: where they start and end, the sacct command that reads
-each, running it, and the lock that keeps two syncs of one database apart.
+"""Windows of an ``auditor sync``: where they start and end, the sacct command or slurmrestd
+query that reads each, running it, and the lock that keeps two syncs of one database apart.
 
 The window loop itself (read, store, advance the watermark in the same transaction) is in
 ``auditor.api.sync_slurm``; nothing here writes to the database.
@@ -7,21 +7,23 @@ The window loop itself (read, store, advance the watermark in the same transacti
 
 from __future__ import annotations
 
+import base64
 import fcntl
+import json
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from auditor.errors import InputError, StoreError, UsageError
 
@@ -204,14 +206,204 @@ def sync_lock(db: str, wait_s: float) -> Iterator[None]:
 SOURCE_MLFLOW = "mlflow"
 
 
-def changed_since(table: pa.Table, cutoff: datetime | None) -> pa.Table:
-    """The canonical rows of runs that may have changed since ``cutoff``: still running, or
-    started or ended at or after it (every row when ``cutoff`` is None)."""
-    if cutoff is None:
-        return table
-    at = pa.scalar(cutoff, pa.timestamp("us", tz="UTC"))
-    start = pc.fill_null(pc.greater_equal(table.column("start_ts"), at), False)
-    end = pc.fill_null(pc.greater_equal(table.column("end_ts"), at), False)
-    running = pc.fill_null(table.column("running"), False)
-    no_end = pc.is_null(table.column("end_ts"))
-    return table.filter(pc.or_(pc.or_(start, end), pc.or_(running, no_end)))
+# -- slurmrestd ------------------------------------------------------------------------------
+
+SOURCE_REST = "slurm-rest"
+
+# The slurmdb API versions whose job records the JSON importer reads, newest first. Slurm
+# 22.05 serves v0.0.36 to v0.0.38 (v0.0.36 predates every sacct --json shape read here);
+# newer releases serve v0.0.39 and later.
+REST_VERSIONS = ("v0.0.41", "v0.0.40", "v0.0.39", "v0.0.38", "v0.0.37")
+REST_TIMEOUT_S = 600.0  # a day of a busy cluster's records can take minutes to gather
+_NOTHING_STORED = "Nothing of this window was stored; the next sync resumes here."
+
+
+@dataclass(frozen=True)
+class RestAuth:
+    """What slurmrestd's rest_auth/jwt reads: the token and the user it was made for."""
+
+    token: str = field(repr=False)
+    user: str
+
+
+def rest_auth(token_file: str | None, user: str | None) -> RestAuth:
+    """The token from ``token_file`` (as ``scontrol token`` prints it, ``SLURM_JWT=...``, or
+    the token alone) or else from $SLURM_JWT; the user is ``user`` or else the one the token
+    names (its ``sun`` claim). UsageError when either cannot be found."""
+    if token_file:
+        try:
+            text = Path(token_file).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) else "not text"
+            raise UsageError(f"--token-file {token_file}: cannot be read ({why}).") from None
+        where = f"--token-file {token_file}"
+    else:
+        text = os.environ.get("SLURM_JWT", "")
+        where = "$SLURM_JWT"
+    token = text.strip().removeprefix("SLURM_JWT=").strip()
+    if not token:
+        raise UsageError(
+            f"{where} holds no token. Get one with 'scontrol token lifespan=SECONDS' and "
+            "pass it in $SLURM_JWT or --token-file FILE."
+        )
+    name = user or _token_user(token)
+    if not name:
+        raise UsageError(
+            f"the token in {where} names no user: pass --user NAME (the user it was made for)."
+        )
+    return RestAuth(token, name)
+
+
+def _token_user(token: str) -> str | None:
+    # Slurm's tokens carry the user name in the claim 'sun'; the signature is slurmctld's to
+    # check, this only reads the name to send along with it
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return None
+    name = claims.get("sun") if isinstance(claims, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def rest_versions(api_version: str | None) -> tuple[str, ...]:
+    """The versions to try, newest first: ``api_version`` alone when given."""
+    if api_version is None:
+        return REST_VERSIONS
+    version = api_version if api_version.startswith("v") else "v" + api_version
+    if not re.fullmatch(r"v0\.0\.\d+", version):
+        raise UsageError(
+            f"--api-version '{api_version}' is not a slurmdb API version. Use one such as "
+            "v0.0.38 (slurmrestd -s list shows those it serves)."
+        )
+    return (version,)
+
+
+def rest_url(base: str, version: str, window: Window, cluster: str | None) -> str:
+    """The jobs query of ``window``: ``uts`` times are epoch seconds, so slurmrestd's zone
+    does not matter; every user, steps and requeued copies are its defaults."""
+    query = {
+        "start_time": f"uts{int(window.start.timestamp())}",
+        "end_time": f"uts{int(window.end.timestamp())}",
+    }
+    if cluster:
+        query["cluster"] = cluster
+    return f"{base.rstrip('/')}/slurmdb/{version}/jobs?{urllib.parse.urlencode(query)}"
+
+
+def check_rest_base(url: str | None) -> str:
+    """``url`` as the base of slurmrestd's API; UsageError when missing or not http(s)."""
+    if not url:
+        raise UsageError("--via rest needs --url, slurmrestd's address (http://host:6820).")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise UsageError(
+            f"--url '{url}' is not slurmrestd's address. Use http(s)://host:port, without "
+            "a path to the jobs."
+        )
+    return url.rstrip("/")
+
+
+def fetch_rest(
+    base: str,
+    versions: Sequence[str],
+    window: Window,
+    cluster: str | None,
+    auth: RestAuth,
+    out: Path,
+) -> tuple[str, str]:
+    """Ask slurmrestd for the jobs of ``window`` into ``out``, trying ``versions`` in turn
+    while the server answers 404; returns the version and URL that answered. InputError
+    naming the window and URL when the server cannot be reached, refuses the token, answers
+    with an HTTP error, with something other than a JSON job list, or lists errors."""
+    for version in versions:
+        url = rest_url(base, version, window, cluster)
+        status, body = _get(url, auth, window)
+        if status == 404 and len(versions) > 1:
+            continue
+        _check_reply(url, status, body, window)
+        out.write_bytes(body)
+        return version, url
+    raise InputError(
+        f"window {window}: slurmrestd serves none of the slurmdb API versions "
+        f"{', '.join(versions)} (HTTP 404 for each)",
+        file=base,
+        hint="Pass --api-version with one it serves (slurmrestd -s list). " + _NOTHING_STORED,
+    )
+
+
+def _get(url: str, auth: RestAuth, window: Window) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url,
+        headers={
+            "X-SLURM-USER-TOKEN": auth.token,
+            "X-SLURM-USER-NAME": auth.user,
+            "Accept": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=REST_TIMEOUT_S) as reply:
+            return int(reply.status), reply.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise InputError(
+            f"window {window}: slurmrestd cannot be reached ({reason})",
+            file=url,
+            hint="Check --url and that slurmrestd runs. " + _NOTHING_STORED,
+        ) from None
+
+
+def _check_reply(url: str, status: int, body: bytes, window: Window) -> None:
+    first = body.decode("utf-8", errors="replace").strip().splitlines()
+    said = first[0].strip()[:200] if first else "an empty reply"
+    if status in (401, 403):
+        raise InputError(
+            f"window {window}: slurmrestd refused the token (HTTP {status}: {said})",
+            file=url,
+            hint="Get a new one with 'scontrol token', check --user. " + _NOTHING_STORED,
+        )
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = None
+    if status != 200:
+        if isinstance(doc, dict) and doc.get("errors"):
+            said = _rest_errors(doc["errors"])
+        raise InputError(
+            f"window {window}: slurmrestd answered HTTP {status}: {said}",
+            file=url,
+            hint=_NOTHING_STORED,
+        )
+    if not isinstance(doc, dict) or not isinstance(doc.get("jobs"), list):
+        raise InputError(
+            f"window {window}: slurmrestd's reply is not JSON with a 'jobs' list "
+            f"(it begins: {said})",
+            file=url,
+            hint="Check that --url is slurmrestd's address. " + _NOTHING_STORED,
+        )
+    if doc.get("errors"):
+        raise InputError(
+            f"window {window}: slurmrestd reported {_rest_errors(doc['errors'])}",
+            file=url,
+            hint=_NOTHING_STORED,
+        )
+
+
+def _rest_errors(errors: object) -> str:
+    if not isinstance(errors, list):
+        return str(errors)[:200]
+    said = []
+    for error in errors[:3]:
+        if isinstance(error, dict):
+            text = ": ".join(
+                str(error[k]) for k in ("source", "error", "description") if error.get(k)
+            )
+            said.append(text or json.dumps(error))
+        else:
+            said.append(str(error))
+    return "; ".join(said)

@@ -83,9 +83,10 @@ WORKLOAD: tuple[Submitted, ...] = (
 BY_KEY = {job.key: job for job in WORKLOAD}
 
 # Submitted after the dumps when the sandbox also syncs (its sync.txt): `long` runs through the
-# first sync, `late` is submitted after it; both end before the second.
+# first sync, with sacct and then through slurmrestd (25 s leaves room for both on a loaded
+# machine), `late` is submitted after it; both end before the second.
 SYNC_EXTRA: tuple[Submitted, ...] = (
-    Submitted("long", "long", "alice", "nlp", gpus=1, seconds=15),
+    Submitted("long", "long", "alice", "nlp", gpus=1, seconds=25),
     Submitted("late", "late", "bob", "vision", gpus=2, seconds=2),  # --gpus=2
 )
 

@@ -94,9 +94,12 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> SandboxRun:
     if reason:
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("slurm-sandbox")
-    # The same run also syncs twice into its own database (test_sync_while_jobs_run).
+    # The same run also syncs twice into its own database, with sacct and via slurmrestd
+    # (test_sync_while_jobs_run, test_sync_via_rest_while_jobs_run).
+    synced = tmp_path_factory.mktemp("sync")
     env = os.environ | {
-        "SLURM_SANDBOX_SYNC_DB": str(tmp_path_factory.mktemp("sync") / "sync.duckdb"),
+        "SLURM_SANDBOX_SYNC_DB": str(synced / "sync.duckdb"),
+        "SLURM_SANDBOX_REST_DB": str(synced / "sync-rest.duckdb"),
         "SLURM_SANDBOX_AUDITOR": f"{sys.executable} -m auditor",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
@@ -368,7 +371,7 @@ def test_sandbox_stops_its_daemons(sandbox_run: SandboxRun) -> None:
     # how long the install takes depends on the mirror and the machine: the run's timeout
     # bounds it, no test asserts it
     stopped = dict(re.findall(r"stopped (\w+) \(pid (\d+)\)", sandbox_run.log))
-    assert set(stopped) == {"slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged"}
+    assert set(stopped) == {"slurmrestd", "slurmd", "slurmctld", "slurmdbd", "mariadbd", "munged"}
     for pid in stopped.values():
         with pytest.raises(ProcessLookupError):
             os.kill(int(pid), 0)
@@ -387,9 +390,52 @@ def watermark(db: Path) -> tuple[Any, int]:
 
 @pytest.mark.slurm
 def test_sync_while_jobs_run(sandbox_run: SandboxRun) -> None:
+    assert_synced_as_submitted(sandbox_run.dump_dir, "sync")
+
+
+@pytest.mark.slurm
+def test_sync_via_rest_while_jobs_run(sandbox_run: SandboxRun) -> None:
     out = sandbox_run.dump_dir
+    assert_synced_as_submitted(out, "sync-rest")
+    assert "via slurmrestd v0.0.38" in (out / "sync-rest-1.out").read_text()
+    # Both ways stored the same jobs, column for column, but for what says where a row was
+    # read (a line of sacct's text, a job of the JSON) and what the two report differently.
+    by_sacct = job_rows(str(out / "sync-2.duckdb"))
+    by_rest = job_rows(str(out / "sync-rest-2.duckdb"))
+    assert set(by_rest) == set(by_sacct)
+    for run, row in by_sacct.items():
+        assert comparable(by_rest[run]) == comparable(row), run
+
+
+# Where a row was read: a line of sacct's text, a job of slurmrestd's JSON.
+WHERE_READ = ("src_file", "src_line", "ingest_id")
+# TotalCPU: text prints milliseconds, JSON microseconds.
+PRECISION = ("cpu_util",)
+# 22.05's JSON says every exit code is 0:0 and has no "CANCELLED by UID".
+TAGS_ONLY_IN_TEXT = ("exit_code", "cancelled_by")
+TRES_TAGS = ("alloc_tres", "req_tres")  # the same TRES, in another order
+
+
+def comparable(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if k not in WHERE_READ + PRECISION}
+    if row["start_epoch"] is None:
+        # a job that never started has no allocated TRES; text has its ReqMem, the JSON path
+        # reads memory from TRES alone
+        out.pop("mem_gb")
+    out["tags"] = {
+        k: sorted(v.split(",")) if k in TRES_TAGS else v
+        for k, v in row["tags"].items()
+        if k not in TAGS_ONLY_IN_TEXT
+    }
+    return out
+
+
+def assert_synced_as_submitted(out: Path, name: str) -> None:
+    """The databases the sandbox copied after each of its two syncs (``name``-1, -2) hold
+    the workload as submitted: the first saw the long job running and not the late one, the
+    second every allocation once, and each moved the watermark on."""
     ids = submitted_ids(out) | submitted_ids(out, "sync.txt")
-    first, second = str(out / "sync-1.duckdb"), str(out / "sync-2.duckdb")
+    first, second = str(out / f"{name}-1.duckdb"), str(out / f"{name}-2.duckdb")
     # The first sync saw the long job running and the late one not yet submitted.
     before = job_rows(first)
     assert before[ids["long"]]["state"] == "RUNNING"

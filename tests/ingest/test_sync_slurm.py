@@ -369,3 +369,58 @@ def test_a_random_cluster_synced_in_pieces_equals_its_truth(
     assert _stored_gpu_hours(db, ended=False) == pytest.approx(truth_gpu_hours(jobs, until))
     ended = [j for j in jobs if j.end is not None and j.end <= until]
     assert len(job_rows(db, "NOT running AND state <> 'PENDING'")) == len(ended)
+
+
+def _ingest_ids(db: str) -> list[int]:
+    return [int(r["ingest_id"]) for r in api.ingests(db=db).to_pylist()]
+
+
+def test_forget_of_a_window_moves_the_watermark_back(tmp_path: Path, cluster: Path) -> None:
+    db = _db(tmp_path)
+    api.sync_slurm(db=db, since=_iso(MARCH_1), until=_iso(UNTIL))
+    first, second, _third, last = _ingest_ids(db)
+    ended = _stored_gpu_hours(db)
+    # the last window forgotten: back to the end of the third, which the next sync reads on from
+    code, out, err = run("forget", str(last), "--db", db)
+    assert (code, out) == (0, "")
+    assert (
+        f"the sync watermark of slurm-sacct 'default' is now {_iso(MARCH_1 + 3 * DAY)}Z, "
+        "the end of its latest window left"
+    ) in err
+    assert _watermark(db) == (MARCH_1 + 3 * DAY, 3)
+    again = api.sync_slurm(db=db, until=_iso(UNTIL))
+    start = MARCH_1 + 3 * DAY - 6 * HOUR
+    assert [int(w.start.timestamp()) for w in again.windows] == [start, start + DAY]
+    assert _watermark(db) == (UNTIL, 3 + 2)
+    assert _stored_gpu_hours(db) == pytest.approx(ended)
+    # a window before the latest: the watermark stays at the latest end, one window fewer
+    api.forget(second, db=db)
+    assert _watermark(db) == (UNTIL, 4)
+    # every window forgotten: no watermark, so the next sync needs --since again
+    for ingest in _ingest_ids(db):
+        done = api.forget(ingest, db=db)
+    assert done.watermarks == {("slurm-sacct", "default"): None}
+    con = duckdb.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM sync_watermarks").fetchall() == [(0,)]
+    finally:
+        con.close()
+    with pytest.raises(UsageError, match="pass --since DATE"):
+        api.sync_slurm(db=db, until=_iso(UNTIL))
+    assert first not in _ingest_ids(db)
+
+
+def test_forget_of_an_ingest_that_is_no_window_leaves_the_watermark(
+    tmp_path: Path, cluster: Path
+) -> None:
+    db = _db(tmp_path)
+    api.sync_slurm(db=db, since=_iso(MARCH_1), until=_iso(MARCH_1 + DAY))
+    other = tmp_path / "other.psv"
+    other.write_text(
+        "JobID|JobIDRaw|Cluster|Account|User|State|Submit|Start|End|ElapsedRaw|AllocTRES\n"
+        "9|9|lisa|nlp|ann|COMPLETED|1772323200|1772323200|1772326800|3600|gres/gpu=1\n"
+    )
+    api.ingest_slurm([str(other)], db=db, tz="UTC")
+    done = api.forget(_ingest_ids(db)[-1], db=db)
+    assert done.watermarks == {}
+    assert _watermark(db) == (MARCH_1 + DAY, 1)

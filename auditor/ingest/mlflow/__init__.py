@@ -27,20 +27,25 @@ __all__ = ["MlflowOptions", "StoreRef", "read_mlflow", "resolve_store"]
 
 
 def read_mlflow(
-    uri: str | None, experiments: Sequence[str] = (), options: MlflowOptions | None = None
+    uri: str | None,
+    experiments: Sequence[str] = (),
+    options: MlflowOptions | None = None,
+    changed_since_ms: int | None = None,
 ) -> ImportResult:
     """Canonical rows for the leaf runs of ``uri``; the store is only read, never written.
 
-    ``experiments`` limits the read to these experiment names (or ids). Raises InputError
-    for a missing or unreadable store or a bad run (unless ``options.skip_bad_rows``),
-    UsageError for an unknown experiment or an unsupported URI.
+    ``experiments`` limits the read to these experiment names (or ids); ``changed_since_ms``
+    (epoch ms) to the runs that may have changed since then: not ended, or started, ended
+    or (SQLite, file store) logged a metric since. Raises InputError for a missing or
+    unreadable store or a bad run (unless ``options.skip_bad_rows``), UsageError for an
+    unknown experiment or an unsupported URI.
     """
     options = options or MlflowOptions()
     ref = resolve_store(uri)
     if ref.kind == "file":
-        raw = read_file_store(ref, experiments, options)
+        raw = read_file_store(ref, experiments, options, changed_since_ms)
     elif ref.kind == "sqlite":
-        raw = read_sqlite(ref, experiments)
+        raw = read_sqlite(ref, experiments, changed_since_ms)
     else:
-        raw = read_server(ref, experiments, options)
+        raw = read_server(ref, experiments, options, changed_since_ms)
     return to_jobs(ref, raw, options)

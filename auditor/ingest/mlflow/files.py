@@ -71,8 +71,15 @@ class Scanned(RawRows):
     histories: list[SeriesFile] = field(default_factory=list)  # metrics that are not system/
 
 
-def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> Raw:
-    """The raw tables of the experiments ``wanted`` (all when empty) of an mlruns directory.
+def read_file_store(
+    ref: StoreRef,
+    wanted: Sequence[str],
+    options: MlflowOptions,
+    changed_since_ms: int | None = None,
+) -> Raw:
+    """The raw tables of the experiments ``wanted`` (all when empty) of an mlruns directory;
+    with ``changed_since_ms``, of the runs that may have changed since then alone (each
+    run's meta.yaml and the tails of its metric files are still read to tell).
 
     Raises InputError for a directory that is no file store or an unreadable or bad file
     (a bad run or metric file is skipped with ``options.skip_bad_rows``), UsageError for an
@@ -130,6 +137,8 @@ def read_file_store(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions
                 skipped.append(SkippedRow(meta_path, entry.name, exc.message))
                 continue
             try:
+                if changed_since_ms is not None and not _changed(entry.path, run, changed_since_ms):
+                    continue
                 _scan_run(entry.path, run, scanned)
             except OSError as exc:
                 raise InputError(
@@ -195,6 +204,17 @@ def _files_under(top: str) -> Iterator[KeyedFile]:
                 stack.append((entry.path, f"{prefix}{entry.name}/"))
             else:
                 yield KeyedFile(prefix + entry.name, entry.path)
+
+
+def _changed(run_dir: str, run: Run, since_ms: int) -> bool:
+    """Whether the run may have changed at or after ``since_ms``: not ended (or running,
+    scheduled), started or ended since, or a metric's last point logged since."""
+    if run.end_ms is None or run.status in ("1", "2"):  # RUNNING, SCHEDULED
+        return True
+    if run.end_ms >= since_ms or (run.start_ms or 0) >= since_ms:
+        return True
+    metrics = _files_under(os.path.join(run_dir, "metrics"))
+    return any((_last_timestamp(m.path) or 0) >= since_ms for m in metrics)
 
 
 def _scan_run(run_dir: str, run: Run, scanned: Scanned) -> None:

@@ -52,8 +52,15 @@ class Batch(NamedTuple):
     run_ids: list[str]
 
 
-def read_server(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> Raw:
-    """The raw tables of the experiments ``wanted`` (all when empty) of a tracking server.
+def read_server(
+    ref: StoreRef,
+    wanted: Sequence[str],
+    options: MlflowOptions,
+    changed_since_ms: int | None = None,
+) -> Raw:
+    """The raw tables of the experiments ``wanted`` (all when empty) of a tracking server;
+    with ``changed_since_ms``, of the runs the server finds started or ended since then,
+    or running or scheduled.
 
     Raises InputError when the server cannot be reached, refuses access or is no MLflow
     server, UsageError for an unknown experiment.
@@ -62,7 +69,7 @@ def read_server(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) ->
     from mlflow.exceptions import MlflowException
 
     try:
-        return _read_runs(ref, wanted, options)
+        return _read_runs(ref, wanted, options, changed_since_ms)
     except MlflowException as exc:
         text = first_line(exc).split(". Response body", 1)[0].rstrip(".")
         if any(s in text for s in ("401", "403", "Unauthorized", "Forbidden", "PERMISSION")):
@@ -94,7 +101,21 @@ def _check_reachable(ref: StoreRef) -> None:
         ) from None
 
 
-def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> Raw:
+def _changed_filters(since_ms: int | None) -> list[str | None]:
+    # search_runs has no OR: one search per way a run may have changed, joined by run id
+    if since_ms is None:
+        return [None]
+    return [
+        f"attributes.end_time >= {since_ms}",
+        f"attributes.start_time >= {since_ms}",
+        "attributes.status = 'RUNNING'",
+        "attributes.status = 'SCHEDULED'",
+    ]
+
+
+def _read_runs(
+    ref: StoreRef, wanted: Sequence[str], options: MlflowOptions, changed_since_ms: int | None
+) -> Raw:
     from mlflow import MlflowClient
     from mlflow.entities import ViewType
 
@@ -112,13 +133,23 @@ def _read_runs(ref: StoreRef, wanted: Sequence[str], options: MlflowOptions) -> 
     rows = RawRows(
         exp_tags=[ExperimentTag(e.experiment_id, k, v) for e in exps for k, v in e.tags.items()]
     )
-    found = []
-    if exp_ids:
-        found = _all_pages(
+
+    def search(where: str | None) -> list[Any]:
+        return _all_pages(
             lambda token: client.search_runs(
-                exp_ids, run_view_type=ViewType.ALL, max_results=HTTP_PAGE, page_token=token
+                exp_ids,
+                filter_string=where or "",
+                run_view_type=ViewType.ALL,
+                max_results=HTTP_PAGE,
+                page_token=token,
             )
         )
+
+    by_id: dict[str, Any] = {}
+    for where in _changed_filters(changed_since_ms) if exp_ids else []:
+        for run in search(where):
+            by_id.setdefault(run.info.run_id, run)
+    found = list(by_id.values())
     wanted_series: list[Series] = []
     for run in found:
         info, data = run.info, run.data

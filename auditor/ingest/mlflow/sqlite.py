@@ -41,15 +41,16 @@ RUN_READS = (
 )
 
 
-def read_sqlite(ref: StoreRef, wanted: Sequence[str]) -> Raw:
-    """The raw tables of the experiments ``wanted`` (all when empty), read in one snapshot.
+def read_sqlite(ref: StoreRef, wanted: Sequence[str], changed_since_ms: int | None = None) -> Raw:
+    """The raw tables of the experiments ``wanted`` (all when empty), read in one snapshot;
+    with ``changed_since_ms``, of the runs that may have changed since then alone.
 
     Raises InputError for a file that is no readable MLflow database, UsageError for an
     unknown experiment.
     """
     con = _open(ref)
     try:
-        return _read_tables(ref, con, wanted)
+        return _read_tables(ref, con, wanted, changed_since_ms)
     except sqlite3.Error as exc:
         raise InputError(f"cannot read the database ({first_line(exc)})", file=ref.uri) from None
     finally:
@@ -87,14 +88,16 @@ def _open(ref: StoreRef) -> sqlite3.Connection:
 
 
 def _fetch(
-    con: sqlite3.Connection, name: str, schema: pa.Schema, params: dict[str, str | None]
+    con: sqlite3.Connection, name: str, schema: pa.Schema, params: dict[str, str | int | None]
 ) -> pa.Table:
     cursor = con.execute(sql.query(name), params)
     names = [d[0] for d in cursor.description]
     return columns_table(names, list(zip(*cursor.fetchall(), strict=True)), schema)
 
 
-def _read_tables(ref: StoreRef, con: sqlite3.Connection, wanted: Sequence[str]) -> Raw:
+def _read_tables(
+    ref: StoreRef, con: sqlite3.Connection, wanted: Sequence[str], changed_since_ms: int | None
+) -> Raw:
     tables = {name for (name,) in con.execute(sql.query("mlflow/sqlite_tables"))}
     missing = [t for t in SQLITE_TABLES if t not in tables]
     if missing:
@@ -111,7 +114,13 @@ def _read_tables(ref: StoreRef, con: sqlite3.Connection, wanted: Sequence[str]) 
         )
     experiments = _fetch(con, "mlflow/sqlite_experiments", EXPERIMENTS, {})
     chosen = select_experiments(ref, experiments, wanted)
-    ids = {"ids": None if chosen is None else json.dumps(sorted(chosen))}
+    ids: dict[str, str | int | None] = {
+        "ids": None if chosen is None else json.dumps(sorted(chosen)),
+        "runs": None,
+    }
+    if changed_since_ms is not None:
+        query = sql.query("mlflow/sqlite_changed_runs")
+        (ids["runs"],) = con.execute(query, ids | {"since_ms": changed_since_ms}).fetchone()
     exp_tags = columns_table(EXP_TAGS.names, [], EXP_TAGS)
     if "experiment_tags" in tables:
         exp_tags = _fetch(con, "mlflow/sqlite_experiment_tags", EXP_TAGS, {})

@@ -1,12 +1,14 @@
 -- SQLite, an MLflow tracking database: tags, params and the latest value of each metric that
 -- is not a system metric (run id, 'tag'|'param'|'metric', key, value as text) of the runs of
--- the experiments in :ids (a JSON array of ids; NULL for all). latest_metrics holds MLflow's
--- own latest point: the highest step, then the newest timestamp. Of those metrics also the
--- smallest and largest value of the history ('metric_min', 'metric_max'; NaN left out), the
--- best a run reached (auditor sensitivity --reduce best).
+-- the experiments in :ids (a JSON array of ids; NULL for all) and in :runs (run ids; NULL
+-- for all). latest_metrics holds MLflow's own latest point: the highest step, then the
+-- newest timestamp. Of those metrics also the smallest and largest value of the history
+-- ('metric_min', 'metric_max'; NaN left out), the best a run reached (auditor sensitivity
+-- --reduce best).
 WITH chosen AS (
     SELECT run_uuid FROM runs
-    WHERE :ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids))
+    WHERE (:ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids)))
+      AND (:runs IS NULL OR run_uuid IN (SELECT value FROM json_each(:runs)))
 )
 SELECT run_uuid AS run_id, 'tag' AS kind, key, value
 FROM tags WHERE run_uuid IN (SELECT run_uuid FROM chosen)
