@@ -432,35 +432,39 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
 
 
 def scale_rows(n: int, work: Path) -> list[tuple[str, float, float, str]]:
-    """--scale: ``auditor ingest slurm`` of a 1,000,000-job dump and of an ``n``-job one, under
-    the default AUDITOR_MEMORY_LIMIT and under 2GB; the slope in seconds per million jobs, the
-    database's size, and 100M extrapolated from the slope (never run)."""
+    """--scale: ``auditor ingest slurm`` of a dump of a tenth of ``n`` jobs and of one of
+    ``n``, under the default AUDITOR_MEMORY_LIMIT and under 2GB; the slope in seconds per
+    million jobs between them, the database's size, and 100M extrapolated (never run)."""
     rows: list[tuple[str, float, float, str]] = []
-    small, big = work / "sacct-1000000.txt", work / f"sacct-{n}.txt"
-    for path, jobs in ((small, 1_000_000), (big, n)):
-        if not path.exists():
-            generate(path, jobs)
+    sizes = (max(n // 10, 1), n)
+    for jobs in sizes:
+        if not (work / f"sacct-{jobs}.txt").exists():
+            generate(work / f"sacct-{jobs}.txt", jobs)
     auditor = [sys.executable, "-m", "auditor"]
     for limit in (None, "2GB"):
         env = {k: v for k, v in os.environ.items() if k != "AUDITOR_MEMORY_LIMIT"}
         if limit:
             env["AUDITOR_MEMORY_LIMIT"] = limit
         walls = []
-        for path, jobs in ((small, 1_000_000), (big, n)):
+        for jobs in sizes:
+            path = work / f"sacct-{jobs}.txt"
             db = str(work / f"scale-{jobs}.duckdb")
             for suffix in ("", ".wal"):
                 Path(db + suffix).unlink(missing_ok=True)
-            wall, rss, cpu = measure_cpu([*auditor, "ingest", "slurm", "--db", db, "--tz",
-                                          "UTC", str(path)], env)  # fmt: skip
+            wall, rss, cpu = measure_cpu(
+                [*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(path)], env
+            )
             walls.append(wall)
             size = Path(db).stat().st_size / 1e6
             label = f"AUDITOR_MEMORY_LIMIT={limit or 'default (1GB)'}"
-            rows.append((f"(s) ingest slurm, {jobs:,} jobs ({path.stat().st_size / 1e9:.1f} GB "
-                         f"dump, {size:.0f} MB database), {label}; {cpu:.0f} s of CPU", wall, rss, ""))  # fmt: skip
-        slope = (walls[1] - walls[0]) / ((n - 1_000_000) / 1e6)
-        rows.append((f"(s) slope, {label}: s per million jobs, 1M to {n / 1e6:.0f}M",
+            rows.append((f"(s) ingest slurm, {jobs:,} jobs ({path.stat().st_size / 1e9:.2f} GB "
+                         f"dump, {size:.0f} MB database), {label}; {cpu:.0f} s of CPU",
+                         wall, rss, ""))  # fmt: skip
+        slope = (walls[1] - walls[0]) / ((sizes[1] - sizes[0]) / 1e6)
+        rows.append((f"(s) slope, {label}: s per million jobs, {sizes[0]:,} to {n:,} jobs",
                      slope, float("nan"), ""))  # fmt: skip
-        rows.append((f"(s) 100M jobs extrapolated from the slope (not run), {label}",
+        rows.append((f"(s) 100M jobs extrapolated from the slope (not run), {label}; a "
+                     f"database of about {size * 1e8 / n / 1e9:.0f} GB",
                      walls[1] + slope * (100 - n / 1e6), float("nan"), ""))  # fmt: skip
     return rows
 
