@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HEADER = (
@@ -431,11 +432,11 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     return rows
 
 
-def scale_rows(n: int, work: Path) -> list[tuple[str, float, float, str]]:
+def scale_rows(n: int, work: Path) -> Iterator[tuple[str, float, float, str]]:
     """--scale: ``auditor ingest slurm`` of a dump of a tenth of ``n`` jobs and of one of
     ``n``, under the default AUDITOR_MEMORY_LIMIT and under 2GB; the slope in seconds per
-    million jobs between them, the database's size, and 100M extrapolated (never run)."""
-    rows: list[tuple[str, float, float, str]] = []
+    million jobs between them, the database's size, and 100M extrapolated (never run). Each
+    row as soon as it is measured: the whole takes long."""
     sizes = (max(n // 10, 1), n)
     for jobs in sizes:
         if not (work / f"sacct-{jobs}.txt").exists():
@@ -457,16 +458,15 @@ def scale_rows(n: int, work: Path) -> list[tuple[str, float, float, str]]:
             walls.append(wall)
             size = Path(db).stat().st_size / 1e6
             label = f"AUDITOR_MEMORY_LIMIT={limit or 'default (1GB)'}"
-            rows.append((f"(s) ingest slurm, {jobs:,} jobs ({path.stat().st_size / 1e9:.2f} GB "
+            yield ((f"(s) ingest slurm, {jobs:,} jobs ({path.stat().st_size / 1e9:.2f} GB "
                          f"dump, {size:.0f} MB database), {label}; {cpu:.0f} s of CPU",
                          wall, rss, ""))  # fmt: skip
         slope = (walls[1] - walls[0]) / ((sizes[1] - sizes[0]) / 1e6)
-        rows.append((f"(s) slope, {label}: s per million jobs, {sizes[0]:,} to {n:,} jobs",
+        yield ((f"(s) slope, {label}: s per million jobs, {sizes[0]:,} to {n:,} jobs",
                      slope, float("nan"), ""))  # fmt: skip
-        rows.append((f"(s) 100M jobs extrapolated from the slope (not run), {label}; a "
+        yield ((f"(s) 100M jobs extrapolated from the slope (not run), {label}; a "
                      f"database of about {size * 1e8 / n / 1e9:.0f} GB",
                      walls[1] + slope * (100 - n / 1e6), float("nan"), ""))  # fmt: skip
-    return rows
 
 
 def main(argv: list[str]) -> None:
@@ -485,9 +485,10 @@ def main(argv: list[str]) -> None:
     work.mkdir(parents=True, exist_ok=True)
     print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
     if scale:
-        for name, wall, rss, ratio in [row for n in sizes for row in scale_rows(n, work)]:
-            rss_text = "" if rss != rss else f"{rss:.0f}"
-            print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
+        for n in sizes:
+            for name, wall, rss, ratio in scale_rows(n, work):
+                rss_text = "" if rss != rss else f"{rss:.0f}"
+                print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
         return
     for n in sizes:
         db = work / f"bench-{n}.duckdb"
