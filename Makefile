@@ -7,7 +7,7 @@ DEMO_DB ?= demo.duckdb
 # the suite on every core, each test file in one worker (module fixtures are built once)
 PYTEST_WORKERS ?= -n auto --dist loadfile
 
-.PHONY: install demo test check format bench clean golden screenshot docs-cli
+.PHONY: install demo test check format bench bench-scale clean golden screenshot docs-cli
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,10 @@ bench: install
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_mlflow.py
 	$(PY) scripts/bench_csv.py
+
+# Minutes long: the Slurm ingest at 1M and 10M jobs, under two memory limits (docs/performance.md).
+bench-scale: install
+	$(PY) scripts/bench.py --scale
 
 # Regenerate docs/cli-reference.md from every command's --help (tests/unit/test_docs.py checks it).
 docs-cli: install

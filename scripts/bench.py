@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HEADER = (
@@ -98,7 +99,32 @@ COPY (
 ) TO '__PATH__' (FORMAT csv, DELIMITER '|', HEADER true, QUOTE '')
 """
 
-BASELINE = """
+# (a) the issue's persisted baseline: what a minimal auditor must store. DuckDB reads the dump
+# and writes its allocation rows into a table in a database file, with the GPU count, the
+# elapsed seconds and the start time derived for each.
+BASELINE = r"""
+import duckdb, os, sys
+for suffix in ("", ".wal"):
+    if os.path.exists(sys.argv[2] + suffix):
+        os.unlink(sys.argv[2] + suffix)
+con = duckdb.connect(sys.argv[2])
+con.execute("SET enable_progress_bar = false")
+con.execute("SET preserve_insertion_order = false")
+con.execute(
+    "CREATE TABLE jobs AS SELECT *, "
+    "coalesce(try_cast(regexp_extract(\"AllocTRES\", 'gres/gpu=(\\d+)', 1) AS INTEGER), 0) AS gpus, "
+    "try_cast(\"ElapsedRaw\" AS BIGINT) AS elapsed_s, "
+    "try_strptime(\"Start\", '%Y-%m-%dT%H:%M:%S') AS start_time "
+    "FROM read_csv(?, delim='|', header=true, quote='', escape='', all_varchar=true) "
+    "WHERE \"JobID\" NOT LIKE '%.%'",
+    [sys.argv[1]],
+)
+con.close()
+"""
+
+# (a0) the baseline of #7: the same read and GPU count and elapsed seconds, a group-by, all
+# in memory, nothing written.
+IN_MEMORY = """
 import duckdb, sys
 con = duckdb.connect()
 con.execute("SET enable_progress_bar = false")
@@ -128,6 +154,26 @@ con.execute(
 con.close()
 """
 
+
+# (a3) the other floor: DuckDB writing the ingest's own rows (the 1M canonical jobs, 38
+# columns with the tags map, read into memory first) into a new database file, timed alone.
+WRITE_FLOOR = r"""
+import duckdb, os, sys, time
+for suffix in ("", ".wal"):
+    if os.path.exists(sys.argv[2] + suffix):
+        os.unlink(sys.argv[2] + suffix)
+con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
+con.execute("SET preserve_insertion_order = false")
+con.execute("ATTACH ? AS src (READ_ONLY)", [sys.argv[1]])
+con.execute("CREATE TABLE mem AS SELECT * FROM src.jobs")
+con.execute("DETACH src")
+con.execute("ATTACH ? AS dst", [sys.argv[2]])
+t = time.perf_counter()
+con.execute("CREATE TABLE dst.jobs AS SELECT * FROM mem")
+con.execute("DETACH dst")
+print(time.perf_counter() - t)
+"""
 
 # The same dump with GPU use: steps with gres/gpuutil and gres/gpumem in TRESUsageInTot and
 # TRESUsageInMax, GPU jobs with a jobstats summary in AdminComment (one of $summaries, by job
@@ -208,10 +254,17 @@ def generate(path: Path, n: int, first: int = 1_000_000) -> None:
     subprocess.run([sys.executable, "-c", code, query, str(n), str(first)], check=True)
 
 
-def measure(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one command."""
+def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command (in the environment ``env``)."""
+    wall, rss, _ = measure_cpu(argv, env)
+    return wall, rss
+
+
+def measure_cpu(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user and system, every thread) of one
+    command: on a shared machine the CPU seconds drift less than the wall time."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -219,7 +272,7 @@ def measure(argv: list[str]) -> tuple[float, float]:
         proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{err}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 # The footprint model on: energy, CO2e and costs for every job, not GPU-hours only.
@@ -312,6 +365,54 @@ def report_rows(db: str, work: Path) -> list[tuple[str, float, float, str]]:
     ]
 
 
+def best_of_three(argv: list[str]) -> tuple[float, float, float]:
+    """The fastest of three runs (wall s, peak RSS MB, CPU s): the first read may find the
+    dump out of the page cache, which would flatter every ratio after it."""
+    return min(measure_cpu(argv) for _ in range(3))
+
+
+def slurm_ingest_rows(
+    n: int, dump: Path, work: Path, db: str
+) -> tuple[list[tuple[str, float, float, str]], float]:
+    """(a), (a0), (a2), (b) and (a3) on ``dump``, ingested into ``db``, every ratio against
+    (a); and (a)'s wall seconds."""
+    size = f"{dump.stat().st_size / 1e6:.0f} MB"
+    table = str(work / f"baseline-{n}.duckdb")
+    base = best_of_three([sys.executable, "-c", BASELINE, str(dump), table])
+    memory = best_of_three([sys.executable, "-c", IN_MEMORY, str(dump)])
+    floor = best_of_three([sys.executable, "-c", FLOOR, str(dump), str(work / f"floor-{n}.duckdb")])
+    auditor = [sys.executable, "-m", "auditor"]
+    ing = measure_cpu([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(dump)])
+    write = min(write_floor_seconds(db, str(work / f"write-{n}.duckdb")) for _ in range(3))
+
+    def ratio(wall: float) -> str:
+        return f"{wall / base[0]:.2f}"
+
+    def cpu(run: tuple[float, float, float]) -> str:
+        return f"{run[2]:.1f} s of CPU, {run[2] / base[2]:.2f} x (a)'s"
+
+    rows = [
+        (f"(a) DuckDB baseline, {n:,} jobs ({size}): the allocations and their GPU count, "
+         f"elapsed and start, into a table file ({base[2]:.1f} s of CPU)", *base[:2], "1.00"),
+        (f"(a0) DuckDB in memory: the same read, GPU count and elapsed, a group-by ({cpu(memory)})",
+         *memory[:2], ratio(memory[0])),
+        ("(a2) DuckDB floor: the allocation rows copied into a database file, unparsed "
+         f"({cpu(floor)})", *floor[:2], ratio(floor[0])),
+        ("(a3) DuckDB floor: the ingest's canonical rows written from memory into a file",
+         write, float("nan"), ratio(write)),
+        (f"(b) auditor ingest slurm ({cpu(ing)})", *ing[:2], ratio(ing[0])),
+    ]  # fmt: skip
+    return rows, base[0]
+
+
+def write_floor_seconds(db: str, copy: str) -> float:
+    """(a3): seconds DuckDB takes to write the jobs of ``db`` from memory into ``copy``."""
+    out = subprocess.run(
+        [sys.executable, "-c", WRITE_FLOOR, db, copy], capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.split()[-1])
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -323,24 +424,8 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     for suffix in ("", ".wal"):
         Path(db + suffix).unlink(missing_ok=True)
     auditor = [sys.executable, "-m", "auditor"]
-    size = f"{dump.stat().st_size / 1e6:.0f} MB"
-    rows: list[tuple[str, float, float, str]] = []
     whole: dict[str, float] = {}  # (c)'s whole command, what (f) is compared with
-    # the best of three: the first read may find the dump out of the page cache, which
-    # would flatter every ratio after it
-    base = min(measure([sys.executable, "-c", BASELINE, str(dump)]) for _ in range(3))
-    rows.append((f"(a) DuckDB baseline, {n:,} jobs ({size})", *base, "1.00"))
-    floor_db = str(work / f"floor-{n}.duckdb")
-    floor = min(measure([sys.executable, "-c", FLOOR, str(dump), floor_db]) for _ in range(3))
-    rows.append(
-        (
-            "(a2) DuckDB floor: the allocation rows copied into a database file, unparsed",
-            *floor,
-            f"{floor[0] / base[0]:.2f}",
-        )
-    )
-    ing = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(dump)])
-    rows.append(("(b) auditor ingest slurm", *ing, f"{ing[0] / base[0]:.2f}"))
+    rows, base = slurm_ingest_rows(n, dump, work, db)
     for by in ("project", "sweep"):
         first, warm = library_summary_seconds(db, by)
         cmd = measure(summary_command(db, by))
@@ -360,7 +445,8 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
         for suffix in ("", ".wal"):
             Path(used_db + suffix).unlink(missing_ok=True)
         used = measure([*auditor, "ingest", "slurm", "--db", used_db, "--tz", "UTC", str(busy)])
-        rows.append(("(e) (b) with GPU use: step gres/gpuutil, jobstats AdminComment", *used, ""))
+        rows.append(("(e) (b) with GPU use: step gres/gpuutil, jobstats AdminComment", *used,
+                     f"{used[0] / base:.2f}"))  # fmt: skip
         for by in ("project", "sweep"):
             cmd = measure(summary_command(used_db, by))
             ratio = cmd[0] / whole[by]
@@ -369,17 +455,64 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     return rows
 
 
+def scale_rows(n: int, work: Path) -> Iterator[tuple[str, float, float, str]]:
+    """--scale: ``auditor ingest slurm`` of a dump of a tenth of ``n`` jobs and of one of
+    ``n``, under the default AUDITOR_MEMORY_LIMIT and under 2GB; the slope in seconds per
+    million jobs between them, the database's size, and 100M extrapolated (never run). Each
+    row as soon as it is measured: the whole takes long."""
+    sizes = (max(n // 10, 1), n)
+    for jobs in sizes:
+        if not (work / f"sacct-{jobs}.txt").exists():
+            generate(work / f"sacct-{jobs}.txt", jobs)
+    auditor = [sys.executable, "-m", "auditor"]
+    for limit in (None, "2GB"):
+        env = {k: v for k, v in os.environ.items() if k != "AUDITOR_MEMORY_LIMIT"}
+        if limit:
+            env["AUDITOR_MEMORY_LIMIT"] = limit
+        walls = []
+        for jobs in sizes:
+            path = work / f"sacct-{jobs}.txt"
+            db = str(work / f"scale-{jobs}.duckdb")
+            for suffix in ("", ".wal"):
+                Path(db + suffix).unlink(missing_ok=True)
+            wall, rss, cpu = measure_cpu(
+                [*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(path)], env
+            )
+            walls.append(wall)
+            size = Path(db).stat().st_size / 1e6
+            label = f"AUDITOR_MEMORY_LIMIT={limit or 'default (1GB)'}"
+            yield ((f"(s) ingest slurm, {jobs:,} jobs ({path.stat().st_size / 1e9:.2f} GB "
+                         f"dump, {size:.0f} MB database), {label}; {cpu:.0f} s of CPU",
+                         wall, rss, ""))  # fmt: skip
+        slope = (walls[1] - walls[0]) / ((sizes[1] - sizes[0]) / 1e6)
+        yield ((f"(s) slope, {label}: s per million jobs, {sizes[0]:,} to {n:,} jobs",
+                     slope, float("nan"), ""))  # fmt: skip
+        yield ((f"(s) 100M jobs extrapolated from the slope (not run), {label}; a "
+                     f"database of about {size * 1e8 / n / 1e9:.0f} GB",
+                     walls[1] + slope * (100 - n / 1e6), float("nan"), ""))  # fmt: skip
+
+
 def main(argv: list[str]) -> None:
     gpu_use = "--gpu-use" in argv  # adds (e): the same dump with GPU use, ingested
     # --only g or h: that row alone, over the database (d) left in AUDITOR_BENCH_DIR
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
     if only not in (None, "g", "h"):
         raise SystemExit(f"--only {only}: only (g) and (h) run alone. Try --only g.")
-    skip = {"--gpu-use", "--only", "g", "h"}
-    sizes = [int(a) for a in argv if a not in skip] or [100_000, 1_000_000]
+    # --scale [JOBS]: the ingest at 1M and at JOBS (default 10M) jobs alone, minutes long
+    scale = "--scale" in argv
+    skip = {"--gpu-use", "--only", "g", "h", "--scale"}
+    sizes = [int(a) for a in argv if a not in skip] or (
+        [10_000_000] if scale else [100_000, 1_000_000]
+    )
     work = Path(os.environ.get("AUDITOR_BENCH_DIR") or tempfile.mkdtemp(prefix="auditor-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print("| step | wall s | peak RSS MB | / baseline |\n|---|---:|---:|---:|")
+    if scale:
+        for n in sizes:
+            for name, wall, rss, ratio in scale_rows(n, work):
+                rss_text = "" if rss != rss else f"{rss:.0f}"
+                print(f"| {name} | {wall:.2f} | {rss_text} | {ratio} |", flush=True)
+        return
     for n in sizes:
         db = work / f"bench-{n}.duckdb"
         if only and not db.exists():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.compute as pc
+import pytest
 
 from auditor import api
 from tests.helpers.paths import ROOT
@@ -26,10 +27,19 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     ).stdout
     rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
     steps = [cells[0].strip() for cells in rows]
-    assert steps[:10] == [
-        "(a) DuckDB baseline, 200 jobs (0 MB)",
-        "(a2) DuckDB floor: the allocation rows copied into a database file, unparsed",
-        "(b) auditor ingest slurm",
+    # the rows up to (b) name their CPU seconds after the step: each starts as written here
+    starts = [
+        "(a) DuckDB baseline, 200 jobs (0 MB): the allocations and their GPU count, elapsed "
+        "and start, into a table file (",
+        "(a0) DuckDB in memory: the same read, GPU count and elapsed, a group-by (",
+        "(a2) DuckDB floor: the allocation rows copied into a database file, unparsed (",
+        "(a3) DuckDB floor: the ingest's canonical rows written from memory into a file",
+        "(b) auditor ingest slurm (",
+    ]
+    assert [step.startswith(start) for step, start in zip(steps, starts, strict=False)] == [
+        True
+    ] * len(starts)
+    assert steps[len(starts) : len(starts) + 7] == [
         "(c) summary --by project: library call",
         "(c) summary --by project: first call in a process",
         "(c) summary --by project: whole command, CSV out",
@@ -40,16 +50,27 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     ]
     walls = [float(cells[1]) for cells in rows]
     assert all(w > 0 for w in walls)
-    # the ratios are of the unrounded times: each lies within what the times printed to two
-    # decimals allow (at 200 jobs they are hundredths of a second), itself printed to two
+    # every ratio up to (b) is against (a), and of the unrounded times: each lies within
+    # what the times printed to two decimals allow (at 200 jobs they are hundredths of a
+    # second), itself printed to two
     half = 0.005
-    for row in rows[1:3]:
+    for row in rows[1 : len(starts)]:
         ratio, wall, base = float(row[3]), float(row[1]), walls[0]
         assert (wall - half) / (base + half) - half <= ratio <= (wall + half) / (base - half) + half
-    # the floor wrote the allocation rows (200 jobs, none of their steps) into its file
-    copied = duckdb.connect(str(tmp_path / "floor-200.duckdb"), read_only=True)
-    assert copied.execute("SELECT count(*) FROM jobs").fetchall() == [(200,)]
-    copied.close()
+    # (a) stored the allocation rows (200 jobs, none of their steps) with what it derives;
+    # (a2) copied them; (a3) wrote the 200 canonical jobs of (b)
+    for name, count in (("baseline", 200), ("floor", 200), ("write", 200)):
+        copied = duckdb.connect(str(tmp_path / f"{name}-200.duckdb"), read_only=True)
+        assert copied.execute("SELECT count(*) FROM jobs").fetchall() == [(count,)]
+        copied.close()
+    baseline = duckdb.connect(str(tmp_path / "baseline-200.duckdb"), read_only=True)
+    derived = baseline.execute(
+        "SELECT count(gpus), count(elapsed_s), count(start_time) FROM jobs"
+    ).fetchall()
+    baseline.close()
+    # every allocation has a GPU count and an elapsed time; the pending ones (every 50th)
+    # no start
+    assert derived == [(200, 200, 200 - 200 // 50)]
     # the later export overlaps the first: its jobs were added once, never duplicated
     db = str(tmp_path / "bench-200.duckdb")
     assert api.jobs(db=db).num_rows == 200 + 20 - 200 // 20
@@ -93,3 +114,43 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
     assert (wall[name] - half) / (plain + half) - half <= ratio
     assert ratio <= (wall[name] + half) / (plain - half) + half
     assert (tmp_path / "report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_bench_scale_prints_the_slope(tmp_path: Path) -> None:
+    """--scale at a tiny size: the ingest of a tenth of the jobs and of all, under two memory
+    limits, each with its slope and the extrapolation to 100M."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--scale", "200"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AUDITOR_BENCH_DIR": str(tmp_path)},
+        check=True,
+    ).stdout
+    rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+    cells = {row[0].strip(): float(row[1]) for row in rows}
+    for limit in ("default (1GB)", "2GB"):
+        label = f"AUDITOR_MEMORY_LIMIT={limit}"
+        (small,) = [
+            v for k, v in cells.items() if k.startswith("(s) ingest slurm, 20 jobs") and label in k
+        ]
+        (big,) = [
+            v for k, v in cells.items() if k.startswith("(s) ingest slurm, 200 jobs") and label in k
+        ]
+        slope = cells[f"(s) slope, {label}: s per million jobs, 20 to 200 jobs"]
+        # the slope is of the unrounded times, each printed to two decimals
+        half = 0.005
+        assert (
+            (big - small - 2 * half) / 180e-6 - half
+            <= slope
+            <= (big - small + 2 * half) / 180e-6 + half
+        )
+        (extrapolated,) = [
+            v
+            for k, v in cells.items()
+            if k.startswith(f"(s) 100M jobs extrapolated from the slope (not run), {label}")
+        ]
+        assert extrapolated == pytest.approx(
+            big + slope * (100 - 200 / 1e6), abs=2 * half + half * 100
+        )
+    # both sizes were ingested whole
+    assert api.jobs(db=str(tmp_path / "scale-200.duckdb")).num_rows == 200

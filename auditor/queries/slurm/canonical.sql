@@ -21,14 +21,11 @@ WITH allocs AS (
         contains(coalesce(r.jobid, ''), '_[') AS array_pending,
         nullif(regexp_extract(coalesce(r.jobid, ''), '^\d+(?:_\d+)?\+(\d+)', 1), '') AS het_offset,
         upper(split_part(trim(coalesce(r.state, '')), ' ', 1)) AS state_word,
-        -- ReqMem, per CPU (c) or per node (n) multiplied out; 0 means none asked
-        CASE
-            WHEN regexp_full_match(trim(coalesce(r.reqmem, '')), '0+[KMGTP]?[cn]?') THEN NULL
-            WHEN ends_with(trim(r.reqmem), 'c') THEN sacct_bytes(r.reqmem, 'M') * f.cpus_in
-            WHEN ends_with(trim(r.reqmem), 'n')
-                THEN sacct_bytes(r.reqmem, 'M') * coalesce(f.nodes_in, 1)
-            ELSE sacct_bytes(r.reqmem, 'M')
-        END AS reqmem_bytes,
+        -- the sizes sacct_size reads, as columns: a macro pastes its argument's expression
+        -- at each of its four uses (sacct_bytes is sacct_size of the value without c or n)
+        rtrim(r.reqmem, 'cn') AS reqmem_size,
+        rtrim(tres_value(nullif(trim(r.alloctres), ''), 'mem'), 'cn') AS tres_mem_size,
+        rtrim(tres_value(nullif(trim(r.reqtres), ''), 'mem'), 'cn') AS reqtres_mem_size,
         -- a dump without a Start column shows a start by a positive elapsed time
         (f.start_ts IS NOT NULL OR (r."start" IS NULL AND coalesce(f.elapsed_in, 0) > 0))
             AND NOT array_pending AND coalesce(r.nodelist, '') <> 'None assigned' AS started
@@ -37,6 +34,19 @@ WITH allocs AS (
     LEFT JOIN slurm_gpu_facts g ON g.file_order = f.file_order AND g.line = f.line
     -- a JSON job's steps share its line
     WHERE NOT contains(coalesce(r.jobid, ''), '.')
+),
+sized AS (
+    SELECT
+        *,
+        -- ReqMem, per CPU (c) or per node (n) multiplied out; 0 means none asked
+        CASE
+            WHEN regexp_full_match(trim(coalesce(reqmem, '')), '0+[KMGTP]?[cn]?') THEN NULL
+            WHEN ends_with(trim(reqmem), 'c') THEN sacct_size(reqmem_size, 'M') * cpus_in
+            WHEN ends_with(trim(reqmem), 'n')
+                THEN sacct_size(reqmem_size, 'M') * coalesce(nodes_in, 1)
+            ELSE sacct_size(reqmem_size, 'M')
+        END AS reqmem_bytes
+    FROM allocs
 ),
 canonical AS (
     SELECT
@@ -66,9 +76,8 @@ canonical AS (
         gpus_in AS gpus,
         gpu_model,
         cpus_in AS cpus,
-        coalesce(sacct_bytes(tres_value(tres, 'mem'), 'M'), reqmem_bytes) / pow(1024, 3) AS mem_gb,
-        coalesce(reqmem_bytes, sacct_bytes(tres_value(nullif(trim(reqtres), ''), 'mem'), 'M'))
-            / pow(1024, 3) AS mem_req_gb,
+        coalesce(sacct_size(tres_mem_size, 'M'), reqmem_bytes) / pow(1024, 3) AS mem_gb,
+        coalesce(reqmem_bytes, sacct_size(reqtres_mem_size, 'M')) / pow(1024, 3) AS mem_req_gb,
         CASE WHEN started THEN nodes_in ELSE 0 END AS nodes,
         coalesce(nullif(energy_in, 0), steps_energy_j) AS energy_j,
         CAST(NULL AS DOUBLE) AS power_w,
@@ -103,6 +112,6 @@ canonical AS (
         ], lambda e: e.v IS NOT NULL)) AS tags,
         file AS src_file,
         line AS src_line
-    FROM allocs
+    FROM sized
 )
 SELECT * FROM canonical
