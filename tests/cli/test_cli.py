@@ -279,26 +279,38 @@ def test_help_does_not_import_heavy_modules() -> None:
 
 def test_second_ingest_waits_for_the_first(db: str, tmp_path: Path) -> None:
     ingest(db, str(SLURM / "hetjob.psv"))
+    # the holder keeps the database until the second ingest says it waits, however slow the
+    # machine: a fixed hold could end before the second ingest has parsed its file
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({db!r}); print('ok', flush=True); "
-            "time.sleep(1.5); c.close()",
+            f"import duckdb, sys; c = duckdb.connect({db!r}); print('ok', flush=True); "
+            "sys.stdin.readline(); c.close()",
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        code, _, err = ingest(db, str(SLURM / "arrays.psv"))
-        assert code == 0, err
-        assert "waiting for it" in err
+        second = subprocess.Popen(
+            [sys.executable, "-m", "auditor", "ingest", "slurm", "--db", db, "--tz", "UTC",
+             str(SLURM / "arrays.psv")],
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        assert second.stderr is not None
+        said = [second.stderr.readline()]
+        while said[-1] and "waiting for it" not in said[-1]:
+            said.append(second.stderr.readline())
+        assert "waiting for it" in said[-1], said
     finally:
-        holder.wait()
-        assert holder.stdout is not None
-        holder.stdout.close()
+        holder.communicate("go\n", timeout=60)
+    err = "".join(said) + second.communicate(timeout=120)[1]
+    assert second.returncode == 0, err
     code, out, _ = run("summary", "--db", db, "--format", "csv", *EXAMPLE)
+    assert code == 0
     assert "vision" in out and "physics" in out
 
 
