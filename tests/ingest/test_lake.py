@@ -76,6 +76,24 @@ def test_summary_of_one_project_over_the_lake(bundled: str, lake: Path) -> None:
     assert from_lake.to_pylist() == from_db.to_pylist()
 
 
+@pytest.mark.parametrize("buy", [False, True])
+@pytest.mark.parametrize("project", ["vision", "lisa", "nlp"])
+def test_rnd_table_over_the_lake_is_the_database_one(
+    bundled: str, lake: Path, project: str, buy: bool
+) -> None:
+    from_db = api.rnd_table(db=bundled, project=project, footprint=SETTINGS, buy=buy)
+    from_lake = api.rnd_table(db="unused", lake=str(lake), project=project, buy=buy)
+    assert from_lake.to_pylist() == from_db.to_pylist()
+    # the picks of model and tune, and the sensitivity metric, are said alike
+    picks = [n for n in api.notes(from_db) if n.startswith(("model:", "tune:"))]
+    assert picks and [n for n in api.notes(from_lake) if n in picks] == picks
+
+
+def test_report_refuses_a_lake(lake: Path) -> None:
+    with pytest.raises(UsageError, match="report does not read a lake"):
+        api.report(db="unused", lake=str(lake))
+
+
 def test_every_counted_job_is_a_row_once(bundled: str, lake: Path) -> None:
     con = duckdb.connect(bundled, read_only=True)
     ((counted,),) = con.execute("SELECT count(*) FROM counted_jobs").fetchall()
