@@ -292,3 +292,17 @@ def test_cli_db_and_lake_together_is_a_usage_error(tmp_path: Path, bundled: str)
     code, out, err = run("summary", "--db", bundled, "--lake", str(tmp_path))
     assert (code, out) == (2, "")
     assert err == "auditor: error: --db and --lake together: give one of them.\n"
+
+
+def test_cli_refusals_are_one_line(tmp_path: Path, bundled: str, lake: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    code, out, err = run("export", "lake", str(tmp_path), "--db", bundled, "--config", CONFIG)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"auditor: error: {tmp_path}: not empty and not a lake")
+    assert err.count("\n") == 1
+    code, out, err = run("summary", "--lake", str(lake), "--preset", "strubell2019")
+    assert (code, out) == (2, "")
+    assert "was priced with settings" in err and err.count("\n") == 1
+    code, out, err = run("report", "--lake", str(lake))
+    assert (code, out) == (2, "")
+    assert err.startswith("auditor: error: report does not read a lake yet")
