@@ -479,9 +479,11 @@ def _swap(
             if rel in written:
                 move(staging / "new" / rel, target)
         _write_json(directory / SCHEMA_FILE, schema)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupt too: the lake is put back as it was
         for src, dst in reversed(moves):
             os.rename(dst, src)
+        if not isinstance(exc, OSError):
+            raise
         raise StoreError(
             f"{exc.filename or directory}: cannot write the lake ({exc.strerror or exc}). "
             "Nothing changed."
