@@ -1043,32 +1043,36 @@ def report(
     so the same database gives the same report). ``metrics`` (NAME[:min|max]) are the scores
     of the sensitivity charts and of the R&D tables' tune rows; without them, every MLflow
     metric two runs of a sweep have, lower-is-better for losses and errors (see
-    ``sensitivity``). ``lake`` is refused (UsageError): a lake lacks the factors'
-    sources. Without footprint settings the report has
+    ``sensitivity``). With ``lake`` (a directory
+    ``export_lake`` wrote) the jobs are read from there: the same report as the database's,
+    for the whole lake or one project (UsageError for several, or since/until; and for a
+    lake written without factor sources: export it again). Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
+    from auditor.model import lake as lakes
     from auditor.report import data
 
-    if lake is not None:
-        raise UsageError(
-            "report does not read a lake yet: its table of factors in force needs each "
-            "factor's source, which a lake does not hold. Run it on the database (--db); "
-            "summary and rnd-table read a lake."
-        )
     if footprint.units != "kg":
         raise UsageError("The report is in kg: units='lb' is for summary, explain and rnd_table.")
     first = data.parse_day(since, "--since")
     last = data.parse_day(until, "--until")
     settings = footprint.settings()
-    with Store(db, read_only=True) as store:
+    chosen = tuple(dict.fromkeys(projects))
+    with Store(":memory:" if lake is not None else db, read_only=lake is None) as store:
+        source = None
+        if lake is not None:
+            source = lakes.open_report(
+                store, Path(lake), settings, projects=chosen, since=first, until=last
+            )
         return data.build(
             store,
             settings,
-            projects=tuple(dict.fromkeys(projects)),
+            projects=chosen,
             since=first,
             until=last,
             top=top,
             timestamp=timestamp,
             metrics=metrics,
+            lake=source,
         )

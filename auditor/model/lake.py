@@ -43,6 +43,8 @@ from auditor.store import Store
 
 SCHEMA_VERSION = 1
 SCHEMA_FILE = "_schema.json"
+# the factors with their sources a report prints, per class of jobs (docs/lake.md)
+FACTORS_FILE = "_factors.parquet"
 PARTITION_COLUMNS = ("cluster", "year", "month")
 # what readers glob: the partitions only, never the staging directories of an export
 PARQUET_GLOB = "cluster=*/year=*/month=*/*.parquet"
@@ -321,6 +323,11 @@ def export(
     # the notes of the totals (running jobs left out) and of --include-running, as a
     # summary of the database gives them; the rows are the second computation's
     notes = compute(con, settings).notes
+    # a report of one project prints the notes of that project's jobs
+    project_notes = {
+        str(p): compute(con, settings, project=str(p)).notes
+        for (p,) in con.execute(sql.query("lake/projects")).fetchall()
+    }
     outcome = compute(con, settings, include_running=True)
     tables.name_groups(store, "sweep", "lake_sweep_names")
     tables.name_groups(store, "run", "lake_run_names")
@@ -354,10 +361,23 @@ def export(
     kept = [
         p for k, p in before.items() if k not in now and not (rewrite or _in_window(k, first, last))
     ]
+    con.execute(sql.query("lake/factor_classes"))
+    # the factor classes of the partitions outside the window come from the last export; a
+    # lake written before there were any has none for them, and a report refuses it
+    factors = old is None or rewrite or not kept or (directory / FACTORS_FILE).exists()
+    if factors and kept and not rewrite:
+        _install_keys(con, "lake_kept", kept)
+        con.execute(
+            sql.with_literals(
+                sql.query("lake/factors_kept"), {"path": str(directory / FACTORS_FILE)}
+            )
+        )
     directory.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=directory, prefix=STAGING_PREFIX))
     try:
         paths = _write(con, staging / "new", changed, progress)
+        if factors:
+            _write_factors(con, staging / FACTORS_FILE)
         for p in changed:
             p["path"], p["files"] = paths[_key(p)]
         fresh = {_key(p) for p in changed}
@@ -366,8 +386,18 @@ def export(
                 p["path"], p["files"] = before[_key(p)]["path"], before[_key(p)]["files"]
         listed = sorted([*partitions, *kept], key=lambda p: str(p["path"]))
         schema = _schema(settings, printed, columns, (notes, outcome.notes), listed)
+        if factors:
+            schema["report"] = {
+                "factors": FACTORS_FILE,
+                "settings_origin": settings.origin,
+                "project_notes": project_notes,
+            }
         step(f"writing {len(changed)} partitions")
-        _swap(directory, staging, [p["path"] for p in changed], [p["path"] for p in gone], schema)
+        written = [p["path"] for p in changed] + ([FACTORS_FILE] if factors else [])
+        removed = [p["path"] for p in gone]
+        if not factors and (directory / FACTORS_FILE).exists():
+            removed.append(FACTORS_FILE)
+        _swap(directory, staging, written, removed, schema)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune_empty(directory)
@@ -388,14 +418,7 @@ def _write(
     """Write the ``changed`` partitions under ``out``; each one's path and files, relative."""
     if not changed:
         return {}
-    keys = pa.table(
-        {
-            "cluster": pa.array([p["cluster"] for p in changed], pa.string()),
-            "year": pa.array([p["year"] for p in changed], pa.int32()),
-            "month": pa.array([p["month"] for p in changed], pa.int32()),
-        }
-    )
-    factor_tables.install_table(con, "lake_changed", keys)
+    _install_keys(con, "lake_changed", changed)
     text = sql.with_literals(sql.query("lake/write"), {"dir": str(out)})
     try:
         run_with_progress(con, text, {}, "writing Parquet", progress)
@@ -411,6 +434,31 @@ def _write(
         path, files = found.get((cluster, year, month), (rel.parent.as_posix(), []))
         found[(cluster, year, month)] = (path, [*files, rel.name])
     return found
+
+
+def _install_keys(
+    con: duckdb.DuckDBPyConnection, name: str, partitions: list[dict[str, Any]]
+) -> None:
+    """The temp table ``name``: the cluster, year and month of each of ``partitions``."""
+    keys = pa.table(
+        {
+            "cluster": pa.array([p["cluster"] for p in partitions], pa.string()),
+            "year": pa.array([p["year"] for p in partitions], pa.int32()),
+            "month": pa.array([p["month"] for p in partitions], pa.int32()),
+        }
+    )
+    factor_tables.install_table(con, name, keys)
+
+
+def _write_factors(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    text = sql.with_literals(sql.query("lake/write_factors"), {"path": str(path)})
+    try:
+        con.execute(text)
+    except duckdb.IOException as exc:
+        raise StoreError(
+            f"{path.parent.parent}: cannot write the lake: {str(exc).splitlines()[0]}. "
+            "Nothing changed."
+        ) from None
 
 
 def _schema(
@@ -478,7 +526,7 @@ def _swap(
             if target.exists():
                 move(target, aside / str(n))
             if rel in written:
-                move(staging / "new" / rel, target)
+                move(staging / ("new" if rel != FACTORS_FILE else "") / rel, target)
         _write_json(directory / SCHEMA_FILE, schema)
     except BaseException as exc:  # an interrupt too: the lake is put back as it was
         for src, dst in reversed(moves):
@@ -606,3 +654,68 @@ def rnd_table(
         buy=buy,
     )
     return sensitivity.with_tune(store, table, metrics=metrics, project=project)
+
+
+@dataclass(frozen=True)
+class LakeReport:
+    """What a report reads from a lake in place of a database's footprint computation: the
+    lake's rows of the report's jobs, the factor classes of its ``_factors.parquet``, the
+    notes and the settings' origin the export stored (``open_report``)."""
+
+    directory: Path
+    notes: list[str]
+    settings_origin: str
+
+    def name_groups(self, store: Store, by: str, table: str = "group_names") -> None:
+        """The keys of ``by`` (sweep, run), as the export computed them over every job."""
+        _name_groups(store, by, table)
+
+    def price(self, store: Store) -> list[str]:
+        """Define the temp view ``footprint`` over the report's jobs (``report_jobs``);
+        the notes the footprint computation gave for them."""
+        store.con.execute(sql.query("lake/report_footprint"))
+        return list(self.notes)
+
+    def factors_used(
+        self, store: Store, *, projects: Sequence[str], since: date | None, until: date | None
+    ) -> list[dict[str, Any]]:
+        """report/factors_used.sql's rows for the report's jobs, from ``_factors.parquet``."""
+        path = str(self.directory / FACTORS_FILE)
+        store.con.execute(
+            sql.with_literals(sql.query("lake/report_classes"), {"path": path}),
+            {"projects": list(projects), "since": since, "until": until},
+        )
+        rows: list[dict[str, Any]] = store.query("lake/factors_used").to_pylist()
+        return rows
+
+
+def open_report(
+    store: Store,
+    directory: Path,
+    settings: Settings,
+    *,
+    projects: Sequence[str],
+    since: date | None,
+    until: date | None,
+) -> LakeReport:
+    """Make ``store`` read the lake ``directory`` for a report of ``projects`` (all when
+    empty). Raises UsageError when it is not a lake, was priced with other ``settings``,
+    holds no factor sources (written before reports read lakes), or the report asks for
+    jobs whose notes the export did not keep (several projects, or --since/--until)."""
+    schema = open_lake(store, directory, settings)
+    stored = schema.get("report")
+    if not isinstance(stored, dict) or not (directory / FACTORS_FILE).exists():
+        raise UsageError(
+            f"{directory}: the lake holds no factor sources for a report ({FACTORS_FILE}). "
+            "Export it again: 'auditor export lake DIR' with the settings it was written with."
+        )
+    if len(projects) > 1 or since is not None or until is not None:
+        raise UsageError(
+            "report --lake covers the whole lake or one --project: its notes are kept for "
+            "those only. Run it on the database (--db) for several projects or --since/--until."
+        )
+    if projects:
+        notes = stored.get("project_notes", {}).get(projects[0], [])
+    else:
+        notes = schema.get("notes", [])
+    return LakeReport(directory, list(notes), str(stored.get("settings_origin", "none")))
