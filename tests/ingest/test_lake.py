@@ -89,11 +89,6 @@ def test_rnd_table_over_the_lake_is_the_database_one(
     assert picks and [n for n in api.notes(from_lake) if n in picks] == picks
 
 
-def test_report_refuses_a_lake(lake: Path) -> None:
-    with pytest.raises(UsageError, match="report does not read a lake"):
-        api.report(db="unused", lake=str(lake))
-
-
 def test_every_counted_job_is_a_row_once(bundled: str, lake: Path) -> None:
     con = duckdb.connect(bundled, read_only=True)
     ((counted,),) = con.execute("SELECT count(*) FROM counted_jobs").fetchall()
@@ -303,6 +298,6 @@ def test_cli_refusals_are_one_line(tmp_path: Path, bundled: str, lake: Path) -> 
     code, out, err = run("summary", "--lake", str(lake), "--preset", "strubell2019")
     assert (code, out) == (2, "")
     assert "was priced with settings" in err and err.count("\n") == 1
-    code, out, err = run("report", "--lake", str(lake))
+    code, out, err = run("report", "--lake", str(lake), "--project", "a", "--project", "b")
     assert (code, out) == (2, "")
-    assert err.startswith("auditor: error: report does not read a lake yet")
+    assert err.startswith("auditor: error: report --lake covers the whole lake or one")
