@@ -291,7 +291,7 @@ def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, st
 
 
 def lake_rows(db: str, work: Path, n: int, by_db: float) -> list[tuple[str, float, float, str]]:
-    """(h): export lake of ``db`` (afresh, then again with nothing changed), and summary --by
+    """(j): export lake of ``db`` (afresh, then again with nothing changed), and summary --by
     project over the lake, against ``by_db``, the same over the database ((c)'s command)."""
     import shutil
 
@@ -306,10 +306,10 @@ def lake_rows(db: str, work: Path, n: int, by_db: float) -> list[tuple[str, floa
             "--format", "csv"]  # fmt: skip
     cmd = min(measure(read) for _ in range(3))
     return [
-        (f"(h) export lake, {n:,} jobs", *first, ""),
-        ("(h) export lake again, nothing changed", *again, ""),
+        (f"(j) export lake, {n:,} jobs", *first, ""),
+        ("(j) export lake again, nothing changed", *again, ""),
         (
-            f"(h) summary --by project --lake: whole command, CSV out ({cmd[0] / by_db:.2f} x (c))",
+            f"(j) summary --by project --lake: whole command, CSV out ({cmd[0] / by_db:.2f} x (c))",
             *cmd,
             "",
         ),
