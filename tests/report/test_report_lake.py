@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from auditor import api
@@ -55,19 +56,13 @@ def test_cli_report_over_the_lake_writes_the_same_file(
     db_html = str(tmp_path / "db.html")
     code, _, _ = run("report", "--db", bundled, "--config", str(ROOT / CONFIG), "-o", db_html)
     assert code == 0
-    code, out, err = run("report", "--lake", str(lake), "-o", str(tmp_path / "lake.html"))
+    code, out, _ = run("report", "--lake", str(lake), "-o", str(tmp_path / "lake.html"))
     assert (code, out) == (0, "")
     assert (tmp_path / "lake.html").read_bytes() == (tmp_path / "db.html").read_bytes()
 
 
 def test_a_lake_without_factor_sources_is_refused(lake: Path, tmp_path: Path) -> None:
-    # a lake as exports before the factor classes wrote it: no _factors.parquet, no 'report'
-    old = tmp_path / "old"
-    shutil.copytree(lake, old)
-    (old / "_factors.parquet").unlink()
-    schema = json.loads((old / "_schema.json").read_text("utf-8"))
-    del schema["report"]
-    (old / "_schema.json").write_text(json.dumps(schema), "utf-8")
+    old = _as_before(lake, tmp_path / "old")
     with pytest.raises(UsageError, match="holds no factor sources"):
         api.report(db="unused", lake=str(old))
     code, out, err = run("report", "--lake", str(old))
@@ -85,3 +80,48 @@ def test_selections_whose_notes_the_lake_lacks_are_refused(
 ) -> None:
     with pytest.raises(UsageError, match="whole lake or one --project"):
         api.report(db="unused", lake=str(lake), **options)  # type: ignore[arg-type]
+
+
+def _as_before(lake: Path, to: Path) -> Path:
+    """A copy of ``lake`` as exports before the factor classes wrote it."""
+    shutil.copytree(lake, to)
+    (to / "_factors.parquet").unlink()
+    schema = json.loads((to / "_schema.json").read_text("utf-8"))
+    del schema["report"]
+    (to / "_schema.json").write_text(json.dumps(schema), "utf-8")
+    return to
+
+
+def test_exporting_an_old_lake_again_lets_it_report(
+    bundled: str, lake: Path, tmp_path: Path
+) -> None:
+    old = _as_before(lake, tmp_path / "old")
+    done = api.export_lake(str(old), db=bundled, footprint=SETTINGS)
+    assert done.written == []  # no partition changed; the factors and schema are new
+    from_db = api.report(db=bundled, footprint=SETTINGS)
+    assert render(api.report(db="unused", lake=str(old)), "html") == render(from_db, "html")
+
+
+def test_a_windowed_export_keeps_the_factors_outside_it(
+    bundled: str, lake: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    shutil.copytree(lake, again)
+    before = pq.read_table(again / "_factors.parquet")
+    schema = json.loads((again / "_schema.json").read_text("utf-8"))
+    first = min(
+        (p for p in schema["partitions"] if p["year"] is not None),
+        key=lambda p: (p["year"], p["month"]),
+    )
+    day = f"{first['year']:04d}-{first['month']:02d}-01"
+    api.export_lake(str(again), db=bundled, footprint=SETTINGS, since=day, until=day)
+    after = pq.read_table(again / "_factors.parquet")
+    assert after.num_rows > 0 and after.to_pylist() == before.to_pylist()
+    from_db = api.report(db=bundled, footprint=SETTINGS)
+    assert render(api.report(db="unused", lake=str(again)), "html") == render(from_db, "html")
+    # an old lake has no factor classes for the partitions outside a window: still refused
+    old = _as_before(lake, tmp_path / "old")
+    api.export_lake(str(old), db=bundled, footprint=SETTINGS, since=day, until=day)
+    assert not (old / "_factors.parquet").exists()
+    with pytest.raises(UsageError, match="holds no factor sources"):
+        api.report(db="unused", lake=str(old))
