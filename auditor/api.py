@@ -31,6 +31,7 @@ from auditor.store import (
 from auditor.timezones import local_zone
 
 if TYPE_CHECKING:
+    from auditor.model.lake import ExportReport
     from auditor.report.data import Report
     from auditor.settings import Settings
 
@@ -42,6 +43,7 @@ __all__ = [
     "IntensityOutcome",
     "compare",
     "explain",
+    "export_lake",
     "factors",
     "forget",
     "ingest_csv",
@@ -718,8 +720,13 @@ def summary(
     project: str | None = None,
     include_running: bool = False,
     footprint: FootprintOptions = _NO_OPTIONS,
+    lake: str | None = None,
 ) -> pa.Table:
     """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
+
+    With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, not from
+    ``db``: the same rows as the database it was exported from, priced with the lake's own
+    settings (footprint options, when given, must give the same fingerprint).
 
     GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
     energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
@@ -733,22 +740,72 @@ def summary(
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """
-    from auditor.model import tables
+    from auditor.model import lake as lakes, tables
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
     settings = footprint.settings()
-    with Store(db, read_only=True) as store:
-        table = tables.summary(
-            store,
-            settings,
-            by=by,
-            project=project,
-            include_running=include_running,
-            units=footprint.units,
-        )
+    if lake is not None:
+        with Store(":memory:") as store:
+            table = lakes.summary(
+                store,
+                Path(lake),
+                settings,
+                by=by,
+                project=project,
+                include_running=include_running,
+                units=footprint.units,
+            )
+    else:
+        with Store(db, read_only=True) as store:
+            table = tables.summary(
+                store,
+                settings,
+                by=by,
+                project=project,
+                include_running=include_running,
+                units=footprint.units,
+            )
     renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
     return renamed.replace_schema_metadata(table.schema.metadata)
+
+
+def export_lake(
+    directory: str,
+    *,
+    db: str,
+    since: str | None = None,
+    until: str | None = None,
+    footprint: FootprintOptions = _NO_OPTIONS,
+    reprice: bool = False,
+    progress: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> ExportReport:
+    """Write every counted job (running ones too) with its footprint to ``directory`` as
+    Hive-partitioned Parquet (cluster=C/year=Y/month=M), with ``_schema.json`` (docs/lake.md).
+
+    ``since`` and ``until`` (YYYY-MM-DD, UTC) keep the jobs dated in that range, widened to
+    whole months. A second export writes only the partitions whose rows changed and removes
+    those of the window left without jobs. Raises UsageError (a non-empty directory that is
+    not a lake, a lake priced with other settings unless ``reprice``, no settings),
+    ConfigError, MissingFactor or StoreError (nothing written)."""
+    from auditor.model import lake
+    from auditor.report import data
+
+    first = data.parse_day(since, "--since")
+    last = data.parse_day(until, "--until")
+    settings = footprint.settings()
+    with Store(db, read_only=True) as store:
+        return lake.export(
+            store,
+            settings,
+            Path(directory),
+            since=first,
+            until=last,
+            reprice=reprice,
+            progress=progress,
+            on_step=on_step,
+        )
 
 
 def compare(
@@ -877,8 +934,12 @@ def rnd_table(
     footprint: FootprintOptions = _NO_OPTIONS,
     metrics: Sequence[str] = (),
     buy: bool = False,
+    lake: str | None = None,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
+
+    With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, as
+    ``summary`` reads them.
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
     ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
@@ -888,9 +949,22 @@ def rnd_table(
     adds the paper's purchase view: wall_clock_days, gpus_needed, gpus_bought, purchase_usd. Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import sensitivity
+    from auditor.model import lake as lakes, sensitivity
 
     settings = footprint.settings()
+    if lake is not None:
+        with Store(":memory:") as store:
+            return lakes.rnd_table(
+                store,
+                Path(lake),
+                settings,
+                project=project,
+                final=final,
+                tune=tune,
+                units=footprint.units,
+                metrics=metrics,
+                buy=buy,
+            )
     with Store(db, read_only=True) as store:
         return sensitivity.rnd_table(
             store,
@@ -997,6 +1071,7 @@ def report(
     footprint: FootprintOptions = _NO_OPTIONS,
     timestamp: str | None = None,
     metrics: Sequence[str] = (),
+    lake: str | None = None,
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
 
@@ -1006,10 +1081,14 @@ def report(
     so the same database gives the same report). ``metrics`` (NAME[:min|max]) are the scores
     of the sensitivity charts and of the R&D tables' tune rows; without them, every MLflow
     metric two runs of a sweep have, lower-is-better for losses and errors (see
-    ``sensitivity``). Without footprint settings the report has
+    ``sensitivity``). With ``lake`` (a directory
+    ``export_lake`` wrote) the jobs are read from there: the same report as the database's,
+    for the whole lake or one project (UsageError for several, or since/until; and for a
+    lake written without factor sources: export it again). Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
+    from auditor.model import lake as lakes
     from auditor.report import data
 
     if footprint.units != "kg":
@@ -1017,14 +1096,21 @@ def report(
     first = data.parse_day(since, "--since")
     last = data.parse_day(until, "--until")
     settings = footprint.settings()
-    with Store(db, read_only=True) as store:
+    chosen = tuple(dict.fromkeys(projects))
+    with Store(":memory:" if lake is not None else db, read_only=lake is None) as store:
+        source = None
+        if lake is not None:
+            source = lakes.open_report(
+                store, Path(lake), settings, projects=chosen, since=first, until=last
+            )
         return data.build(
             store,
             settings,
-            projects=tuple(dict.fromkeys(projects)),
+            projects=chosen,
             since=first,
             until=last,
             top=top,
             timestamp=timestamp,
             metrics=metrics,
+            lake=source,
         )

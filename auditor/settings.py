@@ -208,6 +208,21 @@ class Settings:
             )
         )
 
+    @property
+    def origin(self) -> str:
+        """Where these settings came from, as a report prints it: 'preset strubell2019,
+        config auditor.toml', or 'none'."""
+        parts = []
+        if self.preset:
+            parts.append(f"preset {self.preset}")
+        if self.config_file:
+            parts.append(f"config {Path(self.config_file).name}")
+        if self.default_gpu_power_w is not None:
+            parts.append(f"--default-gpu-power {self.default_gpu_power_w:g}")
+        if self.default_carbon_g_per_kwh is not None:
+            parts.append(f"--default-carbon {self.default_carbon_g_per_kwh:g}")
+        return ", ".join(parts) if parts else "none"
+
     def scope(self, cluster: str | None = None) -> dict[str, Setting]:
         """Settings in force for a cluster's jobs (the site's when it has no table)."""
         merged = dict(self.site)

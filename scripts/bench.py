@@ -365,6 +365,32 @@ def report_rows(db: str, work: Path) -> list[tuple[str, float, float, str]]:
     ]
 
 
+def lake_rows(db: str, work: Path, n: int, by_db: float) -> list[tuple[str, float, float, str]]:
+    """(j): export lake of ``db`` (afresh, then again with nothing changed), and summary --by
+    project over the lake, against ``by_db``, the same over the database ((c)'s command)."""
+    import shutil
+
+    lake = work / f"lake-{n}"
+    shutil.rmtree(lake, ignore_errors=True)
+    export = [sys.executable, "-m", "auditor", "export", "lake", str(lake), "--db", db,
+              "--config", CONFIG]  # fmt: skip
+    first = measure(export)
+    again = measure(export)
+    # the best of three, as the machine's speed drifts; --lake prices nothing: no --config
+    read = [sys.executable, "-m", "auditor", "summary", "--lake", str(lake), "--by", "project",
+            "--format", "csv"]  # fmt: skip
+    cmd = min(measure(read) for _ in range(3))
+    return [
+        (f"(j) export lake, {n:,} jobs", *first, ""),
+        ("(j) export lake again, nothing changed", *again, ""),
+        (
+            f"(j) summary --by project --lake: whole command, CSV out ({cmd[0] / by_db:.2f} x (c))",
+            *cmd,
+            "",
+        ),
+    ]
+
+
 def best_of_three(argv: list[str]) -> tuple[float, float, float]:
     """The fastest of three runs (wall s, peak RSS MB, CPU s): the first read may find the
     dump out of the page cache, which would flatter every ratio after it."""
@@ -437,6 +463,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
     rows += series_rows(db, work, n)
     rows += report_rows(db, work)
+    rows += lake_rows(db, work, n, whole["project"])
     if gpu_use:
         busy = work / f"sacct-{n}-gpu-use.txt"
         if not busy.exists():

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from auditor import sql
@@ -30,6 +29,7 @@ from auditor.model.footprint import (
     notes_of,
     running_note,
 )
+from auditor.model.lake import LakeReport
 from auditor.model.sensitivity import (
     SweepCurve,
     detected_metrics,
@@ -368,19 +368,6 @@ def in_force(factors_used: list[Row]) -> list[Row]:
     return list(out.values())
 
 
-def _settings_origin(settings: Settings) -> str:
-    parts = []
-    if settings.preset:
-        parts.append(f"preset {settings.preset}")
-    if settings.config_file:
-        parts.append(f"config {Path(settings.config_file).name}")
-    if settings.default_gpu_power_w is not None:
-        parts.append(f"--default-gpu-power {settings.default_gpu_power_w:g}")
-    if settings.default_carbon_g_per_kwh is not None:
-        parts.append(f"--default-carbon {settings.default_carbon_g_per_kwh:g}")
-    return ", ".join(parts) if parts else "none"
-
-
 def build(
     store: Store,
     settings: Settings,
@@ -391,8 +378,12 @@ def build(
     top: int = 10,
     timestamp: str | None = None,
     metrics: Sequence[str] = (),
+    lake: LakeReport | None = None,
 ) -> Report:
     """The report over the counted jobs of ``projects`` (all when empty) between the days.
+
+    With ``lake`` (``auditor.model.lake.open_report``), ``store`` reads a lake: its rows
+    stand in for the footprint computation, its stored factor classes for the factors used.
 
     Raises UsageError (no such project, no job in range, bad range), MissingFactor or
     ConfigError from the footprint model.
@@ -417,18 +408,23 @@ def build(
             "no counted jobs for this report. Check --since/--until, or ingest some logs."
         )
 
-    name_groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
+    groups = lake.name_groups if lake is not None else name_groups
+    groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
     define_macros(con)  # gpu_util_mean, priced_sum, the use macros: with settings or without
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
-    if settings.configured:
-        notes += compute(con, settings, keep="report_jobs").notes
-        con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
+    configured = settings.configured or lake is not None
+    if configured:
+        if lake is not None:
+            notes += lake.price(store)
+        else:
+            notes += compute(con, settings, keep="report_jobs").notes
+            con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
         named = sorted(p for p in found if p is not None)
         # computed once, read many times
         con.execute(sql.query("report/footprint"), {"projects": named})
         con.execute(sql.query("report/project_view"))
-        name_groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
+        groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
         # the metrics of every sweep, found once, not once per project
         detected = None if metrics else detected_metrics(store, rows="report_footprint")
         for ord_, project in enumerate(named, start=1):
@@ -436,7 +432,11 @@ def build(
             table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
             table = with_tune(store, table, metrics=metrics, project=project, found=detected)
             rnd[project] = (table.to_pylist(), notes_of(table))
-        factors_used = _rows(store, "report/factors_used")
+        factors_used = (
+            lake.factors_used(store, projects=projects, since=since, until=until)
+            if lake is not None
+            else _rows(store, "report/factors_used")
+        )
         # every job of the report: the view `footprint` now holds the last project's only
         scored_rows = "report_footprint"
     else:
@@ -460,7 +460,6 @@ def build(
     gpus_by_project: dict[str, list[Row]] = {}
     for row in _rows(store, "report/project_gpus"):
         gpus_by_project.setdefault(row["project"] or "(none)", []).append(row)
-    configured = settings.configured
     per_project = [
         ProjectReport(
             name=row["group_key"],
@@ -503,7 +502,7 @@ def build(
         idle_projects=idle["project"],
         use_bands=bands,
         factors_used=factors_used,
-        settings_origin=_settings_origin(settings),
+        settings_origin=lake.settings_origin if lake is not None else settings.origin,
         notes=notes,
         timestamp=timestamp,
         in_force=in_force(factors_used),

@@ -1,0 +1,48 @@
+-- Creates the temp table `lake_factor_classes`, written as the lake's _factors.parquet: the
+-- counted jobs of the temp table `lake_rows` that are not running (those a report covers),
+-- grouped by their partition (cluster, year, month), project and job_date (the day
+-- report/jobs.sql filters on), and by every factor report/factors_used.sql lists with its
+-- source and as_of, read from the temp view `footprint` (footprint/job.sql), and by the
+-- conditions under which each factor counts (has_hours, has_gpus, no_gpus, has_energy,
+-- has_gpu_hours; annual_part: the annual intensity gave all or part of the job's,
+-- series_part: a stored series gave part of it). jobs counts each group's jobs;
+-- series_weighted_s and series_s add up series_mean_g_per_kwh * series_covered_s and
+-- series_covered_s. gpu_use and cpu_use are kept only where no use is measured.
+CREATE OR REPLACE TEMP TABLE lake_factor_classes AS
+SELECT
+    r.part_cluster AS cluster, r.part_year AS year, r.part_month AS month,
+    r.part_project AS project, r.part_date AS job_date,
+    hours > 0 AS has_hours, gpus > 0 AS has_gpus, gpus = 0 AS no_gpus,
+    energy_kwh > 0 AS has_energy, gpu_hours > 0 AS has_gpu_hours,
+    coalesce(series_covered_s < run_s, TRUE) AS annual_part,
+    series_covered_s > 0 AS series_part,
+    energy_source, gpu_util IS NULL AS gpu_util_unknown, cpu_util IS NULL AS cpu_util_unknown,
+    pue, pue_source, pue_as_of,
+    gpu_model, gpu_power_w, gpu_power_source, gpu_power_as_of,
+    gpu_idle_w, gpu_idle_source, gpu_idle_as_of,
+    CASE WHEN gpu_util IS NULL THEN gpu_use END AS gpu_use, gpu_use_source,
+    cpu_power_w_per_core, cpu_power_source, cpu_power_as_of,
+    CASE WHEN cpu_util IS NULL THEN cpu_use END AS cpu_use, cpu_use_source,
+    mem_w_per_gb, mem_source, mem_as_of,
+    grid, carbon_annual_g_per_kwh, carbon_annual_source, carbon_as_of,
+    series_zone, series_kind, series_basis,
+    cloud_prices, cloud_gpu, price_usd_low, price_usd_high, price_low_source,
+    price_high_source, price_as_of,
+    electricity_usd_per_kwh, electricity_source, electricity_as_of,
+    embodied_sources, server_kg, gpus_per_server, gpu_kg, gpu_kg_source, cpu_server_kg,
+    cores_per_server, lifetime_years, lifetime_use, server_usd, cpu_server_usd,
+    wue_l_per_kwh, wue_source, wue_as_of, water_country, ewif_l_per_kwh, ewif_source,
+    ewif_as_of,
+    count(*) AS jobs,
+    fsum(series_mean_g_per_kwh * series_covered_s) AS series_weighted_s,
+    fsum(series_covered_s) AS series_s
+FROM footprint f
+JOIN (
+    SELECT
+        uid, cluster AS part_cluster, year AS part_year, month AS part_month,
+        project AS part_project,
+        CAST(timezone('UTC', coalesce(start_ts, submit_ts, end_ts)) AS DATE) AS part_date
+    FROM lake_rows
+    WHERE included
+) r USING (uid)
+GROUP BY ALL;
