@@ -1,0 +1,219 @@
+"""Summaries computed by Spark over a Parquet lake (docs/spark.md, docs/lake.md).
+
+Each row of a lake holds its job's footprint, so Spark only groups and adds
+(queries/lake/spark_summary.sql); the result has the columns, types and order of the DuckDB
+summary, and the same output code renders it. pyspark is an optional extra (``auditor[spark]``)
+that starts a JVM: it is imported here only, inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from auditor import sql
+from auditor.errors import StoreError, UsageError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+DEFAULT_MASTER = "local[2]"
+# Spark's own default of 200 shuffle partitions costs seconds on one machine for a few groups.
+LOCAL_SHUFFLE_PARTITIONS = 4
+LOG_NAME = "auditor-spark.log"
+INSTALL_HINT = "Install it with: pip install 'auditor[spark]'"
+CONNECT_HINT = "Install Spark Connect's client with: pip install 'auditor[spark-connect]'"
+JAVA_HINT = (
+    "Spark needs Java 17: install it (Debian: apt-get install openjdk-17-jre-headless) or set "
+    "JAVA_HOME"
+)
+
+# Spark writes its log here, WARN and above, so that nothing of it reaches stdout or stderr.
+LOG4J2 = """\
+rootLogger.level = warn
+rootLogger.appenderRef.file.ref = file
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = {log}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{{yyyy-MM-dd HH:mm:ss}} %p %c{{1}}: %m%n
+"""
+
+# Settings of every session, local or remote: times as UTC, as DuckDB reads the lake, and
+# partition values as text, so that a cluster named 2024 stays a name.
+SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
+}
+
+
+def log_path() -> Path:
+    """Where a local Spark writes its log (the temporary directory)."""
+    return Path(tempfile.gettempdir()) / LOG_NAME
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a Spark query raises for what a user can fix: a path that is not a
+    lake, a lake it cannot read, a JVM that did not start, a server it cannot reach."""
+    from py4j.protocol import Py4JError
+    from pyspark.errors import PySparkException
+
+    return (PySparkException, Py4JError)
+
+
+def session(*, master: str | None = None, remote: str | None = None) -> SparkSession:
+    """A Spark session: on ``master`` (default local[2]), or a Spark Connect server
+    ``remote`` (sc://HOST:PORT). The session of the process is reused while it runs.
+
+    Raises UsageError (both given, pyspark, Spark Connect's client or Java missing) or
+    StoreError (Spark did not start or the server cannot be reached).
+    """
+    if master is not None and remote is not None:
+        raise UsageError("--spark-master and --spark-remote cannot be used together: give one.")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError(
+            f"--engine spark needs pyspark, which is not installed. {INSTALL_HINT}."
+        ) from None
+    if remote is not None:
+        if not remote.startswith("sc://"):
+            raise UsageError(
+                f"--spark-remote '{remote}' is not a Spark Connect URL (sc://HOST:PORT)."
+            )
+        try:
+            from pyspark.sql.connect.utils import check_dependencies
+
+            check_dependencies("pyspark.sql.connect")
+        except ImportError as e:
+            raise UsageError(
+                f"--spark-remote needs Spark Connect's client ({e}). {CONNECT_HINT}."
+            ) from None
+        builder = SparkSession.builder.remote(remote)
+    else:
+        if _java() is None:
+            raise UsageError(f"--engine spark found no Java. {JAVA_HINT}.")
+        chosen = master or DEFAULT_MASTER
+        builder = SparkSession.builder.master(chosen).appName("auditor")
+        for key, value in _local_conf(chosen).items():
+            builder = builder.config(key, value)
+    try:
+        spark = builder.getOrCreate()
+        for key, value in SESSION_CONF.items():
+            spark.conf.set(key, value)
+    except _errors() as e:
+        where = remote or master or DEFAULT_MASTER
+        raise StoreError(
+            f"Spark did not start on {where}: {_first_line(e)}. {_see_log()}"
+        ) from None
+    return spark
+
+
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        java = Path(home) / "bin" / "java"
+        return str(java) if java.is_file() else None
+    return shutil.which("java")
+
+
+def _local_conf(master: str) -> dict[str, str]:
+    """What the driver this process starts is given: quiet logs and no web UI, and for local
+    mode a few shuffle partitions."""
+    config = Path(tempfile.mkdtemp(prefix="auditor-spark-")) / "log4j2.properties"
+    config.write_text(LOG4J2.format(log=log_path()), encoding="utf-8")
+    conf = {
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{config}",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        **SESSION_CONF,
+    }
+    if master.startswith("local"):
+        conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)
+    return conf
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return (text.splitlines() or [type(e).__name__])[0].rstrip(".")
+
+
+def _see_log() -> str:
+    return f"Spark's log: {log_path()}"
+
+
+def read_schema(spark: SparkSession, lake: str) -> str:
+    """The text of the lake's ``_schema.json``, read by Spark so that any storage it reaches
+    (a shared file system, s3a://) works. Raises StoreError when there is none."""
+    path = lake.rstrip("/") + "/_schema.json"
+    try:
+        rows = spark.read.text(path, wholetext=True).collect()
+    except _errors() as e:
+        raise StoreError(
+            f"{lake}: not a lake, Spark cannot read its _schema.json ({_first_line(e)}). "
+            "Make one with 'auditor export lake DIR'."
+        ) from None
+    return str(rows[0][0]) if rows else ""
+
+
+def _lake_view(spark: SparkSession, lake: str) -> None:
+    """The temp view ``lake_jobs``: every row of the lake, partition columns from its paths."""
+    try:
+        frame = spark.read.option("basePath", lake).parquet(lake)
+        frame.createOrReplaceTempView("lake_jobs")
+    except _errors() as e:
+        raise StoreError(f"{lake}: Spark cannot read the lake's files: {_first_line(e)}.") from None
+
+
+def _arrow(frame: DataFrame) -> pa.Table:
+    """The rows of ``frame`` as an Arrow table, without a Python object per row."""
+    if hasattr(frame, "_collect_as_arrow"):  # a classic session
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        batches = frame._collect_as_arrow()
+        schema = to_arrow_schema(frame.schema)
+        return pa.Table.from_batches(batches, schema=batches[0].schema if batches else schema)
+    connect: Any = frame  # Spark Connect: its client receives the Arrow batches
+    table, _ = connect._session.client.to_table(connect._plan.to_proto(connect._session.client))
+    return pa.table(table)
+
+
+def _run(spark: SparkSession, lake: str, name: str, args: Mapping[str, Any]) -> pa.Table:
+    try:
+        return _arrow(spark.sql(sql.query(name), args=dict(args)))
+    except _errors() as e:
+        raise StoreError(
+            f"{lake}: Spark cannot sum the lake ({_first_line(e)}). Is it a lake of this "
+            f"version (docs/lake.md)? {_see_log()}"
+        ) from None
+
+
+def summary(
+    spark: SparkSession,
+    lake: str,
+    *,
+    by: str,
+    project: str | None,
+    include_running: bool,
+) -> tuple[pa.Table, tuple[int, float]]:
+    """The summary's groups of the lake ``lake`` for ``by`` (group_key, project, jobs and the
+    figures, as the DuckDB summary's query gives them, sorted by key) and the jobs still
+    running that it leaves out with their GPU-hours so far ((0, 0.0) when counted).
+
+    Raises StoreError (the lake cannot be read or summed).
+    """
+    _lake_view(spark, lake)
+    args = {"by": by, "project": project, "include_running": include_running}
+    grouped = _run(spark, lake, "lake/spark_summary", args)
+    # nullable like every column DuckDB returns: Spark marks its counts NOT NULL
+    grouped = grouped.cast(pa.schema([f.with_nullable(True) for f in grouped.schema]))
+    if include_running:
+        return grouped, (0, 0.0)
+    running = _run(spark, lake, "lake/spark_running", {"project": project}).to_pylist()[0]
+    return grouped, (int(running["jobs"]), float(running["gpu_hours"]))
