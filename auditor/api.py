@@ -31,6 +31,7 @@ from auditor.store import (
 from auditor.timezones import local_zone
 
 if TYPE_CHECKING:
+    from auditor.model.lake import ExportReport
     from auditor.report.data import Report
     from auditor.settings import Settings
 
@@ -42,6 +43,7 @@ __all__ = [
     "IntensityOutcome",
     "compare",
     "explain",
+    "export_lake",
     "factors",
     "forget",
     "ingest_csv",
@@ -680,8 +682,13 @@ def summary(
     project: str | None = None,
     include_running: bool = False,
     footprint: FootprintOptions = _NO_OPTIONS,
+    lake: str | None = None,
 ) -> pa.Table:
     """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
+
+    With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, not from
+    ``db``: the same rows as the database it was exported from, priced with the lake's own
+    settings (footprint options, when given, must give the same fingerprint).
 
     GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
     energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
@@ -695,22 +702,72 @@ def summary(
     Raises UsageError, ConfigError, MissingFactor (a GPU power or grid intensity no table,
     config or default provides) or StoreError.
     """
-    from auditor.model import tables
+    from auditor.model import lake as lakes, tables
 
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
     settings = footprint.settings()
-    with Store(db, read_only=True) as store:
-        table = tables.summary(
-            store,
-            settings,
-            by=by,
-            project=project,
-            include_running=include_running,
-            units=footprint.units,
-        )
+    if lake is not None:
+        with Store(":memory:") as store:
+            table = lakes.summary(
+                store,
+                Path(lake),
+                settings,
+                by=by,
+                project=project,
+                include_running=include_running,
+                units=footprint.units,
+            )
+    else:
+        with Store(db, read_only=True) as store:
+            table = tables.summary(
+                store,
+                settings,
+                by=by,
+                project=project,
+                include_running=include_running,
+                units=footprint.units,
+            )
     renamed = table.rename_columns([by if c == "group_key" else c for c in table.column_names])
     return renamed.replace_schema_metadata(table.schema.metadata)
+
+
+def export_lake(
+    directory: str,
+    *,
+    db: str,
+    since: str | None = None,
+    until: str | None = None,
+    footprint: FootprintOptions = _NO_OPTIONS,
+    reprice: bool = False,
+    progress: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> ExportReport:
+    """Write every counted job (running ones too) with its footprint to ``directory`` as
+    Hive-partitioned Parquet (cluster=C/year=Y/month=M), with ``_schema.json`` (docs/lake.md).
+
+    ``since`` and ``until`` (YYYY-MM-DD, UTC) keep the jobs dated in that range, widened to
+    whole months. A second export writes only the partitions whose rows changed and removes
+    those of the window left without jobs. Raises UsageError (a non-empty directory that is
+    not a lake, a lake priced with other settings unless ``reprice``, no settings),
+    ConfigError, MissingFactor or StoreError (nothing written)."""
+    from auditor.model import lake
+    from auditor.report import data
+
+    first = data.parse_day(since, "--since")
+    last = data.parse_day(until, "--until")
+    settings = footprint.settings()
+    with Store(db, read_only=True) as store:
+        return lake.export(
+            store,
+            settings,
+            Path(directory),
+            since=first,
+            until=last,
+            reprice=reprice,
+            progress=progress,
+            on_step=on_step,
+        )
 
 
 def compare(

@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from auditor import api
-from auditor.errors import AuditorError, ExitCode
+from auditor.errors import AuditorError, ExitCode, UsageError
 from auditor.output import check_format, render
 from auditor.store import default_db_path
 
@@ -119,6 +119,33 @@ def _db(db: DbOption = None) -> str:
 
 # the database path, $AUDITOR_DB or the default when --db is not given
 Db = Annotated[str, OptionGroup(_db)]
+
+LakeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lake",
+        metavar="DIR",
+        help="Read a Parquet lake (auditor export lake) instead of a database.",
+        show_default="none: read --db",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a command reads jobs: the database, or a lake when ``lake`` is given."""
+
+    db: str
+    lake: str | None
+
+
+def _db_or_lake(db: DbOption = None, lake: LakeOption = None) -> Source:
+    if db is not None and lake is not None:
+        raise UsageError("--db and --lake together: give one of them.")
+    return Source(db or default_db_path(), lake)
+
+
+DbOrLake = Annotated[Source, OptionGroup(_db_or_lake)]
 
 
 def _format_option(value: str) -> str:
@@ -612,12 +639,17 @@ def summary(
     include_running: IncludeRunningOption = False,
     fmt: FormatOption = "table",
     *,
-    db: Db,
+    source: DbOrLake,
     footprint: Footprint,
 ) -> None:
     """GPU-hours, energy, CO2e, cloud and electricity cost per group."""
     table = api.summary(
-        db=db, by=by, project=project, include_running=include_running, footprint=footprint
+        db=source.db,
+        lake=source.lake,
+        by=by,
+        project=project,
+        include_running=include_running,
+        footprint=footprint,
     )
     _show_with_notes(table, fmt)
 
@@ -956,6 +988,60 @@ def report(
         typer.echo(text, nl=False)
     else:
         warn(f"wrote {output}")
+
+
+# -- export --
+
+export_app = typer.Typer(help="Write the priced jobs for other engines.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("lake")
+@with_groups
+def export_lake(
+    directory: Annotated[
+        str, typer.Argument(metavar="DIR", help="The lake: a new or empty directory, or a lake.")
+    ],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only jobs dated on or after this day's month (YYYY-MM-DD, UTC).",
+            show_default="the first job",
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            help="Only jobs dated on or before this day's month (YYYY-MM-DD, UTC).",
+            show_default="the last job",
+        ),
+    ] = None,
+    reprice: Annotated[
+        bool,
+        typer.Option(
+            "--reprice",
+            help="Rewrite a lake priced with other settings.",
+            show_default="off: refused",
+        ),
+    ] = False,
+    *,
+    db: Db,
+    footprint: FootprintInKg,
+) -> None:
+    """Every job with its footprint as Hive-partitioned Parquet (docs/lake.md)."""
+    done = api.export_lake(
+        directory,
+        db=db,
+        since=since,
+        until=until,
+        footprint=footprint,
+        reprice=reprice,
+        progress=sys.stderr.isatty(),
+        on_step=warn if sys.stderr.isatty() else None,
+    )
+    for note in done.notes:
+        warn(note)
+    typer.echo(done.summary_line(), err=True)
 
 
 def main() -> None:

@@ -172,15 +172,30 @@ def summary(
             base = base.drop_columns(["project"])
         return with_notes(base, [NO_SETTINGS_NOTE, *left_out])
     outcome = compute(store.con, settings, project=project, include_running=include_running)
+    table = footprint_summary(
+        store,
+        by,
+        units=units,
+        default_gpu_power=settings.default_gpu_power_w is not None,
+        default_carbon=settings.default_carbon_g_per_kwh is not None,
+    )
+    return with_notes(table, [*outcome.notes, *left_out])
+
+
+def footprint_summary(
+    store: Store, by: str, *, units: str, default_gpu_power: bool, default_carbon: bool
+) -> pa.Table:
+    """The summary rows of the temp view ``footprint`` (footprint/job.sql, or a lake's rows)
+    grouped ``by``; the temp table ``group_names`` must name its sweeps or runs."""
     # by the model the job log names, as the summary without settings groups them
     table = _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
     if by not in NAMED_GROUPS:
         table = table.drop_columns(["project"])
-    if settings.default_gpu_power_w is None:
+    if not default_gpu_power:
         table = table.drop_columns(["default_gpu_power_jobs"])
-    if settings.default_carbon_g_per_kwh is None:
+    if not default_carbon:
         table = table.drop_columns(["default_carbon_jobs"])
-    return with_notes(_with_lb(table, units), [*outcome.notes, *left_out])
+    return _with_lb(table, units)
 
 
 def _grouped(
