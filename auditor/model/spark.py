@@ -19,6 +19,9 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import StoreError, UsageError
+from auditor.model import lake as lakes, tables
+from auditor.model.footprint import running_left_out, with_notes
+from auditor.settings import Settings
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -71,11 +74,9 @@ def session(*, master: str | None = None, remote: str | None = None) -> SparkSes
     """A Spark session: on ``master`` (default local[2]), or a Spark Connect server
     ``remote`` (sc://HOST:PORT). The session of the process is reused while it runs.
 
-    Raises UsageError (both given, pyspark, Spark Connect's client or Java missing) or
+    Raises UsageError (pyspark, Spark Connect's client or Java missing) or
     StoreError (Spark did not start or the server cannot be reached).
     """
-    if master is not None and remote is not None:
-        raise UsageError("--spark-master and --spark-remote cannot be used together: give one.")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -217,3 +218,44 @@ def summary(
         return grouped, (0, 0.0)
     running = _run(spark, lake, "lake/spark_running", {"project": project}).to_pylist()[0]
     return grouped, (int(running["jobs"]), float(running["gpu_hours"]))
+
+
+def lake_summary(
+    lake: str,
+    settings: Settings,
+    *,
+    by: str,
+    project: str | None,
+    include_running: bool,
+    units: str,
+    master: str | None = None,
+    remote: str | None = None,
+) -> pa.Table:
+    """``lake.summary`` computed by Spark (see ``session`` for ``master`` and ``remote``): the
+    same columns, types and order, the same notes (the lake's, and the running jobs left out).
+
+    ``lake`` is a directory, or a URL Spark reads (s3a://, hdfs://, file://), whose
+    _schema.json Spark reads too. Raises UsageError (not a lake, another fingerprint, no
+    pyspark or Java) or StoreError (Spark cannot start, or read or sum the lake).
+    """
+    if "://" in lake:
+        spark = session(master=master, remote=remote)
+        schema = lakes.parse_schema(read_schema(spark, lake), f"{lake}/{lakes.SCHEMA_FILE}")
+    else:  # refused before a JVM starts
+        schema = lakes.read_schema(Path(lake))
+    lakes.check_readable(schema, lake, settings)
+    if "://" not in lake:
+        spark = session(master=master, remote=remote)
+    grouped, (running, running_hours) = summary(
+        spark, lake, by=by, project=project, include_running=include_running
+    )
+    defaults = schema.get("defaults", {})
+    table = tables.shown_columns(
+        grouped,
+        by,
+        units=units,
+        default_gpu_power=defaults.get("default_gpu_power_w") is not None,
+        default_carbon=defaults.get("default_carbon_g_per_kwh") is not None,
+    )
+    notes = schema.get("notes_with_running" if include_running else "notes", [])
+    return with_notes(table, [*notes, *running_left_out(running, running_hours)])
