@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 
@@ -27,6 +30,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DEFAULT_MASTER = "local[2]"
+CONNECT_PORT = 15002  # Spark Connect's default
+CONNECT_TIMEOUT_S = 10
 # Spark's own default of 200 shuffle partitions costs seconds on one machine for a few groups.
 LOCAL_SHUFFLE_PARTITIONS = 4
 LOG_NAME = "auditor-spark.log"
@@ -50,8 +55,10 @@ appender.file.layout.pattern = %d{{yyyy-MM-dd HH:mm:ss}} %p %c{{1}}: %m%n
 
 # Settings of every session, local or remote: times as UTC, as DuckDB reads the lake, and
 # partition values as text, so that a cluster named 2024 stays a name.
+# ANSI mode: a sum too large for its decimal type fails instead of becoming NULL.
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
+    "spark.sql.ansi.enabled": "true",
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
 }
 
@@ -91,11 +98,15 @@ def session(*, master: str | None = None, remote: str | None = None) -> SparkSes
         try:
             from pyspark.sql.connect.utils import check_dependencies
 
-            check_dependencies("pyspark.sql.connect")
+            with warnings.catch_warnings():
+                # pyspark 3.5 compares versions with distutils', which warns
+                warnings.simplefilter("ignore", DeprecationWarning)
+                check_dependencies("pyspark.sql.connect")
         except ImportError as e:
             raise UsageError(
                 f"--spark-remote needs Spark Connect's client ({e}). {CONNECT_HINT}."
             ) from None
+        _reach(remote)
         builder = SparkSession.builder.remote(remote)
     else:
         if _java() is None:
@@ -114,6 +125,20 @@ def session(*, master: str | None = None, remote: str | None = None) -> SparkSes
             f"Spark did not start on {where}: {_first_line(e)}. {_see_log()}"
         ) from None
     return spark
+
+
+def _reach(remote: str) -> None:
+    """Raises StoreError unless the server of ``remote`` accepts a connection: Spark Connect's
+    client retries an unreachable server for minutes before it says so."""
+    url = urlsplit(remote.split(";", 1)[0])
+    host, port = url.hostname or "localhost", url.port or CONNECT_PORT
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as e:
+        raise StoreError(
+            f"--spark-remote {remote}: no Spark Connect server answers at {host}:{port} "
+            f"({e.strerror or e}). Start one (sbin/start-connect-server.sh) or check the URL."
+        ) from None
 
 
 def _java() -> str | None:
@@ -154,7 +179,9 @@ def read_schema(spark: SparkSession, lake: str) -> str:
     (a shared file system, s3a://) works. Raises StoreError when there is none."""
     path = lake.rstrip("/") + "/_schema.json"
     try:
-        rows = spark.read.text(path, wholetext=True).collect()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # as in _arrow
+            rows = spark.read.text(path, wholetext=True).collect()
     except _errors() as e:
         raise StoreError(
             f"{lake}: not a lake, Spark cannot read its _schema.json ({_first_line(e)}). "
@@ -177,7 +204,10 @@ def _arrow(frame: DataFrame) -> pa.Table:
     if hasattr(frame, "_collect_as_arrow"):  # a classic session
         from pyspark.sql.pandas.types import to_arrow_schema
 
-        batches = frame._collect_as_arrow()
+        with warnings.catch_warnings():
+            # pyspark 3.5 leaves the socket a collect reads from to the garbage collector
+            warnings.simplefilter("ignore", ResourceWarning)
+            batches = frame._collect_as_arrow()
         schema = to_arrow_schema(frame.schema)
         return pa.Table.from_batches(batches, schema=batches[0].schema if batches else schema)
     connect: Any = frame  # Spark Connect: its client receives the Arrow batches
