@@ -953,8 +953,12 @@ def rnd_table(
     footprint: FootprintOptions = _NO_OPTIONS,
     metrics: Sequence[str] = (),
     buy: bool = False,
+    lake: str | None = None,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
+
+    With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, as
+    ``summary`` reads them.
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
     ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
@@ -964,9 +968,22 @@ def rnd_table(
     adds the paper's purchase view: wall_clock_days, gpus_needed, gpus_bought, purchase_usd. Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
-    from auditor.model import sensitivity
+    from auditor.model import lake as lakes, sensitivity
 
     settings = footprint.settings()
+    if lake is not None:
+        with Store(":memory:") as store:
+            return lakes.rnd_table(
+                store,
+                Path(lake),
+                settings,
+                project=project,
+                final=final,
+                tune=tune,
+                units=footprint.units,
+                metrics=metrics,
+                buy=buy,
+            )
     with Store(db, read_only=True) as store:
         return sensitivity.rnd_table(
             store,
@@ -1073,6 +1090,7 @@ def report(
     footprint: FootprintOptions = _NO_OPTIONS,
     timestamp: str | None = None,
     metrics: Sequence[str] = (),
+    lake: str | None = None,
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
 
@@ -1082,12 +1100,19 @@ def report(
     so the same database gives the same report). ``metrics`` (NAME[:min|max]) are the scores
     of the sensitivity charts and of the R&D tables' tune rows; without them, every MLflow
     metric two runs of a sweep have, lower-is-better for losses and errors (see
-    ``sensitivity``). Without footprint settings the report has
+    ``sensitivity``). ``lake`` is refused (UsageError): a lake lacks the factors'
+    sources. Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
     from auditor.report import data
 
+    if lake is not None:
+        raise UsageError(
+            "report does not read a lake yet: its table of factors in force needs each "
+            "factor's source, which a lake does not hold. Run it on the database (--db); "
+            "summary and rnd-table read a lake."
+        )
     if footprint.units != "kg":
         raise UsageError("The report is in kg: units='lb' is for summary, explain and rnd_table.")
     first = data.parse_day(since, "--since")

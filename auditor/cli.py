@@ -820,12 +820,13 @@ def rnd_table(
     ] = False,
     fmt: FormatOption = "table",
     *,
-    db: Db,
+    source: DbOrLake,
     footprint: Footprint,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
     table = api.rnd_table(
-        db=db,
+        db=source.db,
+        lake=source.lake,
         project=project,
         final=final,
         tune=tune,
@@ -992,7 +993,7 @@ def report(
         ),
     ] = False,
     *,
-    db: Db,
+    source: DbOrLake,
     footprint: FootprintInKg,
 ) -> None:
     """A lab-wide report: one self-contained HTML page (or Markdown) with charts."""
@@ -1003,7 +1004,8 @@ def report(
 
     chosen = format_for(output, fmt)
     data = api.report(
-        db=db,
+        db=source.db,
+        lake=source.lake,
         projects=project or [],
         since=since,
         until=until,

@@ -290,6 +290,32 @@ def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, st
     return rows
 
 
+def lake_rows(db: str, work: Path, n: int, by_db: float) -> list[tuple[str, float, float, str]]:
+    """(h): export lake of ``db`` (afresh, then again with nothing changed), and summary --by
+    project over the lake, against ``by_db``, the same over the database ((c)'s command)."""
+    import shutil
+
+    lake = work / f"lake-{n}"
+    shutil.rmtree(lake, ignore_errors=True)
+    export = [sys.executable, "-m", "auditor", "export", "lake", str(lake), "--db", db,
+              "--config", CONFIG]  # fmt: skip
+    first = measure(export)
+    again = measure(export)
+    # the best of three, as the machine's speed drifts; --lake prices nothing: no --config
+    read = [sys.executable, "-m", "auditor", "summary", "--lake", str(lake), "--by", "project",
+            "--format", "csv"]  # fmt: skip
+    cmd = min(measure(read) for _ in range(3))
+    return [
+        (f"(h) export lake, {n:,} jobs", *first, ""),
+        ("(h) export lake again, nothing changed", *again, ""),
+        (
+            f"(h) summary --by project --lake: whole command, CSV out ({cmd[0] / by_db:.2f} x (c))",
+            *cmd,
+            "",
+        ),
+    ]
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -329,6 +355,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     again = measure([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(later)])
     rows.append((f"(d) overlapping export, {max(n // 10, 1):,} jobs", *again, ""))
     rows += series_rows(db, work, n)
+    rows += lake_rows(db, work, n, whole["project"])
     if gpu_use:
         busy = work / f"sacct-{n}-gpu-use.txt"
         if not busy.exists():

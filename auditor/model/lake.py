@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata, resources
@@ -27,8 +27,9 @@ import pyarrow as pa
 
 from auditor import factor_tables, sql
 from auditor.errors import StoreError, UsageError
-from auditor.model import tables
+from auditor.model import sensitivity, tables
 from auditor.model.footprint import (
+    SUMMARY_RUNNING_HINT,
     compute,
     counted_source,
     define_macros,
@@ -110,6 +111,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "price_usd_low": ("USD/GPU-h", "lowest cloud price"),
     "price_usd_high": ("USD/GPU-h", "highest cloud price"),
     "electricity_usd_per_kwh": ("USD/kWh", "electricity price"),
+    "server_usd": ("USD", "price of a GPU server, its GPUs included (NULL: not set)"),
+    "gpus_per_server": ("GPUs", "GPUs per server"),
     "hours": ("h", "elapsed hours"),
     "gpu_hours": ("GPU-h", "gpus x hours"),
     "gpu_equiv_hours": ("GPU-h", "gpu_hours x gpu_fraction"),
@@ -487,9 +490,11 @@ def _swap(
             if rel in written:
                 move(staging / "new" / rel, target)
         _write_json(directory / SCHEMA_FILE, schema)
-    except OSError as exc:
+    except BaseException as exc:  # an interrupt too: the lake is put back as it was
         for src, dst in reversed(moves):
             os.rename(dst, src)
+        if not isinstance(exc, OSError):
+            raise
         raise StoreError(
             f"{exc.filename or directory}: cannot write the lake ({exc.strerror or exc}). "
             "Nothing changed."
@@ -519,7 +524,10 @@ def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, An
     check_readable(schema, str(directory), settings)
     glob = str(directory / PARQUET_GLOB)
     store.con.execute(sql.with_literals(sql.query("lake/jobs"), {"glob": glob}))
+    store.con.execute(sql.query("lake/tagged"))
     store.con.execute(sql.query("lake/counted"))
+    sql.define_temp_macros(store.con)  # group_store, run_ident
+    define_macros(store.con)  # fsum-based group sums
     return schema
 
 
@@ -539,6 +547,20 @@ def check_readable(schema: Mapping[str, Any], directory: str, settings: Settings
         raise UsageError(f"{directory}: the lake holds no jobs. Export some first.")
 
 
+def _select(store: Store, *, project: str | None, include_running: bool) -> None:
+    """Define the temp view ``footprint``: the lake's rows of ``project`` (every one when
+    None), running ones only with ``include_running``."""
+    store.con.execute(
+        sql.query("footprint/params"),
+        {"uid": None, "project": project, "include_running": include_running},
+    )
+    store.con.execute(sql.query("lake/footprint"))
+
+
+def _name_groups(store: Store, by: str, table: str = "group_names") -> None:
+    store.con.execute(sql.fill("lake/group_names", names=table), {"by": by})
+
+
 def summary(
     store: Store,
     directory: Path,
@@ -553,16 +575,11 @@ def summary(
     to the last digit, as the summary of the database it was exported from with the same
     settings. Notes: those the export's footprint gave, and the running jobs left out."""
     schema = open_lake(store, directory, settings)
-    con = store.con
-    left_out = [] if include_running else running_note(con, projects=[project] if project else [])
-    sql.define_temp_macros(con)  # group_store, run_ident
-    define_macros(con)  # fsum-based group sums
-    con.execute(sql.fill("lake/group_names", names="group_names"), {"by": by})
-    con.execute(
-        sql.query("footprint/params"),
-        {"uid": None, "project": project, "include_running": include_running},
+    left_out = (
+        [] if include_running else running_note(store.con, projects=[project] if project else [])
     )
-    con.execute(sql.query("lake/footprint"))
+    _name_groups(store, by)
+    _select(store, project=project, include_running=include_running)
     defaults = schema.get("defaults", {})
     table = tables.footprint_summary(
         store,
@@ -573,3 +590,35 @@ def summary(
     )
     notes = schema.get("notes_with_running" if include_running else "notes", [])
     return with_notes(table, [*notes, *left_out])
+
+
+def rnd_table(
+    store: Store,
+    directory: Path,
+    settings: Settings,
+    *,
+    project: str,
+    final: str | None,
+    tune: str | None,
+    units: str,
+    metrics: Sequence[str],
+    buy: bool = False,
+) -> pa.Table:
+    """``sensitivity.rnd_table`` over the lake ``directory``: the same rows as over the
+    database it was exported from. Notes: the export's, the running jobs left out and the
+    picks of model and tune."""
+    schema = open_lake(store, directory, settings)
+    left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
+    _name_groups(store, "sweep")
+    _name_groups(store, "run", "run_names")
+    _select(store, project=project, include_running=False)
+    table = tables.rnd_rows(
+        store,
+        project=project,
+        final=final,
+        tune=tune,
+        units=units,
+        notes=[*schema.get("notes", []), *left_out],
+        buy=buy,
+    )
+    return sensitivity.with_tune(store, table, metrics=metrics, project=project)

@@ -51,8 +51,8 @@ def three_ways(db: str, lake: str, by: str, **options: Any) -> list[Any]:
 
 def assert_same(tables: list[Any], by: str, *, db_notes: bool = True) -> None:
     """Equal columns, types and order, notes, keys and counts exactly, figures to 1e-9
-    relative, and the same text once rounded to the cent for output. (Spark adds doubles in
-    plain order, DuckDB with compensation: a sixth decimal may differ.)"""
+    relative, and the same text once rounded to the cent for output. (Spark's sums and
+    DuckDB's compensated ones may differ in a double's last digit, and so a sixth decimal.)"""
     first = tables[0]
     assert api.notes(tables[2]) == api.notes(tables[1])
     if db_notes:

@@ -77,6 +77,8 @@ SELECT
     CAST(f.price_usd_low AS DOUBLE) AS price_usd_low,
     CAST(f.price_usd_high AS DOUBLE) AS price_usd_high,
     CAST(f.electricity_usd_per_kwh AS DOUBLE) AS electricity_usd_per_kwh,
+    CAST(f.server_usd AS DOUBLE) AS server_usd,
+    CAST(f.gpus_per_server AS DOUBLE) AS gpus_per_server,
     -- the footprint (footprint/job.sql)
     CAST(f.hours AS DOUBLE) AS hours,
     CAST(f.gpu_hours AS DOUBLE) AS gpu_hours,
