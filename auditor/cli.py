@@ -163,8 +163,8 @@ SparkRemoteOption = Annotated[
     str | None,
     typer.Option(
         "--spark-remote",
-        metavar="sc://HOST:PORT",
-        help="A Spark Connect server instead of --spark-master.",
+        metavar="URL",
+        help="A Spark Connect server (sc://HOST:PORT) instead of --spark-master.",
         show_default="none",
     ),
 ]

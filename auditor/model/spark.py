@@ -78,8 +78,9 @@ def _errors() -> tuple[type[BaseException], ...]:
 
 
 def session(*, master: str | None = None, remote: str | None = None) -> SparkSession:
-    """A Spark session: on ``master`` (default local[2]), or a Spark Connect server
-    ``remote`` (sc://HOST:PORT). The session of the process is reused while it runs.
+    """A Spark session: on ``master`` (default local[2], or spark-submit's master when it
+    started this process), or a Spark Connect server ``remote`` (sc://HOST:PORT). The session
+    of the process is reused while it runs.
 
     Raises UsageError (pyspark, Spark Connect's client or Java missing) or
     StoreError (Spark did not start or the server cannot be reached).
@@ -111,10 +112,13 @@ def session(*, master: str | None = None, remote: str | None = None) -> SparkSes
     else:
         if _java() is None:
             raise UsageError(f"--engine spark found no Java. {JAVA_HINT}.")
-        chosen = master or DEFAULT_MASTER
-        builder = SparkSession.builder.master(chosen).appName("auditor")
-        for key, value in _local_conf(chosen).items():
-            builder = builder.config(key, value)
+        builder = SparkSession.builder.appName("auditor")
+        if master is not None or not os.environ.get("PYSPARK_GATEWAY_PORT"):
+            chosen = master or DEFAULT_MASTER
+            builder = builder.master(chosen)
+            for key, value in _local_conf(chosen).items():
+                builder = builder.config(key, value)
+        # else spark-submit started this process, its JVM and its master: they are used
     try:
         spark = builder.getOrCreate()
         for key, value in SESSION_CONF.items():
