@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,16 @@ def test_the_command_prints_what_duckdb_prints(spark: Any, lake: str) -> None:
     assert code == 0, err
     assert out == duck_out
     assert err == duck_err  # the lake's notes, and nothing of Spark's log
+
+
+def test_a_lake_without_its_files_is_one_line(spark: Any, lake: str, tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    shutil.copy(Path(lake) / "_schema.json", bare / "_schema.json")  # the files are gone
+    code, out, err = run("summary", "--lake", str(bare), "--engine", "spark")
+    assert (code, out) == (5, "")
+    assert err.startswith(f"auditor: error: {bare}: Spark cannot read the lake's files: ")
+    assert err.count("\n") == 1
 
 
 def test_a_missing_lake_is_refused_before_spark_starts(tmp_path: Path) -> None:
