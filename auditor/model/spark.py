@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_MASTER = "local[2]"
 CONNECT_PORT = 15002  # Spark Connect's default
 CONNECT_TIMEOUT_S = 10
+DRIVER_MEMORY = "4g"
 # Spark's own default of 200 shuffle partitions costs seconds on one machine for a few groups.
 LOCAL_SHUFFLE_PARTITIONS = 4
 LOG_NAME = "auditor-spark.log"
@@ -166,6 +167,11 @@ def _local_conf(master: str) -> dict[str, str]:
     }
     if master.startswith("local"):
         conf["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PARTITIONS)
+    # the driver receives every group: a summary by run of millions of jobs outgrows
+    # Spark's 1 GiB default; SPARK_DRIVER_MEMORY, Spark's own variable, still decides
+    if not os.environ.get("SPARK_DRIVER_MEMORY"):
+        conf["spark.driver.memory"] = DRIVER_MEMORY
+    conf["spark.driver.maxResultSize"] = "0"  # bounded by the driver's memory alone
     return conf
 
 
@@ -224,8 +230,9 @@ def _run(spark: SparkSession, lake: str, name: str, args: Mapping[str, Any]) -> 
         return _arrow(spark.sql(sql.query(name), args=dict(args)))
     except _errors() as e:
         raise StoreError(
-            f"{lake}: Spark cannot sum the lake ({_first_line(e)}). Is it a lake of this "
-            f"version (docs/lake.md)? {_see_log()}"
+            f"{lake}: Spark could not sum the lake ({_first_line(e)}). A lake of another "
+            "version (docs/lake.md), or a driver out of memory (set SPARK_DRIVER_MEMORY, "
+            f"default {DRIVER_MEMORY}) are the usual causes. {_see_log()}"
         ) from None
 
 
