@@ -56,7 +56,8 @@ appender.file.layout.pattern = %d{{yyyy-MM-dd HH:mm:ss}} %p %c{{1}}: %m%n
 
 # Settings of every session, local or remote: times as UTC, as DuckDB reads the lake, and
 # partition values as text, so that a cluster named 2024 stays a name.
-# ANSI mode: a sum too large for its decimal type fails instead of becoming NULL.
+# ANSI mode: a figure too large for spark_summary.sql to split (past 2^43) fails instead
+# of wrapping round.
 SESSION_CONF = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.ansi.enabled": "true",
@@ -157,7 +158,7 @@ def _java() -> str | None:
 def _local_conf(master: str) -> dict[str, str]:
     """What the driver this process starts is given: quiet logs and no web UI, and for local
     mode a few shuffle partitions."""
-    config = Path(tempfile.mkdtemp(prefix="auditor-spark-")) / "log4j2.properties"
+    config = log_path().with_suffix(".log4j2.properties")
     config.write_text(LOG4J2.format(log=log_path()), encoding="utf-8")
     conf = {
         "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{config}",
