@@ -371,8 +371,9 @@ def export(
         paths = _write(con, staging / "new", changed, progress)
         for p in changed:
             p["path"], p["files"] = paths[_key(p)]
+        fresh = {_key(p) for p in changed}
         for p in partitions:
-            if p not in changed:
+            if _key(p) not in fresh:
                 p["path"], p["files"] = before[_key(p)]["path"], before[_key(p)]["files"]
         listed = sorted([*partitions, *kept], key=lambda p: str(p["path"]))
         schema = _schema(settings, printed, columns, (notes, outcome.notes), listed)
