@@ -11,10 +11,11 @@ PYTEST_WORKERS ?= -n auto --dist loadfile
 
 install: $(VENV)/.installed
 
+# [all] brings pyspark, so that the tests of --engine spark run wherever the suite does
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,all]'
 	touch $@
 
 demo: install

@@ -25,6 +25,7 @@ from auditor.errors import (
 if TYPE_CHECKING:  # `X as X`: re-exported for type checkers, loaded lazily below
     from auditor.api import (
         SUMMARY_GROUPS as SUMMARY_GROUPS,
+        EngineOptions as EngineOptions,
         FootprintOptions as FootprintOptions,
         ForgetReport as ForgetReport,
         IngestOutcome as IngestOutcome,
@@ -58,6 +59,7 @@ __version__ = "0.1.0"
 # script that only catches auditor's errors (or ``auditor --help``) does not need.
 _LAZY = {
     "SUMMARY_GROUPS": "auditor.api",
+    "EngineOptions": "auditor.api",
     "FootprintOptions": "auditor.api",
     "ForgetReport": "auditor.api",
     "IngestOutcome": "auditor.api",

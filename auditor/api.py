@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUMMARY_GROUPS",
+    "EngineOptions",
     "FootprintOptions",
     "ForgetReport",
     "IngestOutcome",
@@ -712,6 +713,46 @@ class FootprintOptions:
 # what the command line's footprint options are when none is given
 _NO_OPTIONS = FootprintOptions()
 
+ENGINES = ("duckdb", "spark")
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """What sums a lake: ``engine`` duckdb (in this process), or spark, on ``spark_master``
+    (a Spark master URL, local[2] when neither is given) or on the Spark Connect server
+    ``spark_remote`` (sc://HOST:PORT). The command line's --engine options."""
+
+    engine: str = "duckdb"
+    spark_master: str | None = None
+    spark_remote: str | None = None
+
+    def check(self, lake: str | None) -> None:
+        """Raises UsageError for an unknown engine, Spark without a lake, or Spark options
+        without Spark."""
+        if self.engine not in ENGINES:
+            raise UsageError(
+                f"--engine '{self.engine}' is not known. Try one of: {', '.join(ENGINES)}."
+            )
+        if self.engine == "spark" and lake is None:
+            raise UsageError(
+                "--engine spark sums a lake: give --lake DIR (written by 'auditor export lake')."
+            )
+        given = [
+            name
+            for name, value in (
+                ("--spark-master", self.spark_master),
+                ("--spark-remote", self.spark_remote),
+            )
+            if value is not None
+        ]
+        if given and self.engine != "spark":
+            raise UsageError(f"{given[0]} is for --engine spark: add it, or drop {given[0]}.")
+        if len(given) == 2:
+            raise UsageError("--spark-master and --spark-remote together: give one of them.")
+
+
+_DUCKDB = EngineOptions()
+
 
 def summary(
     *,
@@ -721,12 +762,14 @@ def summary(
     include_running: bool = False,
     footprint: FootprintOptions = _NO_OPTIONS,
     lake: str | None = None,
+    engine: EngineOptions = _DUCKDB,
 ) -> pa.Table:
     """One row per group: jobs, gpu_hours and the footprint; the key column is named ``by``.
 
     With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, not from
     ``db``: the same rows as the database it was exported from, priced with the lake's own
-    settings (footprint options, when given, must give the same fingerprint).
+    settings (footprint options, when given, must give the same fingerprint). ``engine``
+    can have Spark sum the lake instead of DuckDB, with the same result (docs/spark.md).
 
     GPU use: gpu_util, util_coverage, idle_gpu_hours, unused_gpu_hours. Footprint columns:
     energy_kwh, co2e_kg (and co2e_lb with ``footprint.units='lb'``), cloud_cost_usd_low,
@@ -745,7 +788,21 @@ def summary(
     if by not in SUMMARY_GROUPS:
         raise UsageError(f"--by '{by}' is not known. Try one of: {', '.join(SUMMARY_GROUPS)}.")
     settings = footprint.settings()
-    if lake is not None:
+    engine.check(lake)
+    if engine.engine == "spark" and lake is not None:
+        from auditor.model import spark
+
+        table = spark.lake_summary(
+            lake,
+            settings,
+            by=by,
+            project=project,
+            include_running=include_running,
+            units=footprint.units,
+            master=engine.spark_master,
+            remote=engine.spark_remote,
+        )
+    elif lake is not None:
         with Store(":memory:") as store:
             table = lakes.summary(
                 store,

@@ -147,6 +147,39 @@ def _db_or_lake(db: DbOption = None, lake: LakeOption = None) -> Source:
 
 DbOrLake = Annotated[Source, OptionGroup(_db_or_lake)]
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine", help="What sums a --lake: duckdb, or spark (pip install 'auditor[spark]')."
+    ),
+]
+SparkMasterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-master", metavar="URL", help="Spark master URL.", show_default="local[2]"
+    ),
+]
+SparkRemoteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--spark-remote",
+        metavar="URL",
+        help="A Spark Connect server (sc://HOST:PORT) instead of --spark-master.",
+        show_default="none",
+    ),
+]
+
+
+def _engine(
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = None,
+    spark_remote: SparkRemoteOption = None,
+) -> api.EngineOptions:
+    return api.EngineOptions(engine=engine, spark_master=spark_master, spark_remote=spark_remote)
+
+
+Engine = Annotated[api.EngineOptions, OptionGroup(_engine)]
+
 
 def _format_option(value: str) -> str:
     """Check --format while parsing, before any work is done."""
@@ -674,6 +707,7 @@ def summary(
     *,
     source: DbOrLake,
     footprint: Footprint,
+    engine: Engine,
 ) -> None:
     """GPU-hours, energy, CO2e, cloud and electricity cost per group."""
     table = api.summary(
@@ -683,6 +717,7 @@ def summary(
         project=project,
         include_running=include_running,
         footprint=footprint,
+        engine=engine,
     )
     _show_with_notes(table, fmt)
 

@@ -439,6 +439,27 @@ def write_floor_seconds(db: str, copy: str) -> float:
     return float(out.stdout.split()[-1])
 
 
+def spark_rows(work: Path, n: int) -> list[tuple[str, float, float, str]]:
+    """(i): summary --by project over (j)'s lake, summed by Spark in local mode (local[2],
+    a JVM started by the command), against DuckDB over the same lake. Only with
+    AUDITOR_BENCH_SPARK=1 (a JVM start takes seconds: the bench's own test leaves it out), and
+    pyspark and Java."""
+    import importlib.util
+
+    from scripts.java import find_java
+
+    if os.environ.get("AUDITOR_BENCH_SPARK") != "1":
+        return []
+    if importlib.util.find_spec("pyspark") is None or find_java() is None:
+        raise SystemExit("AUDITOR_BENCH_SPARK=1 needs pyspark and Java: pip install '.[spark]'")
+    read = [sys.executable, "-m", "auditor", "summary", "--lake", str(work / f"lake-{n}"),
+            "--by", "project", "--format", "csv"]  # fmt: skip
+    duck = min(measure(read) for _ in range(3))
+    spark = min(measure([*read, "--engine", "spark"]) for _ in range(3))
+    name = "(i) summary --by project --lake --engine spark: whole command, CSV out"
+    return [(f"{name} ({spark[0] / duck[0]:.2f} x DuckDB's {duck[0]:.2f} s)", *spark, "")]
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -464,6 +485,7 @@ def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, f
     rows += series_rows(db, work, n)
     rows += report_rows(db, work)
     rows += lake_rows(db, work, n, whole["project"])
+    rows += spark_rows(work, n)
     if gpu_use:
         busy = work / f"sacct-{n}-gpu-use.txt"
         if not busy.exists():

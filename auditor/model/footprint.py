@@ -589,6 +589,12 @@ def running_note(
     """
     params = {"projects": list(projects), "since": since, "until": until}
     ((jobs, gpu_hours),) = con.execute(sql.query("footprint/running_left_out"), params).fetchall()
+    return running_left_out(jobs, gpu_hours, hint)
+
+
+def running_left_out(jobs: int, gpu_hours: float, hint: str = INCLUDE_RUNNING_HINT) -> list[str]:
+    """The note of ``running_note`` for ``jobs`` running jobs of ``gpu_hours`` so far, however
+    they were counted (a Spark summary counts them in Spark)."""
     if not jobs:
         return []
     return [

@@ -191,14 +191,25 @@ def read_schema(directory: Path) -> dict[str, Any]:
     one of a newer schema version."""
     path = directory / SCHEMA_FILE
     try:
-        schema: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         raise UsageError(
             f"{directory}: not a lake (no {SCHEMA_FILE}). Write one with 'auditor export lake DIR'."
         ) from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise UsageError(f"{path}: unreadable ({exc}). Export the lake again.") from None
-    version = schema.get("schema_version")
+    return parse_schema(text, str(path))
+
+
+def parse_schema(text: str, path: str) -> dict[str, Any]:
+    """The ``_schema.json`` whose text is ``text`` (read from ``path``, for messages): also
+    what Spark reads from storage this process cannot open. Raises UsageError as
+    ``read_schema``."""
+    try:
+        schema: dict[str, Any] = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{path}: unreadable ({exc}). Export the lake again.") from None
+    version = schema.get("schema_version") if isinstance(schema, dict) else None
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise UsageError(
             f"{path}: lake schema version {version!r}, this auditor reads up to "
@@ -559,6 +570,19 @@ def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, An
     Raises UsageError when it is not a lake, holds no jobs, or ``settings`` (when
     configured) give another fingerprint than the one that priced it."""
     schema = read_schema(directory)
+    check_readable(schema, str(directory), settings)
+    glob = str(directory / PARQUET_GLOB)
+    store.con.execute(sql.with_literals(sql.query("lake/jobs"), {"glob": glob}))
+    store.con.execute(sql.query("lake/tagged"))
+    store.con.execute(sql.query("lake/counted"))
+    sql.define_temp_macros(store.con)  # group_store, run_ident
+    define_macros(store.con)  # fsum-based group sums
+    return schema
+
+
+def check_readable(schema: Mapping[str, Any], directory: str, settings: Settings) -> None:
+    """Raises UsageError when the lake of ``schema`` holds no jobs, or ``settings`` (when
+    configured) give another fingerprint than the one that priced it."""
     if settings.configured:
         printed = fingerprint(settings)
         if printed != schema.get("settings_fingerprint"):
@@ -570,13 +594,6 @@ def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, An
             )
     if not schema.get("partitions"):
         raise UsageError(f"{directory}: the lake holds no jobs. Export some first.")
-    glob = str(directory / PARQUET_GLOB)
-    store.con.execute(sql.with_literals(sql.query("lake/jobs"), {"glob": glob}))
-    store.con.execute(sql.query("lake/tagged"))
-    store.con.execute(sql.query("lake/counted"))
-    sql.define_temp_macros(store.con)  # group_store, run_ident
-    define_macros(store.con)  # fsum-based group sums
-    return schema
 
 
 def _select(store: Store, *, project: str | None, include_running: bool) -> None:

@@ -189,6 +189,17 @@ def footprint_summary(
     grouped ``by``; the temp table ``group_names`` must name its sweeps or runs."""
     # by the model the job log names, as the summary without settings groups them
     table = _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
+    return shown_columns(
+        table, by, units=units, default_gpu_power=default_gpu_power, default_carbon=default_carbon
+    )
+
+
+def shown_columns(
+    table: pa.Table, by: str, *, units: str, default_gpu_power: bool, default_carbon: bool
+) -> pa.Table:
+    """The columns a summary shows of the groups summary/named.sql gives (or Spark gives
+    alike, queries/lake/spark_summary.sql): project for a sweep or run only, a default's count
+    when it was used, co2e_lb with ``units='lb'``."""
     if by not in NAMED_GROUPS:
         table = table.drop_columns(["project"])
     if not default_gpu_power:
