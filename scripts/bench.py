@@ -3,21 +3,24 @@
     python scripts/bench.py [--gpu-use] [JOBS ...]    # default: 100000 1000000
     python scripts/bench.py --only g [JOBS ...]       # (g) alone, on a database built before
     python scripts/bench.py --only h [JOBS ...]       # (h) alone, likewise
+    python scripts/bench.py --scale [JOBS]            # (s): the ingest at JOBS/10 and JOBS
 
 For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
-cluster, then measures in one run, on the same file: (a) a bare DuckDB baseline (read_csv into
-a table, GPU count and elapsed seconds from the allocation rows, a group-by account; the
-fastest of three runs), (a2) the floor under any ingest: DuckDB copying the allocation rows,
-unparsed, into a database file (the fastest of three runs), (b) `auditor ingest slurm` into
-a fresh database, (c) `auditor summary --by project` and `--by sweep` (library call,
-repeated and first in a process, and whole command), (d) a second ingest of an overlapping
-export a tenth of the size; with --gpu-use, (e) (b) on the same dump with GPU use on its
-steps and jobstats summaries, and (f) the whole commands of (c) over that database, where
-the GPU-use columns hold figures, with their ratio to (c); (g) `summary --by project` over a
-copy of (d)'s database that also holds five years of hourly grid intensity for the jobs'
-zone, against the same summary without it (annual factors); (h) `auditor report` over (d)'s
-database against `summary --by project`, whole commands in turn, with their ratio. Wall time and peak RSS of each,
-as a table.
+cluster, then measures in one run, on the same file: (a) the baseline, DuckDB reading the
+allocation rows into a table file with their GPU count, elapsed and start (the fastest of
+three runs; every ratio is against it), (a0) the same read in memory with a group-by, (a2)
+DuckDB copying the allocation rows, unparsed, into a database file, (a3) DuckDB writing the
+ingest's own canonical rows into a file, (b) `auditor ingest slurm` into a fresh database,
+(c) `auditor summary --by project` and `--by sweep` (library call, repeated and first in a
+process, and whole command), (d) a second ingest of an overlapping export a tenth of the
+size; (g) `summary --by project` over a copy of (d)'s database that also holds five years of
+hourly grid intensity for the jobs' zone, against the same summary with annual factors;
+(h) `auditor report` over (d)'s database against `summary --by project`, whole commands in
+turn, with their ratio; (j) `auditor export lake` of that database, again with nothing
+changed, and `summary --by project --lake` against (c); with AUDITOR_BENCH_SPARK=1, (i) the
+same summary summed by Spark in local mode; with --gpu-use, (e) (b) on the same dump with
+GPU use on its steps and jobstats summaries, and (f) the whole commands of (c) over that
+database, with their ratio to (c). Wall time and peak RSS of each, as a table.
 """
 
 from __future__ import annotations
@@ -444,12 +447,14 @@ def spark_rows(work: Path, n: int) -> list[tuple[str, float, float, str]]:
     a JVM started by the command), against DuckDB over the same lake. Only with
     AUDITOR_BENCH_SPARK=1 (a JVM start takes seconds: the bench's own test leaves it out), and
     pyspark and Java."""
-    import importlib.util
-
-    from scripts.java import find_java
-
     if os.environ.get("AUDITOR_BENCH_SPARK") != "1":
         return []
+    import importlib.util
+
+    # run as a script, the checkout's root is not on the path for the package scripts/
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from scripts.java import find_java
+
     if importlib.util.find_spec("pyspark") is None or find_java() is None:
         raise SystemExit("AUDITOR_BENCH_SPARK=1 needs pyspark and Java: pip install '.[spark]'")
     read = [sys.executable, "-m", "auditor", "summary", "--lake", str(work / f"lake-{n}"),
