@@ -693,14 +693,12 @@ class LakeReport:
         store.con.execute(sql.query("lake/report_footprint"))
         return list(self.notes)
 
-    def factors_used(
-        self, store: Store, *, projects: Sequence[str], since: date | None, until: date | None
-    ) -> list[dict[str, Any]]:
+    def factors_used(self, store: Store, *, projects: Sequence[str]) -> list[dict[str, Any]]:
         """report/factors_used.sql's rows for the report's jobs, from ``_factors.parquet``."""
         path = str(self.directory / FACTORS_FILE)
         store.con.execute(
             sql.with_literals(sql.query("lake/report_classes"), {"path": path}),
-            {"projects": list(projects), "since": since, "until": until},
+            {"projects": list(projects)},
         )
         rows: list[dict[str, Any]] = store.query("lake/factors_used").to_pylist()
         return rows

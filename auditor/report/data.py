@@ -433,7 +433,7 @@ def build(
             table = with_tune(store, table, metrics=metrics, project=project, found=detected)
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = (
-            lake.factors_used(store, projects=projects, since=since, until=until)
+            lake.factors_used(store, projects=projects)
             if lake is not None
             else _rows(store, "report/factors_used")
         )

@@ -1,8 +1,9 @@
 -- Creates the temp table `lake_factor_classes`, written as the lake's _factors.parquet: the
--- counted jobs of the temp table `lake_rows` that are not running (those a report covers),
--- grouped by their partition (cluster, year, month), project and job_date (the day
--- report/jobs.sql filters on), and by every factor report/factors_used.sql lists with its
--- source and as_of, read from the temp view `footprint` (footprint/job.sql), and by the
+-- jobs of the temp view `footprint` (footprint/job.sql) that the temp table `lake_rows`
+-- holds and that are not running (those a report covers), grouped by their partition
+-- (cluster, year and month of the start, else submit, else end, UTC, as lake/rows.sql dates
+-- them) and project, and by every factor report/factors_used.sql lists with its source and
+-- as_of, and by the
 -- conditions under which each factor counts (has_hours, has_gpus, no_gpus, has_energy,
 -- has_gpu_hours; annual_part: the annual intensity gave all or part of the job's,
 -- series_part: a stored series gave part of it). jobs counts each group's jobs;
@@ -10,8 +11,10 @@
 -- series_covered_s. gpu_use and cpu_use are kept only where no use is measured.
 CREATE OR REPLACE TEMP TABLE lake_factor_classes AS
 SELECT
-    r.part_cluster AS cluster, r.part_year AS year, r.part_month AS month,
-    r.part_project AS project, r.part_date AS job_date,
+    CAST(cluster AS VARCHAR) AS cluster,
+    CAST(year(timezone('UTC', coalesce(start_ts, submit_ts, end_ts))) AS INTEGER) AS year,
+    CAST(month(timezone('UTC', coalesce(start_ts, submit_ts, end_ts))) AS INTEGER) AS month,
+    project,
     hours > 0 AS has_hours, gpus > 0 AS has_gpus, gpus = 0 AS no_gpus,
     energy_kwh > 0 AS has_energy, gpu_hours > 0 AS has_gpu_hours,
     coalesce(series_covered_s < run_s, TRUE) AS annual_part,
@@ -36,13 +39,7 @@ SELECT
     count(*) AS jobs,
     fsum(series_mean_g_per_kwh * series_covered_s) AS series_weighted_s,
     fsum(series_covered_s) AS series_s
-FROM footprint f
-JOIN (
-    SELECT
-        uid, cluster AS part_cluster, year AS part_year, month AS part_month,
-        project AS part_project,
-        CAST(timezone('UTC', coalesce(start_ts, submit_ts, end_ts)) AS DATE) AS part_date
-    FROM lake_rows
-    WHERE included
-) r USING (uid)
+FROM footprint
+-- a semi-join on the uid alone: the wide rows of both sides are never joined
+WHERE NOT coalesce(running, false) AND uid IN (SELECT uid FROM lake_rows WHERE included)
 GROUP BY ALL;
