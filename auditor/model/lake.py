@@ -700,7 +700,7 @@ class LakeReport:
             sql.with_literals(sql.query("lake/report_classes"), {"path": path}),
             {"projects": list(projects)},
         )
-        rows: list[dict[str, Any]] = store.query("lake/factors_used").to_pylist()
+        rows: list[dict[str, Any]] = store.query("report/factors_used").to_pylist()
         return rows
 
 

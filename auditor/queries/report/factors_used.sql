@@ -1,7 +1,7 @@
 -- Returns the factors the report's jobs used (factor, key, value, unit, source, as_of, jobs):
 -- one row per distinct value and source, from the temp table `report_factor_classes` (the
--- report's jobs grouped by factor, report/factor_classes.sql). Sorted by factor (in the
--- formula's order), key, value and source.
+-- report's jobs grouped by factor, report/factor_classes.sql, or a lake's classes,
+-- lake/report_classes.sql). Sorted by factor (in the formula's order), key, value and source.
 WITH used AS (
     SELECT 1 AS ord, 'pue' AS factor, NULL AS key, pue AS value, 'ratio' AS unit,
         pue_source AS source, pue_as_of AS as_of, jobs
