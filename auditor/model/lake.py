@@ -372,6 +372,7 @@ def export(
     kept = [
         p for k, p in before.items() if k not in now and not (rewrite or _in_window(k, first, last))
     ]
+    con.execute(sql.query("report/factor_class_rows"))
     con.execute(sql.query("lake/factor_classes"))
     # the factor classes of the partitions outside the window come from the last export; a
     # lake written before there were any has none for them, and a report refuses it

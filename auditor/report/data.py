@@ -419,6 +419,7 @@ def build(
             notes += lake.price(store)
         else:
             notes += compute(con, settings, keep="report_jobs").notes
+            con.execute(sql.query("report/factor_class_rows"))
             con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
         named = sorted(p for p in found if p is not None)
         # computed once, read many times
