@@ -3,6 +3,7 @@
     python scripts/bench.py [--gpu-use] [JOBS ...]    # default: 100000 1000000
     python scripts/bench.py --only g [JOBS ...]       # (g) alone, on a database built before
     python scripts/bench.py --only h [JOBS ...]       # (h) alone, likewise
+    python scripts/bench.py --only j [JOBS ...]       # (j) and (i) alone, ingesting if needed
     python scripts/bench.py --scale [JOBS]            # (s): the ingest at JOBS/10 and JOBS
 
 For each size it writes (deterministically) a `sacct -P` dump shaped like a real GPU
@@ -465,6 +466,23 @@ def spark_rows(work: Path, n: int) -> list[tuple[str, float, float, str]]:
     return [(f"{name} ({spark[0] / duck[0]:.2f} x DuckDB's {duck[0]:.2f} s)", *spark, "")]
 
 
+def lake_only_rows(n: int, work: Path) -> list[tuple[str, float, float, str]]:
+    """--only j: (j) and (i) over the database of ``n`` jobs in ``work``, written first (and
+    its dump) when missing, with the ingest's and (c)'s rows they are compared with."""
+    dump, db = work / f"sacct-{n}.txt", work / f"bench-{n}.duckdb"
+    rows: list[tuple[str, float, float, str]] = []
+    if not db.exists():
+        if not dump.exists():
+            generate(dump, n)
+        ingest = [sys.executable, "-m", "auditor", "ingest", "slurm", "--db", str(db), "--tz",
+                  "UTC", str(dump)]  # fmt: skip
+        wall, rss, cpu = measure_cpu(ingest)
+        rows.append((f"(b) auditor ingest slurm, {n:,} jobs ({cpu:.0f} s of CPU)", wall, rss, ""))
+    by_db = min(measure(summary_command(str(db), "project")) for _ in range(3))
+    rows.append(("(c) summary --by project: whole command, CSV out", *by_db, ""))
+    return rows + lake_rows(str(db), work, n, by_db[0]) + spark_rows(work, n)
+
+
 def bench(n: int, work: Path, gpu_use: bool = False) -> list[tuple[str, float, float, str]]:
     dump = work / f"sacct-{n}.txt"
     later = work / f"sacct-{n}-later.txt"
@@ -548,13 +566,14 @@ def scale_rows(n: int, work: Path) -> Iterator[tuple[str, float, float, str]]:
 
 def main(argv: list[str]) -> None:
     gpu_use = "--gpu-use" in argv  # adds (e): the same dump with GPU use, ingested
-    # --only g or h: that row alone, over the database (d) left in AUDITOR_BENCH_DIR
+    # --only g or h: that row alone, over the database (d) left in AUDITOR_BENCH_DIR;
+    # --only j: the lake's rows (and Spark's), the dump ingested first when no database is left
     only = argv[argv.index("--only") + 1] if "--only" in argv else None
-    if only not in (None, "g", "h"):
-        raise SystemExit(f"--only {only}: only (g) and (h) run alone. Try --only g.")
+    if only not in (None, "g", "h", "j"):
+        raise SystemExit(f"--only {only}: only (g), (h) and (j) run alone. Try --only g.")
     # --scale [JOBS]: the ingest at 1M and at JOBS (default 10M) jobs alone, minutes long
     scale = "--scale" in argv
-    skip = {"--gpu-use", "--only", "g", "h", "--scale"}
+    skip = {"--gpu-use", "--only", "g", "h", "j", "--scale"}
     sizes = [int(a) for a in argv if a not in skip] or (
         [10_000_000] if scale else [100_000, 1_000_000]
     )
@@ -569,9 +588,11 @@ def main(argv: list[str]) -> None:
         return
     for n in sizes:
         db = work / f"bench-{n}.duckdb"
-        if only and not db.exists():
+        if only == "j":
+            rows = lake_only_rows(n, work)
+        elif only and not db.exists():
             raise SystemExit(f"{db} does not exist: run the whole bench once with that directory")
-        if only == "h":
+        elif only == "h":
             rows = report_rows(str(db), work)
         elif only == "g":
             rows = series_rows(str(db), work, n)
