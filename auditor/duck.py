@@ -61,16 +61,19 @@ def quiet(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET enable_progress_bar = false")
 
 
-def limit_error(exc: duckdb.Error) -> LimitError:
-    """The user's sentence for DuckDB running out of memory or of temporary disk space."""
+def limit_error(
+    exc: duckdb.Error, task: str = "parse this input", fewer: str = "ingest fewer files at once"
+) -> LimitError:
+    """The user's sentence for DuckDB running out of memory or of temporary disk space while
+    it does ``task``; ``fewer`` says how to ask it for less."""
     first = str(exc).splitlines()[0]
     text = first.lower()
     if (isinstance(exc, duckdb.OutOfMemoryException) or "out of memory" in text) and not (
         "offload" in text or "temp" in text or "space" in text
     ):
         return LimitError(
-            f"not enough memory to parse this input ({first}). Raise AUDITOR_MEMORY_LIMIT "
-            "(now " + memory_limit() + "), or ingest fewer files at once."
+            f"not enough memory to {task} ({first}). Raise AUDITOR_MEMORY_LIMIT "
+            "(now " + memory_limit() + f"), or {fewer}."
         )
     where = resource_settings()["temp_directory"]
     cap = os.environ.get("AUDITOR_TMPDIR_MAX")

@@ -15,7 +15,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata, resources
@@ -25,7 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from auditor import factor_tables, sql
+from auditor import duck, factor_tables, sql
 from auditor.errors import StoreError, UsageError
 from auditor.model import sensitivity, tables
 from auditor.model.footprint import (
@@ -328,6 +329,53 @@ def export(
             f"{SCHEMA_FILE} 'settings'), or pass --reprice to rewrite every partition."
         )
     first, last = _month_window(since, until)
+    try:
+        with _scratch(store.con):
+            return _export_rows(
+                store, settings, directory, old, printed, (first, last), reprice, progress, on_step
+            )
+    except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
+        if isinstance(exc, duckdb.IOException) and "space" not in str(exc).lower():
+            raise
+        raise duck.limit_error(
+            exc, "export the lake", "export a few months at a time (--since, --until)"
+        ) from None
+
+
+@contextmanager
+def _scratch(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The database ``lake_scratch``, a file in the spill directory (AUDITOR_TMPDIR) that
+    holds the export's priced rows while it runs, removed after: a temp table lives in memory,
+    and the rows of ten million jobs outgrow AUDITOR_MEMORY_LIMIT, where a table of a database
+    file is written out as it grows."""
+    folder = Path(
+        tempfile.mkdtemp(prefix="auditor-lake-", dir=duck.resource_settings()["temp_directory"])
+    )
+    path = str(folder / "rows.duckdb")
+    try:
+        con.execute(sql.with_literals(sql.query("lake/attach_scratch"), {"path": path}))
+        try:
+            yield
+        finally:
+            con.execute("DETACH lake_scratch")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _export_rows(
+    store: Store,
+    settings: Settings,
+    directory: Path,
+    old: dict[str, Any] | None,
+    printed: str,
+    window: tuple[date | None, date | None],
+    reprice: bool,
+    progress: bool,
+    on_step: Callable[[str], None] | None,
+) -> ExportReport:
+    """``export``'s work once the lake ``directory`` (whose _schema.json is ``old``) may be
+    written with the settings of fingerprint ``printed``, the rows in the scratch database."""
+    first, last = window
     step = on_step or (lambda _: None)
     con = store.con
     step("pricing the jobs")
@@ -373,7 +421,7 @@ def export(
         p for k, p in before.items() if k not in now and not (rewrite or _in_window(k, first, last))
     ]
     con.execute(sql.query("report/factor_class_rows"))
-    con.execute(sql.query("lake/factor_classes"))
+    con.execute(sql.query("lake/factor_classes"), {"since": first, "until": last})
     # the factor classes of the partitions outside the window come from the last export; a
     # lake written before there were any has none for them, and a report refuses it
     factors = old is None or rewrite or not kept or (directory / FACTORS_FILE).exists()

@@ -198,6 +198,34 @@ def test_a_window_leaves_other_months_as_they_are(tmp_path: Path) -> None:
     assert _files(directory) == before
 
 
+def test_the_rows_are_kept_in_a_scratch_file_removed_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a temp table must fit in AUDITOR_MEMORY_LIMIT; the export's rows of ten million jobs
+    # did not, so they are written to a database file in the spill directory while it runs
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    monkeypatch.setenv("AUDITOR_TMPDIR", str(spill))
+    db = str(tmp_path / "a.duckdb")
+    api.ingest_slurm([str(SLURM / "arrays.psv")], db=db, tz="UTC")
+    seen: list[list[str]] = []
+
+    def step(_: str) -> None:
+        seen.append(sorted(p.relative_to(spill).as_posix() for p in spill.glob("*/*.duckdb")))
+
+    api.export_lake(str(tmp_path / "lake"), db=db, footprint=SETTINGS, on_step=step)
+    assert any(len(files) == 1 and files[0].startswith("auditor-lake-") for files in seen)
+    assert list(spill.iterdir()) == []
+
+    def interrupt(text: str) -> None:
+        if text.startswith("writing"):
+            raise KeyboardInterrupt  # Ctrl-C once the rows are in the scratch file
+
+    with pytest.raises(KeyboardInterrupt):
+        api.export_lake(str(tmp_path / "other"), db=db, footprint=SETTINGS, on_step=interrupt)
+    assert list(spill.iterdir()) == []
+
+
 # -- refusals and failures ------------------------------------------------------------------
 
 
@@ -301,3 +329,16 @@ def test_cli_refusals_are_one_line(tmp_path: Path, bundled: str, lake: Path) -> 
     code, out, err = run("report", "--lake", str(lake), "--project", "a", "--project", "b")
     assert (code, out) == (2, "")
     assert err.startswith("auditor: error: report --lake covers the whole lake or one")
+
+
+def test_cli_out_of_memory_is_one_line_and_writes_nothing(
+    tmp_path: Path, bundled: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUDITOR_MEMORY_LIMIT", "2MB")  # the connection's limit, read at open
+    monkeypatch.setenv("AUDITOR_TMPDIR", str(tmp_path))
+    directory = tmp_path / "lake"
+    code, out, err = run("export", "lake", str(directory), "--db", bundled, "--config", CONFIG)
+    assert (code, out) == (6, "")  # LimitError
+    assert err.startswith("auditor: error: not enough memory to export the lake")
+    assert "AUDITOR_MEMORY_LIMIT (now 2MB)" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) in ([], [directory]) and not list(directory.glob("**/*"))

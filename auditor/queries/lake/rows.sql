@@ -1,4 +1,4 @@
--- Creates the temp table `lake_rows`: one row per counted job of {{jobs}} (counted_jobs, or
+-- Creates the table `lake_scratch.lake_rows` (lake/attach_scratch.sql): one row per counted job of {{jobs}} (counted_jobs, or
 -- the jobs table when no MLflow run is linked to a Slurm job) that the temp view `footprint`
 -- priced (footprint/job.sql, computed with running jobs), as `auditor export lake` writes it
 -- (docs/lake.md lists every column): the canonical job columns (tags as JSON text), the
@@ -8,7 +8,7 @@
 -- job's start, else submit, else end, UTC; NULL for a job with no time) and
 -- $fingerprint. $since and $until (dates, either NULL) keep the jobs dated in that range,
 -- as footprint/running_left_out.sql dates them. Explicit types: nothing Spark cannot read.
-CREATE OR REPLACE TEMP TABLE lake_rows AS
+CREATE OR REPLACE TABLE lake_scratch.lake_rows AS
 WITH dated AS (
     SELECT
         c.*,

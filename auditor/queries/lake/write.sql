@@ -1,9 +1,9 @@
--- Writes the rows of the temp table `lake_rows` whose partition is in the temp table
+-- Writes the rows of the table `lake_scratch.lake_rows` (lake/rows.sql) whose partition is in the temp table
 -- `lake_changed` (cluster, year, month) as Hive-partitioned Parquet under $dir (a literal:
 -- COPY takes no parameters), one directory per partition, sorted by uid.
 COPY (
     SELECT r.*
-    FROM lake_rows r
+    FROM lake_scratch.lake_rows r
     SEMI JOIN lake_changed c
         ON c.cluster = r.cluster AND c.year IS NOT DISTINCT FROM r.year
         AND c.month IS NOT DISTINCT FROM r.month
