@@ -478,10 +478,14 @@ def _write(
     """Write the ``changed`` partitions under ``out``; each one's path and files, relative."""
     if not changed:
         return {}
-    _install_keys(con, "lake_changed", changed)
     text = sql.with_literals(sql.query("lake/write"), {"dir": str(out)})
     try:
-        run_with_progress(con, text, {}, "writing Parquet", progress)
+        # a partition per statement: one COPY sorting every partition's wide rows at once
+        # outgrew the memory limit at ten million jobs
+        for done, partition in enumerate(changed, 1):
+            _install_keys(con, "lake_changed", [partition])
+            label = f"writing Parquet, partition {done} of {len(changed)}"
+            run_with_progress(con, text, {}, label, progress)
     except duckdb.IOException as exc:
         raise StoreError(
             f"{out.parent.parent}: cannot write the lake: {str(exc).splitlines()[0]}. "
