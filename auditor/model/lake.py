@@ -564,13 +564,23 @@ def _prune_empty(directory: Path) -> None:
 # -- reading --------------------------------------------------------------------------------
 
 # the columns of lake_jobs that rnd-table and report read, in the order DuckDB reads the lake
-# (the partition columns last): what Spark hands over (spark.read_rows)
+# (file order, the partition columns last): all Spark hands over (spark.read_rows). Found by
+# leaving each column out of a DuckDB read; tests/cli/test_spark.py checks the results alike.
 READ_COLUMNS = (
-    *(c for c in COLUMNS if c not in PARTITION_COLUMNS),
-    "cluster",
-    "month",
-    "year",
-)
+    # the job
+    "uid", "source", "job_id", "run", "name", "user_name", "project", "sweep", "state",
+    "submit_ts", "start_ts", "end_ts", "elapsed_s", "running", "gpus", "gpu_model", "cpus",
+    "mem_gb", "tags", "src_file", "included",
+    # what priced it
+    "priced_gpu_model", "pue", "carbon_g_per_kwh", "server_usd", "gpus_per_server",
+    # its footprint and GPU use
+    "hours", "gpu_hours", "gpu_equiv_hours", "energy_kwh", "measured_energy_kwh", "co2e_kg",
+    "cloud_cost_usd_low", "cloud_cost_usd_high", "price_missing", "electricity_cost_usd",
+    "embodied_kg", "owned_cost_usd", "owned_missing", "water_l", "water_missing",
+    "gpu_util_mean", "idle_below",
+    # group keys, and the partition
+    "sweep_key", "run_key", "store_key", "run_ident", "cluster",
+)  # fmt: skip
 
 
 def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, Any]:

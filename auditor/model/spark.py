@@ -1,9 +1,12 @@
-"""Summaries computed by Spark over a Parquet lake (docs/spark.md, docs/lake.md).
+"""Spark over a Parquet lake (docs/spark.md, docs/lake.md).
 
-Each row of a lake holds its job's footprint, so Spark only groups and adds
+Each row of a lake holds its job's footprint, so for a summary Spark only groups and adds
 (queries/lake/spark_summary.sql); the result has the columns, types and order of the DuckDB
-summary, and the same output code renders it. pyspark is an optional extra (``auditor[spark]``)
-that starts a JVM: it is imported here only, inside the functions that need it.
+summary, and the same output code renders it. For rnd-table and report Spark reads the lake,
+only the columns and rows they need (``read_rows``), and hands them to an in-memory DuckDB as
+Arrow, where the queries of ``lake.open_lake``'s store run unchanged. pyspark is an optional
+extra (``auditor[spark]``) that starts a JVM: it is imported here only, inside the functions
+that need it.
 """
 
 from __future__ import annotations

@@ -244,6 +244,14 @@ def test_spark_reads_a_lake_at_a_url_its_schema_and_factors_too(
     assert report_html(from_spark) == report_html(from_duckdb)
     table = api.rnd_table(db="unused", lake=url, project="vision", engine=SPARK)
     assert table.to_pylist() == api.rnd_table(db="unused", lake=lake, project="vision").to_pylist()
+    summed = api.summary(db="unused", lake=url, by="sweep", engine=SPARK)
+    assert_same([api.summary(db="unused", lake=lake, by="sweep"), summed, summed], "sweep")
+    code, out, err = run("summary", "--lake", tmp_path.as_uri(), "--engine", "spark")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"auditor: error: {tmp_path.as_uri()}: not a lake (no _schema.json). Write one with "
+        "'auditor export lake DIR'.\n"
+    )
     # a lake written before reports read lakes: refused as DuckDB refuses it
     old = tmp_path / "old"
     shutil.copytree(lake, old)
