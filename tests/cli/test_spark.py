@@ -216,6 +216,9 @@ def test_rnd_table_with_spark_prints_what_duckdb_prints(
         assert code == 0, err
         assert out == duck_out, project
         assert err == duck_err, project  # the lake's notes and the picks, nothing of Spark's
+    # a project with no rows: Spark hands over none, and DuckDB says so as over the files
+    args = ["rnd-table", "--lake", lake, "--project", "nosuch"]
+    assert run(*args, "--engine", "spark") == run(*args)
 
 
 @pytest.mark.parametrize("projects", [[], ["vision"]])
