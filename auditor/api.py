@@ -992,11 +992,13 @@ def rnd_table(
     metrics: Sequence[str] = (),
     buy: bool = False,
     lake: str | None = None,
+    engine: EngineOptions = _DUCKDB,
 ) -> pa.Table:
     """Table 4 of Strubell et al. 2019 for ``project``: one model, one tune, the project.
 
     With ``lake`` (a directory ``export_lake`` wrote) the jobs are read from there, as
-    ``summary`` reads them.
+    ``summary`` reads them. ``engine`` can have Spark read the lake (the project's rows,
+    then computed by DuckDB), with the same result (docs/spark.md).
 
     ``final`` is a run's key or bare name (default: the median completed run by GPU-hours),
     ``tune`` a sweep's (default: the median sweep of two or more runs). The tune row gets the
@@ -1009,12 +1011,25 @@ def rnd_table(
     from auditor.model import lake as lakes, sensitivity
 
     settings = footprint.settings()
+    engine.check(lake)
     if lake is not None:
         with Store(":memory:") as store:
+            if engine.engine == "spark":
+                from auditor.model import spark
+
+                schema = spark.open_lake(
+                    store,
+                    lake,
+                    settings,
+                    project=project,
+                    master=engine.spark_master,
+                    remote=engine.spark_remote,
+                )
+            else:
+                schema = lakes.open_lake(store, Path(lake), settings)
             return lakes.rnd_table(
                 store,
-                Path(lake),
-                settings,
+                schema,
                 project=project,
                 final=final,
                 tune=tune,
@@ -1129,6 +1144,7 @@ def report(
     timestamp: str | None = None,
     metrics: Sequence[str] = (),
     lake: str | None = None,
+    engine: EngineOptions = _DUCKDB,
 ) -> Report:
     """The data of a lab-wide report; render it with ``auditor.report.render.render``.
 
@@ -1141,7 +1157,8 @@ def report(
     ``sensitivity``). With ``lake`` (a directory
     ``export_lake`` wrote) the jobs are read from there: the same report as the database's,
     for the whole lake or one project (UsageError for several, or since/until; and for a
-    lake written without factor sources: export it again). Without footprint settings the report has
+    lake written without factor sources: export it again); ``engine`` can have Spark read
+    it (the report's rows, then computed by DuckDB). Without footprint settings the report has
     GPU-hours only; it is in kg (``footprint.units='lb'`` is a UsageError). Raises
     UsageError, ConfigError, MissingFactor or StoreError.
     """
@@ -1153,10 +1170,24 @@ def report(
     first = data.parse_day(since, "--since")
     last = data.parse_day(until, "--until")
     settings = footprint.settings()
+    engine.check(lake)
     chosen = tuple(dict.fromkeys(projects))
     with Store(":memory:" if lake is not None else db, read_only=lake is None) as store:
         source = None
-        if lake is not None:
+        if lake is not None and engine.engine == "spark":
+            from auditor.model import spark
+
+            source = spark.open_report(
+                store,
+                lake,
+                settings,
+                projects=chosen,
+                since=first,
+                until=last,
+                master=engine.spark_master,
+                remote=engine.spark_remote,
+            )
+        elif lake is not None:
             source = lakes.open_report(
                 store, Path(lake), settings, projects=chosen, since=first, until=last
             )

@@ -150,7 +150,7 @@ DbOrLake = Annotated[Source, OptionGroup(_db_or_lake)]
 EngineOption = Annotated[
     str,
     typer.Option(
-        "--engine", help="What sums a --lake: duckdb, or spark (pip install 'auditor[spark]')."
+        "--engine", help="What reads a --lake: duckdb, or spark (pip install 'auditor[spark]')."
     ),
 ]
 SparkMasterOption = Annotated[
@@ -855,11 +855,13 @@ def rnd_table(
     *,
     source: DbOrLake,
     footprint: Footprint,
+    engine: Engine,
 ) -> None:
     """Strubell et al.'s Table 4 for a project: one model, one tune, the whole project."""
     table = api.rnd_table(
         db=source.db,
         lake=source.lake,
+        engine=engine,
         project=project,
         final=final,
         tune=tune,
@@ -1028,6 +1030,7 @@ def report(
     *,
     source: DbOrLake,
     footprint: FootprintInKg,
+    engine: Engine,
 ) -> None:
     """A lab-wide report: one self-contained HTML page (or Markdown) with charts."""
     from datetime import UTC, datetime
@@ -1039,6 +1042,7 @@ def report(
     data = api.report(
         db=source.db,
         lake=source.lake,
+        engine=engine,
         projects=project or [],
         since=since,
         until=until,

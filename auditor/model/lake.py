@@ -615,6 +615,25 @@ def _prune_empty(directory: Path) -> None:
 
 # -- reading --------------------------------------------------------------------------------
 
+# the columns of lake_jobs that rnd-table and report read, in the order DuckDB reads the lake
+# (file order, the partition columns last): all Spark hands over (spark.read_rows). Found by
+# leaving each column out of a DuckDB read; tests/cli/test_spark.py checks the results alike.
+READ_COLUMNS = (
+    # the job
+    "uid", "source", "job_id", "run", "name", "user_name", "project", "sweep", "state",
+    "submit_ts", "start_ts", "end_ts", "elapsed_s", "running", "gpus", "gpu_model", "cpus",
+    "mem_gb", "tags", "src_file", "included",
+    # what priced it
+    "priced_gpu_model", "pue", "carbon_g_per_kwh", "server_usd", "gpus_per_server",
+    # its footprint and GPU use
+    "hours", "gpu_hours", "gpu_equiv_hours", "energy_kwh", "measured_energy_kwh", "co2e_kg",
+    "cloud_cost_usd_low", "cloud_cost_usd_high", "price_missing", "electricity_cost_usd",
+    "embodied_kg", "owned_cost_usd", "owned_missing", "water_l", "water_missing",
+    "gpu_util_mean", "idle_below",
+    # group keys, and the partition
+    "sweep_key", "run_key", "store_key", "run_ident", "cluster",
+)  # fmt: skip
+
 
 def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, Any]:
     """Make ``store`` (an in-memory one) read the lake ``directory``: the temp view
@@ -626,11 +645,24 @@ def open_lake(store: Store, directory: Path, settings: Settings) -> dict[str, An
     check_readable(schema, str(directory), settings)
     glob = str(directory / PARQUET_GLOB)
     store.con.execute(sql.with_literals(sql.query("lake/jobs"), {"glob": glob}))
+    _stand_in(store)
+    return schema
+
+
+def use_rows(store: Store, rows: pa.Table) -> None:
+    """Make ``store`` (an in-memory one) read ``rows``, a lake's rows another engine read
+    (Spark: columns ``READ_COLUMNS`` at least, partition columns typed as ``open_lake``
+    reads them), as ``open_lake`` reads the files: the temp view ``lake_jobs`` is ``rows``."""
+    store.con.register("lake_jobs", rows)
+    _stand_in(store)
+
+
+def _stand_in(store: Store) -> None:
+    """The views and macros through which the queries of a database read ``lake_jobs``."""
     store.con.execute(sql.query("lake/tagged"))
     store.con.execute(sql.query("lake/counted"))
     sql.define_temp_macros(store.con)  # group_store, run_ident
     define_macros(store.con)  # fsum-based group sums
-    return schema
 
 
 def check_readable(schema: Mapping[str, Any], directory: str, settings: Settings) -> None:
@@ -682,9 +714,27 @@ def summary(
     )
     _name_groups(store, by)
     _select(store, project=project, include_running=include_running)
+    grouped = tables.footprint_groups(store, by)
+    return shown_summary(
+        grouped, schema, by, units=units, include_running=include_running, left_out=left_out
+    )
+
+
+def shown_summary(
+    grouped: pa.Table,
+    schema: Mapping[str, Any],
+    by: str,
+    *,
+    units: str,
+    include_running: bool,
+    left_out: list[str],
+) -> pa.Table:
+    """The summary of a lake whose groups are ``grouped`` (summary/named.sql's, or Spark's
+    alike): the columns the export's defaults call for, the lake's notes (``_schema.json``
+    ``schema``), then ``left_out``, the note of the running jobs left out."""
     defaults = schema.get("defaults", {})
-    table = tables.footprint_summary(
-        store,
+    table = tables.shown_columns(
+        grouped,
         by,
         units=units,
         default_gpu_power=defaults.get("default_gpu_power_w") is not None,
@@ -696,8 +746,7 @@ def summary(
 
 def rnd_table(
     store: Store,
-    directory: Path,
-    settings: Settings,
+    schema: Mapping[str, Any],
     *,
     project: str,
     final: str | None,
@@ -706,10 +755,9 @@ def rnd_table(
     metrics: Sequence[str],
     buy: bool = False,
 ) -> pa.Table:
-    """``sensitivity.rnd_table`` over the lake ``directory``: the same rows as over the
-    database it was exported from. Notes: the export's, the running jobs left out and the
-    picks of model and tune."""
-    schema = open_lake(store, directory, settings)
+    """``sensitivity.rnd_table`` over a lake ``store`` reads (``open_lake`` or ``use_rows``,
+    its ``_schema.json`` ``schema``): the same rows as over the database it was exported
+    from. Notes: the export's, the running jobs left out and the picks of model and tune."""
     left_out = running_note(store.con, projects=[project], hint=SUMMARY_RUNNING_HINT)
     _name_groups(store, "sweep")
     _name_groups(store, "run", "run_names")
@@ -729,10 +777,10 @@ def rnd_table(
 @dataclass(frozen=True)
 class LakeReport:
     """What a report reads from a lake in place of a database's footprint computation: the
-    lake's rows of the report's jobs, the factor classes of its ``_factors.parquet``, the
-    notes and the settings' origin the export stored (``open_report``)."""
+    lake's rows of the report's jobs, the factor classes of its ``_factors.parquet`` (the
+    temp view ``lake_factors``), the notes and the settings' origin the export stored
+    (``open_report``)."""
 
-    directory: Path
     notes: list[str]
     settings_origin: str
 
@@ -748,11 +796,7 @@ class LakeReport:
 
     def factors_used(self, store: Store, *, projects: Sequence[str]) -> list[dict[str, Any]]:
         """report/factors_used.sql's rows for the report's jobs, from ``_factors.parquet``."""
-        path = str(self.directory / FACTORS_FILE)
-        store.con.execute(
-            sql.with_literals(sql.query("lake/report_classes"), {"path": path}),
-            {"projects": list(projects)},
-        )
+        store.con.execute(sql.query("lake/report_classes"), {"projects": list(projects)})
         rows: list[dict[str, Any]] = store.query("report/factors_used").to_pylist()
         return rows
 
@@ -767,14 +811,45 @@ def open_report(
     until: date | None,
 ) -> LakeReport:
     """Make ``store`` read the lake ``directory`` for a report of ``projects`` (all when
-    empty). Raises UsageError when it is not a lake, was priced with other ``settings``,
-    holds no factor sources (written before reports read lakes), or the report asks for
-    jobs whose notes the export did not keep (several projects, or --since/--until)."""
+    empty). Raises UsageError as ``report_of``, and when it is not a lake or was priced
+    with other ``settings``."""
     schema = open_lake(store, directory, settings)
+    path = directory / FACTORS_FILE
+    report = report_of(
+        schema, str(directory), projects=projects, since=since, until=until, factors=path.exists()
+    )
+    use_factors(store, path)
+    return report
+
+
+def use_factors(store: Store, factors: Path | pa.Table) -> None:
+    """Make ``store`` read a lake's factor classes for a report, the temp view
+    ``lake_factors``: the file ``factors`` (``_factors.parquet``), or its rows another
+    engine read."""
+    if isinstance(factors, Path):
+        store.con.execute(sql.with_literals(sql.query("lake/factors"), {"path": str(factors)}))
+    else:
+        store.con.register("lake_factors", factors)
+
+
+def report_of(
+    schema: Mapping[str, Any],
+    lake: str,
+    *,
+    projects: Sequence[str],
+    since: date | None,
+    until: date | None,
+    factors: bool,
+) -> LakeReport:
+    """What a report of ``projects`` (all when empty) takes from the ``_schema.json``
+    ``schema`` of ``lake``, whose ``_factors.parquet`` exists when ``factors``. Raises
+    UsageError when it holds no factor sources (written before reports read lakes), or the
+    report asks for jobs whose notes the export did not keep (several projects, or
+    --since/--until)."""
     stored = schema.get("report")
-    if not isinstance(stored, dict) or not (directory / FACTORS_FILE).exists():
+    if not isinstance(stored, dict) or not factors:
         raise UsageError(
-            f"{directory}: the lake holds no factor sources for a report ({FACTORS_FILE}). "
+            f"{lake}: the lake holds no factor sources for a report ({FACTORS_FILE}). "
             "Export it again: 'auditor export lake DIR' with the settings it was written with."
         )
     if len(projects) > 1 or since is not None or until is not None:
@@ -786,4 +861,4 @@ def open_report(
         notes = stored.get("project_notes", {}).get(projects[0], [])
     else:
         notes = schema.get("notes", [])
-    return LakeReport(directory, list(notes), str(stored.get("settings_origin", "none")))
+    return LakeReport(list(notes), str(stored.get("settings_origin", "none")))

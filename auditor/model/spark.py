@@ -1,9 +1,12 @@
-"""Summaries computed by Spark over a Parquet lake (docs/spark.md, docs/lake.md).
+"""Spark over a Parquet lake (docs/spark.md, docs/lake.md).
 
-Each row of a lake holds its job's footprint, so Spark only groups and adds
+Each row of a lake holds its job's footprint, so for a summary Spark only groups and adds
 (queries/lake/spark_summary.sql); the result has the columns, types and order of the DuckDB
-summary, and the same output code renders it. pyspark is an optional extra (``auditor[spark]``)
-that starts a JVM: it is imported here only, inside the functions that need it.
+summary, and the same output code renders it. For rnd-table and report Spark reads the lake,
+only the columns and rows they need (``read_rows``), and hands them to an in-memory DuckDB as
+Arrow, where the queries of ``lake.open_lake``'s store run unchanged. pyspark is an optional
+extra (``auditor[spark]``) that starts a JVM: it is imported here only, inside the functions
+that need it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import shutil
 import socket
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,9 +26,10 @@ import pyarrow as pa
 
 from auditor import sql
 from auditor.errors import StoreError, UsageError
-from auditor.model import lake as lakes, tables
-from auditor.model.footprint import running_left_out, with_notes
+from auditor.model import lake as lakes
+from auditor.model.footprint import running_left_out
 from auditor.settings import Settings
+from auditor.store import Store
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -177,28 +182,59 @@ def _local_conf(master: str) -> dict[str, str]:
 
 
 def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return (text.splitlines() or [type(e).__name__])[0].rstrip(".")
+    # py4j's first line names the Java call ("An error occurred while calling o286.parquet."),
+    # the reason follows on the next
+    lines = [line.lstrip(": ") for line in str(e).strip().splitlines()]
+    if len(lines) > 1 and lines[0].startswith("An error occurred while calling"):
+        lines = lines[1:]
+    return (lines or [type(e).__name__])[0].rstrip(".")
 
 
 def _see_log() -> str:
     return f"Spark's log: {log_path()}"
 
 
-def read_schema(spark: SparkSession, lake: str) -> str:
-    """The text of the lake's ``_schema.json``, read by Spark so that any storage it reaches
-    (a shared file system, s3a://) works. Raises StoreError when there is none."""
-    path = lake.rstrip("/") + "/_schema.json"
+def _read_file(spark: SparkSession, lake: str, name: str) -> bytes | None:
+    """The bytes of the file ``name`` at the root of the lake ``lake``, None when there is
+    none, read through the Hadoop file system of Spark's driver so that any storage Spark
+    reaches (a shared file system, s3a://, hdfs://) works. Spark's own readers cannot: they
+    skip every file whose name starts with '_', as _schema.json's does.
+
+    Raises UsageError on a Spark Connect session, whose driver is out of reach, or
+    StoreError when the file cannot be read."""
+    context = getattr(spark, "sparkContext", None) if hasattr(spark, "_jsparkSession") else None
+    if context is None:
+        raise UsageError(
+            f"{lake}: over Spark Connect, auditor cannot read the lake's {name} from a URL "
+            "(Spark's readers skip files whose names start with '_'). Give the lake as a "
+            "directory this machine mounts at the same path as the cluster, or use "
+            "--spark-master."
+        )
+    jvm: Any = context._jvm
+    path = jvm.org.apache.hadoop.fs.Path(lake.rstrip("/") + "/" + name)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)  # as in _arrow
-            rows = spark.read.text(path, wholetext=True).collect()
+        files = path.getFileSystem(context._jsc.hadoopConfiguration())
+        if not files.exists(path):
+            return None
+        stream = files.open(path)
+        try:
+            return bytes(jvm.org.apache.commons.io.IOUtils.toByteArray(stream))
+        finally:
+            stream.close()
     except _errors() as e:
-        raise StoreError(
-            f"{lake}: not a lake, Spark cannot read its _schema.json ({_first_line(e)}). "
-            "Make one with 'auditor export lake DIR'."
-        ) from None
-    return str(rows[0][0]) if rows else ""
+        raise StoreError(f"{lake}: Spark cannot read its {name} ({_first_line(e)}).") from None
+
+
+def read_schema(spark: SparkSession, lake: str) -> str:
+    """The text of the lake's ``_schema.json``, read through Spark (``_read_file``).
+    Raises UsageError when there is none, or StoreError."""
+    data = _read_file(spark, lake, lakes.SCHEMA_FILE)
+    if data is None:
+        raise UsageError(
+            f"{lake}: not a lake (no {lakes.SCHEMA_FILE}). Write one with 'auditor export lake "
+            "DIR'."
+        )
+    return data.decode("utf-8", errors="replace")
 
 
 def _lake_view(spark: SparkSession, lake: str) -> None:
@@ -226,14 +262,60 @@ def _arrow(frame: DataFrame) -> pa.Table:
     return pa.table(table)
 
 
-def _run(spark: SparkSession, lake: str, name: str, args: Mapping[str, Any]) -> pa.Table:
+def _collect(lake: str, make: Callable[[], DataFrame], doing: str) -> pa.Table:
+    """The rows of the frame ``make`` gives, as Arrow; a Spark failure is a StoreError
+    saying Spark could not be ``doing`` the lake."""
     try:
-        return _arrow(spark.sql(sql.query(name), args=dict(args)))
+        return _arrow(make())
     except _errors() as e:
         raise StoreError(
-            f"{lake}: Spark could not sum the lake ({_first_line(e)}). A lake of another "
+            f"{lake}: Spark could not {doing} the lake ({_first_line(e)}). A lake of another "
             "version (docs/lake.md), or a driver out of memory (set SPARK_DRIVER_MEMORY, "
             f"default {DRIVER_MEMORY}) are the usual causes. {_see_log()}"
+        ) from None
+
+
+def _run(spark: SparkSession, lake: str, name: str, args: Mapping[str, Any]) -> pa.Table:
+    return _collect(lake, lambda: spark.sql(sql.query(name), args=dict(args)), "sum")
+
+
+def read_rows(spark: SparkSession, lake: str, *, project: str | None) -> pa.Table:
+    """The rows of the lake ``lake`` in ``project`` (every one when None), running ones too,
+    with the columns rnd-table and report read (``lake.READ_COLUMNS``): Spark reads only
+    those columns from the files and passes the project down to the Parquet reader, and the
+    driver receives the rows as Arrow batches. year and month are integers, as DuckDB reads
+    the paths.
+
+    Raises StoreError (Spark cannot read the lake)."""
+    _lake_view(spark, lake)
+
+    def frame() -> DataFrame:
+        rows = spark.table("lake_jobs")
+        if project is not None:
+            rows = rows.where(rows["project"] == project)
+        return rows.select(
+            *[
+                rows[c].cast("int").alias(c) if c in ("year", "month") else rows[c]
+                for c in lakes.READ_COLUMNS
+            ]
+        )
+
+    return _collect(lake, frame, "read")
+
+
+def read_factors(spark: SparkSession, lake: str) -> pa.Table | None:
+    """The lake's ``_factors.parquet``, read through Spark (``_read_file``); None when there
+    is none. Raises UsageError (Spark Connect) or StoreError."""
+    import pyarrow.parquet as pq
+
+    data = _read_file(spark, lake, lakes.FACTORS_FILE)
+    if data is None:
+        return None
+    try:
+        return pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as e:
+        raise StoreError(
+            f"{lake}/{lakes.FACTORS_FILE}: unreadable ({_first_line(e)}). Export the lake again."
         ) from None
 
 
@@ -262,6 +344,22 @@ def summary(
     return grouped, (int(running["jobs"]), float(running["gpu_hours"]))
 
 
+def _schema(
+    lake: str, settings: Settings, *, master: str | None, remote: str | None
+) -> tuple[SparkSession | None, dict[str, Any]]:
+    """The ``_schema.json`` of ``lake``, checked against ``settings`` (``lake.check_readable``):
+    read by Spark when the lake is a URL (s3a://, hdfs://, file://), and then the session
+    that read it; else from the directory, before a JVM starts (no session yet)."""
+    spark = None
+    if "://" in lake:
+        spark = session(master=master, remote=remote)
+        schema = lakes.parse_schema(read_schema(spark, lake), f"{lake}/{lakes.SCHEMA_FILE}")
+    else:
+        schema = lakes.read_schema(Path(lake))
+    lakes.check_readable(schema, lake, settings)
+    return spark, schema
+
+
 def lake_summary(
     lake: str,
     settings: Settings,
@@ -280,24 +378,72 @@ def lake_summary(
     _schema.json Spark reads too. Raises UsageError (not a lake, another fingerprint, no
     pyspark or Java) or StoreError (Spark cannot start, or read or sum the lake).
     """
-    if "://" in lake:
-        spark = session(master=master, remote=remote)
-        schema = lakes.parse_schema(read_schema(spark, lake), f"{lake}/{lakes.SCHEMA_FILE}")
-    else:  # refused before a JVM starts
-        schema = lakes.read_schema(Path(lake))
-    lakes.check_readable(schema, lake, settings)
-    if "://" not in lake:
-        spark = session(master=master, remote=remote)
+    spark, schema = _schema(lake, settings, master=master, remote=remote)
     grouped, (running, running_hours) = summary(
-        spark, lake, by=by, project=project, include_running=include_running
+        spark or session(master=master, remote=remote),
+        lake,
+        by=by,
+        project=project,
+        include_running=include_running,
     )
-    defaults = schema.get("defaults", {})
-    table = tables.shown_columns(
+    return lakes.shown_summary(
         grouped,
+        schema,
         by,
         units=units,
-        default_gpu_power=defaults.get("default_gpu_power_w") is not None,
-        default_carbon=defaults.get("default_carbon_g_per_kwh") is not None,
+        include_running=include_running,
+        left_out=running_left_out(running, running_hours),
     )
-    notes = schema.get("notes_with_running" if include_running else "notes", [])
-    return with_notes(table, [*notes, *running_left_out(running, running_hours)])
+
+
+def open_lake(
+    store: Store,
+    lake: str,
+    settings: Settings,
+    *,
+    project: str | None,
+    master: str | None = None,
+    remote: str | None = None,
+) -> dict[str, Any]:
+    """``lake.open_lake`` with Spark reading the lake (``read_rows``: the rows of
+    ``project``, every one when None), a directory or a URL Spark reads: ``store`` (an
+    in-memory one) then reads those rows as it reads a lake's files. Returns the schema.
+
+    Raises UsageError (not a lake, another fingerprint, no pyspark or Java) or StoreError
+    (Spark cannot start or read the lake)."""
+    spark, schema = _schema(lake, settings, master=master, remote=remote)
+    spark = spark or session(master=master, remote=remote)
+    lakes.use_rows(store, read_rows(spark, lake, project=project))
+    return schema
+
+
+def open_report(
+    store: Store,
+    lake: str,
+    settings: Settings,
+    *,
+    projects: Sequence[str],
+    since: date | None,
+    until: date | None,
+    master: str | None = None,
+    remote: str | None = None,
+) -> lakes.LakeReport:
+    """``lake.open_report`` with Spark reading the lake, as ``open_lake`` does, for a report
+    of ``projects`` (all when empty): its rows, and ``_factors.parquet`` too when the lake
+    is a URL. Raises UsageError as ``lake.report_of`` and ``open_lake``, or StoreError."""
+    spark, schema = _schema(lake, settings, master=master, remote=remote)
+    factors: Path | pa.Table | None
+    if spark is None:  # a directory: refused before a JVM starts, its factors read by DuckDB
+        factors = Path(lake) / lakes.FACTORS_FILE
+        found = factors.exists()
+    else:
+        factors = read_factors(spark, lake)
+        found = factors is not None
+    report = lakes.report_of(
+        schema, lake, projects=projects, since=since, until=until, factors=found
+    )
+    spark = spark or session(master=master, remote=remote)
+    if factors is not None:
+        lakes.use_factors(store, factors)
+    lakes.use_rows(store, read_rows(spark, lake, project=projects[0] if projects else None))
+    return report

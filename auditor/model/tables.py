@@ -187,11 +187,20 @@ def footprint_summary(
 ) -> pa.Table:
     """The summary rows of the temp view ``footprint`` (footprint/job.sql, or a lake's rows)
     grouped ``by``; the temp table ``group_names`` must name its sweeps or runs."""
-    # by the model the job log names, as the summary without settings groups them
-    table = _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
     return shown_columns(
-        table, by, units=units, default_gpu_power=default_gpu_power, default_carbon=default_carbon
+        footprint_groups(store, by),
+        by,
+        units=units,
+        default_gpu_power=default_gpu_power,
+        default_carbon=default_carbon,
     )
+
+
+def footprint_groups(store: Store, by: str) -> pa.Table:
+    """The groups of ``footprint_summary`` with every column summary/named.sql gives, before
+    ``shown_columns`` picks those shown."""
+    # by the model the job log names, as the summary without settings groups them
+    return _grouped(store, by, "summary/footprint", rows="footprint", gpu_model="logged_gpu_model")
 
 
 def shown_columns(

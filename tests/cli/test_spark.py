@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from auditor import api
-from auditor.model import spark as engine
+from auditor.model import lake as lakes, spark as engine
 from auditor.output import render
 from scripts.report_fixture import CONFIG
 from tests.helpers.cli import run
@@ -195,3 +197,176 @@ def test_a_million_jobs(spark: Any, tmp_path: Path, at_root: None) -> None:
         tables = three_ways(db, lake, by)
         assert sum(tables[0].column("jobs").to_pylist()) > 900_000
         assert_same(tables, by)
+
+
+# -- rnd-table and report: Spark reads the lake, DuckDB computes the tables from its rows ----
+
+
+@pytest.mark.parametrize("buy", [False, True])
+def test_rnd_table_with_spark_prints_what_duckdb_prints(
+    spark: Any, lake: str, buy: bool, at_root: None
+) -> None:
+    for project in ("vision", "lisa", "nlp"):
+        args = ["rnd-table", "--lake", lake, "--project", project, "-f", "csv"]
+        args += ["--buy"] if buy else []
+        code, duck_out, duck_err = run(*args)
+        assert code == 0, duck_err
+        assert duck_out.count("\n") == 4  # a header, the model, the tune, the project
+        code, out, err = run(*args, "--engine", "spark")
+        assert code == 0, err
+        assert out == duck_out, project
+        assert err == duck_err, project  # the lake's notes and the picks, nothing of Spark's
+    # a project with no rows: Spark hands over none, and DuckDB says so as over the files
+    args = ["rnd-table", "--lake", lake, "--project", "nosuch"]
+    assert run(*args, "--engine", "spark") == run(*args)
+
+
+@pytest.mark.parametrize("projects", [[], ["vision"]])
+def test_report_with_spark_writes_the_same_file(
+    spark: Any, lake: str, projects: list[str], tmp_path: Path, at_root: None
+) -> None:
+    chosen = [a for p in projects for a in ("--project", p)]
+    code, _, duck_err = run("report", "--lake", lake, *chosen, "-o", str(tmp_path / "duck.html"))
+    assert code == 0, duck_err
+    spark_html = tmp_path / "spark.html"
+    code, out, err = run(
+        "report", "--lake", lake, *chosen, "-o", str(spark_html), "--engine", "spark"
+    )
+    assert (code, out) == (0, ""), err
+    assert spark_html.read_bytes() == (tmp_path / "duck.html").read_bytes()
+    assert err.replace("spark.html", "duck.html") == duck_err
+
+
+def test_spark_reads_a_lake_at_a_url_its_schema_and_factors_too(
+    spark: Any, lake: str, tmp_path: Path, at_root: None
+) -> None:
+    url = Path(lake).resolve().as_uri()  # file:///...: read by Spark, never opened here
+    from_duckdb = api.report(db="unused", lake=lake, projects=["nlp"])
+    from_spark = api.report(db="unused", lake=url, projects=["nlp"], engine=SPARK)
+    assert from_spark.factors_used == from_duckdb.factors_used
+    assert report_html(from_spark) == report_html(from_duckdb)
+    table = api.rnd_table(db="unused", lake=url, project="vision", engine=SPARK)
+    assert table.to_pylist() == api.rnd_table(db="unused", lake=lake, project="vision").to_pylist()
+    summed = api.summary(db="unused", lake=url, by="sweep", engine=SPARK)
+    assert_same([api.summary(db="unused", lake=lake, by="sweep"), summed, summed], "sweep")
+    code, out, err = run("summary", "--lake", tmp_path.as_uri(), "--engine", "spark")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"auditor: error: {tmp_path.as_uri()}: not a lake (no _schema.json). Write one with "
+        "'auditor export lake DIR'.\n"
+    )
+    # a lake written before reports read lakes: refused as DuckDB refuses it
+    old = tmp_path / "old"
+    shutil.copytree(lake, old)
+    (old / "_factors.parquet").unlink()
+    code, out, err = run("report", "--lake", old.as_uri(), "--engine", "spark")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"auditor: error: {old.as_uri()}: the lake holds no factor sources")
+
+
+def test_spark_hands_duckdb_the_rows_of_the_project_and_the_columns_read(
+    spark: Any, lake: str
+) -> None:
+    rows = engine.read_rows(spark, lake, project="nlp")
+    assert rows.column_names == list(lakes.READ_COLUMNS)
+    assert set(rows.column("project").to_pylist()) == {"nlp"}
+    everything = engine.read_rows(spark, lake, project=None)
+    con = duckdb.connect()
+    glob = f"{lake}/cluster=*/year=*/month=*/*.parquet"
+    types = "{'cluster': VARCHAR, 'year': INTEGER, 'month': INTEGER}"
+    ((jobs, nlp),) = con.execute(
+        f"SELECT count(*), count(*) FILTER (project = 'nlp') FROM read_parquet('{glob}', "
+        f"hive_partitioning = true, hive_types = {types})"
+    ).fetchall()
+    assert (everything.num_rows, rows.num_rows) == (jobs, nlp)
+    # in the order and types DuckDB reads the files in: year and month from the paths
+    read = con.sql(
+        f"SELECT * FROM read_parquet('{glob}', hive_partitioning = true, "
+        f"hive_types = {types}) LIMIT 0"
+    ).to_arrow_table()
+    assert [c for c in read.column_names if c in lakes.READ_COLUMNS] == list(lakes.READ_COLUMNS)
+    for name in lakes.READ_COLUMNS:
+        want = str(read.schema.field(name).type).replace("Etc/UTC", "UTC")  # the same zone
+        assert str(everything.schema.field(name).type) == want, name
+
+
+def report_html(data: Any) -> str:
+    from auditor.report.render import render as render_report
+
+    return render_report(data, "html")
+
+
+COMMANDS = {
+    "summary": ["summary"],
+    "rnd-table": ["rnd-table", "--project", "vision"],
+    "report": ["report", "-f", "markdown"],
+}
+
+
+@pytest.mark.parametrize("command", ["rnd-table", "report"])
+def test_a_lake_spark_cannot_read_is_one_line(
+    spark: Any, lake: str, command: str, tmp_path: Path, at_root: None
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(lake, broken)
+    for part in broken.glob("cluster=*/year=*/month=*/*.parquet"):
+        part.write_bytes(b"not parquet")
+    code, out, err = run(*COMMANDS[command], "--lake", str(broken), "--engine", "spark")
+    assert (code, out) == (5, "")
+    # Spark fails where it first reads a file: finding the lake's columns, or its rows
+    assert err.startswith(f"auditor: error: {broken}: Spark c")
+    assert "read the lake" in err and "o2" not in err  # the reason, not py4j's call
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["rnd-table", "report"])
+def test_what_spark_needs_is_said_for_every_command(
+    command: str, lake: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = COMMANDS[command]
+    code, out, err = run(*args, "--lake", str(tmp_path), "--engine", "spark")
+    assert (code, out, err) == (
+        2,
+        "",
+        f"auditor: error: {tmp_path}: not a lake (no _schema.json). Write one with 'auditor "
+        "export lake DIR'.\n",
+    )
+    code, out, err = run(*args, "--engine", "spark")
+    assert (code, out) == (2, "")
+    assert err.startswith("auditor: error: --engine spark sums a lake: give --lake DIR")
+    code, out, err = run(*args, "--lake", lake, "--spark-master", "local[1]")
+    assert (code, err.count("\n")) == (2, 1)
+    assert "--spark-master is for --engine spark" in err
+    with monkeypatch.context() as java:
+        java.setenv("JAVA_HOME", str(tmp_path))  # no bin/java there
+        code, out, err = run(*args, "--lake", lake, "--engine", "spark")
+        assert (code, out, err.count("\n")) == (2, "", 1)
+        assert "apt-get install openjdk-17-jre-headless" in err
+    with monkeypatch.context() as missing:
+        missing.setitem(sys.modules, "pyspark.sql", None)  # import fails as when not installed
+        code, out, err = run(*args, "--lake", lake, "--engine", "spark")
+        assert (code, out) == (2, "")
+        assert err == (
+            "auditor: error: --engine spark needs pyspark, which is not installed. Install it "
+            "with: pip install 'auditor[spark]'.\n"
+        )
+
+
+@pytest.mark.parametrize("command", ["rnd-table", "report"])
+def test_an_unreachable_spark_connect_server_is_said_for_every_command(
+    lake: str, command: str
+) -> None:
+    pytest.importorskip(
+        "grpc", reason="Spark Connect's client: pip install 'auditor[spark-connect]'"
+    )
+    code, out, err = run(
+        *COMMANDS[command],
+        "--lake",
+        lake,
+        "--engine",
+        "spark",
+        "--spark-remote",
+        "sc://127.0.0.1:1",
+    )
+    assert (code, out, err.count("\n")) == (5, "", 1), err
+    assert "no Spark Connect server answers at 127.0.0.1:1" in err
