@@ -151,3 +151,23 @@ def test_every_read_sees_one_snapshot_of_a_store_being_written(
     finally:
         store.close()
     assert read_sqlite(resolve_store(uri), []).runs.num_rows == (2 if journal == "wal" else 1)
+
+
+def test_metric_values_kept_as_tags_have_15_significant_digits(tmp_path: Path) -> None:
+    # the text SQLite's CAST gave before 3.43, whichever SQLite version reads the store
+    from mlflow import MlflowClient
+
+    from auditor.ingest.mlflow import read_mlflow
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    with writing_store(tmp_path):
+        client = MlflowClient(tracking_uri=uri)
+        run_id = client.create_run(client.create_experiment("digits"), start_time=T0).info.run_id
+        for step, loss in enumerate([2.0, 1 / 3, 2 / 3]):
+            client.log_metric(run_id, "loss", loss, timestamp=T0 + step, step=step)
+        client.set_terminated(run_id, end_time=T0 + 10)
+    (tags,) = read_mlflow(uri).table.column("tags").to_pylist()
+    tags = dict(tags)
+    assert tags["metric.loss"] == f"{2 / 3:.15g}" == "0.666666666666667"
+    assert tags["metric_min.loss"] == f"{1 / 3:.15g}"
+    assert tags["metric_max.loss"] == "2.0"  # a whole number keeps its '.0'

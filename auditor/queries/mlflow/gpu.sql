@@ -14,14 +14,18 @@ WITH runs AS (
         THEN NULL ELSE end_ms END AS end_ms
     FROM mlflow_runs
 ),
-gpu_keys AS (
-    -- parse each distinct key once, not once per point
+point_keys AS MATERIALIZED (
+    SELECT DISTINCT key FROM mlflow_points
+),
+gpu_keys AS MATERIALIZED (
+    -- parse each distinct key once, not once per point: both CTEs materialized, or DuckDB
+    -- moves the regular expressions down to the points
     SELECT
         key,
         regexp_extract(key, $gpu_re, 1) AS node,
         regexp_extract(key, $gpu_re, 2) AS gpu,
         regexp_extract(key, $gpu_re, 3) AS metric
-    FROM (SELECT DISTINCT key FROM mlflow_points)
+    FROM point_keys
     WHERE regexp_full_match(key, $gpu_re)
 ),
 samples AS (
