@@ -11,6 +11,13 @@ WITH chosen AS (
     SELECT run_uuid FROM runs
     WHERE (:ids IS NULL OR CAST(experiment_id AS TEXT) IN (SELECT value FROM json_each(:ids)))
       AND (:runs IS NULL OR run_uuid IN (SELECT value FROM json_each(:runs)))
+),
+extremes AS MATERIALIZED (
+    -- one pass over the history for both
+    SELECT run_uuid, key, min(value) AS low, max(value) AS high
+    FROM metrics
+    WHERE key NOT LIKE 'system/%' AND NOT is_nan AND run_uuid IN (SELECT run_uuid FROM chosen)
+    GROUP BY run_uuid, key
 )
 SELECT run_uuid AS run_id, 'tag' AS kind, key, value
 FROM tags WHERE run_uuid IN (SELECT run_uuid FROM chosen)
@@ -26,15 +33,9 @@ FROM latest_metrics
 WHERE key NOT LIKE 'system/%' AND run_uuid IN (SELECT run_uuid FROM chosen)
 UNION ALL
 SELECT run_uuid AS run_id, 'metric_min' AS kind, key,
-    CASE WHEN typeof(min(value)) = 'real' THEN printf('%!.15g', min(value))
-        ELSE CAST(min(value) AS TEXT) END AS value
-FROM metrics
-WHERE key NOT LIKE 'system/%' AND NOT is_nan AND run_uuid IN (SELECT run_uuid FROM chosen)
-GROUP BY run_uuid, key
+    CASE WHEN typeof(low) = 'real' THEN printf('%!.15g', low) ELSE CAST(low AS TEXT) END
+FROM extremes
 UNION ALL
 SELECT run_uuid AS run_id, 'metric_max' AS kind, key,
-    CASE WHEN typeof(max(value)) = 'real' THEN printf('%!.15g', max(value))
-        ELSE CAST(max(value) AS TEXT) END AS value
-FROM metrics
-WHERE key NOT LIKE 'system/%' AND NOT is_nan AND run_uuid IN (SELECT run_uuid FROM chosen)
-GROUP BY run_uuid, key;
+    CASE WHEN typeof(high) = 'real' THEN printf('%!.15g', high) ELSE CAST(high AS TEXT) END
+FROM extremes;
