@@ -28,7 +28,8 @@ class Step(NamedTuple):
 
 # in order; each step reads the tables of the steps before it, the last returns the rows
 STEPS = (
-    Step("mlflow/gpu", ("gpu_re", "gap_factor")),  # temp table mlflow_gpu
+    Step("mlflow/gpu_keys", ("gpu_re",)),  # temp table mlflow_gpu_keys
+    Step("mlflow/gpu", ("gap_factor",)),  # temp table mlflow_gpu
     Step(
         "mlflow/jobs",
         (

@@ -5,8 +5,8 @@
 -- intervals (power_w, summed over GPUs), the seconds measured (covered_s, best GPU), the
 -- mean utilisation (gpu_util, fraction) and the largest GPU memory in use (gpu_mem_gb, GiB,
 -- summed over GPUs; mem_aligned false when it had to be the sum of per-GPU peaks).
--- Inputs: mlflow_runs, mlflow_metric_keys, mlflow_points; $gpu_re captures (node, gpu index,
--- metric) from a key.
+-- Inputs: mlflow_runs, mlflow_metric_keys, mlflow_points and mlflow_gpu_keys (each key's
+-- node, GPU index and metric).
 CREATE OR REPLACE TEMP TABLE mlflow_gpu AS
 WITH runs AS (
     -- a run still going is clipped at its start only
@@ -14,20 +14,10 @@ WITH runs AS (
         THEN NULL ELSE end_ms END AS end_ms
     FROM mlflow_runs
 ),
-gpu_keys AS (
-    -- parse each distinct key once, not once per point
-    SELECT
-        key,
-        regexp_extract(key, $gpu_re, 1) AS node,
-        regexp_extract(key, $gpu_re, 2) AS gpu,
-        regexp_extract(key, $gpu_re, 3) AS metric
-    FROM (SELECT DISTINCT key FROM mlflow_points)
-    WHERE regexp_full_match(key, $gpu_re)
-),
 samples AS (
     SELECT p.run_id, k.node, k.gpu, k.metric, p.ts_ms, avg(p.value) AS value  -- one per time
     FROM mlflow_points p
-    JOIN gpu_keys k USING (key)
+    JOIN mlflow_gpu_keys k USING (key)
     WHERE p.value IS NOT NULL AND NOT isnan(p.value)
     GROUP BY ALL
 ),
@@ -125,11 +115,10 @@ mem AS (
     GROUP BY run_id
 ),
 seen AS (
-    SELECT run_id, count(DISTINCT regexp_extract(key, $gpu_re, 1) || '/'
-        || regexp_extract(key, $gpu_re, 2)) AS gpus_seen
-    FROM mlflow_metric_keys
-    WHERE regexp_full_match(key, $gpu_re)
-    GROUP BY run_id
+    SELECT m.run_id, count(DISTINCT k.node || '/' || k.gpu) AS gpus_seen
+    FROM mlflow_metric_keys m
+    JOIN mlflow_gpu_keys k USING (key)
+    GROUP BY m.run_id
 )
 SELECT
     r.run_id,
