@@ -23,26 +23,37 @@ WITH runs AS (
     GROUP BY ALL
 ),
 median_run AS (
-    SELECT project, list(
-        {'source': source, 'store': store, 'ident': ident, 'name': name}
-        ORDER BY gpu_hours, name, store, source, ident
-    )[(count(*) + 1) // 2] AS r
+    -- the lower middle one in the order of the struct's fields, found without a sort
+    SELECT project, quantile_disc(
+        {'gpu_hours': gpu_hours, 'name': name, 'store': store, 'source': source, 'ident': ident},
+        0.5) AS r
     FROM runs
     WHERE completed AND gpu_hours > 0
     GROUP BY project
 ),
-sweeps AS (
-    SELECT project, source, store, sweep, fsum(gpu_hours) AS gpu_hours
+sweep_jobs AS NOT MATERIALIZED (
+    SELECT
+        project, source, store, sweep, ident, run_name, gpu_hours,
+        hash(project, source, store, sweep) AS sweep_hash
     FROM rnd_jobs
     WHERE sweep IS NOT NULL AND sweep <> '(none)'
-    GROUP BY ALL
-    HAVING count(DISTINCT {'ident': ident, 'name': run_name}) >= 2
+),
+several AS (
+    -- the sweeps of two jobs or more, by a hash of what a sweep is: most sweeps of a large
+    -- store are one job, and one cheap key groups them fast; a shared hash only adds to these
+    SELECT sweep_hash FROM sweep_jobs GROUP BY sweep_hash HAVING count(*) >= 2
+),
+sweeps AS (
+    SELECT project, source, store, sweep, fsum(gpu_hours) AS gpu_hours
+    FROM sweep_jobs
+    SEMI JOIN several USING (sweep_hash)
+    GROUP BY project, source, store, sweep
+    -- two runs or more: exact, and a third of the time of counting the distinct runs
+    HAVING min({'ident': ident, 'name': run_name}) <> max({'ident': ident, 'name': run_name})
 ),
 median_sweep AS (
-    SELECT project, list(
-        {'source': source, 'store': store, 'sweep': sweep}
-        ORDER BY gpu_hours, sweep, store, source
-    )[(count(*) + 1) // 2] AS s
+    SELECT project, quantile_disc(
+        {'gpu_hours': gpu_hours, 'sweep': sweep, 'store': store, 'source': source}, 0.5) AS s
     FROM sweeps
     GROUP BY project
 ),
@@ -50,10 +61,11 @@ picked AS (
     SELECT
         p.project,
         CASE WHEN $final_name IS NULL THEN m.r ELSE {
-            'source': $final_source, 'store': $final_store, 'ident': $final_ident,
-            'name': $final_name} END AS r,
+            'gpu_hours': NULL::DOUBLE, 'name': $final_name, 'store': $final_store,
+            'source': $final_source, 'ident': $final_ident} END AS r,
         CASE WHEN $tune_sweep IS NULL THEN t.s ELSE {
-            'source': $tune_source, 'store': $tune_store, 'sweep': $tune_sweep} END AS s
+            'gpu_hours': NULL::DOUBLE, 'sweep': $tune_sweep, 'store': $tune_store,
+            'source': $tune_source} END AS s
     FROM (SELECT DISTINCT project FROM rnd_jobs) p
     LEFT JOIN median_run m ON m.project IS NOT DISTINCT FROM p.project
     LEFT JOIN median_sweep t ON t.project IS NOT DISTINCT FROM p.project
