@@ -691,52 +691,71 @@ def rnd_rows(
         else None
     )
     chosen = find_group(store, "sweep", tune, project) if tune is not None else None
+    (table,) = _rnd_tables(store, model=model, chosen=chosen).values()
+    scopes = table.column("scope").to_pylist()
+    if final is not None and "model" not in scopes:
+        raise UsageError(unknown)  # the run has no job the footprint prices
+    return _rnd_finish(table, units, notes, final=final, tune=tune, buy=buy)
+
+
+def rnd_rows_by_project(store: Store, *, units: str) -> dict[str | None, pa.Table]:
+    """The R&D table (rnd_rows, its model and tune picked) of every project of the temp view
+    ``footprint``, found by one query for all of them, with the picks' notes."""
+    return {
+        project: _rnd_finish(table, units, [], final=None, tune=None, buy=False)
+        for project, table in _rnd_tables(store, model=None, chosen=None).items()
+    }
+
+
+def _rnd_tables(
+    store: Store, *, model: Group | None, chosen: Group | None
+) -> dict[str | None, pa.Table]:
+    """summary/rnd_table.sql's rows over the temp view ``footprint``, by project: one query
+    for every project it holds, split here (a few rows each)."""
     store.con.execute(sql.query("summary/rnd_jobs"))
-    ((*picked,),) = store.con.execute(
+    store.con.execute(
         sql.query("summary/rnd_pick"),
         {
             "final_source": model.source if model else None,
             "final_store": model.store if model else None,
             "final_ident": model.ident if model else None,
             "final_name": model.name if model else None,
-            "project": project,
+            "tune_source": chosen.source if chosen else None,
+            "tune_store": chosen.store if chosen else None,
+            "tune_sweep": chosen.name if chosen else None,
+            "tune_key": chosen.key if chosen else None,
         },
-    ).fetchall()
-    final_run, final_key, final_known, median = picked[:4], picked[4], picked[5], picked[6:]
-    if not final_known:
-        raise UsageError(unknown)
-    source, tune_store, tune_sweep, tune_key = (
-        (chosen.source, chosen.store, chosen.name, chosen.key) if chosen else median
     )
+    rows = store.con.sql(sql.query("summary/rnd_table")).to_arrow_table()
+    projects = rows.column("project")
+    out: dict[str | None, pa.Table] = {}
+    for project in projects.unique().to_pylist():  # the projects, not their jobs
+        mask = pc.is_null(projects) if project is None else pc.equal(projects, project)
+        out[project] = rows.filter(mask).drop_columns(["project"])
+    return out
+
+
+def _rnd_finish(
+    table: pa.Table, units: str, notes: list[str], *, final: str | None, tune: str | None, buy: bool
+) -> pa.Table:
+    """One project's rows of summary/rnd_table.sql with the notes on the picks of model and
+    tune (when not given) and the purchase columns with ``buy``, else without."""
+    scopes, keys = table.column("scope").to_pylist(), table.column("name").to_pylist()
+    names = dict(zip(scopes, keys, strict=True))
     notes = list(notes)
     if final is None:
         notes.append(
-            f"model: run {final_key}, the median completed run by GPU-hours "
+            f"model: run {names['model']}, the median completed run by GPU-hours "
             "(of those that used GPUs)"
-            if final_key is not None
+            if "model" in names
             else "model row left out: the project has no completed run that used GPUs"
         )
     if tune is None:
         notes.append(
-            f"tune: sweep {tune_key}, the median sweep of two or more runs by GPU-hours"
-            if tune_sweep is not None
+            f"tune: sweep {names['tune']}, the median sweep of two or more runs by GPU-hours"
+            if "tune" in names
             else "tune row left out: the project has no sweep of two or more runs"
         )
-    final_source, final_store, final_ident, final_name = final_run
-    table = store.con.sql(
-        sql.query("summary/rnd_table"),
-        params={
-            "final_source": final_source,
-            "final_store": final_store,
-            "final_ident": final_ident,
-            "final_name": final_name,
-            "final_key": final_key,
-            "tune_source": source,
-            "tune_store": tune_store,
-            "tune_sweep": tune_sweep,
-            "tune_key": tune_key,
-        },
-    ).to_arrow_table()
     if buy:
         notes.append(BUY_NOTE)
     else:

@@ -1,10 +1,11 @@
 """The data of a lab-wide report, from the store: every figure comes from a query or the model.
 
 ``build`` selects the report's jobs (``queries/report/jobs.sql``), computes their footprint
-once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes each
-project's R&D table from it with ``auditor.model.tables.rnd_rows``, materialises one row per
-job as ``report_base`` and aggregates it with the queries of ``queries/report/``. Without footprint
-settings it reports GPU-hours only and says what is missing.
+once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes every
+project's R&D table from it at once with ``auditor.model.tables.rnd_rows_by_project``,
+materialises one row per job as ``report_base`` and aggregates it with the queries of
+``queries/report/``. Without footprint settings it reports GPU-hours only and says what is
+missing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from auditor.model.sensitivity import (
     unpriced_rows,
     with_tune,
 )
-from auditor.model.tables import name_groups, rnd_rows
+from auditor.model.tables import name_groups, rnd_rows_by_project
 from auditor.settings import Settings
 from auditor.store import Store
 
@@ -421,24 +422,24 @@ def build(
             notes += compute(con, settings, keep="report_jobs").notes
             con.execute(sql.query("report/factor_class_rows"))
             con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
-        named = sorted(p for p in found if p is not None)
         # computed once, read many times
-        con.execute(sql.query("report/footprint"), {"projects": named})
+        con.execute(sql.query("report/footprint"))
         con.execute(sql.query("report/project_view"))
         groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
         # the metrics of every sweep, found once, not once per project
         detected = None if metrics else detected_metrics(store, rows="report_footprint")
-        for ord_, project in enumerate(named, start=1):
-            con.execute(sql.query("report/project"), {"project_ord": ord_})
-            table = rnd_rows(store, project=project, final=None, tune=None, units="kg", notes=[])
-            table = with_tune(store, table, metrics=metrics, project=project, found=detected)
+        by_project = rnd_rows_by_project(store, units="kg")  # one query for every project
+        for project in sorted(p for p in found if p is not None):
+            table = with_tune(
+                store, by_project[project], metrics=metrics, project=project, found=detected
+            )
             rnd[project] = (table.to_pylist(), notes_of(table))
         factors_used = (
             lake.factors_used(store, projects=projects)
             if lake is not None
             else _rows(store, "report/factors_used")
         )
-        # every job of the report: the view `footprint` now holds the last project's only
+        # every job of the report, also what the view `footprint` shows
         scored_rows = "report_footprint"
     else:
         con.execute(

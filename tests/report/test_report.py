@@ -162,6 +162,22 @@ def test_one_project_equals_its_summary_and_rnd_table(bundled: str, at_root: Non
     assert r.projects[0].rnd == rnd
 
 
+def test_every_project_rnd_table_in_one_report_equals_rnd_table(
+    bundled: str, at_root: None
+) -> None:
+    """The report makes the R&D tables of all its projects in one query: each is the
+    project's own rnd-table, rows and picks of model and tune alike."""
+    options = api.FootprintOptions(config=CONFIG)
+    r = api.report(db=bundled, footprint=options)
+    named = [p for p in r.projects if p.name != "(none)"]
+    assert len(named) > 1 and any(len(p.rnd) == 3 for p in named)
+    for p in named:
+        alone = api.rnd_table(db=bundled, project=p.name, footprint=options)
+        assert p.rnd == alone.to_pylist(), p.name
+        picks = [n for n in api.notes(alone) if n.startswith(("model", "tune"))]
+        assert [n for n in p.rnd_notes if n.startswith(("model", "tune"))] == picks, p.name
+
+
 def test_without_settings_gpu_hours_only(bundled: str, tmp_path: Path) -> None:
     os.chdir(tmp_path)  # no auditor.toml here
     try:

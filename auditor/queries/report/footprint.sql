@@ -3,9 +3,7 @@
 -- report/footprint_gpu.sql, which report/base.sql reads, and the run times, GPU-equivalent
 -- hours and server prices of summary/rnd_table.sql. Its factors with their sources are
 -- report/factor_classes.sql's, a row per class: a million rows of every factor's source and
--- as_of would outgrow the memory limit and spill. The rows are in the order of their
--- project's place in $projects (project_ord, 0 for a job without one), so that each project's
--- jobs lie together and report/project.sql reads only the row groups that hold them.
+-- as_of would outgrow the memory limit and spill.
 CREATE OR REPLACE TEMP TABLE report_footprint AS
 SELECT
     uid, source, cluster, project, sweep, src_file, run, job_id, user_name, gpu_model, state,
@@ -13,7 +11,5 @@ SELECT
     cloud_prices, cloud_cost_usd_low, cloud_cost_usd_high, price_missing,
     electricity_cost_usd, gpu_util_mean, idle_below, embodied_kg, water_l, water_missing,
     owned_cost_usd, owned_missing,
-    start_ts, end_ts, gpu_equiv_hours, server_usd, gpus_per_server,
-    coalesce(list_position($projects, project), 0) AS project_ord
-FROM footprint
-ORDER BY project_ord;
+    start_ts, end_ts, gpu_equiv_hours, server_usd, gpus_per_server
+FROM footprint;

@@ -4,7 +4,7 @@
 -- of the group's jobs has no price: a partial sum would mislead), electricity_cost_usd,
 -- measured_share (footprint_sums, footprint/macros.sql), the range of grid intensity and PUE over the jobs that used energy
 -- (carbon_min|max_g_per_kwh, pue_min|max) and the first and last month. Sorted by the key ($order = 'key') or by GPU-hours, largest first, then key;
--- at most $limit rows (all when NULL). A sweep is keyed as in the temp table `group_names`
+-- at most $limit rows (all when NULL; those summed in full alone). A sweep is keyed as in the temp table `group_names`
 -- (summary/group_names.sql): by its project and name, and what tells its store apart where needed.
 -- Also embodied_kg, co2e_total_kg (co2e_kg + embodied_kg), water_l and owned_cost_usd (each
 -- NULL when one of the group's jobs has none).
@@ -27,6 +27,17 @@ WITH keyed AS (
     LEFT JOIN group_names n
         ON $by = 'sweep' AND n.source = b.source AND n.store = b.store
         AND n.project = coalesce(b.project, '(none)') AND n.name = coalesce(b.sweep, '(none)')
+),
+top AS (
+    -- with $limit by GPU-hours, the groups kept are found by their GPU-hours alone, and only
+    -- their jobs are summed in full: a million sweeps' counts of distinct runs and priced
+    -- sums cost four times this pass
+    SELECT coalesce(key_raw, '(none)') AS group_key, group_project AS project
+    FROM keyed
+    WHERE $limit IS NOT NULL AND $order <> 'key'
+    GROUP BY ALL
+    ORDER BY -coalesce(fsum(gpu_hours), 0.0), group_key, project
+    LIMIT $limit
 )
 SELECT * EXCLUDE (sums), sums.*, sums.co2e_kg + embodied_kg AS co2e_total_kg
 FROM (
@@ -51,6 +62,9 @@ SELECT
     priced_sum(water_l, water_missing) AS water_l,
     priced_sum(owned_cost_usd, owned_missing) AS owned_cost_usd
 FROM keyed
+-- a row's NULL project equals the top row's: DuckDB compares rows field by field, NULLs equal
+WHERE $limit IS NULL OR $order = 'key' OR (coalesce(key_raw, '(none)'), group_project) IN (
+    SELECT (group_key, project) FROM top)
 GROUP BY ALL
 )
 ORDER BY

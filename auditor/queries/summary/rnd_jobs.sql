@@ -1,7 +1,7 @@
 -- Creates the temp view `rnd_jobs` for summary/rnd_pick.sql and summary/rnd_table.sql: the
--- jobs of the temp view `footprint` (one project) with where their run lives (store), what
--- tells it from runs of the same name (ident) and its name (run_name), as
--- summary/group_names.sql has them.
+-- jobs of the temp view `footprint` (one project, or every project of a report) with where
+-- their run lives (store), what tells it from runs of the same name (ident) and its name
+-- (run_name), as summary/group_names.sql has them.
 CREATE OR REPLACE TEMP VIEW rnd_jobs AS
 SELECT
     *,

@@ -1,74 +1,93 @@
--- Returns (final_source, final_store, final_ident, final_name, final_key, final_known,
--- tune_source, tune_store, tune_sweep, tune_key) for the jobs of the temp view `rnd_jobs`
--- (the one project $project). The final run is the one $final_* name (source, store, ident,
--- name as summary/group_names.sql has them) when given, else the median completed run by GPU-hours;
--- final_key is its name, or its key in the temp table `run_names` (runs, summary/group_names.sql)
--- when another run shares the name. The tune is the median sweep of two or more runs by
--- GPU-hours (NULLs when there is none), a sweep being one of its store, keyed as in the temp
--- table `group_names` (sweeps). A run is one run, as summary/group_names.sql counts them: runs that
--- merely share a name are two. Medians are the lower middle one when their number is even,
--- ties by name. A job with no state counts as completed. Runs without GPU-hours (CPU jobs,
--- jobs that never started) are no model of a GPU project's cost, so the median final run is
--- over the runs that used GPUs.
+-- Creates the temp table `rnd_picks`: for each project of the temp view `rnd_jobs`, one row
+-- (project, final_source, final_store, final_ident, final_name, final_key, tune_source,
+-- tune_store, tune_sweep, tune_key), which summary/rnd_table.sql reads. The final run is the one
+-- $final_* name (source, store, ident, name as summary/group_names.sql has them) when given, else
+-- the median completed run by GPU-hours; final_key is its name, or its key in the temp table
+-- `run_names` (runs, summary/group_names.sql) when another run shares the name. The tune is the
+-- sweep $tune_* name (source, store, sweep and key) when given, else the median sweep of two or
+-- more runs by GPU-hours (NULLs when there is none), a sweep being one of its store, keyed as in
+-- the temp table `group_names` (sweeps). $final_* and $tune_* are given only when `rnd_jobs`
+-- holds one project. A run is one run, as summary/group_names.sql counts them: runs that merely
+-- share a name are two. Medians are the lower middle one when their number is even, ties by
+-- name. A job with no state counts as completed. Runs without GPU-hours (CPU jobs, jobs that
+-- never started) are no model of a GPU project's cost, so the median final run is over the
+-- runs that used GPUs. Every project at once: the report's R&D tables are one pass, not one
+-- per project.
+CREATE OR REPLACE TEMP TABLE rnd_picks AS
 WITH runs AS (
     SELECT
-        source, store, ident, run_name AS name,
+        project, source, store, ident, run_name AS name,
         fsum(gpu_hours) AS gpu_hours,
         bool_and(coalesce(state, 'COMPLETED') = 'COMPLETED') AS completed
     FROM rnd_jobs
     GROUP BY ALL
 ),
 median_run AS (
-    SELECT list(
-        {'source': source, 'store': store, 'ident': ident, 'name': name}
-        ORDER BY gpu_hours, name, store, source, ident
-    )[(count(*) + 1) // 2] AS r
+    -- the lower middle one in the order of the struct's fields, found without a sort
+    SELECT project, quantile_disc(
+        {'gpu_hours': gpu_hours, 'name': name, 'store': store, 'source': source, 'ident': ident},
+        0.5) AS r
     FROM runs
     WHERE completed AND gpu_hours > 0
+    GROUP BY project
 ),
-final AS (
-    SELECT CASE WHEN $final_name IS NULL THEN m.r ELSE {
-        'source': $final_source, 'store': $final_store, 'ident': $final_ident,
-        'name': $final_name} END AS r
-    FROM median_run m
-),
-sweeps AS (
-    SELECT source, store, sweep, fsum(gpu_hours) AS gpu_hours
+sweep_jobs AS NOT MATERIALIZED (
+    SELECT
+        project, source, store, sweep, ident, run_name, gpu_hours,
+        hash(project, source, store, sweep) AS sweep_hash
     FROM rnd_jobs
     WHERE sweep IS NOT NULL AND sweep <> '(none)'
-    GROUP BY ALL
-    HAVING count(DISTINCT {'ident': ident, 'name': run_name}) >= 2
+),
+several AS (
+    -- the sweeps of two jobs or more, by a hash of what a sweep is: most sweeps of a large
+    -- store are one job, and one cheap key groups them fast; a shared hash only adds to these
+    SELECT sweep_hash FROM sweep_jobs GROUP BY sweep_hash HAVING count(*) >= 2
+),
+sweeps AS (
+    SELECT project, source, store, sweep, fsum(gpu_hours) AS gpu_hours
+    FROM sweep_jobs
+    SEMI JOIN several USING (sweep_hash)
+    GROUP BY project, source, store, sweep
+    -- two runs or more: exact, and a third of the time of counting the distinct runs
+    HAVING min({'ident': ident, 'name': run_name}) <> max({'ident': ident, 'name': run_name})
 ),
 median_sweep AS (
-    SELECT list(
-        {'source': source, 'store': store, 'sweep': sweep}
-        ORDER BY gpu_hours, sweep, store, source
-    )[(count(*) + 1) // 2] AS s
+    SELECT project, quantile_disc(
+        {'gpu_hours': gpu_hours, 'sweep': sweep, 'store': store, 'source': source}, 0.5) AS s
     FROM sweeps
+    GROUP BY project
+),
+picked AS (
+    SELECT
+        p.project,
+        CASE WHEN $final_name IS NULL THEN m.r ELSE {
+            'gpu_hours': NULL::DOUBLE, 'name': $final_name, 'store': $final_store,
+            'source': $final_source, 'ident': $final_ident} END AS r,
+        CASE WHEN $tune_sweep IS NULL THEN t.s ELSE {
+            'gpu_hours': NULL::DOUBLE, 'sweep': $tune_sweep, 'store': $tune_store,
+            'source': $tune_source} END AS s
+    FROM (SELECT DISTINCT project FROM rnd_jobs) p
+    LEFT JOIN median_run m ON m.project IS NOT DISTINCT FROM p.project
+    LEFT JOIN median_sweep t ON t.project IS NOT DISTINCT FROM p.project
 )
 SELECT
+    f.project,
     f.r.source AS final_source,
     f.r.store AS final_store,
     f.r.ident AS final_ident,
     f.r.name AS final_name,
     coalesce(rn.group_key, f.r.name) AS final_key,
-    $final_name IS NULL OR EXISTS (
-        SELECT 1 FROM runs u
-        WHERE u.source = f.r.source AND u.store = f.r.store AND u.ident = f.r.ident
-            AND u.name = f.r.name
-    ) AS final_known,
-    m.s.source AS tune_source,
-    m.s.store AS tune_store,
-    m.s.sweep AS tune_sweep,
-    CASE WHEN m.s IS NOT NULL
-        THEN coalesce(n.group_key, coalesce($project, '(none)') || '/' || m.s.sweep)
+    f.s.source AS tune_source,
+    f.s.store AS tune_store,
+    f.s.sweep AS tune_sweep,
+    CASE WHEN f.s IS NOT NULL
+        THEN coalesce($tune_key, n.group_key, coalesce(f.project, '(none)') || '/' || f.s.sweep)
     END AS tune_key
-FROM final f
-CROSS JOIN median_sweep m
+FROM picked f
 LEFT JOIN run_names rn
     ON rn.source = f.r.source AND rn.store = f.r.store
-    AND rn.project = coalesce($project, '(none)') AND rn.ident = f.r.ident
+    AND rn.project = coalesce(f.project, '(none)') AND rn.ident = f.r.ident
     AND rn.name = f.r.name
 LEFT JOIN group_names n
-    ON n.source = m.s.source AND n.store = m.s.store
-    AND n.project = coalesce($project, '(none)') AND n.name = m.s.sweep;
+    ON n.source = f.s.source AND n.store = f.s.store
+    AND n.project = coalesce(f.project, '(none)') AND n.name = f.s.sweep;

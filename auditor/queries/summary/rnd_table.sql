@@ -1,26 +1,33 @@
--- Returns the R&D table of Strubell et al. 2019 (their Table 4) for the jobs of the temp view
--- `rnd_jobs` (summary/rnd_jobs.sql, one project): a row for the run $final_* name ('model', named $final_key), one
--- for the sweep $tune_sweep of the store $tune_source and $tune_store ('tune', named by its
--- key $tune_key) and one for the whole project, each with (scope, name, models, gpu_hours,
--- cloud_cost_usd_low, cloud_cost_usd_high, owned_cost_usd, electricity_cost_usd, energy_kwh,
--- co2e_kg), and the purchase view of the paper (sec. 4.2): wall_clock_days, from the first
--- start to the last end of the row's jobs; gpus_needed = gpu_equiv_hours / its wall-clock
--- hours (the GPUs busy on average); gpus_bought, that rounded up to whole GPUs; purchase_usd =
--- gpus_bought x the price of a GPU (server_usd / gpus_per_server, weighted by GPU-hours where
--- jobs differ). Runs and stores are as in summary/group_names.sql. models counts distinct
--- runs; a cost is NULL when one of the jobs has no price.
+-- Returns the R&D tables of Strubell et al. 2019 (their Table 4) of every project of the temp
+-- view `rnd_jobs` (summary/rnd_jobs.sql), with the runs and sweeps the temp table `rnd_picks`
+-- (summary/rnd_pick.sql) picked for each: per project, a row for its final run ('model', named
+-- final_key), one for its tune sweep ('tune', named by its key tune_key) and one for the whole
+-- project, each with (project, scope, name, models, gpu_hours, cloud_cost_usd_low,
+-- cloud_cost_usd_high, owned_cost_usd, electricity_cost_usd, energy_kwh, co2e_kg), and the
+-- purchase view of the paper (sec. 4.2): wall_clock_days, from the first start to the last end
+-- of the row's jobs; gpus_needed = gpu_equiv_hours / its wall-clock hours (the GPUs busy on
+-- average); gpus_bought, that rounded up to whole GPUs; purchase_usd = gpus_bought x the price
+-- of a GPU (server_usd / gpus_per_server, weighted by GPU-hours where jobs differ). A project
+-- without a pick has no such row. Runs and stores are as in summary/group_names.sql. models
+-- counts distinct runs; a cost is NULL when one of the jobs has no price. Sorted by project,
+-- then model, tune, project.
 WITH scoped AS (
-    SELECT 1 AS ord, 'model' AS scope, $final_key AS name, *
-    FROM rnd_jobs
-    WHERE source = $final_source AND store = $final_store AND ident = $final_ident
-        AND run_name = $final_name
+    SELECT 1 AS ord, 'model' AS scope, p.final_key AS name, j.*
+    FROM rnd_jobs j
+    JOIN rnd_picks p
+        ON p.project IS NOT DISTINCT FROM j.project AND j.source = p.final_source
+        AND j.store = p.final_store AND j.ident = p.final_ident AND j.run_name = p.final_name
     UNION ALL
-    SELECT 2, 'tune', $tune_key, * FROM rnd_jobs
-    WHERE source = $tune_source AND store = $tune_store AND sweep = $tune_sweep
+    SELECT 2, 'tune', p.tune_key, j.*
+    FROM rnd_jobs j
+    JOIN rnd_picks p
+        ON p.project IS NOT DISTINCT FROM j.project AND j.source = p.tune_source
+        AND j.store = p.tune_store AND j.sweep = p.tune_sweep
     UNION ALL
     SELECT 3, 'project', project, * FROM rnd_jobs
 )
 SELECT
+    project,
     scope,
     name,
     count(DISTINCT {'source': source, 'store': store, 'ident': ident, 'name': run_name})
@@ -39,5 +46,5 @@ SELECT
         THEN fsum(gpu_equiv_hours * server_usd / gpus_per_server) / nullif(fsum(gpu_equiv_hours), 0)
         END AS purchase_usd
 FROM scoped
-GROUP BY ord, scope, name
-ORDER BY ord;
+GROUP BY project, ord, scope, name
+ORDER BY project, ord;
