@@ -174,10 +174,10 @@ con.execute("ATTACH ? AS src (READ_ONLY)", [sys.argv[1]])
 con.execute("CREATE TABLE mem AS SELECT * FROM src.jobs")
 con.execute("DETACH src")
 con.execute("ATTACH ? AS dst", [sys.argv[2]])
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 con.execute("CREATE TABLE dst.jobs AS SELECT * FROM mem")
 con.execute("DETACH dst")
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - cpu)
 """
 
 # (a4) the ingest's own parse, what it cannot leave out: the importer reads the dump, checks
@@ -431,7 +431,9 @@ def slurm_ingest_rows(
     auditor = [sys.executable, "-m", "auditor"]
     parse = best_of_three([sys.executable, "-c", PARSE_FLOOR, str(dump)])
     ing = measure_cpu([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(dump)])
-    write = min(write_floor_seconds(db, str(work / f"write-{n}.duckdb")) for _ in range(3))
+    write, write_cpu = min(
+        write_floor_seconds(db, str(work / f"write-{n}.duckdb")) for _ in range(3)
+    )
 
     def ratio(wall: float) -> str:
         return f"{wall / base[0]:.2f}"
@@ -446,22 +448,26 @@ def slurm_ingest_rows(
          *memory[:2], ratio(memory[0])),
         ("(a2) DuckDB floor: the allocation rows copied into a database file, unparsed "
          f"({cpu(floor)})", *floor[:2], ratio(floor[0])),
-        ("(a3) DuckDB floor: the ingest's canonical rows written from memory into a file",
+        ("(a3) DuckDB floor: the ingest's canonical rows written from memory into a file "
+         f"({write_cpu:.1f} s of CPU, {write_cpu / base[2]:.2f} x (a)'s)",
          write, float("nan"), ratio(write)),
         ("(a4) floor: the ingest's parse, every row checked and every canonical column, "
          f"into memory, nothing written ({cpu(parse)})", *parse[:2], ratio(parse[0])),
         (f"(b) auditor ingest slurm ({cpu(ing)}; (a4) + (a3) = {parse[0] + write:.2f} s, "
-         f"{(parse[0] + write) / base[0]:.2f} x (a))", *ing[:2], ratio(ing[0])),
+         f"{(parse[0] + write) / base[0]:.2f} x (a), and {parse[2] + write_cpu:.1f} s of CPU)",
+         *ing[:2], ratio(ing[0])),
     ]  # fmt: skip
     return rows, base[0]
 
 
-def write_floor_seconds(db: str, copy: str) -> float:
-    """(a3): seconds DuckDB takes to write the jobs of ``db`` from memory into ``copy``."""
+def write_floor_seconds(db: str, copy: str) -> tuple[float, float]:
+    """(a3): wall and CPU seconds DuckDB takes to write the jobs of ``db`` from memory into
+    ``copy``."""
     out = subprocess.run(
         [sys.executable, "-c", WRITE_FLOOR, db, copy], capture_output=True, text=True, check=True
     )
-    return float(out.stdout.split()[-1])
+    wall, cpu = out.stdout.split()[-2:]
+    return float(wall), float(cpu)
 
 
 def spark_rows(work: Path, n: int) -> list[tuple[str, float, float, str]]:
