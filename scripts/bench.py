@@ -11,7 +11,8 @@ cluster, then measures in one run, on the same file: (a) the baseline, DuckDB re
 allocation rows into a table file with their GPU count, elapsed and start (the fastest of
 three runs; every ratio is against it), (a0) the same read in memory with a group-by, (a2)
 DuckDB copying the allocation rows, unparsed, into a database file, (a3) DuckDB writing the
-ingest's own canonical rows into a file, (b) `auditor ingest slurm` into a fresh database,
+ingest's own canonical rows into a file, (a4) the ingest's parse alone (every row checked,
+every canonical column, in memory, nothing written), (b) `auditor ingest slurm` into a fresh database,
 (c) `auditor summary --by project` and `--by sweep` (library call, repeated and first in a
 process, and whole command), (d) a second ingest of an overlapping export a tenth of the
 size; (g) `summary --by project` over a copy of (d)'s database that also holds five years of
@@ -174,10 +175,26 @@ con.execute("ATTACH ? AS src (READ_ONLY)", [sys.argv[1]])
 con.execute("CREATE TABLE mem AS SELECT * FROM src.jobs")
 con.execute("DETACH src")
 con.execute("ATTACH ? AS dst", [sys.argv[2]])
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 con.execute("CREATE TABLE dst.jobs AS SELECT * FROM mem")
 con.execute("DETACH dst")
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - cpu)
+"""
+
+# (a4) the ingest's own parse, what it cannot leave out: the importer reads the dump, checks
+# every row and step with its line, gives the steps to their allocations and computes every
+# canonical column, as `auditor ingest slurm` does; the rows go into a table in memory,
+# nothing is written to a file and nothing is stored (no ledger, no dedupe).
+PARSE_FLOOR = r"""
+import sys
+from auditor import sql
+from auditor.ingest.slurm import SlurmOptions, read_slurm
+rows = read_slurm([sys.argv[1]], SlurmOptions(tz="UTC")).table
+for name, value in rows.settings.items():
+    rows.con.execute(f"SET {sql.quote_ident(name)} = ?", [value])
+rows.con.execute("SET preserve_insertion_order = false")
+rows.con.execute("CREATE TEMP TABLE parsed AS FROM " + sql.quote_ident(rows.view))
+print(rows.con.execute("SELECT count(*) FROM parsed").fetchone()[0])
 """
 
 # The same dump with GPU use: steps with gres/gpuutil and gres/gpumem in TRESUsageInTot and
@@ -435,16 +452,19 @@ def best_of_three(argv: list[str]) -> tuple[float, float, float]:
 def slurm_ingest_rows(
     n: int, dump: Path, work: Path, db: str
 ) -> tuple[list[tuple[str, float, float, str]], float]:
-    """(a), (a0), (a2), (b) and (a3) on ``dump``, ingested into ``db``, every ratio against
-    (a); and (a)'s wall seconds."""
+    """(a), (a0), (a2), (a3), (a4) and (b) on ``dump``, ingested into ``db``, every ratio
+    against (a); and (a)'s wall seconds."""
     size = f"{dump.stat().st_size / 1e6:.0f} MB"
     table = str(work / f"baseline-{n}.duckdb")
     base = best_of_three([sys.executable, "-c", BASELINE, str(dump), table])
     memory = best_of_three([sys.executable, "-c", IN_MEMORY, str(dump)])
     floor = best_of_three([sys.executable, "-c", FLOOR, str(dump), str(work / f"floor-{n}.duckdb")])
     auditor = [sys.executable, "-m", "auditor"]
+    parse = best_of_three([sys.executable, "-c", PARSE_FLOOR, str(dump)])
     ing = measure_cpu([*auditor, "ingest", "slurm", "--db", db, "--tz", "UTC", str(dump)])
-    write = min(write_floor_seconds(db, str(work / f"write-{n}.duckdb")) for _ in range(3))
+    write, write_cpu = min(
+        write_floor_seconds(db, str(work / f"write-{n}.duckdb")) for _ in range(3)
+    )
 
     def ratio(wall: float) -> str:
         return f"{wall / base[0]:.2f}"
@@ -459,19 +479,26 @@ def slurm_ingest_rows(
          *memory[:2], ratio(memory[0])),
         ("(a2) DuckDB floor: the allocation rows copied into a database file, unparsed "
          f"({cpu(floor)})", *floor[:2], ratio(floor[0])),
-        ("(a3) DuckDB floor: the ingest's canonical rows written from memory into a file",
+        ("(a3) DuckDB floor: the ingest's canonical rows written from memory into a file "
+         f"({write_cpu:.1f} s of CPU, {write_cpu / base[2]:.2f} x (a)'s)",
          write, float("nan"), ratio(write)),
-        (f"(b) auditor ingest slurm ({cpu(ing)})", *ing[:2], ratio(ing[0])),
+        ("(a4) floor: the ingest's parse, every row checked and every canonical column, "
+         f"into memory, nothing written ({cpu(parse)})", *parse[:2], ratio(parse[0])),
+        (f"(b) auditor ingest slurm ({cpu(ing)}; (a4) + (a3) = {parse[0] + write:.2f} s, "
+         f"{(parse[0] + write) / base[0]:.2f} x (a), and {parse[2] + write_cpu:.1f} s of CPU)",
+         *ing[:2], ratio(ing[0])),
     ]  # fmt: skip
     return rows, base[0]
 
 
-def write_floor_seconds(db: str, copy: str) -> float:
-    """(a3): seconds DuckDB takes to write the jobs of ``db`` from memory into ``copy``."""
+def write_floor_seconds(db: str, copy: str) -> tuple[float, float]:
+    """(a3): wall and CPU seconds DuckDB takes to write the jobs of ``db`` from memory into
+    ``copy``."""
     out = subprocess.run(
         [sys.executable, "-c", WRITE_FLOOR, db, copy], capture_output=True, text=True, check=True
     )
-    return float(out.stdout.split()[-1])
+    wall, cpu = out.stdout.split()[-2:]
+    return float(wall), float(cpu)
 
 
 def spark_rows(work: Path, n: int) -> list[tuple[str, float, float, str]]:

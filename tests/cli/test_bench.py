@@ -34,6 +34,8 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
         "(a0) DuckDB in memory: the same read, GPU count and elapsed, a group-by (",
         "(a2) DuckDB floor: the allocation rows copied into a database file, unparsed (",
         "(a3) DuckDB floor: the ingest's canonical rows written from memory into a file",
+        "(a4) floor: the ingest's parse, every row checked and every canonical column, into "
+        "memory, nothing written (",
         "(b) auditor ingest slurm (",
     ]
     assert [step.startswith(start) for step, start in zip(steps, starts, strict=False)] == [

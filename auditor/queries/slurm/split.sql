@@ -84,8 +84,10 @@ FROM (
         FROM (
             SELECT line, CASE WHEN ends_with(text, chr(13)) THEN text[:-2] ELSE text END AS text
             FROM {{lines}}
-            -- not blank; the same test as trim(text) <> '', without copying every line
-            WHERE line >= $first AND regexp_matches(text, '[^ ]')
+            -- not blank; the same test as trim(text) <> '', without copying every line (the
+            -- regular expression only for a line that starts with a space)
+            WHERE line >= $first
+                AND ((text <> '' AND NOT starts_with(text, ' ')) OR regexp_matches(text, '[^ ]'))
         )
     )
 )
