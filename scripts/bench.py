@@ -618,7 +618,7 @@ def scale_rows(n: int, work: Path) -> Iterator[tuple[str, float, float, str]]:
         yield ((f"(s) slope, {label}: s per million jobs, {sizes[0]:,} to {n:,} jobs",
                      slope, float("nan"), ""))  # fmt: skip
         yield ((f"(s) 100M jobs extrapolated from the slope (not run), {label}; a "
-                     f"database of about {size * 1e8 / n / 1e9:.0f} GB",
+                     f"database of about {size * 1e8 / n / 1e3:.0f} GB",
                      walls[1] + slope * (100 - n / 1e6), float("nan"), ""))  # fmt: skip
 
 
