@@ -658,9 +658,12 @@ def use_rows(store: Store, rows: pa.Table) -> None:
 
 
 def _stand_in(store: Store) -> None:
-    """The views and macros through which the queries of a database read ``lake_jobs``."""
+    """The views and macros through which the queries of a database read ``lake_jobs``
+    (``lake_priced`` among them, which lake/footprint.sql and lake/report_footprint.sql
+    pick from)."""
     store.con.execute(sql.query("lake/tagged"))
     store.con.execute(sql.query("lake/counted"))
+    store.con.execute(sql.query("lake/priced"))
     sql.define_temp_macros(store.con)  # group_store, run_ident
     define_macros(store.con)  # fsum-based group sums
 
