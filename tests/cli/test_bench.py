@@ -16,16 +16,21 @@ from auditor import api
 from tests.helpers.paths import ROOT
 
 
-def test_bench_script_prints_every_step(tmp_path: Path) -> None:
-    """One run with --gpu-use: every step of the plain bench, then (e) and (f)."""
+def _bench_rows(work: Path, *args: str) -> list[list[str]]:
+    """The cells of each row of the table ``scripts/bench.py ARGS`` prints, run in ``work``."""
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--gpu-use", "200"],
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "AUDITOR_BENCH_DIR": str(tmp_path)},
+        env={**os.environ, "AUDITOR_BENCH_DIR": str(work)},
         check=True,
     ).stdout
-    rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+    return [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+
+
+def test_bench_script_prints_every_step(tmp_path: Path) -> None:
+    """One run with --gpu-use: every step of the plain bench, then (e) and (f)."""
+    rows = _bench_rows(tmp_path, "--gpu-use", "200")
     steps = [cells[0].strip() for cells in rows]
     # the rows up to (b) name their CPU seconds after the step: each starts as written here
     starts = [
@@ -121,14 +126,7 @@ def test_bench_script_prints_every_step(tmp_path: Path) -> None:
 def test_bench_scale_prints_the_slope(tmp_path: Path) -> None:
     """--scale at a tiny size: the ingest of a tenth of the jobs and of all, under two memory
     limits, each with its slope and the extrapolation to 100M."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--scale", "200"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "AUDITOR_BENCH_DIR": str(tmp_path)},
-        check=True,
-    ).stdout
-    rows = [line.split("|")[1:-1] for line in out.splitlines()[2:]]
+    rows = _bench_rows(tmp_path, "--scale", "200")
     cells = {row[0].strip(): float(row[1]) for row in rows}
     for limit in ("default (1GB)", "2GB"):
         label = f"AUDITOR_MEMORY_LIMIT={limit}"
