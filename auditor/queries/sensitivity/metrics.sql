@@ -1,15 +1,21 @@
 -- Returns the MLflow metrics (tags metric.NAME of the jobs of {{jobs}}) that two runs or more
 -- of a sweep of {{rows}} have (of $project when given): sweep_key (as summaries show it, from
 -- the temp table `group_names`), metric, runs; sorted by sweep_key, metric. The report charts
--- them when no --metric is given.
-WITH keyed AS (
+-- them when no --metric is given. Only the jobs with a metric tag are joined: most have none,
+-- and a join of every job's tags would cost more than the rest of this query.
+WITH tagged AS (
+    SELECT uid, tags
+    FROM {{jobs}}
+    WHERE len(list_filter(map_keys(tags), lambda k: starts_with(k, 'metric.'))) > 0
+),
+keyed AS (
     SELECT
         coalesce(g.group_key, coalesce(r.project, '(none)') || '/' || r.sweep) AS sweep_key,
         run_ident(r.source, r.job_id) AS ident,
         coalesce(r.run, r.job_id) AS run_name,
         j.tags
     FROM {{rows}} r
-    JOIN {{jobs}} j ON j.uid = r.uid
+    JOIN tagged j ON j.uid = r.uid
     LEFT JOIN group_names g
         ON g.source = r.source
         AND g.store = group_store(r.source, r.src_file, r.cluster)
