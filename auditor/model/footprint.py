@@ -265,6 +265,15 @@ def select_jobs(
     con.execute(sql.fill("footprint/select", jobs=jobs))
 
 
+def define_factor_classes(con: duckdb.DuckDBPyConnection) -> None:
+    """Define, over the view ``footprint`` that ``compute`` defined, the temp views
+    ``factor_class_jobs`` (each job with its factor_class: its class of footprint/classes.sql
+    and the conditions under which each factor counts) and ``factor_class_values`` (each
+    class's factors with their sources), which a report's and a lake's factor classes join."""
+    con.execute(sql.query("report/factor_class_jobs"))
+    con.execute(sql.query("report/factor_class_values"))
+
+
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the footprint's temp macros on ``con`` (year_rank, priced_sum, ...)."""
     con.execute(sql.query("footprint/macros"))

@@ -33,6 +33,7 @@ from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     compute,
     counted_source,
+    define_factor_classes,
     define_macros,
     running_note,
     settings_tables,
@@ -420,7 +421,7 @@ def _export_rows(
     kept = [
         p for k, p in before.items() if k not in now and not (rewrite or _in_window(k, first, last))
     ]
-    con.execute(sql.query("report/factor_class_rows"))
+    define_factor_classes(con)
     con.execute(sql.query("lake/factor_classes"), {"since": first, "until": last})
     # the factor classes of the partitions outside the window come from the last export; a
     # lake written before there were any has none for them, and a report refuses it

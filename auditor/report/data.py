@@ -26,6 +26,7 @@ from auditor.factor_tables import KG_PER_LB
 from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     compute,
+    define_factor_classes,
     define_macros,
     notes_of,
     running_note,
@@ -416,14 +417,15 @@ def build(
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     configured = settings.configured or lake is not None
     if configured:
+        # computed once, read many times
         if lake is not None:
             notes += lake.price(store)
+            con.execute(sql.fill("report/footprint", rows="footprint"))
         else:
             notes += compute(con, settings, keep="report_jobs").notes
-            con.execute(sql.query("report/factor_class_rows"))
+            define_factor_classes(con)
+            con.execute(sql.fill("report/footprint", rows="factor_class_jobs"))
             con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
-        # computed once, read many times
-        con.execute(sql.query("report/footprint"))
         con.execute(sql.query("report/project_view"))
         groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries
         # the metrics of every sweep, found once, not once per project

@@ -376,7 +376,10 @@ factored AS (
         r.unknown_job_grid,
         -- embodied: the scope's constants; a GPU's own embodied_kg replaces gpu_kg
         coalesce(gk.gpu_embodied_kg, em.gpu_kg) AS gpu_kg,
-        gk.gpu_embodied_source AS gpu_kg_source,
+        -- the GPU's own source, else the scope's gpu_kg among its embodied_sources
+        coalesce(gk.gpu_embodied_source,
+            list_filter(em.embodied_sources, lambda e: e.key = 'gpu_kg')[1].source)
+            AS gpu_kg_source,
         em.server_kg, em.gpus_per_server, em.lifetime_years, em.lifetime_use,
         em.cpu_server_kg, em.cores_per_server, em.embodied_sources,
         em.server_usd, em.cpu_server_usd,
@@ -417,6 +420,8 @@ factored AS (
 )
 SELECT
     *,
+    -- the class's number: a report groups its jobs by it (report/factor_classes.sql)
+    row_number() OVER () AS class_no,
     gpu_idle_w IS NULL AS idle_unknown,
     -- no job of the class can lack or default a factor unless one of these holds
     gpu_power_unknown OR carbon_unknown OR price_usd_low IS NULL OR gpu_from_mig_table

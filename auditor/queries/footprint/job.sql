@@ -206,8 +206,7 @@ SELECT
         AS cloud_cost_usd_high,
     energy_kwh * electricity_usd_per_kwh AS electricity_cost_usd,
     -- embodied emissions and water (the header says how); co2e_kg stays operational
-    gpu_kg, coalesce(gpu_kg_source, list_filter(embodied_sources, lambda e: e.key = 'gpu_kg')[1].source)
-        AS gpu_kg_source,
+    gpu_kg, gpu_kg_source,
     server_kg, gpus_per_server, lifetime_years, lifetime_use, cpu_server_kg, cores_per_server,
     embodied_sources,
     CASE
@@ -235,6 +234,7 @@ SELECT
     coalesce(energy_kwh > 0, active) AND ewif_l_per_kwh IS NULL AS water_missing,
     -- what the caller must report; none of it can hold in a class that is not may_lack
     may_lack,
+    class_no,  -- of footprint_classes: a report's factor classes group by it
     needs_gpu_power AND gpu_power_w IS NULL AND gpu_model IS NULL AS gpu_model_missing,
     needs_gpu_power AND gpu_power_w IS NULL AND gpu_model IS NOT NULL AS gpu_power_missing,
     needs_gpu_power AND gpu_power_w IS NOT NULL AS gpu_power_defaulted,
