@@ -368,21 +368,21 @@ def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, st
 
 
 # (h0): what any report over these jobs must do, in a fresh process: select them, price every
-# one (footprint.compute) and keep the rows and the factor classes the report reads; the
-# summary prices them once, the report twice (the rows, and each factor's value and source)
+# one (footprint.compute) and keep the rows the report reads, each with its factor class, and
+# the factor classes grouped from them; the summary prices them once and keeps nothing
 REPORT_FLOOR = """
 import sys
 from auditor import api, sql
-from auditor.model.footprint import compute
+from auditor.model.footprint import compute, define_factor_classes
 from auditor.store import Store
 settings = api.FootprintOptions(config=sys.argv[2]).settings()
 with Store(sys.argv[1], read_only=True) as store:
     con = store.con
     con.execute(sql.query("report/jobs"), {"projects": [], "since": None, "until": None})
     compute(con, settings, keep="report_jobs")
-    con.execute(sql.query("report/factor_class_rows"))
+    define_factor_classes(con)
+    con.execute(sql.fill("report/footprint", rows="factor_class_jobs"))
     con.execute(sql.query("report/factor_classes"))
-    con.execute(sql.query("report/footprint"))
 """
 
 

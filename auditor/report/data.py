@@ -311,8 +311,13 @@ def _rows(store: Store, name: str, params: dict[str, Any] | None = None) -> list
     return rows
 
 
-def _groups(store: Store, by: str, *, order: str = "key", limit: int | None = None) -> list[Row]:
-    return _rows(store, "report/groups", {"by": by, "order": order, "limit": limit})
+def _sections(store: Store) -> dict[str, list[Row]]:
+    """report/sections.sql's rows by section ('all', 'project', 'month', 'gpu_model', 'user',
+    'state'), in its order."""
+    found: dict[str, list[Row]] = {}
+    for row in _rows(store, "report/sections"):
+        found.setdefault(row.pop("section"), []).append(row)
+    return found
 
 
 FACTOR_LABELS = {
@@ -413,6 +418,7 @@ def build(
     groups = lake.name_groups if lake is not None else name_groups
     groups(store, "sweep")  # the sweeps' keys, as summary --by sweep shows them
     define_macros(con)  # gpu_util_mean, priced_sum, the use macros: with settings or without
+    con.execute(sql.query("report/macros"))  # group_figures
     notes: list[str] = []
     rnd: dict[str, tuple[list[Row], list[str]]] = {}
     configured = settings.configured or lake is not None
@@ -459,8 +465,9 @@ def build(
         con, projects=projects, since=since, until=until, hint=SUMMARY_RUNNING_HINT
     )
 
-    (totals,) = _groups(store, "all")
-    project_rows = _groups(store, "project")
+    sections = _sections(store)
+    (totals,) = sections["all"]
+    project_rows = sections["project"]
     gpus_by_project: dict[str, list[Row]] = {}
     for row in _rows(store, "report/project_gpus"):
         gpus_by_project.setdefault(row["project"] or "(none)", []).append(row)
@@ -494,12 +501,12 @@ def build(
         equivalents=equivalents(totals["co2e_kg"] if configured else None),
         projects=per_project,
         project_rows=project_rows,
-        top_sweeps=_groups(store, "sweep", order="gpu_hours", limit=top),
+        top_sweeps=_rows(store, "report/top_sweeps", {"limit": top}),
         top_runs=_rows(store, "report/top_runs", {"limit": top}),
-        months=_groups(store, "month"),
-        gpu_models=_groups(store, "gpu_model", order="gpu_hours"),
-        users=_groups(store, "user", order="gpu_hours"),
-        states=_groups(store, "state"),
+        months=sections["month"],
+        gpu_models=sections["gpu_model"],
+        users=sections["user"],
+        states=sections["state"],
         waste=waste,
         waste_states=WASTE_STATES,
         idle_users=idle["user"],

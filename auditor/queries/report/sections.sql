@@ -1,0 +1,68 @@
+-- Returns the groupings of the report's sections over the temp view `report_base`, one row
+-- per group: section ('all', 'project', 'month', 'gpu_model', 'user', 'state'), group_key
+-- (the project, month, GPU model, user or state; 'all' for the one row of 'all'; '(none)'
+-- for none), project (NULL: a sweep's in report/top_sweeps.sql), runs and the figures of
+-- group_figures (report/macros.sql) and footprint_sums (footprint/macros.sql). Sorted by
+-- section, then by GPU-hours, largest first, for 'gpu_model' and 'user', then by key. One
+-- pass for every section's figures (grouping sets); the runs, distinct per section (runs
+-- that merely share a name are two, summary/group_names.sql), one pass per section: DuckDB
+-- counts distinct values in grouping sets many times slower.
+WITH keyed AS NOT MATERIALIZED (
+    -- a NULL key and the name '(none)' are one group, as every summary shows them
+    SELECT
+        *,
+        coalesce(project, '(none)') AS project_key,
+        coalesce(month, '(none)') AS month_key,
+        coalesce(user_name, '(none)') AS user_key
+    FROM report_base
+),
+figures AS (
+    SELECT
+        CASE grouping_id(project_key, month_key, gpu_model, user_key, state)
+            WHEN 31 THEN 'all'
+            WHEN 15 THEN 'project'
+            WHEN 23 THEN 'month'
+            WHEN 27 THEN 'gpu_model'
+            WHEN 29 THEN 'user'
+            WHEN 30 THEN 'state'
+        END AS section,
+        CASE grouping_id(project_key, month_key, gpu_model, user_key, state)
+            WHEN 31 THEN 'all'
+            WHEN 15 THEN project_key
+            WHEN 23 THEN month_key
+            WHEN 27 THEN gpu_model
+            WHEN 29 THEN user_key
+            WHEN 30 THEN state
+        END AS group_key,
+        group_figures(gpu_hours, measured_energy_kwh, energy_kwh, co2e_kg, cloud_cost_usd_low,
+            cloud_cost_usd_high, price_missing, electricity_cost_usd, carbon_g_per_kwh, pue,
+            month, embodied_kg, water_l, water_missing, owned_cost_usd, owned_missing)
+            AS figures,
+        footprint_sums(energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
+            price_missing, electricity_cost_usd, measured_energy_kwh) AS sums
+    FROM keyed
+    GROUP BY GROUPING SETS ((), (project_key), (month_key), (gpu_model), (user_key), (state))
+),
+runs AS (
+    SELECT 'all' AS section, 'all' AS group_key, count(DISTINCT run_key) AS runs FROM keyed
+    UNION ALL
+    SELECT 'project', project_key, count(DISTINCT run_key) FROM keyed GROUP BY project_key
+    UNION ALL
+    SELECT 'month', month_key, count(DISTINCT run_key) FROM keyed GROUP BY month_key
+    UNION ALL
+    SELECT 'gpu_model', gpu_model, count(DISTINCT run_key) FROM keyed GROUP BY gpu_model
+    UNION ALL
+    SELECT 'user', user_key, count(DISTINCT run_key) FROM keyed GROUP BY user_key
+    UNION ALL
+    SELECT 'state', state, count(DISTINCT run_key) FROM keyed GROUP BY state
+)
+SELECT section, group_key, project, runs, figures.*, sums.*
+FROM (
+    SELECT f.section, f.group_key, NULL::VARCHAR AS project, r.runs, f.figures, f.sums
+    FROM figures f
+    JOIN runs r USING (section, group_key)
+)
+ORDER BY
+    section,
+    CASE WHEN section IN ('gpu_model', 'user') THEN -figures.gpu_hours END,
+    group_key;
