@@ -4,16 +4,23 @@
 -- for none), project (NULL: a sweep's in report/top_sweeps.sql), runs and the figures of
 -- group_figures (report/macros.sql) and footprint_sums (footprint/macros.sql). Sorted by
 -- section, then by GPU-hours, largest first, for 'gpu_model' and 'user', then by key. One
--- pass for every section's figures (grouping sets); the runs, distinct per section (runs
--- that merely share a name are two, summary/group_names.sql), one pass per section: DuckDB
--- counts distinct values in grouping sets many times slower.
-WITH keyed AS NOT MATERIALIZED (
+-- pass for every section's figures (grouping sets). Runs are distinct (runs that merely
+-- share a name are two, summary/group_names.sql): a run of one job of the report counts
+-- once in each group that job is in, in the same pass; only the runs of several jobs are
+-- counted distinct, per section, over their jobs alone. A distinct count over every job
+-- costs more than all the rest, per section, and most runs are one job.
+WITH shared AS (
+    -- the runs of more than one job of the report
+    SELECT run_key FROM report_base GROUP BY run_key HAVING count(*) > 1
+),
+keyed AS NOT MATERIALIZED (
     -- a NULL key and the name '(none)' are one group, as every summary shows them
     SELECT
         *,
         coalesce(project, '(none)') AS project_key,
         coalesce(month, '(none)') AS month_key,
-        coalesce(user_name, '(none)') AS user_key
+        coalesce(user_name, '(none)') AS user_key,
+        run_key IN (SELECT run_key FROM shared) AS shared_run
     FROM report_base
 ),
 figures AS (
@@ -34,6 +41,7 @@ figures AS (
             WHEN 29 THEN user_key
             WHEN 30 THEN state
         END AS group_key,
+        count(*) FILTER (WHERE NOT shared_run) AS lone_runs,
         group_figures(gpu_hours, measured_energy_kwh, energy_kwh, co2e_kg, cloud_cost_usd_low,
             cloud_cost_usd_high, price_missing, electricity_cost_usd, carbon_g_per_kwh, pue,
             month, embodied_kg, water_l, water_missing, owned_cost_usd, owned_missing)
@@ -43,24 +51,33 @@ figures AS (
     FROM keyed
     GROUP BY GROUPING SETS ((), (project_key), (month_key), (gpu_model), (user_key), (state))
 ),
-runs AS (
-    SELECT 'all' AS section, 'all' AS group_key, count(DISTINCT run_key) AS runs FROM keyed
+shared_jobs AS MATERIALIZED (
+    SELECT project_key, month_key, gpu_model, user_key, state, run_key
+    FROM keyed
+    WHERE shared_run
+),
+shared_runs AS (
+    SELECT 'all' AS section, 'all' AS group_key, count(DISTINCT run_key) AS runs
+    FROM shared_jobs
     UNION ALL
-    SELECT 'project', project_key, count(DISTINCT run_key) FROM keyed GROUP BY project_key
+    SELECT 'project', project_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY project_key
     UNION ALL
-    SELECT 'month', month_key, count(DISTINCT run_key) FROM keyed GROUP BY month_key
+    SELECT 'month', month_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY month_key
     UNION ALL
-    SELECT 'gpu_model', gpu_model, count(DISTINCT run_key) FROM keyed GROUP BY gpu_model
+    SELECT 'gpu_model', gpu_model, count(DISTINCT run_key) FROM shared_jobs GROUP BY gpu_model
     UNION ALL
-    SELECT 'user', user_key, count(DISTINCT run_key) FROM keyed GROUP BY user_key
+    SELECT 'user', user_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY user_key
     UNION ALL
-    SELECT 'state', state, count(DISTINCT run_key) FROM keyed GROUP BY state
+    SELECT 'state', state, count(DISTINCT run_key) FROM shared_jobs GROUP BY state
 )
 SELECT section, group_key, project, runs, figures.*, sums.*
 FROM (
-    SELECT f.section, f.group_key, NULL::VARCHAR AS project, r.runs, f.figures, f.sums
+    SELECT
+        f.section, f.group_key, NULL::VARCHAR AS project,
+        f.lone_runs + coalesce(r.runs, 0) AS runs,
+        f.figures, f.sums
     FROM figures f
-    JOIN runs r USING (section, group_key)
+    LEFT JOIN shared_runs r USING (section, group_key)
 )
 ORDER BY
     section,
