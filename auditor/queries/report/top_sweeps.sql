@@ -4,7 +4,7 @@
 -- (footprint/macros.sql). A sweep is keyed as in the temp table `group_names`
 -- (summary/group_names.sql): by its project and name, and what tells its store apart where
 -- needed; jobs without a sweep are the sweep '(none)' of their project.
-WITH keyed AS (
+WITH keyed AS NOT MATERIALIZED (
     SELECT
         coalesce(
             n.group_key,
