@@ -25,7 +25,7 @@ from auditor.ingest import csv_log, slurm
 _TIMED = ("execute", "sql")
 
 
-class _Timed:
+class Timed:
     """A DuckDB connection whose statements are timed into ``spent``."""
 
     def __init__(self, con: Any, spent: dict[str, list[float]]) -> None:
@@ -63,7 +63,7 @@ def main() -> None:
     spent: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
     module = slurm if args.kind == "slurm" else csv_log
     connect = module.parse_connection
-    module.parse_connection = lambda: _Timed(connect(), spent)  # type: ignore[assignment]
+    module.parse_connection = lambda: Timed(connect(), spent)  # type: ignore[assignment]
     wall, cpu = time.perf_counter(), time.process_time()
     if args.kind == "slurm":
         api.ingest_slurm([args.path], db=args.db, tz=args.tz)
