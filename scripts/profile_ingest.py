@@ -70,11 +70,17 @@ def main() -> None:
     else:
         api.ingest_csv([args.path], db=args.db, tz=args.tz)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print_steps(spent, "the whole ingest (api call)", wall, cpu)
+
+
+def print_steps(spent: dict[str, list[float]], whole: str, wall: float, cpu: float) -> None:
+    """The steps of ``spent`` as a Markdown table, most CPU first (those of 0.01 s or more),
+    and the ``whole`` run's ``wall`` and ``cpu`` seconds last."""
     print("| step | wall s | CPU s |\n|---|---:|---:|")
     for key, (w, c) in sorted(spent.items(), key=lambda kv: -kv[1][1]):
         if c >= 0.01:
             print(f"| {key} | {w:.2f} | {c:.2f} |")
-    print(f"| the whole ingest (api call) | {wall:.2f} | {cpu:.2f} |")
+    print(f"| {whole} | {wall:.2f} | {cpu:.2f} |")
 
 
 if __name__ == "__main__":

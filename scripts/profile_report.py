@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from profile_ingest import Timed  # scripts/, on the path when run as a script
+from profile_ingest import Timed, print_steps  # scripts/, on the path when run as a script
 
 from auditor import api, store
 from auditor.report import data
@@ -50,11 +50,7 @@ def main() -> None:
     with store.Store(args.db, read_only=True) as opened:
         data.build(opened, settings)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print("| step | wall s | CPU s |\n|---|---:|---:|")
-    for key, (w, c) in sorted(spent.items(), key=lambda kv: -kv[1][1]):
-        if c >= 0.01:
-            print(f"| {key} | {w:.2f} | {c:.2f} |")
-    print(f"| the whole report, opening the store to closing it | {wall:.2f} | {cpu:.2f} |")
+    print_steps(spent, "the whole report, opening the store to closing it", wall, cpu)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 -- per group: section ('all', 'project', 'month', 'gpu_model', 'user', 'state'), group_key
 -- (the project, month, GPU model, user or state; 'all' for the one row of 'all'; '(none)'
 -- for none), project (NULL: a sweep's in report/top_sweeps.sql), runs and the figures of
--- group_figures (report/macros.sql) and footprint_sums (footprint/macros.sql). Sorted by
+-- group_figures (report/macros.sql). Sorted by
 -- section, then by GPU-hours, largest first, for 'gpu_model' and 'user', then by key. One
 -- pass for every section's figures (grouping sets). Runs are distinct (runs that merely
 -- share a name are two, summary/group_names.sql): a run of one job of the report counts
@@ -45,9 +45,7 @@ figures AS (
         group_figures(gpu_hours, measured_energy_kwh, energy_kwh, co2e_kg, cloud_cost_usd_low,
             cloud_cost_usd_high, price_missing, electricity_cost_usd, carbon_g_per_kwh, pue,
             month, embodied_kg, water_l, water_missing, owned_cost_usd, owned_missing)
-            AS figures,
-        footprint_sums(energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high,
-            price_missing, electricity_cost_usd, measured_energy_kwh) AS sums
+            AS figures
     FROM keyed
     GROUP BY GROUPING SETS ((), (project_key), (month_key), (gpu_model), (user_key), (state))
 ),
@@ -70,16 +68,16 @@ shared_runs AS (
     UNION ALL
     SELECT 'state', state, count(DISTINCT run_key) FROM shared_jobs GROUP BY state
 )
-SELECT section, group_key, project, runs, figures.*, sums.*
+SELECT * EXCLUDE (sums), sums.*
 FROM (
     SELECT
         f.section, f.group_key, NULL::VARCHAR AS project,
         f.lone_runs + coalesce(r.runs, 0) AS runs,
-        f.figures, f.sums
+        figures.*
     FROM figures f
     LEFT JOIN shared_runs r USING (section, group_key)
 )
 ORDER BY
     section,
-    CASE WHEN section IN ('gpu_model', 'user') THEN -figures.gpu_hours END,
+    CASE WHEN section IN ('gpu_model', 'user') THEN -gpu_hours END,
     group_key;
