@@ -1,11 +1,12 @@
 """The data of a lab-wide report, from the store: every figure comes from a query or the model.
 
 ``build`` selects the report's jobs (``queries/report/jobs.sql``), computes their footprint
-once with the model (``auditor.model.footprint.compute``, narrowed to those jobs), makes every
-project's R&D table from it at once with ``auditor.model.tables.rnd_rows_by_project``,
-materialises one row per job as ``report_base`` and aggregates it with the queries of
-``queries/report/``. Without footprint settings it reports GPU-hours only and says what is
-missing.
+once with the model (``auditor.model.footprint.compute``, narrowed to those jobs) and keeps
+one row per job with its factor class (``report_footprint``; ``report_base`` is a view of it),
+groups the factor classes from those rows, makes every project's R&D table from them at once
+with ``auditor.model.tables.rnd_rows_by_project`` and aggregates them with the queries of
+``queries/report/`` (every section's groups in one, ``report/sections.sql``). Without
+footprint settings it reports GPU-hours only and says what is missing.
 """
 
 from __future__ import annotations
