@@ -10,6 +10,7 @@ from auditor import api
 from tests.helpers.joblog import START, job, write_jobs
 
 APRIL = START + timedelta(days=31)
+IN_APRIL = {"submit_ts": APRIL, "start_ts": APRIL, "end_ts": APRIL + timedelta(hours=1)}
 
 
 def _lab(tmp_path: Path) -> str:
@@ -18,8 +19,7 @@ def _lab(tmp_path: Path) -> str:
         # run r1 of cluster lab: three jobs, the third a month later, by bob, failed
         job(1, run="r1", sweep="s", gpus=1.0),
         job(2, run="r1", sweep="s", gpus=1.0),
-        job(3, run="r1", sweep="s", gpus=1.0, user_name="bob", state="FAILED",
-            submit_ts=APRIL, start_ts=APRIL, end_ts=APRIL + timedelta(hours=1)),  # fmt: skip
+        job(3, run="r1", sweep="s", gpus=1.0, user_name="bob", state="FAILED", **IN_APRIL),
         job(4, run="r2", project="q", user_name="bob", gpus=1.0),
         # job 5 has no run (its job id is its run); job 6 names that run
         job(5, run=None, project="q", gpus=1.0),
