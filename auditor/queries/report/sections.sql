@@ -2,13 +2,13 @@
 -- per group: section ('all', 'project', 'month', 'gpu_model', 'user', 'state'), group_key
 -- (the project, month, GPU model, user or state; 'all' for the one row of 'all'; '(none)'
 -- for none), project (NULL: a sweep's in report/top_sweeps.sql), runs and the figures of
--- group_figures (report/macros.sql). Sorted by
--- section, then by GPU-hours, largest first, for 'gpu_model' and 'user', then by key. One
--- pass for every section's figures (grouping sets). Runs are distinct (runs that merely
--- share a name are two, summary/group_names.sql): a run of one job of the report counts
--- once in each group that job is in, in the same pass; only the runs of several jobs are
--- counted distinct, per section, over their jobs alone. A distinct count over every job
--- costs more than all the rest, per section, and most runs are one job.
+-- group_figures (report/macros.sql). Sorted by section, then by GPU-hours, largest first,
+-- for 'gpu_model' and 'user', then by key. One pass for every section's figures (grouping
+-- sets). Runs are distinct (runs that merely share a name are two,
+-- summary/group_names.sql): a run of one job of the report counts once in each group that
+-- job is in, in the same pass; only the runs of several jobs are counted distinct, per
+-- section, over their jobs alone. A distinct count over every job costs more than all the
+-- rest, per section, and most runs are one job.
 WITH shared AS (
     -- the runs of more than one job of the report
     SELECT run_key FROM report_base GROUP BY run_key HAVING count(*) > 1
@@ -24,6 +24,8 @@ keyed AS NOT MATERIALIZED (
     FROM report_base
 ),
 figures AS (
+    -- grouping_id sets a bit for each key a set leaves out, the first key the highest: 31
+    -- leaves out all five, 15 all but project_key, 30 all but state
     SELECT
         CASE grouping_id(project_key, month_key, gpu_model, user_key, state)
             WHEN 31 THEN 'all'

@@ -1,8 +1,9 @@
 -- Returns the $limit sweeps of the temp view `report_base` with the most GPU-hours, largest
 -- first, then by key: group_key, project, runs (distinct, as report/sections.sql counts
--- them) and the figures of group_figures (report/macros.sql). A sweep is keyed as in the temp table `group_names`
--- (summary/group_names.sql): by its project and name, and what tells its store apart where
--- needed; jobs without a sweep are the sweep '(none)' of their project.
+-- them) and the figures of group_figures (report/macros.sql). A sweep is keyed as in the
+-- temp table `group_names` (summary/group_names.sql): by its project and name, and what
+-- tells its store apart where needed; jobs without a sweep are the sweep '(none)' of their
+-- project.
 WITH keyed AS NOT MATERIALIZED (
     SELECT
         coalesce(
