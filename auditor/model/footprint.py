@@ -310,19 +310,48 @@ def compute(
     series_notes = _series(con)
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
+    outcome = _report([row[1:] for row in _problems(con, by_project=False)], settings)
+    outcome.notes += series_notes
+    return outcome
+
+
+def _problems(con: duckdb.DuckDBPyConnection, *, by_project: bool) -> list[tuple[Any, ...]]:
+    """What the view ``footprint`` lacks or defaulted, as footprint/problems.sql's rows
+    (project, kind, key, detail, cluster, jobs, example_uid): each project's with
+    ``by_project``, else one set with project NULL. Each check runs only where a class may
+    need it (footprint/may_lack.sql)."""
     ((may_lack, idle_check, mem_check, owned_check),) = con.execute(
         sql.query("footprint/may_lack")
     ).fetchall()
-    problems = con.execute(sql.query("footprint/problems")).fetchall() if may_lack else []
-    if idle_check:
-        problems += con.execute(sql.query("footprint/idle_unknown")).fetchall()
-    if mem_check:
-        problems += con.execute(sql.query("footprint/mem_fallback")).fetchall()
-    if owned_check:
-        problems += con.execute(sql.query("footprint/owned_unpriced")).fetchall()
-    outcome = _report(problems, settings)
-    outcome.notes += series_notes
-    return outcome
+    params = {"by_project": by_project}
+    found = []
+    for query, needed in (
+        ("footprint/problems", may_lack),
+        ("footprint/idle_unknown", idle_check),
+        ("footprint/mem_fallback", mem_check),
+        ("footprint/owned_unpriced", owned_check),
+    ):
+        if needed:
+            found += con.execute(sql.query(query), params).fetchall()
+    return found
+
+
+def notes_by_project(
+    con: duckdb.DuckDBPyConnection, settings: Settings, projects: Sequence[str]
+) -> dict[str, list[str]]:
+    """The notes ``compute(con, settings, project=P)`` gives, for each of ``projects``, from
+    the footprint ``compute(con, settings)`` defined last (every counted job that is not
+    running): its checks in one pass, grouped by project, not one computation per project.
+    A stored intensity series' notes depend on the classes of each project's own jobs: with
+    one stored, each project is computed alone (the view ``footprint`` is then the last
+    project's)."""
+    ((stored,),) = con.execute(sql.query("footprint/series_any")).fetchall()
+    if stored:
+        return {p: compute(con, settings, project=p).notes for p in projects}
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for project, *row in _problems(con, by_project=True):
+        found.setdefault(project, []).append(tuple(row))
+    return {p: _report(found.get(p, []), settings).notes for p in projects}
 
 
 _BASIS_NAMES = {"lifecycle": "life cycle", "direct": "direct"}

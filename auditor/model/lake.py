@@ -35,6 +35,7 @@ from auditor.model.footprint import (
     counted_source,
     define_factor_classes,
     define_macros,
+    notes_by_project,
     running_note,
     settings_tables,
     with_notes,
@@ -384,10 +385,8 @@ def _export_rows(
     # summary of the database gives them; the rows are the second computation's
     notes = compute(con, settings).notes
     # a report of one project prints the notes of that project's jobs
-    project_notes = {
-        str(p): compute(con, settings, project=str(p)).notes
-        for (p,) in con.execute(sql.query("lake/projects")).fetchall()
-    }
+    projects = [str(p) for (p,) in con.execute(sql.query("lake/projects")).fetchall()]
+    project_notes = notes_by_project(con, settings, projects)
     outcome = compute(con, settings, include_running=True)
     tables.name_groups(store, "sweep", "lake_sweep_names")
     tables.name_groups(store, "run", "lake_run_names")

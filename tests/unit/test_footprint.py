@@ -390,3 +390,32 @@ def test_gpu_only_measurement_adds_modeled_cpu_and_memory(db: str) -> None:
     cpu_mem_kwh = 2 * (8 * 12 * 1.0 + 64 * 0.3725) / 1000  # "Any" CPU: 12 W per core
     assert row["energy_kwh"] == pytest.approx(1.58 * (gpu_kwh + cpu_mem_kwh))
     assert row["measured_share"] == pytest.approx(gpu_kwh / (gpu_kwh + cpu_mem_kwh))
+
+
+def test_notes_by_project_are_each_projects_own_computation(db: str) -> None:
+    """One grouped pass gives every project the notes a footprint of that project alone
+    gives: which checks, how many jobs, which example."""
+    from auditor.model.footprint import compute, notes_by_project
+    from auditor.store import Store
+
+    write_jobs(
+        db,
+        [
+            job(1, project="a", gpus=2, gpu_model="mystery"),  # default power, no price
+            job(2, project="a", gpus=1, gpu_model="mystery"),
+            job(3, project="a", cpus=4),  # a CPU-only job: no CPU server price
+            job(4, project="b", gpus=1, gpu_model="V100"),
+            job(5, project="b", gpus=1, gpu_model="V100"),
+            job(6, project="c", cpus=8, gpu_model=None),
+        ],
+    )
+    settings = api.FootprintOptions(preset="strubell2019", default_gpu_power_w=250).settings()
+    projects = ["a", "b", "c"]
+    with Store(db, read_only=True) as store:
+        compute(store.con, settings)
+        grouped = notes_by_project(store.con, settings, projects)
+        alone = {p: compute(store.con, settings, project=p).notes for p in projects}
+    assert grouped == alone
+    assert "default GPU power 250 W used for 2 jobs (GPU model: mystery)" in grouped["a"]
+    assert not any("default GPU power" in n for n in grouped["b"] + grouped["c"])
+    assert len({tuple(n) for n in grouped.values()}) == 3  # three different sets of notes

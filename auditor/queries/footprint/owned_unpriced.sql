@@ -1,12 +1,14 @@
 -- Returns the jobs of the temp view `footprint` whose owned_cost_usd is blank because no
--- server price is set, as footprint/problems.sql's rows: (kind 'owned_unpriced', key: the
--- missing key, server_usd for GPU jobs, cpu_server_usd for CPU-only ones, detail, cluster,
--- jobs, example_uid). Its own narrow pass, as footprint/idle_unknown.sql's.
+-- server price is set, as footprint/problems.sql's rows (each project's with $by_project):
+-- (project, kind 'owned_unpriced', key: the missing key, server_usd for GPU jobs,
+-- cpu_server_usd for CPU-only ones, detail, cluster, jobs, example_uid). Its own narrow
+-- pass, as footprint/idle_unknown.sql's.
 SELECT
+    CASE WHEN $by_project THEN project END AS project,
     'owned_unpriced' AS kind,
     CASE WHEN gpus > 0 THEN 'server_usd' ELSE 'cpu_server_usd' END AS key,
     NULL AS detail, NULL AS cluster, count(*) AS jobs, min(uid) AS example_uid
 FROM footprint
 WHERE owned_missing
 GROUP BY ALL
-ORDER BY key DESC;
+ORDER BY project, key DESC;
