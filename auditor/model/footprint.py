@@ -295,12 +295,15 @@ def compute(
     project: str | None = None,
     include_running: bool = False,
     keep: str | None = None,
+    check: bool = True,
 ) -> Outcome:
     """Define the temp view ``footprint`` over the selected counted jobs.
 
     ``keep`` names a temp table with a ``uid`` column (a report's jobs): only those jobs are
-    then computed and checked. Raises MissingFactor when a job needs a GPU power or grid
-    intensity that no table, config or ``--default-*`` option provides.
+    then computed and checked. Without ``check`` the notes are the stored series' only, and
+    the caller adds ``checks(...)`` first, once it has kept the priced jobs. Raises
+    MissingFactor when a job needs a GPU power or grid intensity that no table, config or
+    ``--default-*`` option provides.
     """
     install(con, settings)
     select_jobs(con, uid=uid, project=project, include_running=include_running, keep=keep)
@@ -310,29 +313,40 @@ def compute(
     series_notes = _series(con)
     # a view: each reader computes only the columns it needs (sources are long strings)
     con.execute(sql.query("footprint/job"))
-    outcome = _report([row[1:] for row in _problems(con, by_project=False)], settings)
-    outcome.notes += series_notes
-    return outcome
+    return Outcome((checks(con, settings) if check else []) + series_notes)
 
 
-def _problems(con: duckdb.DuckDBPyConnection, *, by_project: bool) -> list[tuple[Any, ...]]:
+def checks(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, owned_rows: str = "footprint"
+) -> list[str]:
+    """The notes of what the view ``footprint`` lacks or defaulted; ``owned_rows`` is a
+    table of its rows already priced with their ``owned_missing`` (a report's), which the
+    owned-cost check then reads instead of pricing every job again."""
+    return _report(
+        [row[1:] for row in _problems(con, by_project=False, owned_rows=owned_rows)], settings
+    ).notes
+
+
+def _problems(
+    con: duckdb.DuckDBPyConnection, *, by_project: bool, owned_rows: str = "footprint"
+) -> list[tuple[Any, ...]]:
     """What the view ``footprint`` lacks or defaulted, as footprint/problems.sql's rows
     (project, kind, key, detail, cluster, jobs, example_uid): each project's with
     ``by_project``, else one set with project NULL. Each check runs only where a class may
-    need it (footprint/may_lack.sql)."""
+    need it (footprint/may_lack.sql); the owned-cost check reads ``owned_rows``."""
     ((may_lack, idle_check, mem_check, owned_check),) = con.execute(
         sql.query("footprint/may_lack")
     ).fetchall()
     params = {"by_project": by_project}
     found = []
     for query, needed in (
-        ("footprint/problems", may_lack),
-        ("footprint/idle_unknown", idle_check),
-        ("footprint/mem_fallback", mem_check),
-        ("footprint/owned_unpriced", owned_check),
+        (sql.query("footprint/problems"), may_lack),
+        (sql.query("footprint/idle_unknown"), idle_check),
+        (sql.query("footprint/mem_fallback"), mem_check),
+        (sql.fill("footprint/owned_unpriced", rows=owned_rows), owned_check),
     ):
         if needed:
-            found += con.execute(sql.query(query), params).fetchall()
+            found += con.execute(query, params).fetchall()
     return found
 
 

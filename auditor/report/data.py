@@ -26,6 +26,7 @@ from auditor.errors import UsageError
 from auditor.factor_tables import KG_PER_LB
 from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
+    checks,
     compute,
     define_factor_classes,
     define_macros,
@@ -429,9 +430,11 @@ def build(
             notes += lake.price(store)
             con.execute(sql.fill("report/footprint", rows="footprint"))
         else:
-            notes += compute(con, settings, keep="report_jobs").notes
+            outcome = compute(con, settings, keep="report_jobs", check=False)
             define_factor_classes(con)
             con.execute(sql.fill("report/footprint", rows="factor_class_jobs"))
+            # the jobs priced and kept: the checks read them, not a pricing of their own
+            notes += checks(con, settings, owned_rows="report_footprint") + outcome.notes
             con.execute(sql.query("report/factor_classes"))  # the factors, a row per class
         con.execute(sql.query("report/project_view"))
         groups(store, "run", "run_names")  # the R&D tables' runs, keyed as summaries

@@ -107,6 +107,23 @@ def test_rnd_defaults_are_the_median_run_and_sweep(db: str) -> None:
     assert "tune: sweep p/c, the median sweep of two or more runs by GPU-hours" in notes
 
 
+def test_rnd_median_run_adds_up_the_jobs_of_each_run(db: str) -> None:
+    # runs by GPU-hours: d 1 h, b 2 h, a 1.5 + 1.5 = 3 h, e 10 h; run c is one completed
+    # and one failed job, so not a completed run
+    runs = [("a", 1.5), ("a", 1.5), ("b", 2), ("c", 0.5), ("c", 10), ("d", 1), ("e", 10)]
+    jobs = [
+        job(n, run=run, hours=hours, gpus=1, gpu_model="V100")
+        for n, (run, hours) in enumerate(runs, start=1)
+    ]
+    jobs[4]["state"] = "FAILED"
+    write_jobs(db, jobs)
+    table = api.rnd_table(db=db, project="p", footprint=api.FootprintOptions(preset="strubell2019"))
+    model = next(r for r in table.to_pylist() if r["scope"] == "model")
+    # the lower middle of the four completed runs (1, 2, 3, 10 h): run b; counted job by
+    # job it would be a (1.5 h), and with run c as completed a (3 h)
+    assert (model["name"], model["gpu_hours"]) == ("b", 2 * 1)
+
+
 def test_rnd_names_that_do_not_exist(db: str) -> None:
     write_jobs(db, [job(1, gpus=1, power_w=100)])
     with pytest.raises(UsageError, match="no counted jobs in project 'q'"):

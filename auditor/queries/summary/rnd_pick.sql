@@ -14,12 +14,26 @@
 -- runs that used GPUs. Every project at once: the report's R&D tables are one pass, not one
 -- per project.
 CREATE OR REPLACE TEMP TABLE rnd_picks AS
-WITH runs AS (
+WITH run_jobs AS NOT MATERIALIZED (
     SELECT
-        project, source, store, ident, run_name AS name,
-        fsum(gpu_hours) AS gpu_hours,
-        bool_and(coalesce(state, 'COMPLETED') = 'COMPLETED') AS completed
+        project, source, store, ident, run_name AS name, gpu_hours,
+        coalesce(state, 'COMPLETED') = 'COMPLETED' AS completed,
+        hash(project, source, store, ident, run_name) AS run_hash
     FROM rnd_jobs
+),
+several_runs AS (
+    -- the runs of two jobs or more, by a hash of what a run is: most runs are one job, and
+    -- one cheap key groups them fast; a shared hash only adds to these
+    SELECT run_hash FROM run_jobs GROUP BY run_hash HAVING count(*) >= 2
+),
+runs AS (
+    SELECT project, source, store, ident, name, gpu_hours, completed
+    FROM run_jobs
+    ANTI JOIN several_runs USING (run_hash)
+    UNION ALL
+    SELECT project, source, store, ident, name, fsum(gpu_hours), bool_and(completed)
+    FROM run_jobs
+    SEMI JOIN several_runs USING (run_hash)
     GROUP BY ALL
 ),
 median_run AS (
