@@ -31,11 +31,20 @@ WITH identified AS NOT MATERIALIZED (
     FROM {{jobs}}
     WHERE $by IN ('sweep', 'run')
 ),
+mixed AS (
+    -- the projects of more than one store (or MLflow run): only there can two groups share
+    -- a name; a grouping of few keys, where the next is one of a million names
+    SELECT project
+    FROM identified
+    GROUP BY project
+    HAVING min(hash(source, store, ident)) <> max(hash(source, store, ident))
+),
 shared AS (
     -- the smallest and largest hash of a group's identity differ: one cheap pass over the
     -- jobs, where a count of distinct tuples or min and max of strings take twice as long
     SELECT project, name
     FROM identified
+    SEMI JOIN mixed USING (project)
     GROUP BY ALL
     HAVING min(hash(source, store, ident)) <> max(hash(source, store, ident))
 ),
