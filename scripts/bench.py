@@ -367,21 +367,22 @@ def series_rows(db: str, work: Path, n: int) -> list[tuple[str, float, float, st
     return rows
 
 
-# (h0): what any report over these jobs must do, in a fresh process: select them, price every
-# one (footprint.compute) and keep the rows the report reads, each with its factor class, and
-# the factor classes grouped from them; the summary prices them once and keeps nothing
+# (h0): what any report over these jobs must do, in a fresh process: price every one
+# (footprint.compute) and keep the rows the report reads, each with its factor class, check
+# them for the notes, and group the factor classes from them; the summary prices them once
+# and keeps nothing
 REPORT_FLOOR = """
 import sys
 from auditor import api, sql
-from auditor.model.footprint import compute, define_factor_classes
+from auditor.model.footprint import checks, compute, define_factor_classes
 from auditor.store import Store
 settings = api.FootprintOptions(config=sys.argv[2]).settings()
 with Store(sys.argv[1], read_only=True) as store:
     con = store.con
-    con.execute(sql.query("report/jobs"), {"projects": [], "since": None, "until": None})
-    compute(con, settings, keep="report_jobs")
+    compute(con, settings, check=False)
     define_factor_classes(con)
     con.execute(sql.fill("report/footprint", rows="factor_class_jobs"))
+    checks(con, settings, owned_rows="report_footprint")
     con.execute(sql.query("report/factor_classes"))
 """
 

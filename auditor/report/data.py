@@ -28,6 +28,7 @@ from auditor.model.footprint import (
     SUMMARY_RUNNING_HINT,
     checks,
     compute,
+    counted_source,
     define_factor_classes,
     define_macros,
     notes_of,
@@ -403,8 +404,9 @@ def build(
         raise UsageError(f"--since {since} is after --until {until}.")
     con = store.con
     con.execute(
-        sql.query("report/jobs"), {"projects": list(projects), "since": since, "until": until}
+        sql.query("report/params"), {"projects": list(projects), "since": since, "until": until}
     )
+    con.execute(sql.fill("report/jobs", jobs=counted_source(con)))
     found = {r[0] for r in con.execute(sql.query("report/projects")).fetchall()}
     missing = [p for p in projects if p not in found]
     if missing:
@@ -430,7 +432,10 @@ def build(
             notes += lake.price(store)
             con.execute(sql.fill("report/footprint", rows="footprint"))
         else:
-            outcome = compute(con, settings, keep="report_jobs", check=False)
+            # every job the footprint computes is the report's unless it has filters
+            filtered = bool(projects) or since is not None or until is not None
+            keep = "report_jobs" if filtered else None
+            outcome = compute(con, settings, keep=keep, check=False)
             define_factor_classes(con)
             con.execute(sql.fill("report/footprint", rows="factor_class_jobs"))
             # the jobs priced and kept: the checks read them, not a pricing of their own
