@@ -125,3 +125,13 @@ def test_tres_gpus(con: duckdb.DuckDBPyConnection, tres: str | None, gpus: float
 def test_tres_gpus_not_a_number_is_nan(con: duckdb.DuckDBPyConnection, tres: str) -> None:
     got = value(con, "tres_gpus(s)", tres)
     assert isinstance(got, float) and got != got
+
+
+def test_temp_macros_are_defined_on_each_connection_once() -> None:
+    # one connection's definitions do not stand for another's, and a second call is a no-op
+    first, second = duckdb.connect(), duckdb.connect()
+    sql.define_temp_macros(first)
+    sql.define_temp_macros(first)
+    sql.define_temp_macros(second)
+    for con in (first, second):
+        assert con.execute("SELECT group_store('slurm', 'x.txt', 'gpu1')").fetchall() == [("gpu1",)]
