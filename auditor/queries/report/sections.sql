@@ -5,13 +5,14 @@
 -- group_figures (report/macros.sql). Sorted by section, then by GPU-hours, largest first,
 -- for 'gpu_model' and 'user', then by key. One pass for every section's figures (grouping
 -- sets). Runs are distinct (runs that merely share a name are two,
--- summary/group_names.sql): a run of one job of the report counts once in each group that
--- job is in, in the same pass; only the runs of several jobs are counted distinct, per
--- section, over their jobs alone. A distinct count over every job costs more than all the
--- rest, per section, and most runs are one job.
+-- summary/group_names.sql): a group's runs are its jobs, less the jobs of runs of several
+-- jobs, plus those runs counted distinct, per section, over their jobs alone. A distinct
+-- count over every job costs more than all the rest, per section, and most runs are one
+-- job.
 WITH shared AS (
     -- the runs of more than one job of the report, by a hash of run_key: one cheap key
-    -- groups a million runs fast; a shared hash only adds lone runs, counted distinct below
+    -- groups a million runs fast; a shared hash only adds runs of one job, which the
+    -- distinct counts below count right
     SELECT hash(run_key) AS run_hash FROM report_base GROUP BY run_hash HAVING count(*) > 1
 ),
 keyed AS NOT MATERIALIZED (
@@ -20,8 +21,7 @@ keyed AS NOT MATERIALIZED (
         *,
         coalesce(project, '(none)') AS project_key,
         coalesce(month, '(none)') AS month_key,
-        coalesce(user_name, '(none)') AS user_key,
-        hash(run_key) IN (SELECT run_hash FROM shared) AS shared_run
+        coalesce(user_name, '(none)') AS user_key
     FROM report_base
 ),
 figures AS (
@@ -44,7 +44,6 @@ figures AS (
             WHEN 29 THEN user_key
             WHEN 30 THEN state
         END AS group_key,
-        count(*) FILTER (WHERE NOT shared_run) AS lone_runs,
         group_figures(gpu_hours, measured_energy_kwh, energy_kwh, co2e_kg, cloud_cost_usd_low,
             cloud_cost_usd_high, price_missing, electricity_cost_usd, carbon_g_per_kwh, pue,
             month, embodied_kg, water_l, water_missing, owned_cost_usd, owned_missing)
@@ -55,27 +54,32 @@ figures AS (
 shared_jobs AS MATERIALIZED (
     SELECT project_key, month_key, gpu_model, user_key, state, run_key
     FROM keyed
-    WHERE shared_run
+    WHERE hash(run_key) IN (SELECT run_hash FROM shared)
 ),
 shared_runs AS (
-    SELECT 'all' AS section, 'all' AS group_key, count(DISTINCT run_key) AS runs
+    -- each group's jobs of runs of several jobs, and those runs
+    SELECT 'all' AS section, 'all' AS group_key, count(*) AS jobs,
+        count(DISTINCT run_key) AS runs
     FROM shared_jobs
     UNION ALL
-    SELECT 'project', project_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY project_key
+    SELECT 'project', project_key, count(*), count(DISTINCT run_key)
+    FROM shared_jobs GROUP BY project_key
     UNION ALL
-    SELECT 'month', month_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY month_key
+    SELECT 'month', month_key, count(*), count(DISTINCT run_key)
+    FROM shared_jobs GROUP BY month_key
     UNION ALL
-    SELECT 'gpu_model', gpu_model, count(DISTINCT run_key) FROM shared_jobs GROUP BY gpu_model
+    SELECT 'gpu_model', gpu_model, count(*), count(DISTINCT run_key)
+    FROM shared_jobs GROUP BY gpu_model
     UNION ALL
-    SELECT 'user', user_key, count(DISTINCT run_key) FROM shared_jobs GROUP BY user_key
+    SELECT 'user', user_key, count(*), count(DISTINCT run_key) FROM shared_jobs GROUP BY user_key
     UNION ALL
-    SELECT 'state', state, count(DISTINCT run_key) FROM shared_jobs GROUP BY state
+    SELECT 'state', state, count(*), count(DISTINCT run_key) FROM shared_jobs GROUP BY state
 )
 SELECT * EXCLUDE (sums), sums.*
 FROM (
     SELECT
         f.section, f.group_key, NULL::VARCHAR AS project,
-        f.lone_runs + coalesce(r.runs, 0) AS runs,
+        f.figures.jobs - coalesce(r.jobs, 0) + coalesce(r.runs, 0) AS runs,
         figures.*
     FROM figures f
     LEFT JOIN shared_runs r USING (section, group_key)
