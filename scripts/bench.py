@@ -18,12 +18,12 @@ process, and whole command), (d) a second ingest of an overlapping export a tent
 size; (g) `summary --by project` over a copy of (d)'s database that also holds five years of
 hourly grid intensity for the jobs' zone, against the same summary with annual factors;
 (h) `auditor report` over (d)'s database against `summary --by project`, whole commands in
-turn, with their ratio, and (h0) the report's floor: its jobs priced and kept alone; (j)
-`auditor export lake` of that database, again with nothing changed, and `summary --by
-project --lake` against (c); with AUDITOR_BENCH_SPARK=1, (i) the
-same summary summed by Spark in local mode; with --gpu-use, (e) (b) on the same dump with
-GPU use on its steps and jobstats summaries, and (f) the whole commands of (c) over that
-database, with their ratio to (c). Wall time and peak RSS of each, as a table.
+turn, with their ratio, and (h0) the report's floor: its jobs priced, checked and kept
+alone; (j) `auditor export lake` of that database, again with nothing changed, and `summary
+--by project --lake` against (c); with AUDITOR_BENCH_SPARK=1, (i) the same summary summed
+by Spark in local mode; with --gpu-use, (e) (b) on the same dump with GPU use on its steps
+and jobstats summaries, and (f) the whole commands of (c) over that database, with their
+ratio to (c). Wall time and peak RSS of each, as a table.
 """
 
 from __future__ import annotations
@@ -410,8 +410,8 @@ def report_rows(db: str, work: Path) -> list[tuple[str, float, float, str]]:
             f"{cpu[1]:.2f} s CPU",
         ),
         (
-            f"(h0) floor: the report's jobs priced and kept, with their factor classes "
-            f"({least[0] / summary[0]:.2f} x the summary)",
+            f"(h0) floor: the report's jobs priced, checked and kept, with their factor "
+            f"classes ({least[0] / summary[0]:.2f} x the summary)",
             *least[:2],
             f"{cpu[2]:.2f} s CPU",
         ),
