@@ -299,9 +299,9 @@ def compute(
 ) -> Outcome:
     """Define the temp view ``footprint`` over the selected counted jobs.
 
-    ``keep`` names a temp table with a ``uid`` column (a report's jobs): only those jobs are
-    then computed and checked. Without ``check`` the notes are the stored series' only, and
-    the caller adds ``checks(...)`` first, once it has kept the priced jobs. Raises
+    ``keep`` names a temp table or view with a ``uid`` column (a report's jobs): only those
+    jobs are then computed and checked. Without ``check`` the notes are the stored series'
+    only, and the caller adds ``checks(...)`` first, once it has kept the priced jobs. Raises
     MissingFactor when a job needs a GPU power or grid intensity that no table, config or
     ``--default-*`` option provides.
     """

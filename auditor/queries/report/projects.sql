@@ -1,3 +1,3 @@
--- Returns the distinct projects of the report's jobs (temp table `report_jobs`), NULL
+-- Returns the distinct projects of the report's jobs (temp view `report_jobs`), NULL
 -- for jobs without one.
 SELECT DISTINCT project FROM report_jobs;

@@ -1,7 +1,7 @@
 -- Returns the $limit single jobs of the temp view `report_base` with the most GPU-hours
 -- (uid, run, name, project, sweep, user_name, state, gpu_model, gpus, hours, gpu_hours,
 -- energy_kwh, co2e_kg, cloud_cost_usd_low, cloud_cost_usd_high), largest first, then by uid;
--- the name is the job's in the temp table `report_jobs`.
+-- the name is the job's in the temp view `report_jobs`.
 WITH top AS (
     SELECT
         uid, run, project, sweep, user_name, state, gpu_model, gpus, hours, gpu_hours,
