@@ -18,7 +18,7 @@ SELECT
     coalesce(state, '(none)') AS state,
     month,
     gpus, hours, gpu_hours, energy_kwh, measured_energy_kwh, co2e_kg,
-    carbon_g_per_kwh, pue, cloud_prices, cloud_cost_usd_low, cloud_cost_usd_high,
+    carbon_g_per_kwh, pue, cloud_cost_usd_low, cloud_cost_usd_high,
     price_missing, electricity_cost_usd, gpu_util_mean, idle_below,
     embodied_kg, water_l, water_missing, owned_cost_usd, owned_missing
 FROM report_footprint;

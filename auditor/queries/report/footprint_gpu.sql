@@ -11,7 +11,7 @@ SELECT
     greatest(coalesce(c.elapsed_s, 0), 0) / 3600.0 AS hours,
     coalesce(c.gpus, 0) * greatest(coalesce(c.elapsed_s, 0), 0) / 3600.0 AS gpu_hours,
     NULL::DOUBLE AS energy_kwh, NULL::DOUBLE AS measured_energy_kwh, NULL::DOUBLE AS co2e_kg,
-    NULL::DOUBLE AS carbon_g_per_kwh, NULL::DOUBLE AS pue, NULL::VARCHAR AS cloud_prices,
+    NULL::DOUBLE AS carbon_g_per_kwh, NULL::DOUBLE AS pue,
     NULL::DOUBLE AS cloud_cost_usd_low, NULL::DOUBLE AS cloud_cost_usd_high,
     false AS price_missing, NULL::DOUBLE AS electricity_cost_usd,
     gpu_util_mean(c.gpus, c.gpu_util, c.gpu_util_peak) AS gpu_util_mean,
